@@ -1,0 +1,1 @@
+"""PVD: Petites villes de demain platform."""

@@ -1,0 +1,1 @@
+"""Pure computations on territorial data: no Django, no file I/O."""
