@@ -1,0 +1,10 @@
+"""Versioned REST API (v1), OpenAPI schema at /api/v1/openapi.json, docs at /api/v1/docs."""
+
+from ninja import NinjaAPI
+
+api = NinjaAPI(
+    title="PVD API",
+    version="1",
+    urls_namespace="api-v1",
+    description="API de la plateforme Petites villes de demain : référentiel territorial.",
+)

@@ -1,0 +1,139 @@
+"""Settings: every value read from the environment once, here, with its default and help.
+
+Unknown or invalid configuration fails at start with a message naming the variable.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+REPO_DIR = PACKAGE_DIR.parent.parent
+
+
+def _env_path(name: str, default: Path) -> Path:
+    return Path(os.environ.get(name) or default).expanduser().resolve()
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    if raw.lower() in ("1", "true", "yes", "on"):
+        return True
+    if raw.lower() in ("0", "false", "no", "off"):
+        return False
+    raise ImproperlyConfigured(f"{name}={raw!r}: expected 1/0, true/false, yes/no or on/off")
+
+
+# name -> help text; `pvd config` prints them with their current values.
+SETTINGS_HELP = {
+    "PVD_DATA_DIR": "Data directory: SQLite database, download cache (default: ./var).",
+    "DATABASE_URL": "Database URL; sqlite:///path or postgres://user:pass@host:port/name "
+    "(default: SQLite file in PVD_DATA_DIR).",
+    "PVD_SHARED_DATA": "Folder of shared open-data files for tests and benchmarks "
+    "(default: ../shared/data next to the repository).",
+    "PVD_DEBUG": "Django debug mode (default: off).",
+    "PVD_SECRET_KEY": "Secret key for sessions and CSRF (default: a development key; set it in "
+    "production).",
+    "PVD_ALLOWED_HOSTS": "Comma-separated host names served (default: 127.0.0.1,localhost).",
+}
+
+DATA_DIR = _env_path("PVD_DATA_DIR", Path.cwd() / "var")
+SHARED_DATA_DIR = _env_path("PVD_SHARED_DATA", REPO_DIR.parent / "shared" / "data")
+CACHE_DIR = DATA_DIR / "cache"
+SNAPSHOT_DIR = PACKAGE_DIR / "data" / "snapshot"
+
+DEBUG = _env_bool("PVD_DEBUG", False)
+SECRET_KEY = os.environ.get("PVD_SECRET_KEY") or "pvd-development-key-not-for-production"
+ALLOWED_HOSTS = [
+    h.strip() for h in os.environ.get("PVD_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+]
+
+_database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'pvd.sqlite3'}"
+try:
+    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+except Exception as exc:  # dj_database_url raises several types for a bad URL
+    raise ImproperlyConfigured(f"DATABASE_URL={_database_url!r} is not a valid database URL: {exc}")
+if DATABASES["default"]["ENGINE"] not in (
+    "django.db.backends.sqlite3",
+    "django.db.backends.postgresql",
+):
+    raise ImproperlyConfigured("DATABASE_URL: only sqlite:// and postgres:// are supported")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "widget_tweaks",
+    "dsfr",
+    "pvd.web",
+    "pvd.territories",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "pvd.config.urls"
+WSGI_APPLICATION = "pvd.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "dsfr.context_processors.site_config",
+            ],
+        },
+    },
+]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+LANGUAGE_CODE = "fr"
+TIME_ZONE = "Europe/Paris"
+USE_I18N = True
+USE_TZ = True
+USE_THOUSAND_SEPARATOR = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+# Serve static files straight from the apps (no collectstatic step needed to run the platform).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}

@@ -1,0 +1,1 @@
+"""Official datasets: one module per source (contract, parse, report); no Django in parsing."""

@@ -1,0 +1,40 @@
+"""Shared fixtures.
+
+The test database is created once per session and filled with the embedded referential (the
+real snapshot, about 37,600 communes), so tests assert on real data. Tests run inside
+transactions rolled back after each test (pytest-django's ``db`` fixture).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from pvd.sources.snapshot import read_snapshot
+    from pvd.territories.services import referential_load_snapshot
+
+    with django_db_blocker.unblock():
+        referential_load_snapshot(snapshot=read_snapshot(settings.SNAPSHOT_DIR))
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The shared open-data folder; tests needing it skip with a reason when it is absent."""
+    path = Path(settings.SHARED_DATA_DIR)
+    if not path.is_dir():
+        if os.environ.get("PVD_REQUIRE_SHARED_DATA"):
+            pytest.fail(f"shared data folder missing: {path} (PVD_REQUIRE_SHARED_DATA is set)")
+        pytest.skip(f"shared data folder not found at {path} (set PVD_SHARED_DATA)")
+    return path
+
+
+@pytest.fixture
+def referential(db):
+    """The loaded referential (alias making the dependency explicit in test signatures)."""
+    return None
