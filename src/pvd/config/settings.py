@@ -54,7 +54,10 @@ ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("PVD_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 ]
 
-_database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'pvd.sqlite3'}"
+_database_url = os.environ.get("DATABASE_URL")
+if not _database_url:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    _database_url = f"sqlite:///{DATA_DIR / 'pvd.sqlite3'}"
 try:
     DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
 except Exception as exc:  # dj_database_url raises several types for a bad URL

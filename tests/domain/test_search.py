@@ -1,0 +1,87 @@
+from pvd.domain.search import Entry, SearchIndex, fold, normalize, strip_article
+
+
+def entry(code, nom, dep, pop, cps=(), type="COM", parent=""):
+    return Entry(code=code, type=type, nom=nom, departement=dep, population=pop,
+                 codes_postaux=tuple(cps), parent_code=parent, parent_nom="")
+
+
+INDEX = SearchIndex([
+    entry("63236", "Mont-Dore", "63", 1163, ["63240"]),
+    entry("98817", "Le Mont-Dore", "988", 25303, ["98809"]),
+    entry("48140", "Saint-Chély-d'Apcher", "48", 3955, ["48200"]),
+    entry("12225", "Saint-Chély-d'Aubrac", "12", 525, ["12470"]),
+    entry("63240", "Montpensier", "63", 465, ["63260"]),
+    entry("2A004", "Ajaccio", "2A", 76320, ["20000", "20090"]),
+    entry("01015", "Arbignieu", "01", 0, [], type="COMD", parent="01015"),
+    entry("01015", "Arboys en Bugey", "01", 700, ["01300"]),
+    entry("51108", "Châlons-en-Champagne", "51", 44000, ["51000"]),
+    entry("72181", "Le Mans", "72", 145000, ["72000"]),
+    entry("35238", "Rennes", "35", 225000, ["35000"]),
+    entry("49099", "Les Rosiers-sur-Loire", "49", 2300, []),
+])
+
+
+def codes(query, limit=20):
+    return [h.entry.code for h in INDEX.search(query, limit)]
+
+
+def test_fold_removes_case_accents_hyphens_and_apostrophes():
+    assert fold("Saint-Chély-d'Apcher") == "saint chely d apcher"
+    assert fold("  ŒUVRE  l’Île ") == "oeuvre l ile"
+
+
+def test_normalize_expands_saint_abbreviations():
+    assert normalize("St-Chély d'Apcher") == normalize("Saint Chely d Apcher")
+    assert normalize("Ste Marie") == "sainte marie"
+
+
+def test_strip_article_only_at_start():
+    assert strip_article("le mont dore") == "mont dore"
+    assert strip_article("l ile d yeu") == "ile d yeu"
+    assert strip_article("montele") == "montele"
+
+
+def test_le_mont_dore_shows_both_homonyms_exact_first():
+    assert codes("le mont dore")[:2] == ["98817", "63236"]
+
+
+def test_mont_dore_puts_the_exact_name_first():
+    assert codes("mont dore")[:2] == ["63236", "98817"]
+
+
+def test_saint_spellings_and_punctuation():
+    assert codes("st chely d apcher")[0] == "48140"
+    assert codes("SAINT CHÉLY D'APCHER")[0] == "48140"
+    assert codes("saint-chely")[:2] == ["48140", "12225"]  # prefix: ranked by population
+
+
+def test_postal_code_and_insee_code():
+    # 63240 is both the postal code of Mont-Dore and the INSEE code of Montpensier: both are
+    # exact matches, ranked by population.
+    assert codes("63240") == ["63236", "63240"]
+    assert [h.match for h in INDEX.search("63240")] == ["code postal", "code INSEE"]
+    assert codes("2a004") == ["2A004"]
+    assert codes("20090") == ["2A004"]
+
+
+def test_partial_code_is_a_prefix_search():
+    assert set(codes("632")) == {"63236", "63240"}
+
+
+def test_word_prefixes_in_any_position():
+    assert codes("chalons champ") == ["51108"]
+    assert codes("rosiers") == ["49099"]
+    assert codes("mans") == ["72181"]
+
+
+def test_commune_deleguee_after_communes_of_same_closeness():
+    hits = INDEX.search("arb")
+    assert [(h.entry.nom, h.entry.type) for h in hits] == [
+        ("Arboys en Bugey", "COM"), ("Arbignieu", "COMD")]
+
+
+def test_no_match_and_blank_query():
+    assert codes("zzzz") == []
+    assert codes("   ") == []
+    assert codes("-'") == []
