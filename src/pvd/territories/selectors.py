@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from django.db.models import Count, Max, Sum
+from django.db.models import Count, Max, Q, Sum
 
 from pvd.domain.search import Entry, Hit, SearchIndex
 from pvd.territories.models import EPCI, Commune, Dataset, Departement, Population, Region
@@ -101,3 +101,84 @@ def summary(qs) -> TerritorySummary:
 
 def dataset_get(*, key: str) -> Dataset | None:
     return Dataset.objects.filter(key=key).first()
+
+
+# --- Additions for the web pages and the API (departments, regions, EPCI, sources) ---
+
+_COM = Q(communes__type=Commune.Type.COM)
+
+
+def departements_list(*, region: Region | None = None) -> list[Departement]:
+    """Departments with ``nb_communes`` and ``population_totale`` (latest legal populations)."""
+    qs = Departement.objects.select_related("region").annotate(
+        nb_communes=Count("communes", filter=_COM),
+        population_totale=Sum("communes__population", filter=_COM),
+    )
+    if region is not None:
+        qs = qs.filter(region=region)
+    return list(qs.order_by("code"))
+
+
+def departement_get(*, code: str) -> Departement | None:
+    return Departement.objects.select_related("region").filter(code=code).first()
+
+
+def regions_list() -> list[Region]:
+    """Regions with ``nb_communes`` and ``population_totale`` (latest legal populations)."""
+    return list(
+        Region.objects.annotate(
+            nb_communes=Count("communes", filter=_COM),
+            population_totale=Sum("communes__population", filter=_COM),
+        ).order_by("code")
+    )
+
+
+def region_get(*, code: str) -> Region | None:
+    return Region.objects.filter(code=code).first()
+
+
+def epci_get(*, siren: str) -> EPCI | None:
+    return EPCI.objects.filter(siren=siren).first()
+
+
+def commune_subdivisions(*, commune: Commune) -> list[Commune]:
+    """Communes déléguées, associées and municipal arrondissements attached to a commune."""
+    return list(commune.subdivisions.order_by("type", "code", "nom"))
+
+
+def population_millesimes(qs) -> list[int]:
+    """Distinct vintages of the latest legal populations of the communes in ``qs``.
+
+    Usually one year; several when a territory mixes census calendars (Mayotte: 2017)."""
+    latest = (
+        Population.objects.filter(commune__in=qs.order_by().values("pk"))
+        .order_by()
+        .values("commune")
+        .annotate(m=Max("millesime"))
+        .values_list("m", flat=True)
+    )
+    return sorted(set(latest))
+
+
+def population_millesimes_by(*, field: str) -> dict[str, list[int]]:
+    """``population_millesimes`` for every department (``field="departement"``) or region."""
+    if field not in ("departement", "region"):
+        raise ValueError(f"unknown grouping field: {field}")
+    rows = (
+        Population.objects.filter(commune__type=Commune.Type.COM)
+        .order_by()
+        .values("commune", f"commune__{field}_id")
+        .annotate(m=Max("millesime"))
+        .values_list(f"commune__{field}_id", "m")
+    )
+    found: dict[str, set[int]] = {}
+    for key, year in rows:
+        found.setdefault(key, set()).add(year)
+    return {key: sorted(years) for key, years in found.items()}
+
+
+def referential_dataset() -> Dataset | None:
+    """The dataset the referential (codes, names, populations) was loaded from."""
+    from pvd.territories.services import SNAPSHOT_DATASET
+
+    return dataset_get(key=SNAPSHOT_DATASET)
