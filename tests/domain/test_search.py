@@ -85,3 +85,11 @@ def test_no_match_and_blank_query():
     assert codes("zzzz") == []
     assert codes("   ") == []
     assert codes("-'") == []
+
+
+def test_substring_is_a_last_resort():
+    assert codes("ontpensier") == ["63240"]
+    # "mont" starts all three names (article aside): prefix matches, ranked by population.
+    assert codes("mont") == ["98817", "63236", "63240"]
+    # "pensier" is a substring only, but "montpen" is a prefix: prefix hits never include it.
+    assert codes("ensier") == ["63240"]

@@ -3,11 +3,14 @@
 A query matches by name, INSEE code or postal code. Names are compared after normalisation:
 lower case, no accents, hyphens and apostrophes as spaces, "st"/"ste" read as "saint"/"sainte",
 and a leading article ("le", "la", "les", "l'") optional. Results are ranked by closeness
-(exact, exact without article, prefix, all words as prefixes, substring) then by population.
+(exact, exact without article, prefix, all words as prefixes; a substring only when nothing
+else matches) then by population.
 """
 
 from __future__ import annotations
 
+import bisect
+import heapq
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -59,23 +62,38 @@ class Hit:
 
 
 class SearchIndex:
-    """An in-memory index of entries; build once, query many times (thread-safe: read-only)."""
+    """An in-memory index of entries; build once, query many times (read-only, thread-safe).
+
+    Entries are kept in descending population order, so that within one closeness rank the
+    index order is the display order. Exact and prefix matches come from a dict and a sorted
+    list; word-prefix matches are looked for only when those do not fill the page, among the
+    entries having a name word that starts with the rarest query word.
+    """
 
     def __init__(self, entries: list[Entry]):
-        self.entries = entries
-        self.keys = [normalize(e.nom) for e in entries]
+        self.entries = sorted(entries, key=lambda e: (-e.population, e.code, e.type))
+        self.keys = [normalize(e.nom) for e in self.entries]
         self.bare_keys = [strip_article(k) for k in self.keys]
+        self.words = [tuple(k.split()) for k in self.bare_keys]
+        self.subordinate = [1 if e.type in ("COMD", "COMA") else 0 for e in self.entries]
+        self.exact: dict[str, list[int]] = {}
+        self.exact_bare: dict[str, list[int]] = {}
+        self.vocabulary: dict[str, list[int]] = {}
+        for i, (key, bare) in enumerate(zip(self.keys, self.bare_keys)):
+            self.exact.setdefault(key, []).append(i)
+            self.exact_bare.setdefault(bare, []).append(i)
+            for word in set(self.words[i]):
+                self.vocabulary.setdefault(word, []).append(i)
+        self.sorted_vocabulary = sorted(self.vocabulary)
+        self.sorted_bare = sorted((bare, i) for i, bare in enumerate(self.bare_keys))
         self.by_code: dict[str, list[int]] = {}
         self.by_postal: dict[str, list[int]] = {}
-        for i, e in enumerate(entries):
+        for i, e in enumerate(self.entries):
             self.by_code.setdefault(e.code.lower(), []).append(i)
             for cp in e.codes_postaux:
                 self.by_postal.setdefault(cp, []).append(i)
-        # All keys in one string for a fast substring prefilter.
-        self._haystack = "\n".join(self.keys)
-        self._line_starts = [0]
-        for k in self.keys[:-1]:
-            self._line_starts.append(self._line_starts[-1] + len(k) + 1)
+        self.sorted_codes = sorted(self.by_code)
+        self.sorted_postal = sorted(self.by_postal)
 
     def search(self, query: str, limit: int = 20) -> list[Hit]:
         q = query.strip()
@@ -88,71 +106,59 @@ class SearchIndex:
         if not key:
             return []
         bare = strip_article(key)
-        words = bare.split()
-        hits: list[tuple[int, int, int]] = []  # (rank, -population, index)
-        for i in self._candidates(max(words, key=len)):
-            rank = self._rank_name(i, key, bare, words)
-            if rank is not None:
-                hits.append((rank, -self.entries[i].population, i))
-        hits.sort()
-        return [Hit(self.entries[i], rank, "nom") for rank, _, i in hits[:limit]]
+        ranks: dict[int, int] = {}
+        for i in self.exact.get(key, ()):
+            ranks[i] = 0
+        for i in self.exact_bare.get(bare, ()):
+            ranks.setdefault(i, 1)
+        lo = bisect.bisect_left(self.sorted_bare, (bare,))
+        hi = bisect.bisect_left(self.sorted_bare, (bare + "\uffff",))
+        for _, i in self.sorted_bare[lo:hi]:
+            ranks.setdefault(i, 2)
+        query_words = bare.split()
+        if len(ranks) < limit:
+            for i in self._word_prefix_candidates(query_words):
+                if i not in ranks:
+                    name_words = self.words[i]
+                    if all(any(nw.startswith(w) for nw in name_words) for w in query_words):
+                        ranks[i] = 3
+        if not ranks:
+            # Last resort, a full scan: the query inside a name ("ontpensier").
+            for i, name in enumerate(self.bare_keys):
+                if bare in name:
+                    ranks[i] = 4
+        # Communes déléguées/associées come after communes of the same closeness.
+        best = heapq.nsmallest(
+            limit, ranks.items(), key=lambda item: (item[1] * 2 + self.subordinate[item[0]], item[0])
+        )
+        return [Hit(self.entries[i], rank * 2 + self.subordinate[i], "nom") for i, rank in best]
 
-    def _candidates(self, word: str) -> list[int]:
-        """Indexes of keys containing ``word`` (the longest query word): a cheap prefilter."""
-        import bisect
-
-        found, start = [], 0
-        haystack, starts = self._haystack, self._line_starts
-        while True:
-            pos = haystack.find(word, start)
-            if pos < 0:
-                return found
-            i = bisect.bisect_right(starts, pos) - 1
-            found.append(i)
-            start = starts[i + 1] if i + 1 < len(starts) else len(haystack)
-
-    def _rank_name(self, i: int, key: str, bare: str, words: list[str]) -> int | None:
-        name, name_bare = self.keys[i], self.bare_keys[i]
-        subordinate = 1 if self.entries[i].type in ("COMD", "COMA") else 0
-        if name == key:
-            rank = 0
-        elif name_bare == bare:
-            rank = 1
-        elif name_bare.startswith(bare):
-            rank = 2
-        else:
-            name_words = name_bare.split()
-            if all(any(nw.startswith(w) for nw in name_words) for w in words):
-                rank = 3
-            elif bare in name_bare:
-                rank = 4
-            else:
-                return None
-        # Communes déléguées/associées come after the communes of the same closeness.
-        return rank * 2 + subordinate
+    def _word_prefix_candidates(self, query_words: list[str]) -> list[int]:
+        """Entries with a name word starting with the rarest query word."""
+        best: list[int] | None = None
+        for w in query_words:
+            lo = bisect.bisect_left(self.sorted_vocabulary, w)
+            hi = bisect.bisect_left(self.sorted_vocabulary, w + "\uffff")
+            found = [i for word in self.sorted_vocabulary[lo:hi] for i in self.vocabulary[word]]
+            if best is None or len(found) < len(best):
+                best = found
+        return best or []
 
     def _search_code(self, digits: str, limit: int) -> list[Hit]:
-        ranked: list[tuple[int, int, int, str]] = []
-        seen = set()
-        for i in self.by_code.get(digits, []):
-            ranked.append((0, -self.entries[i].population, i, "code INSEE"))
-            seen.add(i)
-        for i in self.by_postal.get(digits, []):
-            if i not in seen:
-                ranked.append((0, -self.entries[i].population, i, "code postal"))
-                seen.add(i)
+        ranked: dict[int, tuple[int, str]] = {}
+        for i in self.by_code.get(digits, ()):
+            ranked[i] = (0, "code INSEE")
+        for i in self.by_postal.get(digits, ()):
+            ranked.setdefault(i, (0, "code postal"))
         if len(digits) < 5:
-            for code, idx in self.by_code.items():
-                if code.startswith(digits):
-                    for i in idx:
-                        if i not in seen:
-                            ranked.append((2, -self.entries[i].population, i, "code INSEE"))
-                            seen.add(i)
-            for cp, idx in self.by_postal.items():
-                if cp.startswith(digits):
-                    for i in idx:
-                        if i not in seen:
-                            ranked.append((3, -self.entries[i].population, i, "code postal"))
-                            seen.add(i)
-        ranked.sort()
-        return [Hit(self.entries[i], rank, match) for rank, _, i, match in ranked[:limit]]
+            for rank, keys, table, match in (
+                (2, self.sorted_codes, self.by_code, "code INSEE"),
+                (3, self.sorted_postal, self.by_postal, "code postal"),
+            ):
+                lo = bisect.bisect_left(keys, digits)
+                hi = bisect.bisect_left(keys, digits + "\uffff")
+                for k in keys[lo:hi]:
+                    for i in table[k]:
+                        ranked.setdefault(i, (rank, match))
+        best = heapq.nsmallest(limit, ranked.items(), key=lambda item: (item[1][0], item[0]))
+        return [Hit(self.entries[i], rank, match) for i, (rank, match) in best]

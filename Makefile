@@ -1,0 +1,31 @@
+# Two entry points (see README): `make run` serves the platform, `make test` runs every test.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test lint bench snapshot clean
+
+$(BIN)/pvd: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip==26.3
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(BIN)/pvd
+
+run: $(BIN)/pvd
+	$(BIN)/pvd serve
+
+test: $(BIN)/pvd
+	$(BIN)/pytest -q
+
+lint: $(BIN)/pvd
+	$(BIN)/ruff check src tests bench scripts
+
+bench: $(BIN)/pvd
+	$(BIN)/python bench/bench_referential.py
+
+# Rebuild the embedded snapshot from the npm registry (needs npm and network).
+snapshot: $(BIN)/pvd
+	$(BIN)/python scripts/build_snapshot.py
+
+clean:
+	rm -rf $(VENV) var
