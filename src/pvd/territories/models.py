@@ -17,11 +17,11 @@ class Dataset(models.Model):
 
     key = models.CharField(max_length=64, unique=True)
     title = models.CharField(max_length=200)
-    publisher = models.CharField(max_length=300)
+    publisher = models.TextField()
     licence = models.CharField(max_length=200)
     url = models.URLField(max_length=500, blank=True)
     vintage = models.CharField("millésime", max_length=64)
-    version = models.CharField(max_length=200, blank=True)
+    version = models.TextField(blank=True)
     checksum = models.CharField(max_length=128, blank=True)
     loaded_at = models.DateTimeField()
     details = models.JSONField(default=dict, blank=True)
