@@ -86,7 +86,9 @@ def main() -> int:
         latencies.sort()
         p = lambda f: latencies[min(len(latencies) - 1, int(f * len(latencies)))]  # noqa: E731
 
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    )
     print(f"pvd data load, empty SQLite (incl. migrate): {load_seconds:.1f} s (target < 20 s)")
     print(f"pvd data load, second run (no change):        {reload_seconds:.1f} s")
     print(f"search index build (first query):             {index_seconds * 1000:.0f} ms")

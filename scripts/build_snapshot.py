@@ -107,6 +107,7 @@ def fetch_tarball(version: str, cache: Path) -> tuple[Path, str]:
 
 def read_package(tarball: Path) -> dict:
     with tarfile.open(tarball) as tar:
+
         def member(path: str):
             return tar.extractfile(f"package/{path}")
 
@@ -118,7 +119,9 @@ def read_package(tarball: Path) -> dict:
 
 
 def population_vintage(readme: str, version: str) -> int:
-    match = re.search(r"\[Population légale\]\(https://www\.insee\.fr/fr/statistiques/(\d+)", readme)
+    match = re.search(
+        r"\[Population légale\]\(https://www\.insee\.fr/fr/statistiques/(\d+)", readme
+    )
     if not match or match.group(1) not in POPULATION_PAGES:
         raise SystemExit(f"{version}: unknown population source in README; extend POPULATION_PAGES")
     return POPULATION_PAGES[match.group(1)]
@@ -202,7 +205,10 @@ def main() -> int:
     outputs["departements"] = write_gz_csv(
         args.out / "departements.csv.gz",
         ["code", "nom", "region", "chef_lieu", "zone"],
-        [[d["code"], d["nom"], d["region"], d["chefLieu"], d["zone"]] for d in current["departements"]],
+        [
+            [d["code"], d["nom"], d["region"], d["chefLieu"], d["zone"]]
+            for d in current["departements"]
+        ],
     )
     outputs["arrondissements"] = write_gz_csv(
         args.out / "arrondissements.csv.gz",
@@ -225,7 +231,13 @@ def main() -> int:
     commune_rows = []
     for c in current["communes"]:
         kind = TYPE_CODES[c["type"]]
-        parent = c.get("commune") if kind == "ARM" else c.get("chefLieu") if kind in ("COMD", "COMA") else ""
+        parent = (
+            c.get("commune")
+            if kind == "ARM"
+            else c.get("chefLieu")
+            if kind in ("COMD", "COMA")
+            else ""
+        )
         commune_rows.append(
             [
                 c["code"],
@@ -244,8 +256,19 @@ def main() -> int:
     commune_rows.sort(key=lambda r: (r[0], r[1]))
     outputs["communes"] = write_gz_csv(
         args.out / "communes.csv.gz",
-        ["code", "type", "nom", "parent", "departement", "region", "arrondissement", "epci", "siren",
-         "codes_postaux", "zone"],
+        [
+            "code",
+            "type",
+            "nom",
+            "parent",
+            "departement",
+            "region",
+            "arrondissement",
+            "epci",
+            "siren",
+            "codes_postaux",
+            "zone",
+        ],
         commune_rows,
     )
 
@@ -273,20 +296,42 @@ def main() -> int:
                 if mayotte_done:
                     continue
                 census = MAYOTTE_CENSUS
-            population_rows.append([code, census, value, release.cog, version, parts.get(code, 0) + (code in old_values)])
+            population_rows.append(
+                [
+                    code,
+                    census,
+                    value,
+                    release.cog,
+                    version,
+                    parts.get(code, 0) + (code in old_values),
+                ]
+            )
         if any(code.startswith(MAYOTTE_DEPARTMENT) for code in result.values):
             mayotte_done = True
         for m in result.mappings:
             report_rows.append([vintage, version, "fusion", m.old_code, m.new_code, m.how])
         for code in result.unmapped:
-            report_rows.append([vintage, version, "non rattaché", code, "", "code absent de la géographie 2026"])
+            report_rows.append(
+                [vintage, version, "non rattaché", code, "", "code absent de la géographie 2026"]
+            )
         for code in result.missing:
             if vintage == current_vintage:
                 continue
-            report_rows.append([vintage, version, "absent", "", code, "commune sans population à ce millésime"])
+            report_rows.append(
+                [vintage, version, "absent", "", code, "commune sans population à ce millésime"]
+            )
         for parent, restored in sorted(result.split_from.items()):
             for code in restored:
-                report_rows.append([vintage, version, "scission", parent, code, "la valeur de l'ancienne commune couvre aussi la commune rétablie"])
+                report_rows.append(
+                    [
+                        vintage,
+                        version,
+                        "scission",
+                        parent,
+                        code,
+                        "la valeur de l'ancienne commune couvre aussi la commune rétablie",
+                    ]
+                )
         log(
             f"populations {vintage} ({PACKAGE}@{version}, COG {release.cog}): {len(result.values)} communes, "
             f"{len(result.mappings)} codes re-based, {len(result.unmapped)} unmapped, "
@@ -326,7 +371,9 @@ def main() -> int:
         "files": {f"{name}.csv.gz": digest for name, digest in sorted(outputs.items())},
         "built_by": "scripts/build_snapshot.py",
     }
-    (args.out / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+    (args.out / "manifest.json").write_text(
+        json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+    )
     log(f"snapshot written to {args.out}")
     return 0
 

@@ -12,7 +12,10 @@ def test_merged_communes_get_the_sum_of_their_former_parts():
     assert result.values["01015"] == 147
     assert result.values["49001"] == 15
     assert {(m.old_code, m.new_code) for m in result.mappings} == {
-        ("01056", "01015"), ("01450", "01015"), ("49010", "49001")}
+        ("01056", "01015"),
+        ("01450", "01015"),
+        ("49010", "49001"),
+    }
     assert not result.unmapped
 
 

@@ -2,24 +2,34 @@ from pvd.domain.search import Entry, SearchIndex, fold, normalize, strip_article
 
 
 def entry(code, nom, dep, pop, cps=(), type="COM", parent=""):
-    return Entry(code=code, type=type, nom=nom, departement=dep, population=pop,
-                 codes_postaux=tuple(cps), parent_code=parent, parent_nom="")
+    return Entry(
+        code=code,
+        type=type,
+        nom=nom,
+        departement=dep,
+        population=pop,
+        codes_postaux=tuple(cps),
+        parent_code=parent,
+        parent_nom="",
+    )
 
 
-INDEX = SearchIndex([
-    entry("63236", "Mont-Dore", "63", 1163, ["63240"]),
-    entry("98817", "Le Mont-Dore", "988", 25303, ["98809"]),
-    entry("48140", "Saint-Chély-d'Apcher", "48", 3955, ["48200"]),
-    entry("12225", "Saint-Chély-d'Aubrac", "12", 525, ["12470"]),
-    entry("63240", "Montpensier", "63", 465, ["63260"]),
-    entry("2A004", "Ajaccio", "2A", 76320, ["20000", "20090"]),
-    entry("01015", "Arbignieu", "01", 0, [], type="COMD", parent="01015"),
-    entry("01015", "Arboys en Bugey", "01", 700, ["01300"]),
-    entry("51108", "Châlons-en-Champagne", "51", 44000, ["51000"]),
-    entry("72181", "Le Mans", "72", 145000, ["72000"]),
-    entry("35238", "Rennes", "35", 225000, ["35000"]),
-    entry("49099", "Les Rosiers-sur-Loire", "49", 2300, []),
-])
+INDEX = SearchIndex(
+    [
+        entry("63236", "Mont-Dore", "63", 1163, ["63240"]),
+        entry("98817", "Le Mont-Dore", "988", 25303, ["98809"]),
+        entry("48140", "Saint-Chély-d'Apcher", "48", 3955, ["48200"]),
+        entry("12225", "Saint-Chély-d'Aubrac", "12", 525, ["12470"]),
+        entry("63240", "Montpensier", "63", 465, ["63260"]),
+        entry("2A004", "Ajaccio", "2A", 76320, ["20000", "20090"]),
+        entry("01015", "Arbignieu", "01", 0, [], type="COMD", parent="01015"),
+        entry("01015", "Arboys en Bugey", "01", 700, ["01300"]),
+        entry("51108", "Châlons-en-Champagne", "51", 44000, ["51000"]),
+        entry("72181", "Le Mans", "72", 145000, ["72000"]),
+        entry("35238", "Rennes", "35", 225000, ["35000"]),
+        entry("49099", "Les Rosiers-sur-Loire", "49", 2300, []),
+    ]
+)
 
 
 def codes(query, limit=20):
@@ -78,7 +88,9 @@ def test_word_prefixes_in_any_position():
 def test_commune_deleguee_after_communes_of_same_closeness():
     hits = INDEX.search("arb")
     assert [(h.entry.nom, h.entry.type) for h in hits] == [
-        ("Arboys en Bugey", "COM"), ("Arbignieu", "COMD")]
+        ("Arboys en Bugey", "COM"),
+        ("Arbignieu", "COMD"),
+    ]
 
 
 def test_no_match_and_blank_query():

@@ -41,8 +41,9 @@ def test_epci_members(db):
 
 def test_population_series_is_rebased_onto_current_geography(db):
     series = dict(
-        Population.objects.filter(commune__code="01001", commune__type="COM")
-        .values_list("millesime", "population")
+        Population.objects.filter(commune__code="01001", commune__type="COM").values_list(
+            "millesime", "population"
+        )
     )
     assert series == {2019: 779, 2020: 806, 2022: 859, 2023: 860}
     # Arboys en Bugey (01015) absorbed Arbignieu and Saint-Champ (01340) before 2021; a commune

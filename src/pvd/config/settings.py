@@ -51,7 +51,8 @@ SNAPSHOT_DIR = PACKAGE_DIR / "data" / "snapshot"
 DEBUG = _env_bool("PVD_DEBUG", False)
 SECRET_KEY = os.environ.get("PVD_SECRET_KEY") or "pvd-development-key-not-for-production"
 ALLOWED_HOSTS = [
-    h.strip() for h in os.environ.get("PVD_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+    h.strip()
+    for h in os.environ.get("PVD_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 ]
 
 _database_url = os.environ.get("DATABASE_URL")
@@ -61,7 +62,9 @@ if not _database_url:
 try:
     DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
 except Exception as exc:  # dj_database_url raises several types for a bad URL
-    raise ImproperlyConfigured(f"DATABASE_URL={_database_url!r} is not a valid database URL: {exc}")
+    raise ImproperlyConfigured(
+        f"DATABASE_URL={_database_url!r} is not a valid database URL: {exc}"
+    ) from exc
 if DATABASES["default"]["ENGINE"] not in (
     "django.db.backends.sqlite3",
     "django.db.backends.postgresql",

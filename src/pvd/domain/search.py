@@ -79,7 +79,7 @@ class SearchIndex:
         self.exact: dict[str, list[int]] = {}
         self.exact_bare: dict[str, list[int]] = {}
         self.vocabulary: dict[str, list[int]] = {}
-        for i, (key, bare) in enumerate(zip(self.keys, self.bare_keys)):
+        for i, (key, bare) in enumerate(zip(self.keys, self.bare_keys, strict=True)):
             self.exact.setdefault(key, []).append(i)
             self.exact_bare.setdefault(bare, []).append(i)
             for word in set(self.words[i]):
@@ -129,7 +129,9 @@ class SearchIndex:
                     ranks[i] = 4
         # Communes déléguées/associées come after communes of the same closeness.
         best = heapq.nsmallest(
-            limit, ranks.items(), key=lambda item: (item[1] * 2 + self.subordinate[item[0]], item[0])
+            limit,
+            ranks.items(),
+            key=lambda item: (item[1] * 2 + self.subordinate[item[0]], item[0]),
         )
         return [Hit(self.entries[i], rank * 2 + self.subordinate[i], "nom") for i, rank in best]
 

@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 class SourceError(Exception):
     """A file that cannot be imported: says where (file, line, column) and what was expected."""
 
-    def __init__(self, path: str, message: str, *, line: int | None = None, column: str | None = None):
+    def __init__(
+        self, path: str, message: str, *, line: int | None = None, column: str | None = None
+    ):
         self.path = path
         self.line = line
         self.column = column

@@ -35,7 +35,9 @@ class Snapshot:
 def read_snapshot(directory: Path) -> Snapshot:
     manifest_path = directory / "manifest.json"
     if not manifest_path.exists():
-        raise SourceError(str(manifest_path), "manifeste absent : le référentiel embarqué est incomplet")
+        raise SourceError(
+            str(manifest_path), "manifeste absent : le référentiel embarqué est incomplet"
+        )
     manifest = json.loads(manifest_path.read_text())
     tables = {}
     for name in TABLES:
