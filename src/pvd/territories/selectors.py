@@ -146,12 +146,16 @@ def commune_subdivisions(*, commune: Commune) -> list[Commune]:
     return list(commune.subdivisions.order_by("type", "code", "nom"))
 
 
-def population_millesimes(qs) -> list[int]:
-    """Distinct vintages of the latest legal populations of the communes in ``qs``.
+def population_millesimes(communes) -> list[int]:
+    """Distinct vintages of the latest legal populations of ``communes`` (a queryset or list).
 
     Usually one year; several when a territory mixes census calendars (Mayotte: 2017)."""
+    if hasattr(communes, "values"):
+        ids = communes.order_by().values("pk")
+    else:
+        ids = [c.pk for c in communes]
     latest = (
-        Population.objects.filter(commune__in=qs.order_by().values("pk"))
+        Population.objects.filter(commune__in=ids)
         .order_by()
         .values("commune")
         .annotate(m=Max("millesime"))
@@ -182,3 +186,18 @@ def referential_dataset() -> Dataset | None:
     from pvd.territories.services import SNAPSHOT_DATASET
 
     return dataset_get(key=SNAPSHOT_DATASET)
+
+
+def departement_names() -> dict[str, str]:
+    """Department code -> name (for labelling search hits, which carry only the code)."""
+    return dict(Departement.objects.values_list("code", "nom"))
+
+
+def subdivision_get(*, code: str) -> Commune | None:
+    """A commune déléguée or associée with this code (they have no page of their own)."""
+    return (
+        Commune.objects.select_related("parent")
+        .filter(code=code, type__in=(Commune.Type.COMD, Commune.Type.COMA))
+        .exclude(parent=None)
+        .first()
+    )
