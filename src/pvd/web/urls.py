@@ -1,3 +1,15 @@
 from django.urls import path
 
-urlpatterns = []
+from pvd.web import views
+
+app_name = "web"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("recherche", views.search, name="search"),
+    path("communes/<str:code>/", views.commune, name="commune"),
+    path("departements/", views.departements, name="departements"),
+    path("departements/<str:code>/", views.departement, name="departement"),
+    path("regions/", views.regions, name="regions"),
+    path("regions/<str:code>/", views.region, name="region"),
+]

@@ -1,0 +1,113 @@
+"""Population series as an inline SVG bar chart, computed server-side (no JavaScript, no CDN).
+
+Bars start at zero so their heights compare honestly; each bar carries its value written above
+it, so nothing is conveyed by colour or length alone. Coordinates are preformatted strings:
+Django would otherwise localise floats in templates ("12,5") and break the SVG.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from django.utils.formats import number_format
+
+WIDTH, HEIGHT = 640, 280
+LEFT, RIGHT, TOP, BOTTOM = 72, 16, 28, 36  # margins: y labels, value labels, x labels
+
+
+@dataclass(frozen=True)
+class Bar:
+    year: str
+    value: str  # formatted "1 163"
+    x: str
+    y: str
+    width: str
+    height: str
+    label_x: str
+    label_y: str
+    year_y: str
+
+
+@dataclass(frozen=True)
+class Tick:
+    y: str
+    label: str
+
+
+@dataclass(frozen=True)
+class BarChart:
+    width: int
+    height: int
+    left: str
+    right: str
+    baseline: str
+    bars: list[Bar]
+    ticks: list[Tick]
+
+
+@dataclass(frozen=True)
+class SeriesRow:
+    year: int
+    value: int
+    change: str  # difference with the previous vintage, signed: "−37", "+5" ("" for the first)
+    change_pct: str  # "−3,1 %" ("" for the first)
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.1f}"
+
+
+def nice_step(top: float, ticks: int = 4) -> float:
+    """A round step (1, 2, 2.5 or 5 × 10^k) so that ``ticks`` steps cover ``top``."""
+    raw = max(top, 1) / ticks
+    power = 10 ** math.floor(math.log10(raw))
+    for m in (1, 2, 2.5, 5, 10):
+        if m * power >= raw:
+            return m * power
+    return 10 * power  # pragma: no cover - the loop always returns
+
+
+def bar_chart(points: list[tuple[int, int]]) -> BarChart | None:
+    """Chart geometry for (year, value) points; None when there is nothing to draw."""
+    if not points:
+        return None
+    step = nice_step(max(v for _, v in points))
+    top_value = step * 4
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    baseline = TOP + plot_h
+    slot = plot_w / len(points)
+    bar_w = min(slot * 0.6, 72)
+    bars = []
+    for i, (year, value) in enumerate(points):
+        h = plot_h * value / top_value
+        x = LEFT + slot * i + (slot - bar_w) / 2
+        bars.append(Bar(
+            year=str(year), value=number_format(value, force_grouping=True),
+            x=_fmt(x), y=_fmt(baseline - h), width=_fmt(bar_w), height=_fmt(h),
+            label_x=_fmt(x + bar_w / 2), label_y=_fmt(baseline - h - 6),
+            year_y=_fmt(baseline + 22),
+        ))
+    ticks = [
+        Tick(y=_fmt(baseline - plot_h * k / 4),
+             label=number_format(round(step * k), force_grouping=True))
+        for k in range(5)
+    ]
+    return BarChart(width=WIDTH, height=HEIGHT, left=str(LEFT), right=str(WIDTH - RIGHT),
+                    baseline=_fmt(baseline), bars=bars, ticks=ticks)
+
+
+def series_rows(points: list[tuple[int, int]]) -> list[SeriesRow]:
+    """The data table shown with the chart: each vintage and its change from the previous."""
+    rows, previous = [], None
+    for year, value in points:
+        change = pct = ""
+        if previous:
+            diff = value - previous
+            sign = "+" if diff > 0 else ""
+            change = sign + number_format(diff, force_grouping=True).replace("-", "−")
+            pct = number_format(round(100 * diff / previous, 1), decimal_pos=1)
+            pct = sign + pct.replace("-", "−") + "\u00a0%"
+        rows.append(SeriesRow(year=year, value=value, change=change, change_pct=pct))
+        previous = value
+    return rows
