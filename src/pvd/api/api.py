@@ -2,9 +2,12 @@
 
 from ninja import NinjaAPI
 
+from pvd.api.territories import router as territories_router
+
 api = NinjaAPI(
     title="PVD API",
     version="1",
     urls_namespace="api-v1",
     description="API de la plateforme Petites villes de demain : référentiel territorial.",
 )
+api.add_router("/", territories_router)

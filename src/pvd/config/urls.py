@@ -5,6 +5,6 @@ from pvd.api.api import api
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("api/", api.urls),
+    path("api/v1/", api.urls),
     path("", include("pvd.web.urls")),
 ]
