@@ -36,23 +36,41 @@ def _absolute(request: HttpRequest, name: str, *args: str) -> str:
 def _source(dataset: Dataset | None) -> dict | None:
     if dataset is None:
         return None
-    return {"title": dataset.title, "publisher": dataset.publisher, "licence": dataset.licence,
-            "vintage": dataset.vintage, "url": dataset.url}
+    return {
+        "title": dataset.title,
+        "publisher": dataset.publisher,
+        "licence": dataset.licence,
+        "vintage": dataset.vintage,
+        "url": dataset.url,
+    }
 
 
 def _totals(nb_communes: int, population: int | None, millesimes: list[int]) -> dict:
-    return {"nb_communes": nb_communes, "population": population,
-            "population_millesimes": millesimes}
+    return {
+        "nb_communes": nb_communes,
+        "population": population,
+        "population_millesimes": millesimes,
+    }
 
 
 def _commune_row(request: HttpRequest, c: Commune) -> dict:
-    return {"code": c.code, "nom": c.nom, "departement": c.departement_id,
-            "population": c.population, "url": _absolute(request, "web:commune", c.code)}
+    return {
+        "code": c.code,
+        "nom": c.nom,
+        "departement": c.departement_id,
+        "population": c.population,
+        "url": _absolute(request, "web:commune", c.code),
+    }
 
 
 def _departement(request: HttpRequest, d: Departement, totals: dict) -> dict:
-    return {"code": d.code, "nom": d.nom, "region": {"code": d.region.code, "nom": d.region.nom},
-            "totaux": totals, "url": _absolute(request, "web:departement", d.code)}
+    return {
+        "code": d.code,
+        "nom": d.nom,
+        "region": {"code": d.region.code, "nom": d.region.nom},
+        "totaux": totals,
+        "url": _absolute(request, "web:departement", d.code),
+    }
 
 
 @router.get("/communes/search", response=list[CommuneHitOut], summary="Rechercher une commune")
@@ -72,55 +90,83 @@ def communes_search(
         subordinate = e.type in (Commune.Type.COMD, Commune.Type.COMA)
         # A commune déléguée/associée has no page of its own: its parent's page lists it.
         page_code = e.parent_code if subordinate and e.parent_code else e.code
-        results.append({
-            "code": e.code, "type": e.type, "type_libelle": Commune.Type(e.type).label,
-            "nom": e.nom, "departement": e.departement,
-            "departement_nom": names.get(e.departement, ""),
-            "population": None if subordinate else e.population,
-            "parent_code": e.parent_code or None, "parent_nom": e.parent_nom or None,
-            "match": hit.match, "url": _absolute(request, "web:commune", page_code),
-        })
+        results.append(
+            {
+                "code": e.code,
+                "type": e.type,
+                "type_libelle": Commune.Type(e.type).label,
+                "nom": e.nom,
+                "departement": e.departement,
+                "departement_nom": names.get(e.departement, ""),
+                "population": None if subordinate else e.population,
+                "parent_code": e.parent_code or None,
+                "parent_nom": e.parent_nom or None,
+                "match": hit.match,
+                "url": _absolute(request, "web:commune", page_code),
+            }
+        )
     return results
 
 
-@router.get("/communes/{code}", response={200: CommuneOut, **NOT_FOUND},
-            summary="Fiche d'une commune")
+@router.get(
+    "/communes/{code}", response={200: CommuneOut, **NOT_FOUND}, summary="Fiche d'une commune"
+)
 def commune_detail(request: HttpRequest, code: str):
     """A commune (or municipal arrondissement) by INSEE code, with its population series."""
     c = selectors.commune_get(code=code)
     if c is None:
         sub = selectors.subdivision_get(code=code)
         if sub is not None:
-            raise HttpError(404, f"« {code} » est le code d'une {sub.get_type_display().lower()}"
-                                 f" ({sub.nom}) de la commune {sub.parent.nom}, code INSEE "
-                                 f"« {sub.parent.code} ».")
+            raise HttpError(
+                404,
+                f"« {code} » est le code d'une {sub.get_type_display().lower()}"
+                f" ({sub.nom}) de la commune {sub.parent.nom}, code INSEE "
+                f"« {sub.parent.code} ».",
+            )
         raise HttpError(404, f"Commune inconnue : aucune commune n'a le code INSEE « {code} ».")
     populations = selectors.commune_populations(commune=c)
     latest = populations[-1] if populations else None
     return {
-        "code": c.code, "type": c.type, "type_libelle": c.get_type_display(), "nom": c.nom,
-        "siren": c.siren or None, "codes_postaux": list(c.codes_postaux or []),
+        "code": c.code,
+        "type": c.type,
+        "type_libelle": c.get_type_display(),
+        "nom": c.nom,
+        "siren": c.siren or None,
+        "codes_postaux": list(c.codes_postaux or []),
         "departement": {"code": c.departement.code, "nom": c.departement.nom},
         "region": {"code": c.region.code, "nom": c.region.nom},
         "arrondissement": (
             {"code": c.arrondissement.code, "nom": c.arrondissement.nom}
-            if c.arrondissement else None
+            if c.arrondissement
+            else None
         ),
         "epci": (
-            {"siren": c.epci.siren, "nom": c.epci.nom, "type": c.epci.type,
-             "type_libelle": c.epci.get_type_display()} if c.epci else None
+            {
+                "siren": c.epci.siren,
+                "nom": c.epci.nom,
+                "type": c.epci.type,
+                "type_libelle": c.epci.get_type_display(),
+            }
+            if c.epci
+            else None
         ),
         "parent": {"code": c.parent.code, "nom": c.parent.nom} if c.parent else None,
         "subdivisions": [
-            {"code": s.code, "type": s.type, "type_libelle": s.get_type_display(),
-             "nom": s.nom, "population": s.population}
+            {
+                "code": s.code,
+                "type": s.type,
+                "type_libelle": s.get_type_display(),
+                "nom": s.nom,
+                "population": s.population,
+            }
             for s in selectors.commune_subdivisions(commune=c)
         ],
         "population": (
             {"millesime": latest.millesime, "population": latest.population} if latest else None
         ),
-        "populations": [{"millesime": p.millesime, "population": p.population}
-                        for p in populations],
+        "populations": [
+            {"millesime": p.millesime, "population": p.population} for p in populations
+        ],
         "source": _source(latest.dataset if latest else selectors.referential_dataset()),
         "url": _absolute(request, "web:commune", c.code),
     }
@@ -130,71 +176,90 @@ def commune_detail(request: HttpRequest, code: str):
 def departements(request: HttpRequest):
     millesimes = selectors.population_millesimes_by(field="departement")
     return [
-        _departement(request, d, _totals(d.nb_communes, d.population_totale,
-                                         millesimes.get(d.code, [])))
+        _departement(
+            request, d, _totals(d.nb_communes, d.population_totale, millesimes.get(d.code, []))
+        )
         for d in selectors.departements_list()
     ]
 
 
-@router.get("/departements/{code}", response={200: DepartementDetailOut, **NOT_FOUND},
-            summary="Un département et ses communes")
+@router.get(
+    "/departements/{code}",
+    response={200: DepartementDetailOut, **NOT_FOUND},
+    summary="Un département et ses communes",
+)
 def departement_detail(
     request: HttpRequest,
     code: str,
     tri: str = Query("nom", description="nom, code, population ; préfixe « - » : décroissant"),
 ):
     if tri not in selectors.SORTS:
-        raise HttpError(422, f"Tri inconnu « {tri} » : valeurs possibles "
-                             f"{', '.join(selectors.SORTS)}.")
+        raise HttpError(
+            422, f"Tri inconnu « {tri} » : valeurs possibles {', '.join(selectors.SORTS)}."
+        )
     d = selectors.departement_get(code=code)
     if d is None:
         raise HttpError(404, f"Département inconnu : aucun département n'a le code « {code} ».")
     communes = selectors.communes_of(departement=d, sort=tri)
     total = selectors.summary(communes)
-    out = _departement(request, d, _totals(total.communes, total.population,
-                                           selectors.population_millesimes(communes)))
+    out = _departement(
+        request,
+        d,
+        _totals(total.communes, total.population, selectors.population_millesimes(communes)),
+    )
     out["communes"] = [_commune_row(request, c) for c in communes]
     out["source"] = _source(selectors.referential_dataset())
     return out
 
 
 def _region(request: HttpRequest, r: Region, totals: dict) -> dict:
-    return {"code": r.code, "nom": r.nom, "totaux": totals,
-            "url": _absolute(request, "web:region", r.code)}
+    return {
+        "code": r.code,
+        "nom": r.nom,
+        "totaux": totals,
+        "url": _absolute(request, "web:region", r.code),
+    }
 
 
 @router.get("/regions", response=list[RegionOut], summary="Liste des régions")
 def regions(request: HttpRequest):
     millesimes = selectors.population_millesimes_by(field="region")
     return [
-        _region(request, r, _totals(r.nb_communes, r.population_totale,
-                                    millesimes.get(r.code, [])))
+        _region(request, r, _totals(r.nb_communes, r.population_totale, millesimes.get(r.code, [])))
         for r in selectors.regions_list()
     ]
 
 
-@router.get("/regions/{code}", response={200: RegionDetailOut, **NOT_FOUND},
-            summary="Une région et ses départements")
+@router.get(
+    "/regions/{code}",
+    response={200: RegionDetailOut, **NOT_FOUND},
+    summary="Une région et ses départements",
+)
 def region_detail(request: HttpRequest, code: str):
     r = selectors.region_get(code=code)
     if r is None:
         raise HttpError(404, f"Région inconnue : aucune région n'a le code « {code} ».")
     communes = selectors.communes_of(region=r)
     total = selectors.summary(communes)
-    out = _region(request, r, _totals(total.communes, total.population,
-                                      selectors.population_millesimes(communes)))
+    out = _region(
+        request,
+        r,
+        _totals(total.communes, total.population, selectors.population_millesimes(communes)),
+    )
     by_dep = selectors.population_millesimes_by(field="departement")
     out["departements"] = [
-        _departement(request, d, _totals(d.nb_communes, d.population_totale,
-                                         by_dep.get(d.code, [])))
+        _departement(
+            request, d, _totals(d.nb_communes, d.population_totale, by_dep.get(d.code, []))
+        )
         for d in selectors.departements_list(region=r)
     ]
     out["source"] = _source(selectors.referential_dataset())
     return out
 
 
-@router.get("/epci/{siren}", response={200: EpciOut, **NOT_FOUND},
-            summary="Un EPCI et ses communes membres")
+@router.get(
+    "/epci/{siren}", response={200: EpciOut, **NOT_FOUND}, summary="Un EPCI et ses communes membres"
+)
 def epci_detail(request: HttpRequest, siren: str):
     e: EPCI | None = selectors.epci_get(siren=siren)
     if e is None:
@@ -202,9 +267,11 @@ def epci_detail(request: HttpRequest, siren: str):
     members = selectors.epci_members(epci=e)
     population = sum(m.population or 0 for m in members) if members else None
     return {
-        "siren": e.siren, "nom": e.nom, "type": e.type, "type_libelle": e.get_type_display(),
-        "totaux": _totals(len(members), population,
-                          selectors.population_millesimes(members)),
+        "siren": e.siren,
+        "nom": e.nom,
+        "type": e.type,
+        "type_libelle": e.get_type_display(),
+        "totaux": _totals(len(members), population, selectors.population_millesimes(members)),
         "membres": [_commune_row(request, m) for m in members],
         "source": _source(selectors.referential_dataset()),
     }

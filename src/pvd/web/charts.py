@@ -82,19 +82,35 @@ def bar_chart(points: list[tuple[int, int]]) -> BarChart | None:
     for i, (year, value) in enumerate(points):
         h = plot_h * value / top_value
         x = LEFT + slot * i + (slot - bar_w) / 2
-        bars.append(Bar(
-            year=str(year), value=number_format(value, force_grouping=True),
-            x=_fmt(x), y=_fmt(baseline - h), width=_fmt(bar_w), height=_fmt(h),
-            label_x=_fmt(x + bar_w / 2), label_y=_fmt(baseline - h - 6),
-            year_y=_fmt(baseline + 22),
-        ))
+        bars.append(
+            Bar(
+                year=str(year),
+                value=number_format(value, force_grouping=True),
+                x=_fmt(x),
+                y=_fmt(baseline - h),
+                width=_fmt(bar_w),
+                height=_fmt(h),
+                label_x=_fmt(x + bar_w / 2),
+                label_y=_fmt(baseline - h - 6),
+                year_y=_fmt(baseline + 22),
+            )
+        )
     ticks = [
-        Tick(y=_fmt(baseline - plot_h * k / 4),
-             label=number_format(round(step * k), force_grouping=True))
+        Tick(
+            y=_fmt(baseline - plot_h * k / 4),
+            label=number_format(round(step * k), force_grouping=True),
+        )
         for k in range(5)
     ]
-    return BarChart(width=WIDTH, height=HEIGHT, left=str(LEFT), right=str(WIDTH - RIGHT),
-                    baseline=_fmt(baseline), bars=bars, ticks=ticks)
+    return BarChart(
+        width=WIDTH,
+        height=HEIGHT,
+        left=str(LEFT),
+        right=str(WIDTH - RIGHT),
+        baseline=_fmt(baseline),
+        bars=bars,
+        ticks=ticks,
+    )
 
 
 def series_rows(points: list[tuple[int, int]]) -> list[SeriesRow]:

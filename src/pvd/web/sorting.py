@@ -41,7 +41,10 @@ def sort_headers(current: str, labels: dict[str, str]) -> dict[str, SortHeader]:
             aria, arrow, target = "", "", FIRST_DIRECTION[key]
         order = "décroissant" if target.startswith("-") else "croissant"
         headers[key] = SortHeader(
-            label=label, href=f"?tri={target}", aria_sort=aria, arrow=arrow,
+            label=label,
+            href=f"?tri={target}",
+            aria_sort=aria,
+            arrow=arrow,
             action=f"trier par ordre {order}",
         )
     return headers

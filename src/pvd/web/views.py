@@ -22,9 +22,14 @@ def _crumbs(current: str, *links: tuple[str, str]) -> dict:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html", {
-        "dataset": selectors.referential_dataset(), "hide_header_search": True,
-    })
+    return render(
+        request,
+        "web/home.html",
+        {
+            "dataset": selectors.referential_dataset(),
+            "hide_header_search": True,
+        },
+    )
 
 
 def search(request: HttpRequest) -> HttpResponse:
@@ -32,16 +37,26 @@ def search(request: HttpRequest) -> HttpResponse:
     hits = selectors.communes_search(query=query, limit=SEARCH_LIMIT) if query else []
     names = selectors.departement_names() if hits else {}
     results = [
-        {"hit": h, "departement_nom": names.get(h.entry.departement, ""),
-         "subordinate": h.entry.type in (Commune.Type.COMD, Commune.Type.COMA),
-         "type_libelle": Commune.Type(h.entry.type).label}
+        {
+            "hit": h,
+            "departement_nom": names.get(h.entry.departement, ""),
+            "subordinate": h.entry.type in (Commune.Type.COMD, Commune.Type.COMA),
+            "type_libelle": Commune.Type(h.entry.type).label,
+        }
         for h in hits
     ]
-    return render(request, "web/search.html", {
-        "query": query, "results": results, "limit": SEARCH_LIMIT,
-        "dataset": selectors.referential_dataset(), "hide_header_search": True,
-        "breadcrumb_data": _crumbs("Recherche"),
-    })
+    return render(
+        request,
+        "web/search.html",
+        {
+            "query": query,
+            "results": results,
+            "limit": SEARCH_LIMIT,
+            "dataset": selectors.referential_dataset(),
+            "hide_header_search": True,
+            "breadcrumb_data": _crumbs("Recherche"),
+        },
+    )
 
 
 def commune(request: HttpRequest, code: str) -> HttpResponse:
@@ -55,25 +70,29 @@ def commune(request: HttpRequest, code: str) -> HttpResponse:
     points = [(p.millesime, p.population) for p in populations]
     subdivisions = selectors.commune_subdivisions(commune=c)
     members = selectors.epci_members(epci=c.epci) if c.epci else []
-    return render(request, "web/commune.html", {
-        "commune": c,
-        "latest": populations[-1] if populations else None,
-        "population_dataset": populations[-1].dataset if populations else None,
-        "chart": bar_chart(points),
-        "series": series_rows(points),
-        "series_millesimes": [year for year, _ in points],
-        "subdivisions": [s for s in subdivisions if s.type != Commune.Type.ARM],
-        "arrondissements": [s for s in subdivisions if s.type == Commune.Type.ARM],
-        "members": members,
-        "members_total": sum(m.population or 0 for m in members),
-        "members_millesimes": selectors.population_millesimes(members) if members else [],
-        "dataset": selectors.referential_dataset(),
-        "breadcrumb_data": _crumbs(
-            c.nom,
-            (reverse("web:region", args=[c.region.code]), c.region.nom),
-            (reverse("web:departement", args=[c.departement.code]), c.departement.nom),
-        ),
-    })
+    return render(
+        request,
+        "web/commune.html",
+        {
+            "commune": c,
+            "latest": populations[-1] if populations else None,
+            "population_dataset": populations[-1].dataset if populations else None,
+            "chart": bar_chart(points),
+            "series": series_rows(points),
+            "series_millesimes": [year for year, _ in points],
+            "subdivisions": [s for s in subdivisions if s.type != Commune.Type.ARM],
+            "arrondissements": [s for s in subdivisions if s.type == Commune.Type.ARM],
+            "members": members,
+            "members_total": sum(m.population or 0 for m in members),
+            "members_millesimes": selectors.population_millesimes(members) if members else [],
+            "dataset": selectors.referential_dataset(),
+            "breadcrumb_data": _crumbs(
+                c.nom,
+                (reverse("web:region", args=[c.region.code]), c.region.nom),
+                (reverse("web:departement", args=[c.departement.code]), c.departement.nom),
+            ),
+        },
+    )
 
 
 def _with_millesimes(territories: list, field: str) -> list:
@@ -90,13 +109,17 @@ def _territory_page(request: HttpRequest, template: str, scope: dict, context: d
     communes = selectors.communes_of(**scope, sort=sort)
     page = Paginator(communes, PAGE_SIZE).get_page(request.GET.get("page"))
     page.pages_list = list(page.paginator.get_elided_page_range(page.number))
-    context.update({
-        "page_obj": page, "sort": sort, "headers": sort_headers(sort, COLUMNS),
-        "sort_caption": SORT_CAPTIONS[sort],
-        "totals": selectors.summary(communes),
-        "millesimes": selectors.population_millesimes(communes),
-        "dataset": selectors.referential_dataset(),
-    })
+    context.update(
+        {
+            "page_obj": page,
+            "sort": sort,
+            "headers": sort_headers(sort, COLUMNS),
+            "sort_caption": SORT_CAPTIONS[sort],
+            "totals": selectors.summary(communes),
+            "millesimes": selectors.population_millesimes(communes),
+            "dataset": selectors.referential_dataset(),
+        }
+    )
     return render(request, template, context)
 
 
@@ -104,34 +127,56 @@ def departement(request: HttpRequest, code: str) -> HttpResponse:
     d = selectors.departement_get(code=code)
     if d is None:
         raise Http404(f"Aucun département n'a le code « {code} ».")
-    return _territory_page(request, "web/departement.html", {"departement": d},
-                           {"departement": d, "breadcrumb_data": _crumbs(
-                               d.nom, (reverse("web:regions"), "Régions"),
-                               (reverse("web:region", args=[d.region.code]), d.region.nom))})
+    return _territory_page(
+        request,
+        "web/departement.html",
+        {"departement": d},
+        {
+            "departement": d,
+            "breadcrumb_data": _crumbs(
+                d.nom,
+                (reverse("web:regions"), "Régions"),
+                (reverse("web:region", args=[d.region.code]), d.region.nom),
+            ),
+        },
+    )
 
 
 def region(request: HttpRequest, code: str) -> HttpResponse:
     r = selectors.region_get(code=code)
     if r is None:
         raise Http404(f"Aucune région n'a le code « {code} ».")
-    return _territory_page(request, "web/region.html", {"region": r}, {
-        "region": r,
-        "departements": _with_millesimes(selectors.departements_list(region=r), "departement"),
-        "breadcrumb_data": _crumbs(r.nom, (reverse("web:regions"), "Régions")),
-    })
+    return _territory_page(
+        request,
+        "web/region.html",
+        {"region": r},
+        {
+            "region": r,
+            "departements": _with_millesimes(selectors.departements_list(region=r), "departement"),
+            "breadcrumb_data": _crumbs(r.nom, (reverse("web:regions"), "Régions")),
+        },
+    )
 
 
 def departements(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/departements.html", {
-        "departements": _with_millesimes(selectors.departements_list(), "departement"),
-        "dataset": selectors.referential_dataset(),
-        "breadcrumb_data": _crumbs("Départements"),
-    })
+    return render(
+        request,
+        "web/departements.html",
+        {
+            "departements": _with_millesimes(selectors.departements_list(), "departement"),
+            "dataset": selectors.referential_dataset(),
+            "breadcrumb_data": _crumbs("Départements"),
+        },
+    )
 
 
 def regions(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/regions.html", {
-        "regions": _with_millesimes(selectors.regions_list(), "region"),
-        "dataset": selectors.referential_dataset(),
-        "breadcrumb_data": _crumbs("Régions"),
-    })
+    return render(
+        request,
+        "web/regions.html",
+        {
+            "regions": _with_millesimes(selectors.regions_list(), "region"),
+            "dataset": selectors.referential_dataset(),
+            "breadcrumb_data": _crumbs("Régions"),
+        },
+    )
