@@ -1,0 +1,506 @@
+"""INSEE Code officiel géographique (COG): the communes, departments, regions (and arrondissements)
+files of one vintage, parsed into typed rows. Pure Python, no Django.
+
+Contract
+- Files: ``v_commune_YYYY.csv``, ``v_departement_YYYY.csv``, ``v_region_YYYY.csv`` (and
+  ``v_arrondissement_YYYY.csv``), published every year by INSEE; COG 2026:
+  https://www.insee.fr/fr/information/8740222 (files under
+  https://www.insee.fr/fr/statistiques/fichier/8740222/). Licence Ouverte 2.0.
+- Layout: comma-separated, UTF-8, one header line (upper case since 2021, lower case in 2019-2020:
+  both accepted); the kind of file is told by its header, then by its name.
+    communes:        TYPECOM,COM,REG,DEP,CTCD,ARR,TNCC,NCC,NCCENR,LIBELLE,CAN,COMPARENT
+    départements:    DEP,REG,CHEFLIEU,TNCC,NCC,NCCENR,LIBELLE
+    régions:         REG,CHEFLIEU,TNCC,NCC,NCCENR,LIBELLE
+    arrondissements: ARR,DEP,REG,CHEFLIEU,TNCC,NCC,NCCENR,LIBELLE
+  Only the columns this platform uses are required (CTCD, TNCC, NCC, NCCENR, CAN are not).
+- Communes file: one row per commune (COM), commune associée (COMA), commune déléguée (COMD) and
+  municipal arrondissement (ARM); COMA/COMD/ARM rows name their parent commune in COMPARENT and may
+  leave REG/DEP/ARR empty (they then take their parent's).
+- Vintage: the 4-digit year in the file name (``v_commune_2026.csv`` -> 2026), unless given.
+
+Checks here are those the file alone can answer (code shapes, known types, parents present in the
+file, duplicates); whether a department or region exists is checked by the importer against the
+referential. Every problem is a RowError with file, line and column.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pvd.sources.tabular import (
+    DUPLICATE_KEY,
+    INCONSISTENT,
+    INVALID_CODE,
+    INVALID_VALUE,
+    UNKNOWN_LAYOUT,
+    UNKNOWN_VALUE,
+    ErrorCollector,
+    RowError,
+    SourceRowErrors,
+    Table,
+    read_table,
+)
+
+COMMUNE_CODE = re.compile(r"^\d[\dAB]\d{3}$")
+DEPARTEMENT_CODE = re.compile(r"^(\d{2}|2[AB]|97[1-6])$")
+REGION_CODE = re.compile(r"^\d{2}$")
+ARRONDISSEMENT_CODE = re.compile(r"^(\d{2}|2[AB]|97\d)\d$")
+
+COMMUNE_TYPES = ("COM", "COMA", "COMD", "ARM")
+
+LAYOUTS = {
+    "communes": (
+        "TYPECOM",
+        "COM",
+        "REG",
+        "DEP",
+        "CTCD",
+        "ARR",
+        "TNCC",
+        "NCC",
+        "NCCENR",
+        "LIBELLE",
+        "CAN",
+        "COMPARENT",
+    ),
+    "departements": ("DEP", "REG", "CHEFLIEU", "TNCC", "NCC", "NCCENR", "LIBELLE"),
+    "regions": ("REG", "CHEFLIEU", "TNCC", "NCC", "NCCENR", "LIBELLE"),
+    "arrondissements": ("ARR", "DEP", "REG", "CHEFLIEU", "TNCC", "NCC", "NCCENR", "LIBELLE"),
+}
+REQUIRED = {
+    "communes": ("TYPECOM", "COM", "REG", "DEP", "ARR", "LIBELLE", "COMPARENT"),
+    "departements": ("DEP", "REG", "CHEFLIEU", "LIBELLE"),
+    "regions": ("REG", "CHEFLIEU", "LIBELLE"),
+    "arrondissements": ("ARR", "DEP", "REG", "CHEFLIEU", "LIBELLE"),
+}
+FILE_NAMES = {
+    "communes": "v_commune_",
+    "departements": "v_departement_",
+    "regions": "v_region_",
+    "arrondissements": "v_arrondissement_",
+}
+KIND_LABELS = {
+    "communes": "communes",
+    "departements": "départements",
+    "regions": "régions",
+    "arrondissements": "arrondissements",
+}
+
+
+@dataclass(frozen=True)
+class CogCommune:
+    line: int
+    type: str
+    code: str
+    region: str  # may be "" on COMA/COMD/ARM rows
+    departement: str  # idem
+    arrondissement: str  # idem, and "" for communes without one (Mayotte)
+    nom: str
+    parent: str  # "" for COM
+
+
+@dataclass(frozen=True)
+class CogDepartement:
+    line: int
+    code: str
+    region: str
+    chef_lieu: str
+    nom: str
+
+
+@dataclass(frozen=True)
+class CogRegion:
+    line: int
+    code: str
+    chef_lieu: str
+    nom: str
+
+
+@dataclass(frozen=True)
+class CogArrondissement:
+    line: int
+    code: str
+    departement: str
+    region: str
+    chef_lieu: str
+    nom: str
+
+
+@dataclass
+class CogFile:
+    path: str
+    kind: str  # a key of LAYOUTS
+    vintage: int | None
+    encoding: str
+    sha256: str
+    rows: list = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+
+def vintage_from_name(path: str | Path) -> int | None:
+    match = re.search(r"(?<!\d)((?:19|20)\d{2})(?!\d)", Path(path).name)
+    return int(match.group(1)) if match else None
+
+
+def detect_kind(table: Table, path: Path) -> str:
+    cols = table.columns
+    if "TYPECOM" in cols or "COMPARENT" in cols:
+        return "communes"
+    if "CHEFLIEU" in cols:
+        if "ARR" in cols:
+            return "arrondissements"
+        if "DEP" in cols:
+            return "departements"
+        if "REG" in cols:
+            return "regions"
+    name = path.name.lower()
+    for kind, prefix in FILE_NAMES.items():
+        if name.startswith(prefix):
+            return kind
+    expected = " ; ".join(f"{KIND_LABELS[k]} : {','.join(v)}" for k, v in LAYOUTS.items())
+    raise SourceRowErrors(
+        table.path,
+        [
+            RowError(
+                UNKNOWN_LAYOUT,
+                f"fichier COG non reconnu (en-tête lu : {table.separator.join(table.header)}) ; "
+                f"en-têtes attendus : {expected}",
+                line=1,
+            )
+        ],
+    )
+
+
+def read_cog(path: str | Path) -> CogFile:
+    """Parse one COG file, telling its kind from its header (or name). Raises SourceError."""
+    path = Path(path)
+    table = read_table(path, separators=(",", ";"))
+    kind = detect_kind(table, path)
+    table.require(REQUIRED[kind], layout=",".join(LAYOUTS[kind]))
+    cog = CogFile(
+        path=table.path,
+        kind=kind,
+        vintage=vintage_from_name(path),
+        encoding=table.encoding,
+        sha256=table.sha256,
+    )
+    errors = ErrorCollector(table.path)
+    parse = {
+        "communes": _communes,
+        "departements": _departements,
+        "regions": _regions,
+        "arrondissements": _arrondissements,
+    }[kind]
+    cog.rows = parse(table, errors)
+    errors.raise_if_any()
+    return cog
+
+
+def _check(
+    errors: ErrorCollector,
+    pattern: re.Pattern,
+    value: str,
+    *,
+    line: int,
+    column: str,
+    what: str,
+    expected: str,
+) -> bool:
+    if pattern.match(value):
+        return True
+    errors.add(
+        INVALID_CODE,
+        f"{what} « {value} » invalide (attendu : {expected})",
+        line=line,
+        column=column,
+    )
+    return False
+
+
+_EXPECTED = {
+    "COM": "5 caractères, comme 01001, 2A004 ou 97105",
+    "DEP": "2 chiffres, 2A, 2B ou 971 à 976",
+    "REG": "2 chiffres, comme 84",
+    "ARR": "code du département suivi d'un chiffre, comme 011 ou 9711",
+}
+
+
+def _name(errors: ErrorCollector, row: dict[str, str], line: int) -> str:
+    if not row["LIBELLE"]:
+        errors.add(
+            INVALID_VALUE, "LIBELLE vide (attendu : le nom officiel)", line=line, column="LIBELLE"
+        )
+    return row["LIBELLE"]
+
+
+def _communes(table: Table, errors: ErrorCollector) -> list[CogCommune]:
+    rows: list[CogCommune] = []
+    seen: dict[tuple[str, str], int] = {}
+    for line, r in table.rows:
+        kind, code = r["TYPECOM"], r["COM"]
+        if kind not in COMMUNE_TYPES:
+            errors.add(
+                UNKNOWN_VALUE,
+                f"TYPECOM « {kind} » inconnu (attendu : COM, COMA, COMD ou ARM)",
+                line=line,
+                column="TYPECOM",
+            )
+            continue
+        if not _check(
+            errors,
+            COMMUNE_CODE,
+            code,
+            line=line,
+            column="COM",
+            what="code commune",
+            expected=_EXPECTED["COM"],
+        ):
+            continue
+        dep, reg, arr, parent = r["DEP"], r["REG"], r["ARR"], r["COMPARENT"]
+        ok = True
+        if kind == "COM" or dep:
+            ok &= _check(
+                errors,
+                DEPARTEMENT_CODE,
+                dep,
+                line=line,
+                column="DEP",
+                what="code département",
+                expected=_EXPECTED["DEP"],
+            )
+            if ok and kind == "COM" and not code.startswith(dep):
+                errors.add(
+                    INCONSISTENT,
+                    f"le code commune {code} n'est pas du département {dep}",
+                    line=line,
+                    column="DEP",
+                )
+                ok = False
+        if kind == "COM" or reg:
+            ok &= _check(
+                errors,
+                REGION_CODE,
+                reg,
+                line=line,
+                column="REG",
+                what="code région",
+                expected=_EXPECTED["REG"],
+            )
+        if arr:
+            ok &= _check(
+                errors,
+                ARRONDISSEMENT_CODE,
+                arr,
+                line=line,
+                column="ARR",
+                what="code arrondissement",
+                expected=_EXPECTED["ARR"],
+            )
+            if ok and dep and not arr.startswith(dep):
+                errors.add(
+                    INCONSISTENT,
+                    f"l'arrondissement {arr} n'est pas du département {dep}",
+                    line=line,
+                    column="ARR",
+                )
+                ok = False
+        if kind == "COM" and parent:
+            errors.add(
+                INCONSISTENT,
+                f"une commune (COM) n'a pas de commune parente (COMPARENT : « {parent} »)",
+                line=line,
+                column="COMPARENT",
+            )
+            ok = False
+        elif kind != "COM":
+            if not parent:
+                errors.add(
+                    INVALID_VALUE,
+                    f"COMPARENT vide : une ligne {kind} doit nommer sa commune parente",
+                    line=line,
+                    column="COMPARENT",
+                )
+                ok = False
+            else:
+                ok &= _check(
+                    errors,
+                    COMMUNE_CODE,
+                    parent,
+                    line=line,
+                    column="COMPARENT",
+                    what="code de la commune parente",
+                    expected=_EXPECTED["COM"],
+                )
+        nom = _name(errors, r, line)
+        if (code, kind) in seen:
+            errors.add(
+                DUPLICATE_KEY,
+                f"{kind} {code} déjà présente ligne {seen[(code, kind)]}",
+                line=line,
+                column="COM",
+            )
+            continue
+        seen[(code, kind)] = line
+        if ok and nom:
+            rows.append(
+                CogCommune(
+                    line=line,
+                    type=kind,
+                    code=code,
+                    region=reg,
+                    departement=dep,
+                    arrondissement=arr,
+                    nom=nom,
+                    parent=parent,
+                )
+            )
+    communes = {code for code, kind in seen if kind == "COM"}
+    for c in rows:
+        if c.parent and c.parent not in communes:
+            errors.add(
+                UNKNOWN_VALUE,
+                f"commune parente {c.parent} absente du fichier (aucune ligne COM avec ce code)",
+                line=c.line,
+                column="COMPARENT",
+            )
+    return rows
+
+
+def _departements(table: Table, errors: ErrorCollector) -> list[CogDepartement]:
+    rows, seen = [], set()
+    for line, r in table.rows:
+        ok = _check(
+            errors,
+            DEPARTEMENT_CODE,
+            r["DEP"],
+            line=line,
+            column="DEP",
+            what="code département",
+            expected=_EXPECTED["DEP"],
+        )
+        ok &= _check(
+            errors,
+            REGION_CODE,
+            r["REG"],
+            line=line,
+            column="REG",
+            what="code région",
+            expected=_EXPECTED["REG"],
+        )
+        ok &= _check(
+            errors,
+            COMMUNE_CODE,
+            r["CHEFLIEU"],
+            line=line,
+            column="CHEFLIEU",
+            what="code du chef-lieu",
+            expected=_EXPECTED["COM"],
+        )
+        nom = _name(errors, r, line)
+        if r["DEP"] in seen:
+            errors.add(DUPLICATE_KEY, f"département {r['DEP']} en double", line=line, column="DEP")
+            continue
+        seen.add(r["DEP"])
+        if ok and nom:
+            rows.append(
+                CogDepartement(
+                    line=line, code=r["DEP"], region=r["REG"], chef_lieu=r["CHEFLIEU"], nom=nom
+                )
+            )
+    return rows
+
+
+def _regions(table: Table, errors: ErrorCollector) -> list[CogRegion]:
+    rows, seen = [], set()
+    for line, r in table.rows:
+        ok = _check(
+            errors,
+            REGION_CODE,
+            r["REG"],
+            line=line,
+            column="REG",
+            what="code région",
+            expected=_EXPECTED["REG"],
+        )
+        ok &= _check(
+            errors,
+            COMMUNE_CODE,
+            r["CHEFLIEU"],
+            line=line,
+            column="CHEFLIEU",
+            what="code du chef-lieu",
+            expected=_EXPECTED["COM"],
+        )
+        nom = _name(errors, r, line)
+        if r["REG"] in seen:
+            errors.add(DUPLICATE_KEY, f"région {r['REG']} en double", line=line, column="REG")
+            continue
+        seen.add(r["REG"])
+        if ok and nom:
+            rows.append(CogRegion(line=line, code=r["REG"], chef_lieu=r["CHEFLIEU"], nom=nom))
+    return rows
+
+
+def _arrondissements(table: Table, errors: ErrorCollector) -> list[CogArrondissement]:
+    rows, seen = [], set()
+    for line, r in table.rows:
+        ok = _check(
+            errors,
+            ARRONDISSEMENT_CODE,
+            r["ARR"],
+            line=line,
+            column="ARR",
+            what="code arrondissement",
+            expected=_EXPECTED["ARR"],
+        )
+        ok &= _check(
+            errors,
+            DEPARTEMENT_CODE,
+            r["DEP"],
+            line=line,
+            column="DEP",
+            what="code département",
+            expected=_EXPECTED["DEP"],
+        )
+        ok &= _check(
+            errors,
+            REGION_CODE,
+            r["REG"],
+            line=line,
+            column="REG",
+            what="code région",
+            expected=_EXPECTED["REG"],
+        )
+        ok &= _check(
+            errors,
+            COMMUNE_CODE,
+            r["CHEFLIEU"],
+            line=line,
+            column="CHEFLIEU",
+            what="code du chef-lieu",
+            expected=_EXPECTED["COM"],
+        )
+        nom = _name(errors, r, line)
+        if r["ARR"] in seen:
+            errors.add(
+                DUPLICATE_KEY, f"arrondissement {r['ARR']} en double", line=line, column="ARR"
+            )
+            continue
+        seen.add(r["ARR"])
+        if ok and nom:
+            rows.append(
+                CogArrondissement(
+                    line=line,
+                    code=r["ARR"],
+                    departement=r["DEP"],
+                    region=r["REG"],
+                    chef_lieu=r["CHEFLIEU"],
+                    nom=nom,
+                )
+            )
+    return rows

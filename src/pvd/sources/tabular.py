@@ -1,0 +1,221 @@
+"""Reading official CSV files: encoding, separator, header check, and row errors as data.
+
+Shared by the source modules (COG, populations...). Pure Python, no Django.
+
+- Encoding: UTF-8 (with or without BOM) first; otherwise Windows-1252, the Latin-1 superset that
+  older INSEE and spreadsheet exports use (it decodes "œ" and "’", which ISO-8859-1 cannot);
+  plain ISO-8859-1 as a last resort (it decodes any byte). The one used is named in the result.
+- Separator: detected on the header line among the separators the caller accepts.
+- Header names are matched without regard to case or surrounding spaces (the COG files of 2019
+  and 2020 had lower-case headers; later ones are upper case).
+- Errors are :class:`RowError` values with a stable ``code``; a parser collects them (up to a
+  limit) and raises one :class:`SourceRowErrors` naming the first and counting the others.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pvd.sources.report import SourceError
+
+# Stable error codes (frictionless-style): tests and callers match on these, not on messages.
+MISSING_COLUMN = "missing-column"
+UNKNOWN_LAYOUT = "unknown-layout"
+FIELD_COUNT = "field-count"
+INVALID_CODE = "invalid-code"
+INVALID_VALUE = "invalid-value"
+UNKNOWN_VALUE = "unknown-value"
+DUPLICATE_KEY = "duplicate-key"
+INCONSISTENT = "inconsistent"
+EMPTY_FILE = "empty-file"
+
+MAX_ERRORS = 50
+
+ENCODING_LABELS = {
+    "utf-8-sig": "UTF-8 (avec BOM)",
+    "utf-8": "UTF-8",
+    "cp1252": "Latin-1 (Windows-1252)",
+    "latin-1": "Latin-1 (ISO-8859-1)",
+}
+
+
+@dataclass(frozen=True)
+class RowError:
+    code: str
+    message: str
+    line: int | None = None
+    column: str | None = None
+
+
+class SourceRowErrors(SourceError):
+    """One or more row errors in a file; ``errors`` holds them all (first one in the message)."""
+
+    def __init__(self, path: str, errors: Sequence[RowError], *, truncated: bool = False):
+        self.errors = list(errors)
+        self.code = self.errors[0].code
+        first = self.errors[0]
+        message = first.message
+        others = len(self.errors) - 1
+        if others:
+            more = f"{others}{'+' if truncated else ''}"
+            message += (
+                f" (et {more} autre{'s' if others > 1 else ''} erreur{'s' if others > 1 else ''})"
+            )
+        super().__init__(path, message, line=first.line, column=first.column)
+
+
+class ErrorCollector:
+    """Collects row errors, stops collecting after ``limit``, raises them all at the end."""
+
+    def __init__(self, path: str, limit: int = MAX_ERRORS):
+        self.path = path
+        self.limit = limit
+        self.errors: list[RowError] = []
+        self.truncated = False
+
+    def add(
+        self, code: str, message: str, *, line: int | None = None, column: str | None = None
+    ) -> None:
+        if len(self.errors) >= self.limit:
+            self.truncated = True
+            return
+        self.errors.append(RowError(code, message, line, column))
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise SourceRowErrors(self.path, self.errors, truncated=self.truncated)
+
+
+@dataclass
+class Table:
+    """A decoded CSV file: header, rows as dicts keyed by the upper-cased header names."""
+
+    path: str
+    encoding: str  # a key of ENCODING_LABELS
+    separator: str
+    header: list[str]  # as written in the file (BOM and spaces stripped)
+    rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)  # (line, row)
+    sha256: str = ""
+
+    @property
+    def encoding_label(self) -> str:
+        return ENCODING_LABELS.get(self.encoding, self.encoding)
+
+    @property
+    def columns(self) -> set[str]:
+        return {h.upper() for h in self.header}
+
+    def require(self, required: Sequence[str], *, layout: str) -> None:
+        """Fail, naming every missing column, when the header lacks one of ``required``."""
+        missing = [c for c in required if c.upper() not in self.columns]
+        if missing:
+            raise SourceRowErrors(
+                self.path,
+                [
+                    RowError(
+                        MISSING_COLUMN,
+                        f"colonne{'s' if len(missing) > 1 else ''} manquante{'s' if len(missing) > 1 else ''}"
+                        f" : {', '.join(missing)} (format attendu : {layout} ; "
+                        f"en-tête lu : {self.separator.join(self.header)})",
+                        line=1,
+                        column=missing[0],
+                    )
+                ],
+            )
+
+
+def decode(raw: bytes) -> tuple[str, str]:
+    """Return (text, encoding key) following the order described in the module docstring."""
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return raw.decode("utf-8-sig"), "utf-8-sig"
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return raw.decode("latin-1"), "latin-1"
+
+
+def read_bytes(
+    path: Path, *, member: str | None = None, prefer_members: Sequence[str] = ()
+) -> tuple[bytes, str]:
+    """The bytes of a file, or of one CSV inside a zip archive; returns (bytes, display path)."""
+    path = Path(path)
+    if not path.exists():
+        raise SourceError(str(path), "fichier introuvable")
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            names = [n for n in archive.namelist() if n.lower().endswith(".csv")]
+            chosen = member
+            if chosen is None:
+                chosen = next(
+                    (
+                        n
+                        for p in prefer_members
+                        for n in names
+                        if n.rsplit("/", 1)[-1].lower() == p.lower()
+                    ),
+                    None,
+                )
+            if chosen is None and len(names) == 1:
+                chosen = names[0]
+            if chosen is None or chosen not in archive.namelist():
+                raise SourceError(
+                    str(path),
+                    "archive zip : fichier CSV à lire introuvable "
+                    f"(attendu : {', '.join(prefer_members) or member or 'un seul CSV'} ; "
+                    f"contenu : {', '.join(names) or 'aucun CSV'})",
+                )
+            return archive.read(chosen), f"{path}!{chosen}"
+    return path.read_bytes(), str(path)
+
+
+def read_table(
+    path: Path,
+    *,
+    separators: Sequence[str] = (",", ";", "\t"),
+    member: str | None = None,
+    prefer_members: Sequence[str] = (),
+) -> Table:
+    """Decode and split a CSV file; checks nothing but its shape (header, field counts)."""
+    raw, display = read_bytes(path, member=member, prefer_members=prefer_members)
+    text, encoding = decode(raw)
+    first_line = text.split("\n", 1)[0]
+    if not first_line.strip():
+        raise SourceRowErrors(
+            display, [RowError(EMPTY_FILE, "fichier vide ou sans en-tête", line=1)]
+        )
+    separator = max(separators, key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    header = [h.strip().lstrip("\ufeff") for h in next(reader)]
+    table = Table(
+        path=display,
+        encoding=encoding,
+        separator=separator,
+        header=header,
+        sha256=hashlib.sha256(raw).hexdigest(),
+    )
+    keys = [h.upper() for h in header]
+    errors = ErrorCollector(display)
+    for values in reader:
+        line = reader.line_num
+        if not values or (len(values) == 1 and not values[0].strip()):
+            continue  # blank line (often the last one)
+        if len(values) != len(keys):
+            errors.add(
+                FIELD_COUNT,
+                f"{len(values)} champs au lieu de {len(keys)} (séparateur « {separator} »)",
+                line=line,
+            )
+            continue
+        table.rows.append((line, {k: v.strip() for k, v in zip(keys, values, strict=True)}))
+    errors.raise_if_any()
+    return table
