@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from pathlib import Path
 
 import click
 
@@ -97,6 +98,173 @@ def data_load(dry_run: bool) -> None:
 
     call_command("migrate", interactive=False, verbosity=0)
     _load_snapshot(dry_run=dry_run)
+
+
+def _fail_source(exc: Exception) -> None:
+    """Print a SourceError (and the other row errors it collected) and exit 1."""
+    lines = [f"Erreur : {exc}"]
+    for error in getattr(exc, "errors", [])[1:11]:
+        where = ", ".join(
+            part
+            for part in (
+                f"ligne {error.line}" if error.line is not None else "",
+                f"colonne {error.column}" if error.column else "",
+            )
+            if part
+        )
+        lines.append(f"  {where} : {error.message}" if where else f"  {error.message}")
+    more = len(getattr(exc, "errors", [])) - 11
+    if more > 0:
+        lines.append(f"  ... et {more} autres")
+    click.echo("\n".join(lines), err=True)
+    sys.exit(1)
+
+
+def _ensure_referential() -> None:
+    from django.core.management import call_command
+
+    from pvd.territories.models import Commune
+
+    os.makedirs(_data_dir(), exist_ok=True)
+    call_command("migrate", interactive=False, verbosity=0)
+    if not Commune.objects.exists():
+        _fail("le référentiel est vide : lancez d'abord `pvd data load`.")
+
+
+def _print_report(report) -> None:
+    click.echo("\n".join(report.lines()))
+    if not report.changed:
+        click.echo("Aucun changement.")
+
+
+@data.command("sources")
+@click.option("--json", "as_json", is_flag=True, help="JSON output (every field).")
+def data_sources(as_json: bool) -> None:
+    """List the official sources the platform knows (catalogue)."""
+    from pvd.sources import catalogue
+
+    entries = catalogue.sources()
+    if as_json:
+        click.echo(json.dumps([s.as_dict() for s in entries], ensure_ascii=False, indent=2))
+        return
+    header = ("NOM", "MILLÉSIME", "FORMAT", "LU PAR", "TITRE")
+    rows = [
+        (
+            s.name,
+            s.vintage if len(s.vintage) <= 12 else s.vintage[:11] + "…",
+            s.layout.format,
+            " ".join(s.import_command.split()[:3]) if s.import_command else "—",
+            s.title if len(s.title) <= 70 else s.title[:69] + "…",
+        )
+        for s in entries
+    ]
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
+    for r in [header, *rows]:
+        click.echo("  ".join(v.ljust(w) for v, w in zip(r[:4], widths, strict=True)) + "  " + r[4])
+    click.echo(
+        f"\n{len(rows)} sources. `pvd data fetch NOM` télécharge un fichier ; "
+        "`pvd data sources --json` donne adresses, colonnes, licences et sommes de contrôle."
+    )
+
+
+@data.command("fetch")
+@click.argument("name")
+@click.option("--force", is_flag=True, help="Download again even if the file is cached.")
+@click.option(
+    "--timeout",
+    default=5.0,
+    show_default=True,
+    type=click.FloatRange(0.1, 120),
+    help="Connect timeout in seconds (name resolution included).",
+)
+def data_fetch(name: str, force: bool, timeout: float) -> None:
+    """Download an official file of the catalogue into the cache (resumable, checked)."""
+    from pvd.sources import catalogue
+
+    source = catalogue.get(name)
+    if source is None:
+        click.echo(
+            f"Erreur : source inconnue « {name} ». Sources disponibles :\n  "
+            + "\n  ".join(catalogue.names()),
+            err=True,
+        )
+        sys.exit(2)
+    _setup_django()
+    from django.conf import settings
+
+    from pvd.sources.fetch import FetchError, fetch, make_client
+
+    try:
+        with make_client(connect_timeout=timeout) as client:
+            result = fetch(source, cache_dir=settings.CACHE_DIR, force=force, client=client)
+    except FetchError as exc:
+        _fail(str(exc))
+    status = {
+        "downloaded": "téléchargé",
+        "resumed": "téléchargement repris et terminé",
+        "cached": "déjà dans le cache (--force pour le télécharger à nouveau)",
+    }[result.status]
+    check = "vérifiée" if result.verified else "calculée (pas de somme de référence au catalogue)"
+    click.echo(f"{source.name} : {status}")
+    click.echo(f"  fichier : {result.path} ({result.size} octets)")
+    click.echo(f"  SHA-256 {check} : {result.sha256}")
+    click.echo(f"  lecture : {source.import_hint(str(result.path))}")
+
+
+@data.command("import-cog")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--millesime", type=click.IntRange(1943, 2100), help="COG vintage (default: from file name)."
+)
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="Delete the rows absent from the file that nothing refers to (kept by default).",
+)
+@click.option("--dry-run", is_flag=True, help="Show what would change, write nothing.")
+def data_import_cog(
+    files: tuple[Path, ...], millesime: int | None, prune: bool, dry_run: bool
+) -> None:
+    """Update communes (and departments, regions, arrondissements) from INSEE COG files.
+
+    FILES: v_commune_YYYY.csv and/or v_departement_YYYY.csv, v_region_YYYY.csv,
+    v_arrondissement_YYYY.csv (told apart by their header). All or nothing.
+    """
+    _setup_django()
+    _ensure_referential()
+    from pvd.sources.cog import read_cog
+    from pvd.sources.report import SourceError
+    from pvd.territories.services import communes_import_cog
+
+    try:
+        parsed = [read_cog(path) for path in files]
+        report = communes_import_cog(
+            files=parsed, millesime=millesime, prune=prune, dry_run=dry_run
+        )
+    except SourceError as exc:
+        _fail_source(exc)
+    _print_report(report)
+
+
+@data.command("import-population")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--millesime", required=True, type=click.IntRange(1876, 2100), help="Census vintage.")
+@click.option("--column", help="Population column (default: PMUN, PMUN<YYYY>, P<YY>_POP...).")
+@click.option("--dry-run", is_flag=True, help="Show what would change, write nothing.")
+def data_import_population(file: Path, millesime: int, column: str | None, dry_run: bool) -> None:
+    """Import INSEE legal populations (donnees_communes.csv, ensemble.zip or a CODGEO file)."""
+    _setup_django()
+    _ensure_referential()
+    from pvd.sources.population import read_populations
+    from pvd.sources.report import SourceError
+    from pvd.territories.services import populations_import
+
+    try:
+        parsed = read_populations(file, millesime=millesime, column=column)
+        report = populations_import(populations=parsed, dry_run=dry_run)
+    except SourceError as exc:
+        _fail_source(exc)
+    _print_report(report)
 
 
 @main.group()
