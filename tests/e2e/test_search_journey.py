@@ -1,0 +1,110 @@
+"""Browser journey: search a commune from the home page with the autocomplete, open its page.
+
+Runs Debian's Chromium (never a downloaded browser) headless against pytest-django's live
+server. ``live_server`` makes the test transactional: pytest-django runs it after the plain
+``db`` tests, and the database is flushed when it ends, so later DB tests would need the
+referential again (hence the reload fallback below).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+# Playwright's sync API runs an event loop in this thread; Django would otherwise refuse the
+# ORM calls made here and during the database flush at teardown.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = pytest.mark.e2e
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("PVD_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"{reason} (PVD_REQUIRE_BROWSER=1)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        _unavailable(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the playwright Python package is not installed")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def site(live_server):
+    """The live server's URL, with the referential visible to it.
+
+    With an in-memory SQLite test database the server thread shares the test's connection, so
+    the data loaded once per session is visible; it is gone only if an earlier transactional
+    test flushed the database, and is then loaded again.
+    """
+    from pvd.territories.models import Commune
+
+    if not Commune.objects.filter(code="63236").exists():
+        from pvd.sources.snapshot import read_snapshot
+        from pvd.territories.services import referential_load_snapshot
+
+        referential_load_snapshot(snapshot=read_snapshot(settings.SNAPSHOT_DIR))
+    return live_server.url
+
+
+def test_search_journey(browser, site):
+    from playwright.sync_api import expect
+
+    page = browser.new_page(locale="fr-FR")
+    try:
+        page.goto(f"{site}/")
+        field = page.get_by_role("combobox", name="Rechercher une commune")
+        expect(field).to_have_attribute("aria-expanded", "false")
+        field.press_sequentially("mont dore", delay=40)
+
+        puy_de_dome = page.get_by_role("option", name=re.compile("Mont-Dore.*Puy-de-Dôme \\(63\\)"))
+        expect(puy_de_dome).to_be_visible()
+        expect(field).to_have_attribute("aria-expanded", "true")
+        expect(page.get_by_role("option", name=re.compile("Nouvelle-Calédonie"))).to_be_visible()
+
+        # The arrow keys move the active option, announced through aria-activedescendant.
+        field.press("ArrowDown")
+        active = field.get_attribute("aria-activedescendant")
+        expect(page.locator(f"#{active}")).to_have_attribute("aria-selected", "true")
+
+        puy_de_dome.click()
+        page.wait_for_url(re.compile(r"/communes/63236/$"))
+        expect(page.get_by_role("heading", level=1)).to_have_text("Mont-Dore")
+        expect(page.locator("main")).to_contain_text("Licence Ouverte")
+
+        # Keyboard only, from the header search of the commune page: Down then Enter.
+        header_field = page.get_by_role("combobox", name="Rechercher une commune")
+        header_field.press_sequentially("st chely d apcher", delay=20)
+        expect(page.get_by_role("option").first).to_contain_text("Saint-Chély-d'Apcher")
+        header_field.press("ArrowDown")
+        header_field.press("Enter")
+        page.wait_for_url(re.compile(r"/communes/48140/$"))
+        expect(page.get_by_role("heading", level=1)).to_have_text("Saint-Chély-d'Apcher")
+    finally:
+        page.close()
