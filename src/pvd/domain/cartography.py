@@ -1,0 +1,153 @@
+"""Choropleth maps on plain data: project boundaries to SVG paths, split values into classes.
+
+Pure Python (no Django). Boundaries come either as GeoJSON geometries in longitude/latitude
+(WGS84) or as ready-made SVG paths (the offline fallback): both end as ``Shape`` values
+(code -> SVG path in a common view box) that a template draws.
+
+The projection is equirectangular with the longitude scaled by cos(46.5°) (the latitude of
+mainland France's centre): at this scale the distortion is invisible and no library is needed.
+Simplification drops vertices closer than ``min_step`` pixels to the previous kept vertex.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+COS_LAT = math.cos(math.radians(46.5))
+
+
+@dataclass(frozen=True)
+class Shape:
+    code: str
+    nom: str
+    path: str  # SVG path data in the map's view box
+
+
+@dataclass(frozen=True)
+class BaseMap:
+    """Boundaries ready to draw, with where they come from (shown under the map)."""
+
+    level: str  # "departement" or "region"
+    view_box: str
+    shapes: tuple[Shape, ...]
+    source: str  # French attribution text
+    licence: str
+    url: str = ""
+    # Codes not drawn (for example overseas departments absent from the fallback outlines).
+    missing: tuple[str, ...] = ()
+
+    def shape(self, code: str) -> Shape | None:
+        return next((s for s in self.shapes if s.code == code), None)
+
+
+def _rings(geometry: dict) -> list[list[list[float]]]:
+    if geometry["type"] == "Polygon":
+        return list(geometry["coordinates"])
+    if geometry["type"] == "MultiPolygon":
+        return [ring for polygon in geometry["coordinates"] for ring in polygon]
+    raise ValueError(f"géométrie non prise en charge : {geometry['type']}")
+
+
+def project_features(
+    features: Sequence[tuple[str, str, dict]], *, width: float = 600.0, min_step: float = 0.6
+) -> tuple[str, list[Shape]]:
+    """(view box, shapes) for ``(code, name, GeoJSON geometry)`` triples in lon/lat."""
+    rings_by_code = [(code, nom, _rings(geom)) for code, nom, geom in features]
+    xs = [p[0] * COS_LAT for _, _, rings in rings_by_code for r in rings for p in r]
+    ys = [p[1] for _, _, rings in rings_by_code for r in rings for p in r]
+    if not xs:
+        raise ValueError("aucun contour à projeter")
+    min_x, max_x, min_y, max_y = min(xs), max(xs), min(ys), max(ys)
+    scale = width / (max_x - min_x)
+    height = (max_y - min_y) * scale
+    shapes = []
+    for code, nom, rings in rings_by_code:
+        parts = []
+        for ring in rings:
+            pts = [
+                ((lon * COS_LAT - min_x) * scale, (max_y - lat) * scale) for lon, lat, *_ in ring
+            ]
+            kept = [pts[0]]
+            for x, y in pts[1:]:
+                if abs(x - kept[-1][0]) + abs(y - kept[-1][1]) >= min_step:
+                    kept.append((x, y))
+            if len(kept) < 3:
+                continue
+            parts.append("M" + "L".join(f"{x:.1f} {y:.1f}" for x, y in kept) + "Z")
+        if parts:
+            shapes.append(Shape(code, nom, "".join(parts)))
+    return f"0 0 {width:.0f} {math.ceil(height)}", shapes
+
+
+# Colours of the DSFR illustrative palette "bleu écume" from light to dark (5 classes), then a
+# neutral grey for territories without data. Values are also printed in the table next to the
+# map: colour never carries the information alone (RGAA 3.1).
+PALETTE = ("#e6eefe", "#bcd0f7", "#7fa3e5", "#4a74c9", "#1e3f8c")
+NO_DATA = "#eeeeee"
+
+
+@dataclass(frozen=True)
+class Classes:
+    breaks: tuple[float, ...]  # upper bounds of each class but the last
+    colours: tuple[str, ...]
+    labels: tuple[str, ...]
+
+    def colour(self, value: float | None) -> str:
+        if value is None:
+            return NO_DATA
+        for bound, colour in zip(self.breaks, self.colours, strict=False):
+            if value <= bound:
+                return colour
+        return self.colours[len(self.breaks)]
+
+
+def _nice(x: float) -> float:
+    """A round number close to ``x`` (1, 2, 2.5, 5 times a power of ten)."""
+    if x <= 0:
+        return 0.0
+    exp = math.floor(math.log10(x))
+    for m in (1, 2, 2.5, 5, 10):
+        if x <= m * 10**exp:
+            return m * 10**exp
+    return 10 ** (exp + 1)
+
+
+def classes(values: Iterable[float | None], *, n: int = 5, percent: bool = False) -> Classes:
+    """Quantile classes rounded to nice bounds (at most ``n``; fewer when values repeat).
+
+    Zero gets a class of its own when present: "no laureate" reads differently from "few".
+    """
+    vals = sorted(v for v in values if v is not None)
+    fmt = (
+        (lambda v: f"{v:.1f} %".replace(".", ","))
+        if percent
+        else (lambda v: f"{v:,.0f}".replace(",", "\u202f"))
+    )
+    if not vals or vals[-1] == vals[0]:
+        only = vals[0] if vals else 0
+        return Classes((), (PALETTE[2],), (fmt(only),))
+    breaks: list[float] = []
+    if vals[0] == 0:
+        breaks.append(0.0)
+    positive = [v for v in vals if v > 0]
+    steps = n - len(breaks)
+    for i in range(1, steps):
+        q = positive[min(len(positive) - 1, int(len(positive) * i / steps))]
+        b = _nice(q) if not percent or q >= 1 else round(q, 1)
+        if b < vals[-1] and (not breaks or b > breaks[-1]):
+            breaks.append(b)
+    count = len(breaks) + 1
+    last = len(PALETTE) - 1
+    colours = tuple(PALETTE[round(i * last / (count - 1))] for i in range(count))
+    labels = []
+    low = None
+    for b in breaks:
+        if low is None:
+            labels.append(fmt(b) if b == 0 else f"jusqu'à {fmt(b)}")
+        else:
+            labels.append(f"de plus de {fmt(low)} à {fmt(b)}")
+        low = b
+    labels.append(f"plus de {fmt(low)}")
+    return Classes(tuple(breaks), tuple(colours), tuple(labels))

@@ -1,0 +1,1 @@
+"""The programme registry: programmes, laureate communes, PVD groups, ORT, change history."""
