@@ -332,12 +332,47 @@ register(
             columns=("DEPCOM", "TYPEQU"),
             member="BPE24.csv",
         ),
-        import_command=None,
+        import_command="pvd indicators import bpe {path}",
         notes="Une ligne par équipement (DEPCOM = commune, TYPEQU = type, ex. A206 bureau de poste). "
         "Adresse du fichier relevée dans une seule réutilisation : à confirmer sur la page.",
         tags=("indicateurs", "équipements", "centralité"),
     )
 )
+
+# --- INSEE, recensement 2021: bases communales used by the portrait de ville ---------------
+_RP2021 = (
+    "Adresse directe du fichier non confirmée : le télécharger depuis la page (archive zip "
+    "contenant un CSV à séparateur point-virgule, clé CODGEO)."
+)
+for _name, _title, _page, _member, _columns, _kind in (
+    ("insee-logement-2021", "Recensement 2021 : logement, base communale",
+     "https://www.insee.fr/fr/recherche?q=base-cc-logement-2021", "base-cc-logement-2021.CSV",
+     ("CODGEO", "P21_LOG", "P21_RP", "P21_RSECOCC", "P21_LOGVAC"), "logement"),
+    ("insee-population-ages-2021", "Recensement 2021 : évolution et structure de la "
+     "population, base communale", "https://www.insee.fr/fr/recherche?q=base-cc-evol-struct-pop-2021",
+     "base-cc-evol-struct-pop-2021.CSV", ("CODGEO", "P21_POP", "P21_POP75P"), "ages"),
+    ("insee-emploi-2021", "Recensement 2021 : emploi et population active, base communale",
+     "https://www.insee.fr/fr/recherche?q=base-cc-emploi-pop-active-2021", "base-cc-emploi-pop-active-2021.CSV",
+     ("CODGEO", "P21_ACT1564", "P21_CHOM1564"), "emploi"),
+):
+    register(
+        Source(
+            name=_name,
+            title=_title,
+            publisher=INSEE,
+            licence=LICENCE_OUVERTE,
+            vintage="2021 (géographie au 1er janvier 2024)",
+            page=_page,
+            url=None,
+            filename=_member,
+            layout=Layout(format="zip (csv)", separator=";", encoding="UTF-8",
+                          columns=_columns, member=_member),
+            import_command=f"pvd indicators import {_kind} {{path}}",
+            notes=_RP2021 + " La page officielle n'a pas été vérifiée : l'adresse indiquée est une "
+            "recherche sur insee.fr.",
+            tags=("indicateurs",),
+        )
+    )
 
 # --- ANCT, programme Petites villes de demain -----------------------------------------------
 register(
