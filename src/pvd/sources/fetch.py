@@ -32,7 +32,6 @@ from pvd.sources.catalogue import Source
 
 CONNECT_TIMEOUT = 5.0  # seconds; also bounds name resolution
 READ_TIMEOUT = 60.0  # seconds without receiving a byte
-CHUNK_SIZE = 64 * 1024
 USER_AGENT = "pvd/0.1 (plateforme Petites villes de demain)"
 
 
@@ -230,7 +229,8 @@ def _download(
     assert source.url is not None
     for _attempt in range(2):  # the second attempt only after a refused or inconsistent resume
         offset = part.stat().st_size if part.exists() else 0
-        headers = {}
+        # Identity encoding: byte offsets of a resumed download must be those of the file itself.
+        headers = {"Accept-Encoding": "identity"}
         if offset:
             headers["Range"] = f"bytes={offset}-"
             validator = _read_json(part_meta)
@@ -278,7 +278,7 @@ def _download(
                     leave=False,
                 ) as bar,
             ):
-                for chunk in response.iter_bytes(CHUNK_SIZE):
+                for chunk in response.iter_bytes():
                     out.write(chunk)
                     bar.update(len(chunk))
             return status, info
