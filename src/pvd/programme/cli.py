@@ -1,0 +1,147 @@
+"""`pvd programme ...`: import the official lists, check published figures, manage editors.
+
+Thin, like the rest of the `pvd` command: parse arguments, call one service or selector, print.
+Exit codes: 0 success, 1 failed operation (or a contradicted statement), 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from pvd.cli import _ensure_referential, _fail, _fail_source, _print_report, _setup_django
+
+
+@click.group()
+def programme() -> None:
+    """Programme registry: laureates, groups, ORT, published figures."""
+
+
+def _import(run, **kwargs) -> None:
+    _ensure_referential()
+    from pvd.sources.report import SourceError
+
+    try:
+        report = run(**kwargs)
+    except SourceError as exc:
+        _fail_source(exc)
+    _print_report(report)
+
+
+@programme.command("import-laureates")
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--programme", "slug", default="pvd", show_default=True, help="Programme slug (pvd, acv)."
+)
+@click.option("--dry-run", is_flag=True, help="Show what would change, write nothing.")
+@click.option("--millesime", help="Vintage of the list (default: the year in the file name).")
+@click.option(
+    "--selection-date",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Selection date given to laureates that have none (YYYY-MM-DD).",
+)
+def import_laureates(
+    path: Path, slug: str, dry_run: bool, millesime: str | None, selection_date
+) -> None:
+    """Import an official list of laureate communes (data.gouv.fr or early layout)."""
+    _setup_django()
+    from pvd.programme.services import laureates_import
+
+    _import(
+        laureates_import,
+        path=path,
+        programme_slug=slug,
+        dry_run=dry_run,
+        millesime=millesime,
+        selection_date=selection_date.date() if selection_date else None,
+    )
+
+
+@programme.command("import-ort")
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Show what would change, write nothing.")
+@click.option("--millesime", help="Vintage of the sheet (default: the year in the file name).")
+def import_ort(path: Path, dry_run: bool, millesime: str | None) -> None:
+    """Import the national ORT tracking sheet (French headers)."""
+    _setup_django()
+    from pvd.programme.services import ort_import
+
+    _import(ort_import, path=path, dry_run=dry_run, millesime=millesime)
+
+
+@programme.command("check")
+@click.argument("statements", nargs=-1, required=True)
+@click.option("--programme", "slug", default="pvd", show_default=True)
+@click.option("--list", "show_list", is_flag=True, help="Print the communes behind each figure.")
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+def check(statements: tuple[str, ...], slug: str, show_list: bool, as_json: bool) -> None:
+    """Check published figures, e.g. "226 communes in region 84" "9.3 million inhabitants".
+
+    Exit code 1 when a statement is contradicted, 2 when one is not understood."""
+    _setup_django()
+    _ensure_referential()
+    from pvd.domain.figures import CONTRADICTED, NOT_UNDERSTOOD
+    from pvd.programme import selectors
+
+    prog = selectors.programme_get(slug=slug)
+    if prog is None:
+        _fail(f"programme inconnu « {slug} »")
+    verdicts = selectors.figures_check(programme=prog, statements=list(statements))
+    if as_json:
+        click.echo(
+            json.dumps([selectors.verdict_dict(v) for v in verdicts], ensure_ascii=False, indent=2)
+        )
+    else:
+        for v in verdicts:
+            mark = {"confirmé": "OK ", "contredit": "NON", "incompris": "?? "}[v.status]
+            click.echo(f"[{mark}] {v.text}\n      {v.message}")
+            if show_list and v.communes:
+                for f in sorted(v.communes, key=lambda f: f.code):
+                    click.echo(f"      {f.code}\t{f.nom} ({f.departement})")
+        source = selectors.sources_line(programme=prog)
+        click.echo(f"Source : {source}")
+    if any(v.status == CONTRADICTED for v in verdicts):
+        sys.exit(1)
+    if any(v.status == NOT_UNDERSTOOD for v in verdicts):
+        sys.exit(2)
+
+
+@programme.command("grant")
+@click.argument("username")
+@click.option("--national", "niveau", flag_value="national", help="Edit every laureate.")
+@click.option("--region", "region", help="Region code (e.g. 84).")
+@click.option("--departement", "departement", help="Department code (e.g. 01).")
+def grant(username: str, niveau: str | None, region: str | None, departement: str | None) -> None:
+    """Let a user edit the laureates of a scope (national, a region or a department)."""
+    _setup_django()
+    from django.contrib.auth import get_user_model
+
+    from pvd.programme.services import scope_group_ensure
+
+    chosen = [x for x in (niveau, region, departement) if x]
+    if len(chosen) != 1:
+        click.echo(
+            "Erreur : choisissez exactement un périmètre (--national, --region ou --departement).",
+            err=True,
+        )
+        sys.exit(2)
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        _fail(
+            f"utilisateur inconnu « {username} » (créez-le avec `pvd manage createsuperuser` "
+            "ou dans l'administration)"
+        )
+    try:
+        if niveau:
+            scope = scope_group_ensure(niveau="national")
+        elif region:
+            scope = scope_group_ensure(niveau="region", code=region)
+        else:
+            scope = scope_group_ensure(niveau="departement", code=departement)
+    except Exception as exc:  # unknown region or department code
+        _fail(f"périmètre introuvable : {exc}")
+    user.groups.add(scope.group)
+    click.echo(f"{username} peut modifier les lauréats : {scope} (groupe « {scope.group.name} »).")

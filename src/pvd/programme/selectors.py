@@ -1,0 +1,574 @@
+"""Reads of the programme registry, shaped for dashboards, lists, exports, API and CLI.
+
+Cost per dashboard request, whatever the scope: one grouped aggregate for the breakdown table,
+one query for the laureates' dates (statistics computed in :mod:`pvd.domain.programme`), and the
+territories' populations from a per-process cache rebuilt when the referential changes.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.utils import timezone
+
+from pvd.domain import figures
+from pvd.domain.programme import (
+    Alert,
+    LaureateFacts,
+    Lifecycle,
+    Stage,
+    alerts,
+    lifecycle,
+    share,
+    stage_of,
+)
+from pvd.programme.models import Changement, Groupe, Laureat, Ort, Programme
+from pvd.territories.models import Commune, Dataset, Departement, Region
+from pvd.territories.selectors import referential_dataset
+
+ACTIVE = Q(statut=Laureat.Statut.ACTIF)
+
+
+def programmes_list() -> list[Programme]:
+    return list(
+        Programme.objects.select_related("dataset").annotate(
+            nb_laureats=Count("laureats", filter=Q(laureats__statut=Laureat.Statut.ACTIF))
+        )
+    )
+
+
+def programme_get(*, slug: str) -> Programme | None:
+    return Programme.objects.select_related("dataset").filter(slug=slug).first()
+
+
+# --- Territories: names and populations (cached per process) ------------------------------
+
+
+@dataclass(frozen=True)
+class TerritoryTotals:
+    names_regions: dict[str, str]
+    names_departements: dict[str, str]
+    region_of: dict[str, str]  # department -> region
+    populations: dict[tuple[str, str | None], int]  # ("france"|"region"|"departement", code)
+    communes: dict[tuple[str, str | None], int]
+
+
+_totals_lock = threading.Lock()
+_totals: tuple[object, TerritoryTotals] | None = None
+
+
+def _referential_version() -> object:
+    ds = referential_dataset()
+    return (ds.loaded_at if ds else None, Commune.objects.count())
+
+
+def territory_totals() -> TerritoryTotals:
+    """Populations and commune counts of every department, region and France (COM only)."""
+    global _totals
+    version = _referential_version()
+    if _totals is not None and _totals[0] == version:
+        return _totals[1]
+    with _totals_lock:
+        rows = (
+            Commune.objects.filter(type=Commune.Type.COM)
+            .order_by()
+            .values("departement_id", "region_id")
+            .annotate(p=Sum("population"), n=Count("pk"))
+        )
+        pops: dict[tuple[str, str | None], int] = {("france", None): 0}
+        counts: dict[tuple[str, str | None], int] = {("france", None): 0}
+        for r in rows:
+            p, n = r["p"] or 0, r["n"]
+            for key in (
+                ("departement", r["departement_id"]),
+                ("region", r["region_id"]),
+                ("france", None),
+            ):
+                pops[key] = pops.get(key, 0) + p
+                counts[key] = counts.get(key, 0) + n
+        deps = list(Departement.objects.values_list("code", "nom", "region_id"))
+        value = TerritoryTotals(
+            names_regions=dict(Region.objects.values_list("code", "nom")),
+            names_departements={c: n for c, n, _ in deps},
+            region_of={c: r for c, _, r in deps},
+            populations=pops,
+            communes=counts,
+        )
+        _totals = (version, value)
+        return value
+
+
+def territories_for_figures() -> figures.Territories:
+    t = territory_totals()
+    return figures.Territories(t.names_regions, t.names_departements, t.populations)
+
+
+# --- Laureates as plain facts ---------------------------------------------------------------
+
+
+def laureates_qs(
+    programme: Programme, *, region: str | None = None, departement: str | None = None
+) -> QuerySet[Laureat]:
+    qs = Laureat.objects.filter(programme=programme).filter(ACTIVE)
+    if region:
+        qs = qs.filter(commune__region_id=region)
+    if departement:
+        qs = qs.filter(commune__departement_id=departement)
+    return qs
+
+
+def laureate_facts(
+    programme: Programme, *, region: str | None = None, departement: str | None = None
+) -> list[LaureateFacts]:
+    rows = laureates_qs(programme, region=region, departement=departement).values_list(
+        "commune__code",
+        "commune__nom",
+        "commune__departement_id",
+        "commune__region_id",
+        "commune__population",
+        "groupe__code",
+        "commune__epci_id",
+        "date_selection",
+        "date_convention_adhesion",
+        "date_chef_projet",
+        "date_convention_cadre",
+    )
+    return [LaureateFacts(*r) for r in rows]
+
+
+# --- Dashboards -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scope:
+    level: str  # "france", "region", "departement"
+    code: str | None = None
+    nom: str = "France"
+    region: Region | None = None
+    departement: Departement | None = None
+
+    @property
+    def child_level(self) -> str:
+        return {"france": "region", "region": "departement", "departement": "commune"}[self.level]
+
+
+@dataclass
+class BreakdownRow:
+    code: str
+    nom: str
+    laureats: int = 0
+    groupes: int = 0
+    population: int = 0
+    population_territoire: int | None = None
+    communes_territoire: int | None = None
+    adhesion: int = 0
+    chef_projet: int = 0
+    convention_cadre: int = 0
+    # Commune rows only:
+    groupe: str = ""
+    etape: str = ""
+
+    @property
+    def part_population(self) -> float | None:
+        return share(self.population, self.population_territoire)
+
+    @property
+    def part_communes(self) -> float | None:
+        return share(self.laureats, self.communes_territoire)
+
+
+@dataclass
+class Dashboard:
+    programme: Programme
+    scope: Scope
+    laureats: int
+    groupes: int
+    epci: int
+    population: int
+    population_territoire: int
+    communes_territoire: int
+    cycle: Lifecycle
+    alertes: list[Alert]
+    breakdown: list[BreakdownRow]
+    datasets: list[Dataset] = field(default_factory=list)
+    today: date | None = None
+
+    @property
+    def part_population(self) -> float | None:
+        return share(self.population, self.population_territoire)
+
+    @property
+    def part_communes(self) -> float | None:
+        return share(self.laureats, self.communes_territoire)
+
+
+def scope_for(*, region: str | None = None, departement: str | None = None) -> Scope | None:
+    """The dashboard scope, or None when the code is unknown."""
+    if departement:
+        d = Departement.objects.select_related("region").filter(code=departement).first()
+        return Scope("departement", d.code, d.nom, d.region, d) if d else None
+    if region:
+        r = Region.objects.filter(code=region).first()
+        return Scope("region", r.code, r.nom, r) if r else None
+    return Scope("france")
+
+
+def _filter(scope: Scope) -> dict:
+    if scope.level == "region":
+        return {"region": scope.code}
+    if scope.level == "departement":
+        return {"departement": scope.code}
+    return {}
+
+
+def breakdown(programme: Programme, scope: Scope) -> list[BreakdownRow]:
+    """One row per child territory (regions of France, departments of a region, laureate
+    communes of a department), with every territory listed even without laureates."""
+    totals = territory_totals()
+    qs = laureates_qs(programme, **_filter(scope)).order_by()
+    if scope.child_level == "commune":
+        rows = []
+        for lau in qs.select_related("commune", "groupe").order_by("commune__nom"):
+            c = lau.commune
+            facts = LaureateFacts(
+                c.code,
+                c.nom,
+                c.departement_id,
+                c.region_id,
+                c.population,
+                None,
+                None,
+                lau.date_selection,
+                lau.date_convention_adhesion,
+                lau.date_chef_projet,
+                lau.date_convention_cadre,
+            )
+            rows.append(
+                BreakdownRow(
+                    code=c.code,
+                    nom=c.nom,
+                    laureats=1,
+                    groupes=1 if lau.groupe_id else 0,
+                    population=c.population or 0,
+                    adhesion=int(bool(lau.date_convention_adhesion)),
+                    chef_projet=int(bool(lau.date_chef_projet)),
+                    convention_cadre=int(bool(lau.date_convention_cadre)),
+                    groupe=lau.groupe.code if lau.groupe else "",
+                    etape=stage_of(facts).value,
+                )
+            )
+        return rows
+    key = "commune__region_id" if scope.child_level == "region" else "commune__departement_id"
+    agg = {
+        r[key]: r
+        for r in qs.values(key).annotate(
+            n=Count("pk"),
+            g=Count("groupe", distinct=True),
+            p=Sum("commune__population"),
+            a=Count("pk", filter=Q(date_convention_adhesion__isnull=False)),
+            c=Count("pk", filter=Q(date_chef_projet__isnull=False)),
+            o=Count("pk", filter=Q(date_convention_cadre__isnull=False)),
+        )
+    }
+    if scope.child_level == "region":
+        children = sorted(totals.names_regions.items())
+    else:
+        children = sorted(
+            (c, n)
+            for c, n in totals.names_departements.items()
+            if totals.region_of[c] == scope.code
+        )
+    out = []
+    for code, nom in children:
+        a = agg.get(code, {})
+        out.append(
+            BreakdownRow(
+                code=code,
+                nom=nom,
+                laureats=a.get("n", 0),
+                groupes=a.get("g", 0),
+                population=a.get("p") or 0,
+                population_territoire=totals.populations.get((scope.child_level, code)),
+                communes_territoire=totals.communes.get((scope.child_level, code)),
+                adhesion=a.get("a", 0),
+                chef_projet=a.get("c", 0),
+                convention_cadre=a.get("o", 0),
+            )
+        )
+    return out
+
+
+def dashboard(*, programme: Programme, scope: Scope, today: date | None = None) -> Dashboard:
+    today = today or timezone.localdate()
+    totals = territory_totals()
+    facts = laureate_facts(programme, **_filter(scope))
+    key = (scope.level, scope.code)
+    return Dashboard(
+        programme=programme,
+        scope=scope,
+        laureats=len(facts),
+        groupes=len({f.groupe for f in facts if f.groupe}),
+        epci=len({f.epci for f in facts if f.epci}),
+        population=sum(f.population or 0 for f in facts),
+        population_territoire=totals.populations.get(key, 0),
+        communes_territoire=totals.communes.get(key, 0),
+        cycle=lifecycle(facts),
+        alertes=alerts(facts, today=today),
+        breakdown=breakdown(programme, scope),
+        datasets=datasets_of(programme),
+        today=today,
+    )
+
+
+def datasets_of(programme: Programme) -> list[Dataset]:
+    """Where the figures come from: the laureate list, the ORT sheet, the referential."""
+    out = []
+    if programme.dataset_id:
+        out.append(programme.dataset)
+    ort = Dataset.objects.filter(key="programme-ort").first()
+    if ort is not None:
+        out.append(ort)
+    ref = referential_dataset()
+    if ref is not None:
+        out.append(ref)
+    return out
+
+
+def sources_line(*, programme: Programme) -> str:
+    return (
+        " ; ".join(
+            f"{d.title} ({d.publisher}), millésime {d.vintage}, licence {d.licence}"
+            for d in datasets_of(programme)
+        )
+        or "aucune liste importée"
+    )
+
+
+def map_rows(*, programme: Programme, level: str) -> list[BreakdownRow]:
+    """Rows of the national choropleth: every region, or every department (one query)."""
+    if level == "region":
+        return breakdown(programme, Scope("france"))
+    return departements_breakdown(programme)
+
+
+def departements_breakdown(programme: Programme) -> list[BreakdownRow]:
+    """Every department of France in one grouped query (for the national department map)."""
+    totals = territory_totals()
+    agg = {
+        r["commune__departement_id"]: r
+        for r in laureates_qs(programme)
+        .order_by()
+        .values("commune__departement_id")
+        .annotate(
+            n=Count("pk"),
+            g=Count("groupe", distinct=True),
+            p=Sum("commune__population"),
+            a=Count("pk", filter=Q(date_convention_adhesion__isnull=False)),
+            c=Count("pk", filter=Q(date_chef_projet__isnull=False)),
+            o=Count("pk", filter=Q(date_convention_cadre__isnull=False)),
+        )
+    }
+    return [
+        BreakdownRow(
+            code=code,
+            nom=nom,
+            laureats=agg.get(code, {}).get("n", 0),
+            groupes=agg.get(code, {}).get("g", 0),
+            population=agg.get(code, {}).get("p") or 0,
+            population_territoire=totals.populations.get(("departement", code)),
+            communes_territoire=totals.communes.get(("departement", code)),
+            adhesion=agg.get(code, {}).get("a", 0),
+            chef_projet=agg.get(code, {}).get("c", 0),
+            convention_cadre=agg.get(code, {}).get("o", 0),
+        )
+        for code, nom in sorted(totals.names_departements.items())
+    ]
+
+
+MEASURES = {
+    "laureats": "Communes lauréates",
+    "part_population": "Part de la population couverte",
+    "part_communes": "Part des communes lauréates",
+    "convention_cadre": "Conventions-cadres (ORT) signées",
+}
+
+
+def _measure(row: BreakdownRow, measure: str) -> float | None:
+    if measure == "part_population":
+        p = row.part_population
+        return None if p is None else 100 * p
+    if measure == "part_communes":
+        p = row.part_communes
+        return None if p is None else 100 * p
+    return getattr(row, measure)
+
+
+def measure_value(row: BreakdownRow, measure: str) -> float | None:
+    return _measure(row, measure)
+
+
+# --- Lists, detail, history -----------------------------------------------------------------
+
+SORTS = {
+    "nom": ("commune__nom", "commune__code"),
+    "-nom": ("-commune__nom", "-commune__code"),
+    "code": ("commune__code",),
+    "-code": ("-commune__code",),
+    "population": (F("commune__population").asc(nulls_first=True), "commune__nom"),
+    "-population": (F("commune__population").desc(nulls_last=True), "commune__nom"),
+    "departement": ("commune__departement_id", "commune__nom"),
+    "-departement": ("-commune__departement_id", "commune__nom"),
+    "adhesion": (F("date_convention_adhesion").asc(nulls_last=True), "commune__nom"),
+    "-adhesion": (F("date_convention_adhesion").desc(nulls_last=True), "commune__nom"),
+    "cadre": (F("date_convention_cadre").asc(nulls_last=True), "commune__nom"),
+    "-cadre": (F("date_convention_cadre").desc(nulls_last=True), "commune__nom"),
+}
+
+STAGE_FILTERS = {
+    Stage.SELECTION.value: Q(
+        date_convention_adhesion=None, date_chef_projet=None, date_convention_cadre=None
+    ),
+    Stage.ADHESION.value: Q(
+        date_convention_adhesion__isnull=False, date_chef_projet=None, date_convention_cadre=None
+    ),
+    Stage.CHEF_PROJET.value: Q(date_chef_projet__isnull=False, date_convention_cadre=None),
+    Stage.CONVENTION_CADRE.value: Q(date_convention_cadre__isnull=False),
+}
+
+
+@dataclass(frozen=True)
+class ListFilters:
+    region: str | None = None
+    departement: str | None = None
+    etape: str | None = None
+    statut: str = Laureat.Statut.ACTIF
+    q: str = ""
+    groupe: str | None = None
+
+
+def laureates_list(
+    *, programme: Programme, filters: ListFilters, sort: str = "nom"
+) -> QuerySet[Laureat]:
+    qs = Laureat.objects.filter(programme=programme).select_related(
+        "commune",
+        "commune__departement",
+        "commune__region",
+        "commune__epci",
+        "groupe",
+        "groupe__epci",
+    )
+    if filters.statut in Laureat.Statut.values:
+        qs = qs.filter(statut=filters.statut)
+    if filters.region:
+        qs = qs.filter(commune__region_id=filters.region)
+    if filters.departement:
+        qs = qs.filter(commune__departement_id=filters.departement)
+    if filters.etape in STAGE_FILTERS:
+        qs = qs.filter(STAGE_FILTERS[filters.etape])
+    if filters.groupe:
+        qs = qs.filter(groupe__code=filters.groupe)
+    if filters.q:
+        q = filters.q.strip()
+        qs = qs.filter(
+            Q(commune__nom__icontains=q)
+            | Q(commune__code__startswith=q)
+            | Q(groupe__code__icontains=q)
+        )
+    return qs.order_by(*SORTS.get(sort, SORTS["nom"]))
+
+
+def laureate_get(*, programme: Programme, code: str) -> Laureat | None:
+    return (
+        Laureat.objects.select_related(
+            "programme",
+            "commune",
+            "commune__departement",
+            "commune__region",
+            "commune__epci",
+            "groupe",
+            "groupe__epci",
+        )
+        .filter(programme=programme, commune__code=code, commune__type=Commune.Type.COM)
+        .first()
+    )
+
+
+def group_members(*, groupe: Groupe) -> list[Laureat]:
+    return list(groupe.laureats.select_related("commune").order_by("commune__nom"))
+
+
+def groups_list(
+    *, programme: Programme, region: str | None = None, departement: str | None = None
+) -> QuerySet[Groupe]:
+    qs = Groupe.objects.filter(programme=programme).select_related("epci", "departement")
+    if region:
+        qs = qs.filter(region_id=region)
+    if departement:
+        qs = qs.filter(departement_id=departement)
+    return qs.annotate(
+        nb_communes=Count("laureats", filter=Q(laureats__statut=Laureat.Statut.ACTIF)),
+        population=Sum(
+            "laureats__commune__population", filter=Q(laureats__statut=Laureat.Statut.ACTIF)
+        ),
+    ).order_by("code")
+
+
+def group_get(*, programme: Programme, code: str) -> Groupe | None:
+    return (
+        Groupe.objects.select_related("epci", "departement", "region")
+        .filter(programme=programme, code=code)
+        .first()
+    )
+
+
+def history(*, objet: str, objet_id: int, limit: int = 100) -> list[Changement]:
+    return list(
+        Changement.objects.filter(objet=objet, objet_id=objet_id).select_related("user")[:limit]
+    )
+
+
+def ort_of(*, commune: Commune) -> Ort | None:
+    return Ort.objects.filter(commune=commune).first()
+
+
+# --- Published-figures check ----------------------------------------------------------------
+
+
+def figures_check(*, programme: Programme, statements: list[str]) -> list[figures.Verdict]:
+    facts = laureate_facts(programme)
+    territories = territories_for_figures()
+    return [figures.check(s, facts, territories) for s in statements if s.strip()]
+
+
+def verdict_dict(v: figures.Verdict) -> dict:
+    st = v.statement
+    return {
+        "enonce": v.text,
+        "statut": v.status,
+        "message": v.message,
+        "valeur_registre": v.registry_value,
+        "valeur_enoncee": st.value if st else None,
+        "intervalle_accepte": [_finite(st.low), _finite(st.high)] if st else None,
+        "mesure": st.measure if st else None,
+        "pourcentage": st.percent if st else None,
+        "perimetre": {"niveau": st.scope.kind, "code": st.scope.code, "nom": st.scope.nom}
+        if st
+        else None,
+        "communes": [
+            {
+                "code": f.code,
+                "nom": f.nom,
+                "departement": f.departement,
+                "population": f.population,
+                "groupe": f.groupe,
+            }
+            for f in v.communes
+        ],
+    }
+
+
+def _finite(x: float) -> float | None:
+    return None if x in (float("inf"), float("-inf")) else x

@@ -1,0 +1,166 @@
+"""The national tracking sheet of ORT (*opérations de revitalisation de territoire*), parsed into
+typed rows. Pure Python, no Django.
+
+Contract
+- File: "Suivi des ORT", ANCT / DGALN (Ministère de la Transition écologique, de la Cohésion
+  des territoires), national tracking sheet exported as CSV with its original French headers;
+  the September 2024 state was republished by MTES-MCT/zero-logement-vacant. Licence Ouverte 2.0.
+  One row per commune covered by an ORT (PVD, ACV or other).
+- Columns (matched without regard to case; order free): required ``Code commune``,
+  ``Signée ?``, ``Si signée, date de signature``; read when present ``Commune``
+  (``"29 - Brest"``: department code, then name), ``EPCI``, ``Département``, ``Région``,
+  ``Statut de la commune``, ``Si non signée, date de signature envisagée`` (free text such as
+  "4e trimestre 2023"), ``Durée (en années)``, ``Date de fin estimée`` (``DD-MM-YYYY``),
+  ``Avancement``, ``ACV``, ``PVD`` (``true``/``false``).
+- ``Signée ?``: "Signée", "En cours", "Non signée"; empty = not reported.
+- Same tolerance as :mod:`pvd.sources.pvd_list` (BOM, separators, encodings, ``NA``); invalid
+  codes and unreadable values are row issues, a missing required column is fatal.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from pvd.domain.search import fold
+from pvd.sources.cog import COMMUNE_CODE
+from pvd.sources.pvd_list import Issue, missing, normalise_code, parse_date
+from pvd.sources.report import SourceError
+from pvd.sources.tabular import INVALID_CODE, INVALID_VALUE, read_table
+
+TITLE = "Suivi national des opérations de revitalisation de territoire (ORT)"
+PUBLISHER = "ANCT / DGALN"
+LICENCE = "Licence Ouverte 2.0 (Etalab)"
+URL = "https://www.data.gouv.fr/fr/datasets/operations-de-revitalisation-du-territoire-ort/"
+
+CODE = "Code commune"
+SIGNED = "Signée ?"
+SIGNED_ON = "Si signée, date de signature"
+REQUIRED = (CODE, SIGNED, SIGNED_ON)
+
+SIGNATURE_VALUES = {
+    "signee": "signee",
+    "oui": "signee",
+    "en cours": "en_cours",
+    "non signee": "non_signee",
+    "non": "non_signee",
+}
+TRUE = {"true", "vrai", "oui", "1", "yes", "x"}
+FALSE = {"false", "faux", "non", "0", "no"}
+
+
+@dataclass(frozen=True)
+class OrtRow:
+    line: int
+    code: str
+    nom: str = ""
+    departement_prefix: str | None = None  # from "29 - Brest"
+    departement_nom: str = ""
+    signature: str = "inconnu"
+    date_signature: date | None = None
+    date_envisagee: str = ""
+    duree_annees: int | None = None
+    date_fin: date | None = None
+    avancement: str = ""
+    statut_commune: str = ""
+    acv: bool | None = None
+    pvd: bool | None = None
+
+
+@dataclass
+class OrtList:
+    path: str
+    encoding: str
+    separator: str
+    sha256: str
+    rows: list[OrtRow] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+
+
+def _bool(raw: str | None) -> bool | None:
+    if missing(raw):
+        return None
+    value = raw.strip().lower()
+    if value in TRUE:
+        return True
+    if value in FALSE:
+        return False
+    return None
+
+
+def read_ort_list(path: Path) -> OrtList:
+    table = read_table(Path(path), separators=(",", ";"))
+    table.require(REQUIRED, layout="tableau national de suivi des ORT (en-têtes en français)")
+    result = OrtList(table.path, table.encoding_label, table.separator, table.sha256)
+
+    def get(row: dict[str, str], name: str) -> str:
+        value = row.get(name.upper())
+        return "" if missing(value) else value.strip()
+
+    for line, row in table.rows:
+        raw_code = row.get(CODE.upper(), "")
+        if missing(raw_code):
+            result.issues.append(Issue(INVALID_CODE, "code commune absent", line))
+            continue
+        code, _ = normalise_code(raw_code)
+        if not COMMUNE_CODE.match(code):
+            result.issues.append(
+                Issue(
+                    INVALID_CODE,
+                    f"code commune invalide « {raw_code} »",
+                    line,
+                    raw_code,
+                )
+            )
+            continue
+        raw_signed = get(row, SIGNED)
+        signature = SIGNATURE_VALUES.get(fold(raw_signed), "inconnu") if raw_signed else "inconnu"
+        if raw_signed and fold(raw_signed) not in SIGNATURE_VALUES:
+            result.issues.append(
+                Issue(
+                    INVALID_VALUE,
+                    f"état de signature inconnu « {raw_signed} » (lu : non renseigné)",
+                    line,
+                    code,
+                )
+            )
+        signed_on, ok = parse_date(row.get(SIGNED_ON.upper()))
+        if not ok:
+            result.issues.append(
+                Issue(
+                    INVALID_VALUE,
+                    f"date de signature illisible « {row[SIGNED_ON.upper()]} », ignorée",
+                    line,
+                    code,
+                )
+            )
+        if signed_on and signature == "inconnu":
+            signature = "signee"
+        end, _ = parse_date(row.get("DATE DE FIN ESTIMÉE"))
+        raw_years = get(row, "Durée (en années)")
+        years = int(raw_years) if raw_years.isdigit() and int(raw_years) > 0 else None
+        label = get(row, "Commune")
+        m = re.match(r"^\s*([\dAB]{2,3})\s+-\s+(.*)$", label)
+        result.rows.append(
+            OrtRow(
+                line=line,
+                code=code,
+                nom=m.group(2) if m else label,
+                departement_prefix=m.group(1) if m else None,
+                departement_nom=get(row, "Département"),
+                signature=signature,
+                date_signature=signed_on,
+                date_envisagee=get(row, "Si non signée, date de signature envisagée")[:100],
+                duree_annees=years,
+                date_fin=end,
+                avancement=get(row, "Avancement")[:100],
+                statut_commune=get(row, "Statut de la commune")[:50],
+                acv=_bool(row.get("ACV")),
+                pvd=_bool(row.get("PVD")),
+            )
+        )
+    if not result.rows:
+        raise SourceError(table.path, "aucune ligne exploitable (aucun code commune valide)")
+    return result
