@@ -304,5 +304,9 @@ def _hit_dict(h) -> dict:
             "population": e.population, "parent": e.parent_code or None, "match": h.match}
 
 
+from pvd.programme.cli import programme  # noqa: E402  (sub-command group of its own app)
+
+main.add_command(programme)
+
 if __name__ == "__main__":
     main()
