@@ -12,15 +12,17 @@ from pvd.web.templatetags.pvd_web import annee, millesimes, nombre
 def test_nice_step_rounds_up_to_1_2_2_5_or_5():
     assert nice_step(1279) == 500
     assert nice_step(25303) == 10000
-    assert nice_step(100) == 25
-    assert nice_step(0) == 0.25
+    assert nice_step(2_200_000) == 500_000
+    assert nice_step(120) == 25
+    assert nice_step(11) == 5  # 2.5 would give fractional inhabitants
+    assert nice_step(0) == 1
 
 
 def test_bar_chart_geometry_starts_at_zero():
     with translation.override("fr"):
         chart = bar_chart([(2019, 1279), (2023, 1163)])
     assert [b.year for b in chart.bars] == ["2019", "2023"]
-    assert chart.ticks[0].label == "0" and chart.ticks[-1].label == "2\xa0000"
+    assert [t.label for t in chart.ticks] == ["0", "500", "1\xa0000", "1\xa0500"]
     baseline = float(chart.baseline)
     for bar in chart.bars:
         assert abs(float(bar.y) + float(bar.height) - baseline) < 0.2
@@ -55,3 +57,10 @@ def test_french_number_and_year_filters():
     assert millesimes([2023]) == "2023"
     assert millesimes([2017, 2020, 2023]) == "2017, 2020 et 2023"
     assert millesimes([]) == ""
+
+
+def test_bar_chart_of_tiny_populations_has_whole_ticks():
+    with translation.override("fr"):
+        chart = bar_chart([(2022, 0), (2023, 3)])
+    assert [t.label for t in chart.ticks] == ["0", "1", "2", "3"]
+    assert float(chart.bars[0].height) == 0

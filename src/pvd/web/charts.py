@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from django.utils.formats import number_format
 
-WIDTH, HEIGHT = 640, 280
-LEFT, RIGHT, TOP, BOTTOM = 72, 16, 28, 36  # margins: y labels, value labels, x labels
+WIDTH, HEIGHT = 560, 280
+LEFT, RIGHT, TOP, BOTTOM = 88, 12, 30, 40  # margins: y labels, value labels, x labels
 
 
 @dataclass(frozen=True)
@@ -58,12 +58,12 @@ def _fmt(x: float) -> str:
     return f"{x:.1f}"
 
 
-def nice_step(top: float, ticks: int = 4) -> float:
-    """A round step (1, 2, 2.5 or 5 × 10^k) so that ``ticks`` steps cover ``top``."""
+def nice_step(top: float, ticks: int = 5) -> float:
+    """A round step (1, 2, 2.5 or 5 × 10^k, a whole number) so ``ticks`` steps cover ``top``."""
     raw = max(top, 1) / ticks
     power = 10 ** math.floor(math.log10(raw))
     for m in (1, 2, 2.5, 5, 10):
-        if m * power >= raw:
+        if m * power >= raw and float(m * power).is_integer():
             return m * power
     return 10 * power  # pragma: no cover - the loop always returns
 
@@ -72,8 +72,10 @@ def bar_chart(points: list[tuple[int, int]]) -> BarChart | None:
     """Chart geometry for (year, value) points; None when there is nothing to draw."""
     if not points:
         return None
-    step = nice_step(max(v for _, v in points))
-    top_value = step * 4
+    highest = max(v for _, v in points)
+    step = max(nice_step(highest), 1)  # whole inhabitants on the axis
+    intervals = max(1, math.ceil(highest / step))  # 1 to 5 gridline intervals
+    top_value = step * intervals
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     baseline = TOP + plot_h
     slot = plot_w / len(points)
@@ -92,15 +94,15 @@ def bar_chart(points: list[tuple[int, int]]) -> BarChart | None:
                 height=_fmt(h),
                 label_x=_fmt(x + bar_w / 2),
                 label_y=_fmt(baseline - h - 6),
-                year_y=_fmt(baseline + 22),
+                year_y=_fmt(baseline + 26),
             )
         )
     ticks = [
         Tick(
-            y=_fmt(baseline - plot_h * k / 4),
+            y=_fmt(baseline - plot_h * k / intervals),
             label=number_format(round(step * k), force_grouping=True),
         )
-        for k in range(5)
+        for k in range(intervals + 1)
     ]
     return BarChart(
         width=WIDTH,
