@@ -4,10 +4,11 @@ from pathlib import Path
 
 import pytest
 
+from pvd.sources.cog import read_cog
 from pvd.sources.population import read_populations
 from pvd.sources.report import SourceError
 from pvd.territories.models import Commune, Dataset, Population
-from pvd.territories.services import populations_import
+from pvd.territories.services import communes_import_cog, populations_import
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "population"
 
@@ -127,3 +128,17 @@ def test_bad_file_changes_nothing(db):
         )
     assert (exc.value.line, exc.value.column) == (5, "COM")
     assert Population.objects.count() == count
+
+
+def test_former_commune_kept_by_a_cog_import_is_rebased_onto_its_new_parent(db):
+    # COG 2027 (constructed): 01002 becomes a commune déléguée of 01001; its former COM row stays
+    # because populations refer to it, but new figures for 01002 belong to 01001.
+    communes_import_cog(files=[read_cog(DATA.parent / "cog" / "v_commune_2027.csv")])
+    report = populations_import(
+        populations=read_populations(DATA / "donnees_communes.csv", millesime=2024)
+    )
+    assert ("01002", "01001") in {(m.old_code, m.new_code) for m in report.mappings}
+    merged = pop("01001", 2024)
+    assert (merged.population, merged.parts) == (860 + 270, 2)
+    assert pop("01002", 2024) is None
+    assert Commune.objects.get(code="01001", type="COM").population == 1130

@@ -606,13 +606,18 @@ def populations_import(
     report.warnings.extend(populations.warnings)
     communes = list(Commune.objects.values_list("pk", "code", "type", "parent__code"))
     ids = {(code, kind): pk for pk, code, kind, _ in communes}
-    actual = frozenset(code for _, code, kind, _ in communes if kind == Commune.Type.COM)
     arm_parent = {code: p for _, code, kind, p in communes if kind == Commune.Type.ARM and p}
+    # A commune déléguée/associée of *another* commune: its code maps onto that parent. When a
+    # COM row with the same code is still there, it is a former commune kept by a COG import
+    # because figures refer to it (see communes_import_cog): it is no longer a current commune.
     delegated = {
         code: p
         for _, code, kind, p in communes
-        if kind in (Commune.Type.COMD, Commune.Type.COMA) and p and code not in actual
+        if kind in (Commune.Type.COMD, Commune.Type.COMA) and p and p != code
     }
+    actual = frozenset(
+        code for _, code, kind, _ in communes if kind == Commune.Type.COM and code not in delegated
+    )
     geo = CurrentGeography(actual=actual, former_codes={}, delegated_parent=delegated)
 
     values: dict[str, int] = {}
