@@ -72,3 +72,12 @@ def test_a_csv_is_read_from_a_zip_archive(tmp_path):
     table = read_table(path, prefer_members=["donnees_communes.csv"])
     assert table.path.endswith("ensemble.zip!donnees_communes.csv")
     assert table.rows[0][1]["COM"] == "01001"
+
+
+def test_the_data_file_is_chosen_over_its_column_dictionary(tmp_path):
+    path = tmp_path / "base-cc-serie-historique-2022_csv.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("meta_base-cc-serie-historique-2022.CSV", "COD_VAR;LIB_VAR\n")
+        archive.writestr("base-cc-serie-historique-2022.CSV", "CODGEO;P22_POP\n01001;859\n")
+    table = read_table(path)
+    assert table.path.endswith("!base-cc-serie-historique-2022.CSV")

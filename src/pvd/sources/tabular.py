@@ -165,8 +165,11 @@ def read_bytes(
                     ),
                     None,
                 )
-            if chosen is None and len(names) == 1:
-                chosen = names[0]
+            if chosen is None:
+                # INSEE archives pair the data file with a "meta_..." dictionary of its columns.
+                data = [n for n in names if not n.rsplit("/", 1)[-1].lower().startswith("meta")]
+                if len(data) == 1:
+                    chosen = data[0]
             if chosen is None or chosen not in archive.namelist():
                 raise SourceError(
                     str(path),
