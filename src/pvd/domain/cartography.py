@@ -12,6 +12,7 @@ Simplification drops vertices closer than ``min_step`` pixels to the previous ke
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -151,3 +152,51 @@ def classes(values: Iterable[float | None], *, n: int = 5, percent: bool = False
         low = b
     labels.append(f"plus de {fmt(low)}")
     return Classes(tuple(breaks), tuple(colours), tuple(labels))
+
+
+_TOKEN = re.compile(r"[MmLlZz]|-?\d*\.?\d+(?:e-?\d+)?")
+
+
+def path_bbox(path: str) -> tuple[float, float, float, float]:
+    """(min x, min y, max x, max y) of an SVG path made of M/m, L/l and Z/z commands (the only
+    ones the base maps use; a pair after a move is an implicit line-to, as in SVG)."""
+    xs: list[float] = []
+    ys: list[float] = []
+    x = y = start_x = start_y = 0.0
+    command = "M"
+    numbers: list[float] = []
+    for token in _TOKEN.findall(path):
+        if token in "MmLlZz":
+            if token in "Zz":
+                x, y = start_x, start_y
+            command = token
+            numbers = []
+            continue
+        numbers.append(float(token))
+        if len(numbers) < 2:
+            continue
+        dx, dy = numbers
+        numbers = []
+        if command in "ml":
+            x, y = x + dx, y + dy
+        else:
+            x, y = dx, dy
+        if command in "Mm":
+            start_x, start_y = x, y
+            command = "l" if command == "m" else "L"
+        xs.append(x)
+        ys.append(y)
+    if not xs:
+        return (0.0, 0.0, 0.0, 0.0)
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def view_box_of(paths: Iterable[str], *, margin: float = 0.03) -> str:
+    """A view box framing ``paths`` with a relative margin (to zoom on a region)."""
+    boxes = [path_bbox(p) for p in paths]
+    if not boxes:
+        return "0 0 100 100"
+    x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    x1, y1 = max(b[2] for b in boxes), max(b[3] for b in boxes)
+    m = margin * max(x1 - x0, y1 - y0)
+    return f"{x0 - m:.1f} {y0 - m:.1f} {x1 - x0 + 2 * m:.1f} {y1 - y0 + 2 * m:.1f}"

@@ -122,6 +122,9 @@ class Ort(models.Model):
     acv = models.BooleanField(null=True)
     pvd = models.BooleanField(null=True)
     code_source = models.CharField(max_length=10, blank=True)
+    # Location of the commune as given by the sheet (WGS84), used for point exports.
+    longitude = models.FloatField(null=True, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
 
     class Meta:
         ordering = ["commune__code"]

@@ -530,6 +530,16 @@ def history(*, objet: str, objet_id: int, limit: int = 100) -> list[Changement]:
     )
 
 
+def laureate_points(*, laureats: list[Laureat]) -> dict[str, tuple[float, float]]:
+    """Commune code -> (longitude, latitude) from the ORT sheet, where it gives one."""
+    rows = Ort.objects.filter(
+        commune_id__in=[lau.commune_id for lau in laureats],
+        longitude__isnull=False,
+        latitude__isnull=False,
+    ).values_list("commune__code", "longitude", "latitude")
+    return {code: (lon, lat) for code, lon, lat in rows}
+
+
 def ort_of(*, commune: Commune) -> Ort | None:
     return Ort.objects.filter(commune=commune).first()
 

@@ -84,6 +84,8 @@ ORT_FIELDS = (
     "acv",
     "pvd",
     "code_source",
+    "longitude",
+    "latitude",
 )
 
 
@@ -715,6 +717,8 @@ def ort_import(
                 "acv": row.acv,
                 "pvd": row.pvd,
                 "code_source": row.code if row.code != info.code else "",
+                "longitude": row.longitude,
+                "latitude": row.latitude,
             }
             ort = existing.get(info.pk)
             if ort is None:

@@ -67,6 +67,8 @@ class OrtRow:
     statut_commune: str = ""
     acv: bool | None = None
     pvd: bool | None = None
+    longitude: float | None = None
+    latitude: float | None = None
 
 
 @dataclass
@@ -88,6 +90,16 @@ def _bool(raw: str | None) -> bool | None:
     if value in FALSE:
         return False
     return None
+
+
+def _coordinate(raw: str | None, low: float, high: float) -> float | None:
+    if missing(raw):
+        return None
+    try:
+        value = float(raw.replace(",", "."))
+    except ValueError:
+        return None
+    return value if low <= value <= high else None
 
 
 def read_ort_list(path: Path) -> OrtList:

@@ -1,0 +1,214 @@
+"""CSV, XLSX and GeoJSON exports of the registry's lists and dashboard tables.
+
+Every export carries its sources: CSV and XLSX end with "Source" lines (a second sheet in XLSX),
+GeoJSON has a top-level ``metadata`` member. CSV is UTF-8 with BOM and semicolons, what French
+spreadsheet users open by double-click; numbers are plain (no thousands separator).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Sequence
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from pvd.domain.cartography import BaseMap
+from pvd.domain.programme import STAGE_LABELS, LaureateFacts, Stage, stage_of
+from pvd.programme.models import Laureat
+from pvd.programme.selectors import BreakdownRow
+from pvd.territories.models import Dataset
+
+LAUREATE_COLUMNS = (
+    "code_insee",
+    "commune",
+    "departement",
+    "region",
+    "epci_siren",
+    "epci",
+    "groupe",
+    "population",
+    "statut",
+    "etape",
+    "date_selection",
+    "date_convention_adhesion",
+    "date_chef_projet",
+    "date_convention_cadre",
+)
+TERRITORY_COLUMNS = (
+    "code",
+    "nom",
+    "communes_laureates",
+    "groupes",
+    "population_couverte",
+    "population_territoire",
+    "part_population",
+    "communes_territoire",
+    "part_communes",
+    "conventions_adhesion",
+    "chefs_de_projet",
+    "conventions_cadres",
+)
+
+
+def laureate_rows(laureats: Iterable[Laureat]) -> list[list]:
+    out = []
+    for lau in laureats:
+        c = lau.commune
+        facts = LaureateFacts(
+            c.code,
+            c.nom,
+            c.departement_id,
+            c.region_id,
+            c.population,
+            None,
+            None,
+            lau.date_selection,
+            lau.date_convention_adhesion,
+            lau.date_chef_projet,
+            lau.date_convention_cadre,
+        )
+        out.append(
+            [
+                c.code,
+                c.nom,
+                c.departement_id,
+                c.region_id,
+                c.epci_id or "",
+                c.epci.nom if c.epci else "",
+                lau.groupe.code if lau.groupe else "",
+                c.population,
+                lau.get_statut_display(),
+                STAGE_LABELS[Stage(stage_of(facts))],
+                lau.date_selection,
+                lau.date_convention_adhesion,
+                lau.date_chef_projet,
+                lau.date_convention_cadre,
+            ]
+        )
+    return out
+
+
+def territory_rows(rows: Iterable[BreakdownRow]) -> list[list]:
+    return [
+        [
+            r.code,
+            r.nom,
+            r.laureats,
+            r.groupes,
+            r.population,
+            r.population_territoire,
+            None if r.part_population is None else round(100 * r.part_population, 2),
+            r.communes_territoire,
+            None if r.part_communes is None else round(100 * r.part_communes, 2),
+            r.adhesion,
+            r.chef_projet,
+            r.convention_cadre,
+        ]
+        for r in rows
+    ]
+
+
+def source_lines(datasets: Sequence[Dataset]) -> list[str]:
+    return [
+        f"{d.title} — {d.publisher} — millésime {d.vintage} — {d.licence}"
+        + (f" — {d.url}" if d.url else "")
+        for d in datasets
+    ]
+
+
+def to_csv(columns: Sequence[str], rows: list[list], datasets: Sequence[Dataset]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(
+            ["" if v is None else (v.isoformat() if hasattr(v, "isoformat") else v) for v in row]
+        )
+    writer.writerow([])
+    for line in source_lines(datasets):
+        writer.writerow([f"Source : {line}"])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def to_xlsx(
+    title: str, columns: Sequence[str], rows: list[list], datasets: Sequence[Dataset]
+) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = title[:31]
+    ws.append(list(columns))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        ws.append(row)
+    for i, column in enumerate(columns, start=1):
+        if column.startswith("date_"):
+            for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
+                cell.number_format = "DD/MM/YYYY"
+    ws.freeze_panes = "A2"
+    sources = wb.create_sheet("Sources")
+    sources.append(["Source", "Éditeur", "Millésime", "Licence", "Adresse"])
+    for d in datasets:
+        sources.append([d.title, d.publisher, d.vintage, d.licence, d.url])
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def territories_geojson(
+    base: BaseMap,
+    geometries: dict[str, dict] | None,
+    rows: Sequence[BreakdownRow],
+    datasets: Sequence[Dataset],
+) -> bytes:
+    """Territories with their figures. ``geometries``: code -> GeoJSON geometry (lon/lat) when
+    the base map comes from GeoJSON contours; otherwise features have no geometry (the
+    embedded outlines are SVG drawings, not coordinates)."""
+    features = []
+    for r, values in zip(rows, territory_rows(rows), strict=True):
+        features.append(
+            {
+                "type": "Feature",
+                "id": r.code,
+                "properties": dict(zip(TERRITORY_COLUMNS, values, strict=True)),
+                "geometry": (geometries or {}).get(r.code),
+            }
+        )
+    doc = {
+        "type": "FeatureCollection",
+        "metadata": {
+            "sources": source_lines(datasets),
+            "contours": f"{base.source} ({base.licence})" if geometries else None,
+        },
+        "features": features,
+    }
+    return json.dumps(doc, ensure_ascii=False, default=str).encode("utf-8")
+
+
+def laureates_geojson(
+    laureats: Sequence[Laureat], points: dict[str, tuple[float, float]], datasets: Sequence[Dataset]
+) -> bytes:
+    """Laureates as points where a location is known (ORT sheet coordinates), else null."""
+    features = []
+    for lau, values in zip(laureats, laureate_rows(laureats), strict=True):
+        point = points.get(lau.commune.code)
+        features.append(
+            {
+                "type": "Feature",
+                "id": lau.commune.code,
+                "properties": {
+                    k: (v.isoformat() if hasattr(v, "isoformat") else v)
+                    for k, v in zip(LAUREATE_COLUMNS, values, strict=True)
+                },
+                "geometry": {"type": "Point", "coordinates": list(point)} if point else None,
+            }
+        )
+    doc = {
+        "type": "FeatureCollection",
+        "metadata": {"sources": source_lines(datasets)},
+        "features": features,
+    }
+    return json.dumps(doc, ensure_ascii=False).encode("utf-8")

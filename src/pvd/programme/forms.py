@@ -1,0 +1,75 @@
+"""Forms of the programme pages (French labels; rendered with DSFR markup)."""
+
+from __future__ import annotations
+
+from django import forms
+
+from pvd.programme.models import Laureat
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class LaureatForm(forms.ModelForm):
+    class Meta:
+        model = Laureat
+        fields = (
+            "statut",
+            "date_selection",
+            "date_convention_adhesion",
+            "date_chef_projet",
+            "date_convention_cadre",
+            "notes",
+        )
+        labels = {
+            "statut": "Statut",
+            "date_selection": "Date de sélection",
+            "date_convention_adhesion": "Signature de la convention d'adhésion",
+            "date_chef_projet": "Recrutement du chef de projet",
+            "date_convention_cadre": "Signature de la convention-cadre valant ORT",
+            "notes": "Notes",
+        }
+        help_texts = {
+            "date_selection": "Format attendu : JJ/MM/AAAA.",
+            "date_convention_adhesion": "Format attendu : JJ/MM/AAAA.",
+            "date_chef_projet": "Format attendu : JJ/MM/AAAA.",
+            "date_convention_cadre": "Format attendu : JJ/MM/AAAA.",
+            "notes": "Texte libre, visible des personnes connectées.",
+        }
+        widgets = {
+            "date_selection": DateInput(),
+            "date_convention_adhesion": DateInput(),
+            "date_chef_projet": DateInput(),
+            "date_convention_cadre": DateInput(),
+            "notes": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def clean(self):
+        data = super().clean()
+        order = [
+            ("date_selection", "la sélection"),
+            ("date_convention_adhesion", "la convention d'adhésion"),
+            ("date_convention_cadre", "la convention-cadre"),
+        ]
+        previous = None
+        for name, label in order:
+            value = data.get(name)
+            if value and previous and value < previous[1]:
+                self.add_error(name, f"Cette date précède celle de {previous[0]}.")
+            if value:
+                previous = (label, value)
+        return data
+
+
+class ChecksForm(forms.Form):
+    enonces = forms.CharField(
+        label="Chiffres publiés à vérifier",
+        help_text="Un énoncé par ligne, par exemple : « 226 communes en région 84 », "
+        "« 22 dans le département 01 », « 9,3 millions d'habitants ».",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=5000,
+    )

@@ -1,0 +1,574 @@
+"""Programme pages: dashboards (France → region → department → commune), lists, exports,
+published-figures check, laureate editing. Thin: read the query, call selectors/services,
+render. Anonymous users read everything public; editing needs a login and a scope."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from pvd.domain.cartography import classes, view_box_of
+from pvd.domain.programme import STAGE_LABELS, LaureateFacts, Stage, stage_of
+from pvd.programme import exports, maps, selectors, services
+from pvd.programme.forms import ChecksForm, LaureatForm
+from pvd.programme.models import Laureat, Programme
+
+LIST_PAGE_SIZE = 100
+ALERTS_SHOWN = 20
+LOGIN_URL = reverse_lazy("programme:login")
+
+
+def _programme(slug: str) -> Programme:
+    programme = selectors.programme_get(slug=slug)
+    if programme is None:
+        raise Http404(f"Aucun programme n'a l'identifiant « {slug} ».")
+    return programme
+
+
+def _crumbs(current: str, *links: tuple[str, str]) -> dict:
+    return {"current": current, "links": [{"url": url, "title": title} for url, title in links]}
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "programme/index.html",
+        {
+            "programmes": selectors.programmes_list(),
+            "breadcrumb_data": _crumbs("Programmes"),
+        },
+    )
+
+
+# --- Dashboards -------------------------------------------------------------------------------
+
+
+def _map_context(
+    programme: Programme,
+    scope: selectors.Scope,
+    request: HttpRequest,
+    rows: list[selectors.BreakdownRow],
+) -> dict | None:
+    """The choropleth: national (regions or departments) or a region's departments."""
+    if scope.level == "departement":
+        return None
+    measure = request.GET.get("mesure")
+    if measure not in selectors.MEASURES:
+        measure = "laureats"
+    totals = selectors.territory_totals()
+    if scope.level == "france":
+        level = "departement" if request.GET.get("carte") == "departements" else "region"
+        if level == "departement":
+            rows = selectors.departements_breakdown(programme)
+    else:
+        level = "departement"
+    base = maps.base_map(level, region_of=totals.region_of)
+    by_code = {r.code: r for r in rows}
+    percent = measure.startswith("part_")
+    values = {r.code: selectors.measure_value(r, measure) for r in rows}
+    legend = classes(values.values(), percent=percent)
+    link = "programme:region" if level == "region" else "programme:departement"
+    shapes = []
+    for s in base.shapes:
+        if s.code not in by_code:
+            continue
+        r = by_code[s.code]
+        v = values.get(s.code)
+        shown = (
+            "n.d."
+            if v is None
+            else (f"{v:.1f} %".replace(".", ",") if percent else f"{v:,.0f}".replace(",", "\u202f"))
+        )
+        shapes.append(
+            {
+                "code": s.code,
+                "nom": r.nom,
+                "path": s.path,
+                "fill": legend.colour(v),
+                "label": f"{r.nom} ({s.code}) : {shown}",
+                "url": reverse(link, args=[programme.slug, s.code]),
+            }
+        )
+    view_box = base.view_box
+    if scope.level == "region":
+        view_box = view_box_of([s["path"] for s in shapes])
+    missing = [by_code[c].nom for c in base.missing if c in by_code and by_code[c].laureats]
+    params = {k: v for k, v in request.GET.items() if k in ("carte", "mesure")}
+    return {
+        "level": level,
+        "measure": measure,
+        "measure_label": selectors.MEASURES[measure],
+        "measures": selectors.MEASURES,
+        "shapes": shapes,
+        "view_box": view_box,
+        "legend": list(zip(legend.colours, legend.labels, strict=True)),
+        "source": base.source,
+        "licence": base.licence,
+        "url": base.url,
+        "missing": missing,
+        "params": params,
+    }
+
+
+def _dashboard(
+    request: HttpRequest, slug: str, *, region: str | None = None, departement: str | None = None
+) -> HttpResponse:
+    programme = _programme(slug)
+    scope = selectors.scope_for(region=region, departement=departement)
+    if scope is None:
+        raise Http404("Territoire inconnu.")
+    board = selectors.dashboard(programme=programme, scope=scope)
+    home = reverse("programme:dashboard", args=[slug])
+    links = [(reverse("programme:index"), "Programmes")]
+    if scope.level == "france":
+        crumbs = _crumbs(programme.nom, *links)
+    elif scope.level == "region":
+        crumbs = _crumbs(scope.nom, *links, (home, programme.nom))
+    else:
+        crumbs = _crumbs(
+            scope.nom,
+            *links,
+            (home, programme.nom),
+            (reverse("programme:region", args=[slug, scope.region.code]), scope.region.nom),
+        )
+    filters = (
+        {"region": scope.code}
+        if scope.level == "region"
+        else ({"departement": scope.code} if scope.level == "departement" else {})
+    )
+    child_url = {
+        "region": "programme:region",
+        "departement": "programme:departement",
+        "commune": "programme:laureat",
+    }[scope.child_level]
+    for row in board.breakdown:
+        row.url = reverse(child_url, args=[slug, row.code])
+        row.etape_label = STAGE_LABELS[Stage(row.etape)] if row.etape else ""
+    sort = request.GET.get("tri", "")
+    if sort.lstrip("-") in ("laureats", "population", "part_population", "convention_cadre"):
+        key = sort.lstrip("-")
+        board.breakdown.sort(
+            key=lambda r: (
+                selectors.measure_value(r, key) is None,
+                selectors.measure_value(r, key) or 0,
+            ),
+            reverse=sort.startswith("-"),
+        )
+    cycle = board.cycle
+    stages = [
+        {
+            "label": STAGE_LABELS[Stage.ADHESION],
+            "count": cycle.adhesion,
+            "share": cycle.share(cycle.adhesion),
+            "median": cycle.median_selection_adhesion,
+            "median_label": "depuis la sélection",
+        },
+        {
+            "label": STAGE_LABELS[Stage.CHEF_PROJET],
+            "count": cycle.chef_projet,
+            "share": cycle.share(cycle.chef_projet),
+            "median": cycle.median_adhesion_chef,
+            "median_label": "après la convention d'adhésion",
+        },
+        {
+            "label": STAGE_LABELS[Stage.CONVENTION_CADRE],
+            "count": cycle.convention_cadre,
+            "share": cycle.share(cycle.convention_cadre),
+            "median": cycle.median_adhesion_cadre,
+            "median_label": "après la convention d'adhésion",
+        },
+    ]
+    query = urlencode(filters)
+    return render(
+        request,
+        "programme/dashboard.html",
+        {
+            "programme": programme,
+            "board": board,
+            "scope": scope,
+            "stages": stages,
+            "alerts": board.alertes[:ALERTS_SHOWN],
+            "alerts_total": len(board.alertes),
+            "map": _map_context(programme, scope, request, board.breakdown),
+            "child_level": scope.child_level,
+            "sort": sort,
+            "list_url": reverse("programme:laureats", args=[slug]) + (f"?{query}" if query else ""),
+            "export_query": query,
+            "breadcrumb_data": crumbs,
+        },
+    )
+
+
+def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    return _dashboard(request, slug)
+
+
+def dashboard_region(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    return _dashboard(request, slug, region=code)
+
+
+def dashboard_departement(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    return _dashboard(request, slug, departement=code)
+
+
+# --- Lists and exports ------------------------------------------------------------------------
+
+
+def _list_filters(request: HttpRequest) -> selectors.ListFilters:
+    g = request.GET
+    statut = g.get("statut", Laureat.Statut.ACTIF)
+    return selectors.ListFilters(
+        region=g.get("region") or None,
+        departement=g.get("departement") or None,
+        etape=g.get("etape") or None,
+        statut=statut if statut in (*Laureat.Statut.values, "tous") else Laureat.Statut.ACTIF,
+        q=g.get("q", "").strip()[:100],
+        groupe=g.get("groupe") or None,
+    )
+
+
+SORT_LABELS = {
+    "nom": "Commune",
+    "code": "Code INSEE",
+    "departement": "Département",
+    "population": "Population",
+    "adhesion": "Convention d'adhésion",
+    "cadre": "Convention-cadre",
+}
+
+
+def _sort_headers(request: HttpRequest, current: str) -> dict:
+    headers = {}
+    params = {k: v for k, v in request.GET.items() if k not in ("tri", "page")}
+    for key, label in SORT_LABELS.items():
+        if current == key:
+            aria, arrow, target = "ascending", "▲", f"-{key}"
+        elif current == f"-{key}":
+            aria, arrow, target = "descending", "▼", key
+        else:
+            aria, arrow = "", ""
+            target = f"-{key}" if key == "population" else key
+        order = "décroissant" if target.startswith("-") else "croissant"
+        headers[key] = {
+            "label": label,
+            "href": "?" + urlencode({**params, "tri": target}),
+            "aria_sort": aria,
+            "arrow": arrow,
+            "action": f"trier par ordre {order}",
+        }
+    return headers
+
+
+def laureats(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = _programme(slug)
+    filters = _list_filters(request)
+    sort = request.GET.get("tri", "nom")
+    sort = sort if sort in selectors.SORTS else "nom"
+    qs = selectors.laureates_list(programme=programme, filters=filters, sort=sort)
+    page = Paginator(qs, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    for lau in page:
+        c = lau.commune
+        lau.etape = STAGE_LABELS[
+            stage_of(
+                LaureateFacts(
+                    c.code,
+                    c.nom,
+                    c.departement_id,
+                    c.region_id,
+                    None,
+                    None,
+                    None,
+                    lau.date_selection,
+                    lau.date_convention_adhesion,
+                    lau.date_chef_projet,
+                    lau.date_convention_cadre,
+                )
+            )
+        ]
+    totals = selectors.territory_totals()
+    query = {k: v for k, v in request.GET.items() if k not in ("page",) and v}
+    return render(
+        request,
+        "programme/laureats.html",
+        {
+            "programme": programme,
+            "page_obj": page,
+            "filters": filters,
+            "sort": sort,
+            "headers": _sort_headers(request, sort),
+            "regions": sorted(totals.names_regions.items()),
+            "departements": sorted(totals.names_departements.items()),
+            "stages": [(s.value, STAGE_LABELS[s]) for s in Stage],
+            "statuts": [*Laureat.Statut.choices, ("tous", "Tous")],
+            "export_query": urlencode({k: v for k, v in query.items() if k != "tri"}),
+            "page_query": urlencode(query),
+            "datasets": selectors.datasets_of(programme),
+            "breadcrumb_data": _crumbs(
+                "Liste des lauréats",
+                (reverse("programme:index"), "Programmes"),
+                (reverse("programme:dashboard", args=[slug]), programme.nom),
+            ),
+        },
+    )
+
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "geojson": "application/geo+json",
+}
+
+
+def _download(content: bytes, filename: str, fmt: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def export_laureats(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    programme = _programme(slug)
+    if fmt not in CONTENT_TYPES:
+        raise Http404("Format d'export inconnu.")
+    filters = _list_filters(request)
+    laureats = list(
+        selectors.laureates_list(
+            programme=programme, filters=filters, sort=request.GET.get("tri", "code")
+        )
+    )
+    datasets = selectors.datasets_of(programme)
+    stamp = timezone.localdate().isoformat()
+    name = f"laureats-{programme.slug}-{stamp}"
+    if fmt == "geojson":
+        points = selectors.laureate_points(laureats=laureats)
+        return _download(
+            exports.laureates_geojson(laureats, points, datasets), f"{name}.geojson", fmt
+        )
+    rows = exports.laureate_rows(laureats)
+    if fmt == "csv":
+        return _download(
+            exports.to_csv(exports.LAUREATE_COLUMNS, rows, datasets), f"{name}.csv", fmt
+        )
+    return _download(
+        exports.to_xlsx("Lauréats", exports.LAUREATE_COLUMNS, rows, datasets), f"{name}.xlsx", fmt
+    )
+
+
+def export_territoires(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    """The breakdown table of a dashboard (regions of France, or departments)."""
+    programme = _programme(slug)
+    if fmt not in CONTENT_TYPES:
+        raise Http404("Format d'export inconnu.")
+    region = request.GET.get("region") or None
+    level = "departement" if region or request.GET.get("niveau") == "departement" else "region"
+    if region:
+        scope = selectors.scope_for(region=region)
+        if scope is None:
+            raise Http404("Région inconnue.")
+        rows = selectors.breakdown(programme, scope)
+    else:
+        rows = selectors.map_rows(programme=programme, level=level)
+    datasets = selectors.datasets_of(programme)
+    name = f"{'departements' if level == 'departement' else 'regions'}-{programme.slug}" + (
+        f"-{region}" if region else ""
+    )
+    if fmt == "geojson":
+        totals = selectors.territory_totals()
+        base = maps.base_map(level, region_of=totals.region_of)
+        return _download(
+            exports.territories_geojson(base, maps.geometries(level), rows, datasets),
+            f"{name}.geojson",
+            fmt,
+        )
+    table = exports.territory_rows(rows)
+    if fmt == "csv":
+        return _download(
+            exports.to_csv(exports.TERRITORY_COLUMNS, table, datasets), f"{name}.csv", fmt
+        )
+    return _download(
+        exports.to_xlsx("Territoires", exports.TERRITORY_COLUMNS, table, datasets),
+        f"{name}.xlsx",
+        fmt,
+    )
+
+
+# --- Laureate, group ----------------------------------------------------------------------------
+
+
+def laureat(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    programme = _programme(slug)
+    lau = selectors.laureate_get(programme=programme, code=code)
+    if lau is None:
+        raise Http404(f"La commune « {code} » n'est pas lauréate du programme {programme.nom}.")
+    c = lau.commune
+    facts = LaureateFacts(
+        c.code,
+        c.nom,
+        c.departement_id,
+        c.region_id,
+        c.population,
+        None,
+        None,
+        lau.date_selection,
+        lau.date_convention_adhesion,
+        lau.date_chef_projet,
+        lau.date_convention_cadre,
+    )
+    user = request.user
+    editable = services.can_edit(user, departement_id=c.departement_id, region_id=c.region_id)
+    return render(
+        request,
+        "programme/laureat.html",
+        {
+            "programme": programme,
+            "laureat": lau,
+            "commune": c,
+            "etape": STAGE_LABELS[stage_of(facts)],
+            "membres": [m for m in selectors.group_members(groupe=lau.groupe) if m.pk != lau.pk]
+            if lau.groupe
+            else [],
+            "ort": selectors.ort_of(commune=c),
+            "can_edit": editable,
+            "history": selectors.history(objet="laureat", objet_id=lau.pk)
+            if user.is_authenticated
+            else [],
+            "datasets": selectors.datasets_of(programme),
+            "breadcrumb_data": _crumbs(
+                c.nom,
+                (reverse("programme:index"), "Programmes"),
+                (reverse("programme:dashboard", args=[slug]), programme.nom),
+                (reverse("programme:region", args=[slug, c.region_id]), c.region.nom),
+                (
+                    reverse("programme:departement", args=[slug, c.departement_id]),
+                    c.departement.nom,
+                ),
+            ),
+        },
+    )
+
+
+@login_required(login_url=LOGIN_URL)
+@require_http_methods(["GET", "POST"])
+def laureat_edit(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    programme = _programme(slug)
+    lau = selectors.laureate_get(programme=programme, code=code)
+    if lau is None:
+        raise Http404(f"La commune « {code} » n'est pas lauréate du programme {programme.nom}.")
+    c = lau.commune
+    if not services.can_edit(request.user, departement_id=c.departement_id, region_id=c.region_id):
+        return HttpResponseForbidden(
+            render(
+                request,
+                "programme/forbidden.html",
+                {
+                    "commune": c,
+                    "programme": programme,
+                },
+            ).content
+        )
+    form = LaureatForm(request.POST or None, instance=Laureat.objects.get(pk=lau.pk))
+    if request.method == "POST" and form.is_valid():
+        values = {k: form.cleaned_data[k] for k in form.Meta.fields}
+        try:
+            diff = services.laureate_update(laureat=lau, user=request.user, values=values)
+        except services.PermissionDenied as exc:
+            return HttpResponseForbidden(str(exc))
+        messages.success(
+            request,
+            f"{c.nom} : {len(diff)} champ{'s' if len(diff) > 1 else ''} "
+            f"modifié{'s' if len(diff) > 1 else ''}."
+            if diff
+            else f"{c.nom} : aucune modification.",
+        )
+        return redirect("programme:laureat", slug, code)
+    return render(
+        request,
+        "programme/laureat_edit.html",
+        {
+            "programme": programme,
+            "laureat": lau,
+            "commune": c,
+            "form": form,
+            "breadcrumb_data": _crumbs(
+                "Modifier",
+                (reverse("programme:dashboard", args=[slug]), programme.nom),
+                (reverse("programme:laureat", args=[slug, code]), c.nom),
+            ),
+        },
+    )
+
+
+def groupe(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    programme = _programme(slug)
+    g = selectors.group_get(programme=programme, code=code)
+    if g is None:
+        raise Http404(f"Aucun groupe « {code} » dans le programme {programme.nom}.")
+    membres = selectors.group_members(groupe=g)
+    return render(
+        request,
+        "programme/groupe.html",
+        {
+            "programme": programme,
+            "groupe": g,
+            "membres": membres,
+            "population": sum(
+                m.commune.population or 0 for m in membres if m.statut == Laureat.Statut.ACTIF
+            ),
+            "datasets": selectors.datasets_of(programme),
+            "breadcrumb_data": _crumbs(
+                f"Groupe {g.code}",
+                (reverse("programme:index"), "Programmes"),
+                (reverse("programme:dashboard", args=[slug]), programme.nom),
+            ),
+        },
+    )
+
+
+# --- Published-figures check --------------------------------------------------------------------
+
+
+def verifier(request: HttpRequest, slug: str) -> HttpResponse:
+    programme = _programme(slug)
+    form = ChecksForm(request.GET or None)
+    verdicts = []
+    if form.is_valid():
+        statements = [s for s in form.cleaned_data["enonces"].splitlines() if s.strip()][:50]
+        verdicts = selectors.figures_check(programme=programme, statements=statements)
+    return render(
+        request,
+        "programme/verifier.html",
+        {
+            "programme": programme,
+            "form": form,
+            "verdicts": verdicts,
+            "datasets": selectors.datasets_of(programme),
+            "breadcrumb_data": _crumbs(
+                "Vérifier des chiffres",
+                (reverse("programme:index"), "Programmes"),
+                (reverse("programme:dashboard", args=[slug]), programme.nom),
+            ),
+        },
+    )
+
+
+# --- Login ----------------------------------------------------------------------------------------
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "programme/login.html"
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        return reverse("programme:dashboard", args=["pvd"])
+
+
+class LogoutView(auth_views.LogoutView):
+    next_page = reverse_lazy("programme:index")
