@@ -6,5 +6,6 @@ from pvd.api.api import api
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("programme/", include("pvd.programme.urls")),
     path("", include("pvd.web.urls")),
 ]
