@@ -1,0 +1,390 @@
+"""Programme registry endpoints: programmes, laureates, groups, dashboard figures, figures check.
+
+Read-only and public, like the dashboards (editing is done on the web pages, with a login and
+a scope). Every answer with figures names its sources (title, publisher, vintage, licence).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from ninja.errors import HttpError
+
+from pvd.api.territories_schemas import ErrorOut, SourceOut
+from pvd.domain.programme import STAGE_LABELS, LaureateFacts, stage_of
+from pvd.programme import selectors
+from pvd.programme.models import Laureat, Programme
+from pvd.territories.models import Dataset
+
+router = Router(tags=["Programmes"])
+NOT_FOUND = {404: ErrorOut}
+MAX_LIMIT = 2000
+
+
+class ProgrammeOut(Schema):
+    slug: str
+    nom: str
+    description: str
+    date_lancement: date | None
+    url: str
+    avec_groupes: bool
+    nb_laureats: int
+    source: SourceOut | None
+
+
+class GroupeRefOut(Schema):
+    code: str
+    epci_siren: str | None
+    epci_nom: str | None
+
+
+class LaureatOut(Schema):
+    code: str
+    nom: str
+    departement: str
+    region: str
+    population: int | None
+    epci_siren: str | None
+    groupe: str | None
+    statut: str
+    etape: str
+    etape_libelle: str
+    date_selection: date | None
+    date_convention_adhesion: date | None
+    date_chef_projet: date | None
+    date_convention_cadre: date | None
+
+
+class LaureatsPageOut(Schema):
+    total: int
+    offset: int
+    limit: int
+    items: list[LaureatOut]
+    sources: list[SourceOut]
+
+
+class GroupeOut(Schema):
+    code: str
+    epci_siren: str | None
+    epci_nom: str | None
+    departement: str
+    region: str
+    nb_communes: int
+    population: int | None
+    communes: list[str] | None = None
+
+
+class StageOut(Schema):
+    communes: int
+    part: float | None
+
+
+class CycleOut(Schema):
+    convention_adhesion: StageOut
+    chef_projet: StageOut
+    convention_cadre: StageOut
+    delai_median_selection_adhesion_jours: float | None
+    delai_median_adhesion_chef_projet_jours: float | None
+    delai_median_adhesion_convention_cadre_jours: float | None
+
+
+class TerritoireOut(Schema):
+    code: str
+    nom: str
+    communes_laureates: int
+    groupes: int
+    population_couverte: int
+    population_territoire: int | None
+    part_population: float | None
+    conventions_adhesion: int
+    chefs_de_projet: int
+    conventions_cadres: int
+
+
+class AlerteOut(Schema):
+    code: str
+    nom: str
+    departement: str
+    type: str
+    message: str
+    echeance: date
+    retard_jours: int
+
+
+class TableauDeBordOut(Schema):
+    programme: str
+    niveau: str
+    code: str | None
+    nom: str
+    communes_laureates: int
+    groupes: int
+    epci: int
+    population_couverte: int
+    population_territoire: int
+    part_population: float | None
+    cycle: CycleOut
+    alertes: list[AlerteOut]
+    detail: list[TerritoireOut]
+    sources: list[SourceOut]
+
+
+class CheckIn(Schema):
+    enonces: list[str]
+
+
+def _source(d: Dataset | None) -> dict | None:
+    if d is None:
+        return None
+    return {
+        "title": d.title,
+        "publisher": d.publisher,
+        "licence": d.licence,
+        "vintage": d.vintage,
+        "url": d.url,
+    }
+
+
+def _programme(slug: str) -> Programme:
+    p = selectors.programme_get(slug=slug)
+    if p is None:
+        raise HttpError(404, f"Aucun programme n'a l'identifiant « {slug} ».")
+    return p
+
+
+def _laureat(lau: Laureat) -> dict:
+    c = lau.commune
+    stage = stage_of(
+        LaureateFacts(
+            c.code,
+            c.nom,
+            c.departement_id,
+            c.region_id,
+            None,
+            None,
+            None,
+            lau.date_selection,
+            lau.date_convention_adhesion,
+            lau.date_chef_projet,
+            lau.date_convention_cadre,
+        )
+    )
+    return {
+        "code": c.code,
+        "nom": c.nom,
+        "departement": c.departement_id,
+        "region": c.region_id,
+        "population": c.population,
+        "epci_siren": c.epci_id,
+        "groupe": lau.groupe.code if lau.groupe else None,
+        "statut": lau.statut,
+        "etape": stage.value,
+        "etape_libelle": STAGE_LABELS[stage],
+        "date_selection": lau.date_selection,
+        "date_convention_adhesion": lau.date_convention_adhesion,
+        "date_chef_projet": lau.date_chef_projet,
+        "date_convention_cadre": lau.date_convention_cadre,
+    }
+
+
+@router.get("/programmes", response=list[ProgrammeOut], summary="Liste des programmes")
+def programmes(request: HttpRequest):
+    return [
+        {
+            "slug": p.slug,
+            "nom": p.nom,
+            "description": p.description,
+            "date_lancement": p.date_lancement,
+            "url": p.url,
+            "avec_groupes": p.avec_groupes,
+            "nb_laureats": p.nb_laureats,
+            "source": _source(p.dataset),
+        }
+        for p in selectors.programmes_list()
+    ]
+
+
+@router.get(
+    "/programmes/{slug}/laureats",
+    response={200: LaureatsPageOut, 404: ErrorOut},
+    summary="Communes lauréates d'un programme",
+)
+def laureats(
+    request: HttpRequest,
+    slug: str,
+    region: str | None = Query(None, description="Code de région (ex. 84)"),
+    departement: str | None = Query(None, description="Code de département (ex. 01)"),
+    etape: str | None = Query(
+        None, description="selection, adhesion, chef_projet, convention_cadre"
+    ),
+    statut: str = Query("actif", description="actif, sorti ou tous"),
+    q: str = Query("", max_length=100, description="Nom, début de code INSEE ou groupe"),
+    tri: str = Query(
+        "code",
+        description="nom, code, population, departement, adhesion, cadre "
+        "(préfixe - pour décroissant)",
+    ),
+    offset: int = Query(0, ge=0),
+    limit: int = Query(500, ge=1, le=MAX_LIMIT),
+):
+    """Active laureates by default; filters combine. Paginated by ``offset`` and ``limit``."""
+    p = _programme(slug)
+    filters = selectors.ListFilters(
+        region=region, departement=departement, etape=etape, statut=statut, q=q
+    )
+    qs = selectors.laureates_list(
+        programme=p, filters=filters, sort=tri if tri in selectors.SORTS else "code"
+    )
+    total = qs.count()
+    return {
+        "total": total,
+        "offset": offset,
+        "limit": limit,
+        "items": [_laureat(lau) for lau in qs[offset : offset + limit]],
+        "sources": [_source(d) for d in selectors.datasets_of(p)],
+    }
+
+
+@router.get(
+    "/programmes/{slug}/laureats/{code}",
+    response={200: LaureatOut, 404: ErrorOut},
+    summary="Une commune lauréate",
+)
+def laureat(request: HttpRequest, slug: str, code: str):
+    p = _programme(slug)
+    lau = selectors.laureate_get(programme=p, code=code)
+    if lau is None:
+        raise HttpError(404, f"La commune « {code} » n'est pas lauréate du programme {p.nom}.")
+    return _laureat(lau)
+
+
+def _groupe(g, members: list[str] | None = None) -> dict:
+    return {
+        "code": g.code,
+        "epci_siren": g.epci_id,
+        "epci_nom": g.epci.nom if g.epci else None,
+        "departement": g.departement_id,
+        "region": g.region_id,
+        "nb_communes": g.nb_communes,
+        "population": g.population,
+        "communes": members,
+    }
+
+
+@router.get(
+    "/programmes/{slug}/groupes",
+    response={200: list[GroupeOut], 404: ErrorOut},
+    summary="Groupes (PVD) d'un programme",
+)
+def groupes(
+    request: HttpRequest, slug: str, region: str | None = None, departement: str | None = None
+):
+    p = _programme(slug)
+    return [
+        _groupe(g)
+        for g in selectors.groups_list(programme=p, region=region, departement=departement)
+    ]
+
+
+@router.get(
+    "/programmes/{slug}/groupes/{code}",
+    response={200: GroupeOut, 404: ErrorOut},
+    summary="Un groupe et ses communes",
+)
+def groupe(request: HttpRequest, slug: str, code: str):
+    p = _programme(slug)
+    g = selectors.groups_list(programme=p).filter(code=code).first()
+    if g is None:
+        raise HttpError(404, f"Aucun groupe « {code} » dans le programme {p.nom}.")
+    members = [
+        m.commune.code
+        for m in selectors.group_members(groupe=g)
+        if m.statut == Laureat.Statut.ACTIF
+    ]
+    return _groupe(g, members)
+
+
+@router.get(
+    "/programmes/{slug}/tableau-de-bord",
+    response={200: TableauDeBordOut, 404: ErrorOut},
+    summary="Chiffres du tableau de bord (France, région ou département)",
+)
+def tableau_de_bord(
+    request: HttpRequest, slug: str, region: str | None = None, departement: str | None = None
+):
+    """Counts, population covered and its share, life-cycle progress and median delays, alerts,
+    and the breakdown by child territory (regions, departments or communes)."""
+    p = _programme(slug)
+    scope = selectors.scope_for(region=region, departement=departement)
+    if scope is None:
+        raise HttpError(404, "Territoire inconnu.")
+    b = selectors.dashboard(programme=p, scope=scope)
+    c = b.cycle
+    return {
+        "programme": p.slug,
+        "niveau": scope.level,
+        "code": scope.code,
+        "nom": scope.nom,
+        "communes_laureates": b.laureats,
+        "groupes": b.groupes,
+        "epci": b.epci,
+        "population_couverte": b.population,
+        "population_territoire": b.population_territoire,
+        "part_population": b.part_population,
+        "cycle": {
+            "convention_adhesion": {"communes": c.adhesion, "part": c.share(c.adhesion)},
+            "chef_projet": {"communes": c.chef_projet, "part": c.share(c.chef_projet)},
+            "convention_cadre": {
+                "communes": c.convention_cadre,
+                "part": c.share(c.convention_cadre),
+            },
+            "delai_median_selection_adhesion_jours": c.median_selection_adhesion,
+            "delai_median_adhesion_chef_projet_jours": c.median_adhesion_chef,
+            "delai_median_adhesion_convention_cadre_jours": c.median_adhesion_cadre,
+        },
+        "alertes": [
+            {
+                "code": a.code,
+                "nom": a.nom,
+                "departement": a.departement,
+                "type": a.kind,
+                "message": a.message,
+                "echeance": a.due,
+                "retard_jours": a.overdue_days,
+            }
+            for a in b.alertes
+        ],
+        "detail": [
+            {
+                "code": r.code,
+                "nom": r.nom,
+                "communes_laureates": r.laureats,
+                "groupes": r.groupes,
+                "population_couverte": r.population,
+                "population_territoire": r.population_territoire,
+                "part_population": r.part_population,
+                "conventions_adhesion": r.adhesion,
+                "chefs_de_projet": r.chef_projet,
+                "conventions_cadres": r.convention_cadre,
+            }
+            for r in b.breakdown
+        ],
+        "sources": [_source(d) for d in b.datasets],
+    }
+
+
+@router.post(
+    "/programmes/{slug}/verifier",
+    response={200: list[dict], 404: ErrorOut},
+    summary="Vérifier des chiffres publiés",
+)
+def verifier(request: HttpRequest, slug: str, payload: CheckIn):
+    """Each statement ("226 communes en région 84", "9,3 millions d'habitants") is confirmed,
+    contradicted or not understood, with the registry's figure and the communes behind it.
+    Reads only (no CSRF needed: nothing is written)."""
+    p = _programme(slug)
+    if len(payload.enonces) > 50:
+        raise HttpError(422, "50 énoncés au plus par requête.")
+    verdicts = selectors.figures_check(programme=p, statements=payload.enonces)
+    return [selectors.verdict_dict(v) for v in verdicts]
