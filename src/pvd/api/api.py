@@ -2,6 +2,7 @@
 
 from ninja import NinjaAPI
 
+from pvd.api.programme import router as programme_router
 from pvd.api.territories import router as territories_router
 
 api = NinjaAPI(
@@ -11,3 +12,4 @@ api = NinjaAPI(
     description="API de la plateforme Petites villes de demain : référentiel territorial.",
 )
 api.add_router("/", territories_router)
+api.add_router("/", programme_router)
