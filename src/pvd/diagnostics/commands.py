@@ -1,0 +1,93 @@
+"""`pvd indicators ...`: the indicator catalogue, imports of official files, the build.
+
+Thin: parse arguments, call one service, print its report. Registered on the `pvd` command in
+pvd/cli.py.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+
+@click.group()
+def indicators() -> None:
+    """Indicators of the portrait de ville: catalogue, imports, build."""
+
+
+@indicators.command("list")
+@click.option("--json", "as_json", is_flag=True, help="JSON output.")
+def indicators_list(as_json: bool) -> None:
+    """List the indicator catalogue (id, theme, unit, source)."""
+    from pvd.domain.indicators.catalogue import indicators as catalogue
+
+    items = catalogue()
+    if as_json:
+        keys = (
+            "id",
+            "label",
+            "theme",
+            "unit",
+            "direction",
+            "source",
+            "vintage",
+            "licence",
+            "formula",
+        )
+        click.echo(
+            json.dumps(
+                [{k: getattr(i, k) for k in keys} for i in items], ensure_ascii=False, indent=2
+            )
+        )
+        return
+    for i in items:
+        click.echo(f"{i.id}\t{i.theme_label}\t{i.label} ({i.unit})\t{i.source}")
+
+
+@indicators.command("import")
+@click.argument(
+    "kind", type=click.Choice(["historique", "logement", "ages", "emploi", "filosofi", "bpe"])
+)
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--millesime", type=int, help="BPE vintage when the file has no AN column.")
+@click.option(
+    "--gammes",
+    type=click.Path(path_type=Path),
+    help="BPE: CSV of facility types per gamme (TYPEQU;GAMME).",
+)
+@click.option("--dry-run", is_flag=True, help="Check and report, write nothing.")
+def indicators_import(
+    kind: str, file: Path, millesime: int | None, gammes: Path | None, dry_run: bool
+) -> None:
+    """Import an official INSEE file feeding indicators (then run `pvd indicators build`)."""
+    from pvd.cli import _ensure_referential, _fail_source, _print_report, _setup_django
+
+    _setup_django()
+    _ensure_referential()
+    from pvd.diagnostics.services import indicator_source_import
+    from pvd.sources.report import SourceError
+
+    try:
+        report = indicator_source_import(
+            kind=kind, path=file, millesime=millesime, gammes=gammes, dry_run=dry_run
+        )
+    except SourceError as exc:
+        _fail_source(exc)
+    _print_report(report)
+    if not dry_run:
+        click.echo("Lancez `pvd indicators build` pour recalculer les indicateurs.")
+
+
+@indicators.command("build")
+def indicators_build() -> None:
+    """Compute every indicator for every commune, EPCI, department, region and France, and
+    the similar towns; replaces the stored values."""
+    from pvd.cli import _ensure_referential, _setup_django
+
+    _setup_django()
+    _ensure_referential()
+    from pvd.diagnostics.services import indicators_build as build
+
+    click.echo("\n".join(build().lines()))

@@ -1,0 +1,287 @@
+"""Writes of the portrait de ville: import an indicator source, build every indicator.
+
+One transaction each; a file that fails to parse raises :class:`SourceError` before anything is
+written.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from pvd.diagnostics.models import Build, IndicatorValue, Peer, SourceTable
+from pvd.domain import peers as peers_domain
+from pvd.domain.indicators import engine
+from pvd.domain.indicators.catalogue import indicators
+from pvd.domain.observations import rebase_observations
+from pvd.domain.rebase import CurrentGeography
+from pvd.sources import catalogue
+from pvd.sources.indicator_inputs import KINDS, REFERENTIAL_SOURCE
+from pvd.sources.insee_bpe import read_gammes
+from pvd.sources.report import ImportReport, SourceError, TableCounts
+from pvd.territories.models import Commune, Population
+from pvd.territories.services import SNAPSHOT_DATASET, dataset_record
+
+
+def current_geography() -> CurrentGeography:
+    """Current communes, where a commune déléguée/associée or arrondissement now belongs, and
+    the former codes of the embedded snapshot's re-basing report (COG 2019 to 2025)."""
+    actual = frozenset(Commune.objects.filter(type=Commune.Type.COM).values_list("code", flat=True))
+    former: dict[str, str] = {}
+    report = Path(settings.SNAPSHOT_DIR) / "rebase-report.csv.gz"
+    if report.exists():
+        with gzip.open(report, "rt", encoding="utf-8") as f:
+            for row in csv.DictReader(f):
+                old, new = row.get("code_ancien", ""), row.get("code_actuel", "")
+                if old and new in actual and old not in actual:
+                    former[old] = new
+    delegated = {
+        code: parent
+        for code, parent in Commune.objects.exclude(type=Commune.Type.COM)
+        .filter(parent__isnull=False)
+        .values_list("code", "parent__code")
+        if code not in actual
+    }
+    return CurrentGeography(actual=actual, former_codes=former, delegated_parent=delegated)
+
+
+def _frame_bytes(frame: pl.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    frame.write_ipc(buffer, compression="zstd")
+    return buffer.getvalue()
+
+
+def frame_of(table: SourceTable) -> pl.DataFrame:
+    return pl.read_ipc(io.BytesIO(bytes(table.frame)))
+
+
+def indicator_source_import(
+    *,
+    kind: str,
+    path: Path,
+    millesime: int | None = None,
+    gammes: Path | None = None,
+    dry_run: bool = False,
+) -> ImportReport:
+    """Import one official file feeding indicators (replaces the previous file of that kind).
+
+    Contract: the file is parsed and checked whole first (SourceError, nothing written); codes
+    are re-based onto the current geography (moves, unknown codes and dropped non-additive values
+    are reported); the observations are stored with a Dataset record. Idempotent: importing the
+    same file again reports it unchanged. Run ``pvd indicators build`` afterwards.
+    """
+    spec = KINDS.get(kind)
+    if spec is None:
+        raise SourceError(
+            str(path), f"type de fichier inconnu « {kind} » (attendu : {', '.join(KINDS)})"
+        )
+    if kind == "bpe":
+        parsed = spec.read(
+            path, millesime=millesime, gammes=read_gammes(gammes) if gammes else None
+        )
+    else:
+        parsed = spec.read(path)
+    if not Commune.objects.exists():
+        raise SourceError(str(path), "référentiel vide : lancez d'abord `pvd data load`")
+    obs, rebase = rebase_observations(
+        parsed.observations, current_geography(), additive=spec.additive
+    )
+    source = catalogue.get(spec.source)
+    report = ImportReport(source=f"{spec.title} ({parsed.path})", dry_run=dry_run)
+    report.warnings.extend(rebase.lines())
+    if parsed.missing_values:
+        report.skipped["valeurs secrètes ou manquantes, gardées manquantes"] = parsed.missing_values
+    counts = TableCounts()
+    with transaction.atomic():
+        existing = SourceTable.objects.filter(kind=kind).select_related("dataset").first()
+        if existing is not None and existing.dataset.checksum == parsed.sha256:
+            counts.unchanged = 1
+        else:
+            dataset = dataset_record(
+                key=f"indicateurs-{kind}",
+                title=spec.title,
+                publisher=source.publisher if source else "INSEE",
+                licence=source.licence if source else "Licence Ouverte 2.0 (Etalab)",
+                url=source.page if source else "",
+                vintage=", ".join(map(str, parsed.millesimes)) or "sans millésime",
+                version=Path(parsed.path).name,
+                checksum=parsed.sha256,
+                details={
+                    "file": parsed.path,
+                    "encoding": parsed.encoding,
+                    "separator": parsed.separator,
+                    "rows": parsed.rows,
+                    "columns": parsed.columns,
+                    "rebase": rebase.lines(),
+                },
+            )
+            values = dict(
+                dataset=dataset,
+                millesimes=parsed.millesimes,
+                variables=obs.get_column("variable").n_unique(),
+                observations=obs.height,
+                frame=_frame_bytes(obs),
+            )
+            if existing is None:
+                SourceTable.objects.create(kind=kind, **values)
+                counts.created = 1
+            else:
+                for k, v in values.items():
+                    setattr(existing, k, v)
+                existing.save()
+                counts.updated = 1
+        report.tables["fichier source"] = counts
+        report.tables["observations"] = TableCounts(unchanged=obs.height)
+        if dry_run:
+            transaction.set_rollback(True)
+    return report
+
+
+# --- build -------------------------------------------------------------------------------------
+
+
+@dataclass
+class BuildReport:
+    values: int = 0
+    communes: int = 0
+    peers: int = 0
+    seconds_compute: float = 0.0
+    seconds_store: float = 0.0
+    missing: dict[str, list[str]] = field(default_factory=dict)
+
+    def lines(self) -> list[str]:
+        out = [
+            f"{self.values} valeurs d'indicateurs calculées pour {self.communes} communes et "
+            f"leurs EPCI, départements, régions et la France ; {self.peers} communes similaires",
+            f"  calcul : {self.seconds_compute:.1f} s ; enregistrement : {self.seconds_store:.1f} s",
+        ]
+        for ind_id, lacking in sorted(self.missing.items()):
+            out.append(f"  non calculé : {ind_id} (données manquantes : {', '.join(lacking)})")
+        return out
+
+
+def geography_frame() -> pl.DataFrame:
+    rows = Commune.objects.filter(type=Commune.Type.COM).values_list(
+        "code", "epci_id", "departement_id", "region_id"
+    )
+    return pl.DataFrame(list(rows), schema=["code", "epci", "dep", "reg"], orient="row").cast(
+        pl.String
+    )
+
+
+def observations_frame(geo: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, str]]:
+    """Every observation the indicators read: the referential's populations (``population``
+    per millésime, ``pop_ref`` = latest) and the imported source tables. Returns the frame and
+    the datasets used (source name -> dataset key)."""
+    pops = pl.DataFrame(
+        list(
+            Population.objects.filter(commune__type=Commune.Type.COM).values_list(
+                "commune__code", "millesime", "population"
+            )
+        ),
+        schema={"code": pl.String, "millesime": pl.Int32, "value": pl.Float64},
+        orient="row",
+    )
+    parts = [
+        pops.select("code", pl.lit("population").alias("variable"), "millesime", "value"),
+        pops.sort("millesime")
+        .group_by("code")
+        .last()
+        .select(
+            "code",
+            pl.lit("pop_ref").alias("variable"),
+            pl.lit(0, pl.Int32).alias("millesime"),
+            "value",
+        ),
+    ]
+    used = {REFERENTIAL_SOURCE: SNAPSHOT_DATASET}
+    wanted = {v for ind in indicators() for v in ind.inputs}
+    for table in SourceTable.objects.select_related("dataset").order_by("kind"):
+        frame = frame_of(table).filter(pl.col("variable").is_in(wanted))
+        if table.kind == "bpe":
+            # A commune absent from the BPE for a type has none of it: 0, not missing.
+            grid = geo.select("code").join(
+                frame.select("variable", "millesime").unique(), how="cross"
+            )
+            frame = (
+                grid.join(frame, on=["code", "variable", "millesime"], how="left")
+                .with_columns(pl.col("value").fill_null(0.0))
+                .select(frame.columns)
+            )
+        parts.append(frame.select(list(engine.OBS_SCHEMA)).cast(engine.OBS_SCHEMA))
+        used[KINDS[table.kind].source] = table.dataset.key
+    return pl.concat(parts), used
+
+
+def indicators_build(*, peers_k: int = peers_domain.K) -> BuildReport:
+    """Compute every indicator for every commune and aggregate, and the similar towns; replace
+    the stored values in one transaction (pages keep showing the previous build meanwhile)."""
+    start = time.perf_counter()
+    geo = geography_frame()
+    obs, used = observations_frame(geo)
+    result = engine.build(obs, geo)
+    similar = peers_domain.similar_communes(result.values, k=peers_k)
+    report = BuildReport(
+        values=result.values.height,
+        communes=geo.height,
+        peers=similar.height,
+        missing=result.missing,
+        seconds_compute=time.perf_counter() - start,
+    )
+    start = time.perf_counter()
+    with transaction.atomic():
+        IndicatorValue.objects.all().delete()
+        Peer.objects.all().delete()
+        _insert(
+            IndicatorValue,
+            ["level", "code", "indicator", "millesime", "value", "percentile"],
+            result.values.iter_rows(),
+        )
+        _insert(
+            Peer,
+            ["commune", "rank", "peer", "distance", "reasons"],
+            similar.select("commune", "rank", "peer", "distance", "reasons").iter_rows(),
+        )
+        report.seconds_store = time.perf_counter() - start
+        Build.objects.create(
+            built_at=timezone.now(),
+            duration_ms=int((report.seconds_compute + report.seconds_store) * 1000),
+            values=report.values,
+            communes=report.communes,
+            datasets=used,
+            missing=result.missing,
+        )
+    report.seconds_store = time.perf_counter() - start
+    return report
+
+
+def _insert(model, columns: list[str], rows) -> None:
+    """Fast bulk insert: COPY on PostgreSQL, executemany elsewhere (hundreds of thousands of
+    rows; model instances would triple the time)."""
+    table = model._meta.db_table
+    names = ", ".join(columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        marks = ", ".join(["%s"] * len(columns))
+        sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"
+        batch: list[tuple] = []
+        for row in rows:
+            batch.append(tuple(row))
+            if len(batch) >= 20000:
+                cursor.executemany(sql, batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)

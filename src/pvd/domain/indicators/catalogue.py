@@ -1,0 +1,201 @@
+"""The indicator catalogue: one registry entry per indicator of the *portrait de ville*.
+
+Pure Python (no Django). An indicator says what it measures (French label, theme, unit), how to
+read it (``direction``: is a higher value better, worse, or neither), where its inputs come from
+(``source``: a name of :mod:`pvd.sources` catalogue, with vintage and licence) and how it is
+computed (``formula``, in French, shown on the documentation page; ``compute``, the code).
+
+Computation model (see :mod:`pvd.domain.indicators.engine`): every input is an *observation*
+``(code, variable, millesime, value)``. ``compute`` receives the observations of its ``inputs``
+keyed by a territory code and returns ``(code, millesime, value)``. Aggregates (EPCI, department,
+region, France) are computed by the same function on inputs summed over the member communes
+(``aggregate="sum"``: a rate of the EPCI is the ratio of its sums, never a mean of rates), by a
+population-weighted mean of commune values (``aggregate="weighted_mean"``, for figures that do not
+add up, such as a median income: an approximation, said so in the formula), or not at all
+(``aggregate="none"``: a rank within the EPCI only makes sense for a commune).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import polars as pl
+
+THEMES: dict[str, str] = {
+    "demographie": "Démographie",
+    "habitat": "Habitat",
+    "commerces": "Commerces et services",
+    "economie": "Économie et emploi",
+    "revenus": "Revenus",
+    "environnement": "Environnement et transition",
+    "patrimoine": "Patrimoine et culture",
+    "mobilites": "Mobilités",
+    "sante": "Santé et vieillissement",
+    "finances": "Finances locales",
+}
+
+# Sources still to be integrated, per theme without an indicator yet (shown on the pages).
+THEMES_TO_COME: dict[str, str] = {
+    "environnement": "aucune source intégrée pour l'instant (pistes : consommation d'espaces "
+    "naturels, agricoles et forestiers du Cerema, diagnostics de performance énergétique de "
+    "l'Ademe)",
+    "finances": "aucune source intégrée pour l'instant (piste : comptes individuels des "
+    "communes de la DGFiP)",
+}
+
+HIGHER_BETTER = "higher_better"
+LOWER_BETTER = "lower_better"
+NEUTRAL = "neutral"
+DIRECTIONS = {
+    HIGHER_BETTER: "plus élevé = plus favorable",
+    LOWER_BETTER: "plus bas = plus favorable",
+    NEUTRAL: "ni favorable ni défavorable en soi",
+}
+
+# compute(observations, geography) -> (code, millesime, value). ``geography`` (code, epci, dep,
+# reg) is given for communes and None for aggregates.
+Compute = Callable[[pl.DataFrame, pl.DataFrame | None], pl.DataFrame]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    label: str  # French
+    theme: str  # a key of THEMES
+    unit: str  # French, as displayed ("%", "hab./km²", "€")
+    direction: str  # a key of DIRECTIONS
+    source: str  # a dataset key (pvd.sources catalogue name, or the embedded referential)
+    vintage: str  # French, e.g. "2021 (recensement)"
+    licence: str
+    formula: str  # French, shown on the documentation page
+    inputs: tuple[str, ...]  # observation variables read
+    compute: Compute = field(repr=False, compare=False, default=None)  # type: ignore[assignment]
+    aggregate: str = "sum"  # "sum", "weighted_mean" or "none"
+    decimals: int = 1
+    key_figure: bool = False  # shown among the key figures at the top of the portrait
+    series: bool = False  # several millésimes worth a time-series chart
+    peer_feature: bool = False  # used by the similar-towns distance (pvd.domain.peers)
+
+    @property
+    def theme_label(self) -> str:
+        return THEMES[self.theme]
+
+    @property
+    def direction_label(self) -> str:
+        return DIRECTIONS[self.direction]
+
+
+_REGISTRY: dict[str, Indicator] = {}
+
+
+def register(indicator: Indicator) -> Indicator:
+    if indicator.id in _REGISTRY:
+        raise ValueError(f"indicateur déjà déclaré : {indicator.id}")
+    if indicator.theme not in THEMES:
+        raise ValueError(f"{indicator.id} : thème inconnu {indicator.theme}")
+    if indicator.direction not in DIRECTIONS:
+        raise ValueError(f"{indicator.id} : sens inconnu {indicator.direction}")
+    if indicator.aggregate not in ("sum", "weighted_mean", "none"):
+        raise ValueError(f"{indicator.id} : agrégation inconnue {indicator.aggregate}")
+    _REGISTRY[indicator.id] = indicator
+    return indicator
+
+
+def indicators() -> list[Indicator]:
+    _load_builtins()
+    return list(_REGISTRY.values())
+
+
+def get(indicator_id: str) -> Indicator | None:
+    _load_builtins()
+    return _REGISTRY.get(indicator_id)
+
+
+def by_theme() -> dict[str, list[Indicator]]:
+    out: dict[str, list[Indicator]] = {theme: [] for theme in THEMES}
+    for ind in indicators():
+        out[ind.theme].append(ind)
+    return out
+
+
+def _load_builtins() -> None:
+    # The theme modules register their indicators on import, like any other module would.
+    from pvd.domain.indicators import (  # noqa: F401
+        commerces,
+        demographie,
+        economie,
+        habitat,
+        revenus,
+        sante,
+    )
+
+
+# --- formula helpers shared by the theme modules ---------------------------------------------
+
+
+def wide(obs: pl.DataFrame, variables: tuple[str, ...]) -> pl.DataFrame:
+    """Observations as one row per (code, millesime) and one column per variable.
+
+    Variables observed without a millésime (``millesime == 0``, e.g. an area) are joined on the
+    code to every millésime of the others. Rows lacking one of ``variables`` are dropped: a rate
+    is only computed where both its terms are known.
+    """
+    dated = obs.filter(pl.col("millesime") != 0)
+    timeless = obs.filter(pl.col("millesime") == 0)
+    present = set(obs.get_column("variable").unique().to_list()) if obs.height else set()
+    if any(v not in present for v in variables):
+        return pl.DataFrame(
+            schema={"code": pl.String, "millesime": pl.Int32, **{v: pl.Float64 for v in variables}}
+        )
+    dated_vars = [v for v in variables if v in set(dated.get_column("variable").unique())]
+    timeless_vars = [v for v in variables if v not in dated_vars]
+    if dated_vars:
+        frame = dated.filter(pl.col("variable").is_in(dated_vars)).pivot(
+            on="variable", index=["code", "millesime"], values="value", aggregate_function="sum"
+        )
+    else:
+        frame = (
+            timeless.select("code").unique().with_columns(pl.lit(0, pl.Int32).alias("millesime"))
+        )
+    for v in timeless_vars:
+        frame = frame.join(
+            timeless.filter(pl.col("variable") == v).select("code", pl.col("value").alias(v)),
+            on="code",
+            how="left",
+        )
+    for v in variables:
+        if v not in frame.columns:
+            frame = frame.with_columns(pl.lit(None, pl.Float64).alias(v))
+    return frame.drop_nulls(list(variables))
+
+
+def ratio(numerator: str, denominator: str, scale: float = 1.0) -> Compute:
+    """numerator / denominator × scale, per code and millésime (null where the denominator is 0)."""
+
+    def compute(obs: pl.DataFrame, geo: pl.DataFrame | None = None) -> pl.DataFrame:
+        w = wide(obs, (numerator, denominator))
+        return w.select(
+            "code",
+            "millesime",
+            pl.when(pl.col(denominator) > 0)
+            .then(pl.col(numerator) / pl.col(denominator) * scale)
+            .otherwise(None)
+            .alias("value"),
+        )
+
+    return compute
+
+
+def level(variable: str) -> Compute:
+    """The variable itself, per code and millésime."""
+
+    def compute(obs: pl.DataFrame, geo: pl.DataFrame | None = None) -> pl.DataFrame:
+        return obs.filter(pl.col("variable") == variable).select("code", "millesime", "value")
+
+    return compute
+
+
+def latest_per_code(frame: pl.DataFrame) -> pl.DataFrame:
+    """The row of the latest millésime of each code."""
+    return frame.sort("millesime").group_by("code", maintain_order=True).last()

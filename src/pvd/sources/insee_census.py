@@ -1,0 +1,91 @@
+"""INSEE census files at commune level (*base communale*, CODGEO key, semicolon-separated,
+column names carrying the year). Contract of each kind below; all are read by
+:func:`pvd.sources.insee_codgeo.read_observations` (header check, secret markers kept missing,
+errors naming file, line and column). Licence Ouverte 2.0.
+
+- ``historique``: *Séries historiques du recensement* ``base-cc-serie-historique-2022.CSV``
+  (https://www.insee.fr/fr/statistiques/8582555): ``CODGEO;P22_POP;P16_POP;P11_POP;D99_POP;
+  D90_POP;D82_POP;D75_POP;D68_POP;SUPERF;NAIS1622;NAIS1116;...;DECE1622;...;P22_LOG;...;
+  P22_RP;...;P22_RSECOCC;...;P22_LOGVAC;...``. Needs CODGEO and population columns
+  (``P22_POP``/``D68_POP``); area, births, deaths and dwellings are read when present.
+- ``logement``: *Logement en 2021* ``base-cc-logement-2021.CSV``: needs ``P21_LOG`` and
+  ``P21_LOGVAC`` (``P21_RP``, ``P21_RSECOCC`` read when present).
+- ``ages``: *Évolution et structure de la population en 2021* ``base-cc-evol-struct-pop-2021``:
+  needs ``P21_POP`` and ``P21_POP75P``.
+- ``emploi``: *Emploi – population active en 2021* ``base-cc-emploi-pop-active-2021``: needs
+  ``P21_ACT1564`` and ``P21_CHOM1564``.
+
+Any other year is understood (``P19_LOG``...): the millésime comes from the column name.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pvd.sources.insee_codgeo import Family, ObservationFile, read_observations
+
+YY = r"(\d\d)"
+
+KINDS: dict[str, dict] = {
+    "historique": dict(
+        families=(
+            Family("pop_rp", rf"[PD]{YY}_POP", example="P22_POP"),
+            Family("superficie", r"SUPERF", year_group=None, example="SUPERF"),
+            Family("naissances", rf"NAIS{YY}{YY}", year_group=2, example="NAIS1622"),
+            Family("deces", rf"DECE{YY}{YY}", year_group=2, example="DECE1622"),
+            Family("logements", rf"[PD]{YY}_LOG", example="P22_LOG"),
+            Family("residences_principales", rf"[PD]{YY}_RP", example="P22_RP"),
+            Family("residences_secondaires", rf"[PD]{YY}_RSECOCC", example="P22_RSECOCC"),
+            Family("logements_vacants", rf"[PD]{YY}_LOGVAC", example="P22_LOGVAC"),
+        ),
+        required=(("pop_rp",),),
+        layout="séries historiques du recensement, CODGEO;P22_POP;P16_POP;…;SUPERF;NAIS1622;…",
+        members=("base-cc-serie-historique-2022.CSV",),
+    ),
+    "logement": dict(
+        families=(
+            Family("logements", rf"P{YY}_LOG", example="P21_LOG"),
+            Family("logements_vacants", rf"P{YY}_LOGVAC", example="P21_LOGVAC"),
+            Family("residences_principales", rf"P{YY}_RP", example="P21_RP"),
+            Family("residences_secondaires", rf"P{YY}_RSECOCC", example="P21_RSECOCC"),
+        ),
+        required=(("logements", "logements_vacants"),),
+        layout="base communale logement, CODGEO;P21_LOG;P21_RP;P21_RSECOCC;P21_LOGVAC;…",
+        members=("base-cc-logement-2021.CSV",),
+    ),
+    "ages": dict(
+        families=(
+            Family("pop_rp", rf"P{YY}_POP", example="P21_POP"),
+            Family("pop_75_plus", rf"P{YY}_POP75P", example="P21_POP75P"),
+        ),
+        required=(("pop_rp", "pop_75_plus"),),
+        layout="base communale évolution et structure de la population, "
+        "CODGEO;P21_POP;…;P21_POP75P;…",
+        members=("base-cc-evol-struct-pop-2021.CSV",),
+    ),
+    "emploi": dict(
+        families=(
+            Family("actifs_15_64", rf"P{YY}_ACT1564", example="P21_ACT1564"),
+            Family("chomeurs_15_64", rf"P{YY}_CHOM1564", example="P21_CHOM1564"),
+        ),
+        required=(("actifs_15_64", "chomeurs_15_64"),),
+        layout="base communale emploi et population active, CODGEO;…;P21_ACT1564;…;P21_CHOM1564;…",
+        members=("base-cc-emploi-pop-active-2021.CSV",),
+    ),
+}
+
+# Variables whose values add up when communes merge (all census counts here).
+ADDITIVE = frozenset(f.variable for spec in KINDS.values() for f in spec["families"])
+
+
+def read_census(path: Path, *, kind: str) -> ObservationFile:
+    """Parse a census file of ``kind`` (a key of KINDS) into observations."""
+    spec = KINDS[kind]
+    return read_observations(
+        path,
+        kind=kind,
+        families=spec["families"],
+        required=spec["required"],
+        layout=spec["layout"],
+        prefer_members=spec["members"],
+    )

@@ -1,0 +1,246 @@
+"""Reading INSEE commune files keyed by CODGEO whose column names carry the year
+(``P21_LOG``, ``NAIS1622``, ``MED21``...) into observations ``(code, variable, millesime, value)``.
+
+Shared by :mod:`pvd.sources.insee_census` and :mod:`pvd.sources.insee_filosofi`. Pure Python and
+polars, no Django. The whole file is checked before anything is returned, so a caller never
+writes half a file:
+
+- header: the columns a file kind needs must be there (any other column is ignored); missing
+  ones are all named in one error, with the header read;
+- codes: CODGEO must be a commune code (``01001``, ``2A004``, ``97105``) and appear once;
+- values: numbers with a dot or a comma as decimal mark; markers of statistical secrecy or of a
+  missing value (empty, ``s``, ``nd``, ``nc``, ``NA``, ``-``...) are kept as missing, never zero;
+  anything else is an error naming the line and the column.
+
+Two-digit years are read as 19YY from 60 upwards, 20YY below (the census series start in 1968).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from pvd.sources.tabular import (
+    DUPLICATE_KEY,
+    EMPTY_FILE,
+    FIELD_COUNT,
+    INVALID_CODE,
+    INVALID_VALUE,
+    MISSING_COLUMN,
+    ErrorCollector,
+    RowError,
+    SourceRowErrors,
+    decode,
+    read_bytes,
+)
+
+MISSING_MARKERS = ("", "s", "nd", "n.d.", "nc", "n.c.", "na", "nan", "-", ".", "...")
+COMMUNE_CODE = r"^(\d{5}|2[AB]\d{3})$"
+OBS_SCHEMA = {"code": pl.String, "variable": pl.String, "millesime": pl.Int32, "value": pl.Float64}
+
+
+def full_year(two_digits: str) -> int:
+    yy = int(two_digits)
+    return 1900 + yy if yy >= 60 else 2000 + yy
+
+
+@dataclass(frozen=True)
+class Family:
+    """Columns that feed one variable: ``pattern`` matches a column name; the year is its
+    ``year_group``-th group (2 digits), or no year (millésime 0) when ``year_group`` is None."""
+
+    variable: str
+    pattern: str
+    year_group: int | None = 1
+    example: str = ""  # how the column is written, for error messages ("P21_LOG")
+
+    def year_of(self, column: str) -> int | None:
+        m = re.fullmatch(self.pattern, column, flags=re.IGNORECASE)
+        if m is None:
+            return None
+        return 0 if self.year_group is None else full_year(m.group(self.year_group))
+
+
+@dataclass
+class ObservationFile:
+    path: str
+    kind: str
+    sha256: str
+    encoding: str
+    separator: str
+    rows: int
+    observations: pl.DataFrame
+    columns: dict[str, list[str]] = field(default_factory=dict)  # variable -> columns read
+    missing_values: int = 0  # secret or missing markers kept as missing
+
+    @property
+    def millesimes(self) -> list[int]:
+        years = self.observations.get_column("millesime").unique().to_list()
+        return sorted(y for y in years if y)
+
+
+def read_text(path: Path, *, prefer_members: Sequence[str] = ()) -> tuple[str, str, str, str]:
+    """(text, encoding, display path, sha256) of a CSV file or of a CSV inside a zip archive."""
+    import hashlib
+
+    raw, display = read_bytes(Path(path), prefer_members=prefer_members)
+    text, encoding = decode(raw)
+    return text, encoding, display, hashlib.sha256(raw).hexdigest()
+
+
+def read_frame(text: str, display: str, *, separators: Sequence[str] = (";", ",", "\t")):
+    """All-string frame of a CSV text; header names upper-cased and stripped."""
+    first = text.split("\n", 1)[0]
+    if not first.strip():
+        raise SourceRowErrors(display, [RowError(EMPTY_FILE, "fichier vide ou sans en-tête", 1)])
+    separator = max(separators, key=first.count)
+    try:
+        frame = pl.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            separator=separator,
+            infer_schema=False,
+        )
+    except (pl.exceptions.ComputeError, pl.exceptions.ShapeError) as exc:
+        _raise_field_count(text, separator, display, exc)
+    frame = frame.rename({c: c.strip().lstrip("\ufeff").upper() for c in frame.columns})
+    return frame, separator
+
+
+def _raise_field_count(text: str, separator: str, display: str, exc: Exception):
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    width = len(next(reader))
+    errors = ErrorCollector(display)
+    for values in reader:
+        if values and len(values) != width:
+            errors.add(
+                FIELD_COUNT,
+                f"{len(values)} champs au lieu de {width} (séparateur « {separator} »)",
+                line=reader.line_num,
+            )
+    errors.raise_if_any()
+    raise SourceRowErrors(display, [RowError(FIELD_COUNT, f"fichier illisible : {exc}")])
+
+
+def check_codes(frame: pl.DataFrame, column: str, display: str) -> None:
+    """Every value of ``column`` a commune code, each once."""
+    errors = ErrorCollector(display)
+    codes = frame.get_column(column).str.strip_chars()
+    bad = frame.with_row_index("_i").filter(~codes.str.contains(COMMUNE_CODE))
+    for i, value in bad.select("_i", column).iter_rows():
+        errors.add(INVALID_CODE, f"code commune invalide « {value} »", line=i + 2, column=column)
+    dup = frame.with_row_index("_i").filter(codes.is_duplicated()).select("_i", column)
+    seen: set[str] = set()
+    for i, value in dup.iter_rows():
+        if value in seen:
+            errors.add(
+                DUPLICATE_KEY, f"code commune en double « {value} »", line=i + 2, column=column
+            )
+        seen.add(value)
+    errors.raise_if_any()
+
+
+def parse_numbers(
+    frame: pl.DataFrame, columns: Sequence[str], display: str, errors: ErrorCollector
+) -> tuple[pl.DataFrame, int]:
+    """Columns parsed as floats; markers become null; other text is an error (line, column)."""
+    exprs = []
+    n_missing = 0
+    for c in columns:
+        raw = pl.col(c).str.strip_chars()
+        marker = raw.is_null() | raw.str.to_lowercase().is_in(MISSING_MARKERS)
+        parsed = raw.str.replace_all(" ", "").str.replace(",", ".").cast(pl.Float64, strict=False)
+        bad = frame.with_row_index("_i").filter(
+            ~frame.select(marker).to_series() & frame.select(parsed).to_series().is_null()
+        )
+        for i, value in bad.select("_i", c).iter_rows():
+            errors.add(INVALID_VALUE, f"valeur non numérique « {value} »", line=i + 2, column=c)
+        n_missing += int(frame.select(marker.sum()).item())
+        exprs.append(pl.when(marker).then(None).otherwise(parsed).alias(c))
+    return frame.with_columns(exprs), n_missing
+
+
+def read_observations(
+    path: Path,
+    *,
+    kind: str,
+    families: Sequence[Family],
+    required: Sequence[Sequence[str]],
+    layout: str,
+    key: str = "CODGEO",
+    prefer_members: Sequence[str] = (),
+) -> ObservationFile:
+    """Read a CODGEO-keyed file into observations.
+
+    ``required``: groups of variables that must be present together with at least one common
+    year (e.g. ``[("logements", "logements_vacants")]``); the error names the missing columns
+    by their example spelling.
+    """
+    text, encoding, display, sha = read_text(path, prefer_members=prefer_members)
+    frame, separator = read_frame(text, display)
+    header = frame.columns
+    matched: dict[str, list[tuple[str, int]]] = {f.variable: [] for f in families}
+    for column in header:
+        for fam in families:
+            year = fam.year_of(column)
+            if year is not None:
+                matched[fam.variable].append((column, year))
+                break
+    missing: list[str] = []
+    if key not in header:
+        missing.append(key)
+    by_var = {f.variable: f for f in families}
+    for group in required:
+        absent = [by_var[v].example for v in group if not matched[v]]
+        if absent:
+            missing.extend(absent)
+        elif not set.intersection(*({y for _, y in matched[v]} for v in group)):
+            missing.extend(f"{by_var[v].example} (même millésime)" for v in group)
+    if missing:
+        raise SourceRowErrors(
+            display,
+            [
+                RowError(
+                    MISSING_COLUMN,
+                    f"colonne{'s' if len(missing) > 1 else ''} manquante{'s' if len(missing) > 1 else ''}"
+                    f" : {', '.join(dict.fromkeys(missing))} (format attendu : {layout} ; en-tête lu : "
+                    f"{separator.join(header)})",
+                    line=1,
+                    column=missing[0],
+                )
+            ],
+        )
+    frame = frame.with_columns(pl.col(key).str.strip_chars())
+    check_codes(frame, key, display)
+    errors = ErrorCollector(display)
+    value_columns = [c for cols in matched.values() for c, _ in cols]
+    frame, n_missing = parse_numbers(frame, value_columns, display, errors)
+    errors.raise_if_any()
+    parts = []
+    for variable, cols in matched.items():
+        for column, year in cols:
+            parts.append(
+                frame.select(
+                    pl.col(key).alias("code"),
+                    pl.lit(variable).alias("variable"),
+                    pl.lit(year, pl.Int32).alias("millesime"),
+                    pl.col(column).alias("value"),
+                )
+            )
+    obs = pl.concat(parts).drop_nulls("value") if parts else pl.DataFrame(schema=OBS_SCHEMA)
+    return ObservationFile(
+        path=display,
+        kind=kind,
+        sha256=sha,
+        encoding=encoding,
+        separator=separator,
+        rows=frame.height,
+        observations=obs.cast(OBS_SCHEMA),
+        columns={v: [c for c, _ in cols] for v, cols in matched.items() if cols},
+        missing_values=n_missing,
+    )
