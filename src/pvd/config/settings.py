@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "dsfr",
     "pvd.web",
     "pvd.territories",
+    "pvd.diagnostics",
     "pvd.programme",
 ]
 
