@@ -308,5 +308,9 @@ from pvd.programme.cli import programme  # noqa: E402  (sub-command group of its
 
 main.add_command(programme)
 
+from pvd.diagnostics.commands import indicators  # noqa: E402
+
+main.add_command(indicators)
+
 if __name__ == "__main__":
     main()
