@@ -18,6 +18,7 @@ Reading rules (pure Python, no Django):
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -250,15 +251,16 @@ def parse_statement(text: str, territories: Territories) -> Statement:
     before = f" {fold(rest[: m.start()])} "
     qualifier = ""
     if any(f" {w} " in before for w in _MORE) or "+ de" in rest[: m.start()]:
-        qualifier = "plus de"
-        low, high = value, float("inf")
-        if " au moins " in before or " at least " in before:
-            qualifier = "au moins"
+        # "plus de 150" is strict; "au moins 150" includes 150.
+        inclusive = " au moins " in before or " at least " in before
+        qualifier = "au moins" if inclusive else "plus de"
+        low = value if inclusive else math.nextafter(value, math.inf)
+        high = math.inf
     elif any(f" {w} " in before for w in _LESS):
-        qualifier = "moins de"
-        low, high = float("-inf"), value
-        if " au plus " in before or " at most " in before:
-            qualifier = "au plus"
+        inclusive = " au plus " in before or " at most " in before
+        qualifier = "au plus" if inclusive else "moins de"
+        low = -math.inf
+        high = value if inclusive else math.nextafter(value, -math.inf)
     elif any(f" {w} " in before for w in _ABOUT) or "~" in rest[: m.start()]:
         qualifier = "environ"
         margin = max(abs(value) * 0.05, unit / 2)

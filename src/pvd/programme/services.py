@@ -290,15 +290,41 @@ def _fmt(value: Any) -> str:
 # --- Laureate list import --------------------------------------------------------------------
 
 
+BUILTIN_PROGRAMMES = {
+    "pvd": {
+        "nom": "Petites villes de demain",
+        "description": "Programme de revitalisation des communes de moins de 20 000 habitants "
+        "exerçant des fonctions de centralité et présentant des signes de fragilité, piloté "
+        "par l'Agence nationale de la cohésion des territoires (ANCT).",
+        "date_lancement": date(2020, 10, 1),
+        "url": "https://agence-cohesion-territoires.gouv.fr/petites-villes-de-demain-45",
+        "avec_groupes": True,
+    },
+    "acv": {
+        "nom": "Action Cœur de Ville",
+        "description": "Programme de revitalisation des centres des villes moyennes (2018).",
+        "date_lancement": date(2018, 3, 27),
+        "url": "https://agence-cohesion-territoires.gouv.fr/action-coeur-de-ville-42",
+        "avec_groupes": False,
+    },
+}
+
+
 def programme_get(*, slug: str) -> Programme:
+    """The programme; the built-in ones (pvd, acv) are created when missing (the migration
+    creates them, but a flushed test database or a hand-cleaned one may lack them)."""
     programme = Programme.objects.filter(slug=slug).first()
+    if programme is None and slug in BUILTIN_PROGRAMMES:
+        programme, _ = Programme.objects.get_or_create(slug=slug, defaults=BUILTIN_PROGRAMMES[slug])
     if programme is None:
-        known = ", ".join(Programme.objects.values_list("slug", flat=True)) or "aucun"
+        known = ", ".join(
+            sorted({*Programme.objects.values_list("slug", flat=True), *BUILTIN_PROGRAMMES})
+        )
         raise SourceError(slug, f"programme inconnu « {slug} » (programmes connus : {known})")
     return programme
 
 
-def laureates_import(
+def _laureates_import(
     *,
     path: Path,
     programme_slug: str = "pvd",
@@ -509,6 +535,23 @@ def laureates_import(
         report.tables["lauréats"] = counts
         _delete_empty_groups(programme, actor, report, now)
         Changement.objects.bulk_create(log, batch_size=1000)
+    return report
+
+
+def laureates_import(*, dry_run: bool = False, **kwargs) -> RegistryImportReport:
+    """See :func:`_laureates_import`; everything (even a built-in programme created on the way)
+    is rolled back in a dry run."""
+    with transaction.atomic():
+        report = _laureates_import(dry_run=dry_run, **kwargs)
+        if dry_run:
+            transaction.set_rollback(True)
+    return report
+
+
+def ort_import(*, dry_run: bool = False, **kwargs) -> RegistryImportReport:
+    """See :func:`_ort_import` (rolled back entirely in a dry run)."""
+    with transaction.atomic():
+        report = _ort_import(dry_run=dry_run, **kwargs)
         if dry_run:
             transaction.set_rollback(True)
     return report
@@ -647,7 +690,7 @@ def _delete_empty_groups(
 # --- ORT import ------------------------------------------------------------------------------
 
 
-def ort_import(
+def _ort_import(
     *, path: Path, dry_run: bool = False, millesime: str | None = None, actor: Actor | None = None
 ) -> RegistryImportReport:
     """Import the national ORT tracking sheet; its signature dates fill the laureates'
@@ -851,8 +894,6 @@ def ort_import(
                         )
                     )
         Changement.objects.bulk_create(log, batch_size=1000)
-        if dry_run:
-            transaction.set_rollback(True)
     return report
 
 

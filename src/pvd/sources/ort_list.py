@@ -171,6 +171,8 @@ def read_ort_list(path: Path) -> OrtList:
                 statut_commune=get(row, "Statut de la commune")[:50],
                 acv=_bool(row.get("ACV")),
                 pvd=_bool(row.get("PVD")),
+                longitude=_coordinate(row.get("LONGITUDE"), -180, 180),
+                latitude=_coordinate(row.get("LATITUDE"), -90, 90),
             )
         )
     if not result.rows:
