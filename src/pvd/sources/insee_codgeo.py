@@ -108,11 +108,16 @@ def read_frame(text: str, display: str, *, separators: Sequence[str] = (";", ","
         )
     except (pl.exceptions.ComputeError, pl.exceptions.ShapeError) as exc:
         _raise_field_count(text, separator, display, exc)
+    # polars pads short rows with nulls: check the field counts (a quick count of separators,
+    # confirmed with the csv module, which understands quotes, when one differs).
+    width = first.count(separator)
+    if any(line.count(separator) != width for line in text.split("\n")[1:] if line.strip()):
+        _raise_field_count(text, separator, display, None)
     frame = frame.rename({c: c.strip().lstrip("\ufeff").upper() for c in frame.columns})
     return frame, separator
 
 
-def _raise_field_count(text: str, separator: str, display: str, exc: Exception):
+def _raise_field_count(text: str, separator: str, display: str, exc: Exception | None):
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
     width = len(next(reader))
     errors = ErrorCollector(display)
@@ -124,7 +129,8 @@ def _raise_field_count(text: str, separator: str, display: str, exc: Exception):
                 line=reader.line_num,
             )
     errors.raise_if_any()
-    raise SourceRowErrors(display, [RowError(FIELD_COUNT, f"fichier illisible : {exc}")])
+    if exc is not None:
+        raise SourceRowErrors(display, [RowError(FIELD_COUNT, f"fichier illisible : {exc}")])
 
 
 def check_codes(frame: pl.DataFrame, column: str, display: str) -> None:

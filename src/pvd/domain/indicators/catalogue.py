@@ -152,7 +152,7 @@ def wide(obs: pl.DataFrame, variables: tuple[str, ...]) -> pl.DataFrame:
     timeless_vars = [v for v in variables if v not in dated_vars]
     if dated_vars:
         frame = dated.filter(pl.col("variable").is_in(dated_vars)).pivot(
-            on="variable", index=["code", "millesime"], values="value", aggregate_function="sum"
+            on="variable", index=["code", "millesime"], values="value", aggregate_function="first"
         )
     else:
         frame = (

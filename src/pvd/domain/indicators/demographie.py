@@ -97,7 +97,9 @@ def natural_balance(obs: pl.DataFrame, geo: pl.DataFrame | None = None) -> pl.Da
     pop = obs.filter(pl.col("variable") == "pop_rp").select("code", "millesime", "value")
     flows = (
         obs.filter(pl.col("variable").is_in(["naissances", "deces"]))
-        .pivot(on="variable", index=["code", "millesime"], values="value", aggregate_function="sum")
+        .pivot(
+            on="variable", index=["code", "millesime"], values="value", aggregate_function="first"
+        )
         .drop_nulls()
     )
     if flows.is_empty() or "naissances" not in flows.columns or "deces" not in flows.columns:

@@ -1,0 +1,145 @@
+"""INSEE parsers on fixtures in the official layouts (tests/data/insee, tests/data/bpe), and
+their errors on malformed files (file, line, column named)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from pvd.sources.insee_bpe import read_bpe, read_gammes
+from pvd.sources.insee_census import read_census
+from pvd.sources.insee_filosofi import read_filosofi
+from pvd.sources.report import SourceError
+from pvd.sources.tabular import FIELD_COUNT, INVALID_CODE, INVALID_VALUE, MISSING_COLUMN
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+INSEE = DATA / "insee"
+BPE = DATA / "bpe"
+
+
+def value(parsed, code, variable, millesime):
+    frame = parsed.observations.filter(
+        (pl.col("code") == code)
+        & (pl.col("variable") == variable)
+        & (pl.col("millesime") == millesime)
+    )
+    return frame.item(0, "value") if frame.height else None
+
+
+def test_historical_series():
+    p = read_census(INSEE / "base-cc-serie-historique-2022.CSV", kind="historique")
+    assert p.rows == 3 and p.separator == ";"
+    assert value(p, "48140", "pop_rp", 1968) == 5610
+    assert value(p, "48140", "pop_rp", 2022) == 4010
+    assert value(p, "48140", "superficie", 0) == 31.5
+    assert value(p, "48140", "naissances", 2022) == 180  # NAIS1622: period ending 2022
+    assert value(p, "48140", "deces", 1975) == 560  # DECE6875
+    assert value(p, "48140", "logements_vacants", 2022) == 615
+    assert value(p, "48095", "pop_rp", 2022) is None  # "s": secret, missing, not zero
+    assert value(p, "48095", "pop_rp", 2016) == 52
+    assert p.missing_values == 1
+    assert p.millesimes[0] == 1968 and p.millesimes[-1] == 2022
+
+
+@pytest.mark.parametrize(
+    ("kind", "fixture", "checks"),
+    [
+        ("logement", "base-cc-logement-2021.CSV", {("48140", "logements_vacants"): 600}),
+        ("ages", "base-cc-evol-struct-pop-2021.CSV", {("48140", "pop_75_plus"): 650}),
+        ("emploi", "base-cc-emploi-pop-active-2021.CSV", {("48061", "chomeurs_15_64"): 30}),
+    ],
+)
+def test_census_2021_files(kind, fixture, checks):
+    p = read_census(INSEE / fixture, kind=kind)
+    assert p.millesimes == [2021]
+    for (code, variable), expected in checks.items():
+        assert value(p, code, variable, 2021) == expected
+
+
+def test_filosofi_decimal_commas_and_secret():
+    p = read_filosofi(INSEE / "base-cc-filosofi-2021-geo2025.csv")
+    assert value(p, "48140", "revenu_median", 2021) == 20150
+    assert value(p, "48140", "taux_pauvrete", 2021) == 17.5
+    assert value(p, "48095", "revenu_median", 2021) is None
+    assert p.missing_values == 2
+
+
+def test_filosofi_reduced_layout_from_shared_data(shared_data):
+    p = read_filosofi(shared_data / "insee" / "filosofi-2021-communes-med.csv")
+    assert p.rows == 31322
+    assert value(p, "01001", "revenu_median", 2021) == 25820
+
+
+def test_missing_columns_are_named():
+    with pytest.raises(SourceError) as e:
+        read_filosofi(INSEE / "filosofi-colonne-manquante.csv")
+    assert e.value.code == MISSING_COLUMN and "MED21" in str(e.value) and e.value.line == 1
+    with pytest.raises(SourceError) as e:
+        read_census(INSEE / "base-cc-filosofi-2021-geo2025.csv", kind="emploi")
+    assert "P21_ACT1564" in str(e.value) and "P21_CHOM1564" in str(e.value)
+
+
+def test_non_numeric_value_names_line_and_column():
+    with pytest.raises(SourceError) as e:
+        read_census(INSEE / "logement-valeur-invalide.CSV", kind="logement")
+    assert (e.value.code, e.value.line, e.value.column) == (INVALID_VALUE, 3, "P21_LOGVAC")
+    assert "beaucoup" in str(e.value)
+
+
+def test_invalid_and_duplicate_codes():
+    with pytest.raises(SourceError) as e:
+        read_census(INSEE / "logement-code-invalide.CSV", kind="logement")
+    assert (e.value.code, e.value.line, e.value.column) == (INVALID_CODE, 3, "CODGEO")
+    assert any(err.line == 4 and "double" in err.message for err in e.value.errors)
+
+
+def test_ragged_line():
+    with pytest.raises(SourceError) as e:
+        read_census(INSEE / "logement-ligne-incomplete.CSV", kind="logement")
+    assert (e.value.code, e.value.line) == (FIELD_COUNT, 3)
+
+
+def test_bpe_counts_per_type_domain_and_gamme():
+    p = read_bpe(BPE / "bpe13_ensemble.csv", gammes=read_gammes(BPE / "gammes.csv"))
+    assert p.millesimes == [2013]
+    assert value(p, "48140", "bpe_B203", 2013) == 5
+    assert value(p, "48140", "bpe_dom_B", 2013) == 7
+    assert value(p, "48140", "bpe_sdom_F3", 2013) == 1
+    assert value(p, "48140", "bpe_total", 2013) == 22
+    assert value(p, "48140", "bpe_gamme_proximite", 2013) == 15
+    assert value(p, "48140", "bpe_gamme_intermediaire", 2013) == 2
+    assert value(p, "48140", "bpe_gamme_superieure", 2013) == 1
+    assert value(p, "48061", "bpe_gamme_proximite", 2013) == 2
+
+
+def test_bpe_one_row_per_facility_layout():
+    p = read_bpe(BPE / "bpe24_une_ligne_par_equipement.csv")
+    assert p.millesimes == [2024]
+    assert value(p, "48140", "bpe_B203", 2024) == 2
+    assert value(p, "48061", "bpe_total", 2024) == 1
+
+
+def test_bpe_errors():
+    with pytest.raises(SourceError) as e:
+        read_bpe(BPE / "bpe-type-invalide.csv")
+    assert (e.value.line, e.value.column) == (3, "TYPEQU")
+    assert any(err.line == 4 and err.column == "NB_EQUIP" for err in e.value.errors)
+    with pytest.raises(SourceError) as e:
+        read_bpe(BPE / "bpe-sans-typequ.csv")
+    assert e.value.code == MISSING_COLUMN and "TYPEQU" in str(e.value)
+
+
+def test_bpe_without_vintage(tmp_path):
+    text = (BPE / "bpe24_une_ligne_par_equipement.csv").read_text()
+    path = tmp_path / "bpe-sans-an.csv"
+    path.write_text("\n".join(";".join(line.split(";")[1:]) for line in text.splitlines()))
+    with pytest.raises(SourceError, match="millésime"):
+        read_bpe(path)
+    assert read_bpe(path, millesime=2024).millesimes == [2024]
+
+
+def test_bpe_shared_data_2013(shared_data):
+    p = read_bpe(shared_data / "bpe" / "bpe13_ensemble.csv")
+    assert p.rows == 625834 and p.millesimes == [2013]
