@@ -1,0 +1,144 @@
+"""Dashboards, lists, exports, maps, published-figures check (web, API, CLI)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from click.testing import CliRunner
+from django.test import Client
+from openpyxl import load_workbook
+
+from pvd.programme import maps, selectors
+
+
+def test_national_dashboard(imported):
+    page = Client().get("/programme/pvd/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Petites villes de demain — France" in html
+    assert "communes lauréates" in html and "Nouvelle-Aquitaine" in html
+    assert "<svg" in html and 'href="/programme/pvd/regions/75/"' in html
+    assert "Licence Ouverte" in html  # sources of the figures
+
+
+def test_region_and_department_dashboards(imported):
+    html = Client().get("/programme/pvd/regions/75/?mesure=part_population").content.decode()
+    assert "région Nouvelle-Aquitaine" in html
+    assert 'href="/programme/pvd/departements/23/"' in html
+    html = Client().get("/programme/pvd/departements/23/").content.decode()
+    assert "Ahun" in html and "La Souterraine" in html and "La Courtine" in html
+    assert Client().get("/programme/pvd/departements/99/").status_code == 404
+    assert Client().get("/programme/zzz/").status_code == 404
+
+
+def test_dashboard_figures(imported):
+    board = selectors.dashboard(programme=imported, scope=selectors.Scope("france"))
+    assert board.laureats == 7
+    assert board.cycle.adhesion == 5 and board.cycle.convention_cadre == 1
+    naq = next(r for r in board.breakdown if r.code == "75")
+    assert naq.laureats == 6 and naq.convention_cadre == 1
+    assert 0 < naq.part_population < 1
+    assert board.population == sum(r.population for r in board.breakdown)
+
+
+def test_list_filters_sort_and_exports(imported):
+    client = Client()
+    html = client.get("/programme/pvd/laureats/?departement=23&tri=-population").content.decode()
+    assert html.index("La Souterraine") < html.index("Ahun")
+    assert "Ussel" not in html
+    response = client.get("/programme/pvd/laureats.csv?departement=23")
+    assert response["Content-Type"].startswith("text/csv")
+    text = response.content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert rows[0][:2] == ["code_insee", "commune"]
+    assert {r[0] for r in rows[1:4]} == {"23001", "23067", "23176"}
+    assert any(r and r[0].startswith("Source :") for r in rows)
+    wb = load_workbook(io.BytesIO(client.get("/programme/pvd/laureats.xlsx").content))
+    assert wb.sheetnames == ["Lauréats", "Sources"]
+    assert wb["Lauréats"].max_row == 8
+    geo = json.loads(client.get("/programme/pvd/laureats.geojson").content)
+    ahun = next(f for f in geo["features"] if f["id"] == "23001")
+    assert ahun["geometry"]["coordinates"] == [2.0419, 46.0853]  # from the ORT sheet
+    territories = json.loads(client.get("/programme/pvd/territoires.geojson").content)
+    from pvd.territories.models import Region
+
+    assert len(territories["features"]) == Region.objects.count()
+    table = client.get("/programme/pvd/territoires.csv?region=75").content.decode("utf-8-sig")
+    assert "Creuse" in table
+    assert client.get("/programme/pvd/laureats.pdf").status_code == 404
+
+
+def test_maps_sources(imported, shared_data, settings, tmp_path):
+    totals = selectors.territory_totals()
+    settings.CACHE_DIR = tmp_path  # no downloaded contours: the shared GeoJSON is used
+    shared = maps.base_map("departement", region_of=totals.region_of)
+    assert "IGN" in shared.source and len(shared.shapes) == 101 and not shared.missing
+    fallback = maps.base_map("region", region_of=totals.region_of, search=[])
+    assert "CC-BY-4.0" in fallback.licence and "svg-maps" in fallback.source
+    assert len(fallback.shapes) == 13 and "01" in fallback.missing
+    deps = maps.base_map("departement", region_of=totals.region_of, search=[])
+    assert len(deps.shapes) == 96 and "971" in deps.missing
+
+
+def test_figures_check_page_api_and_cli(imported):
+    html = (
+        Client()
+        .get(
+            "/programme/pvd/verifier/",
+            {"enonces": "6 communes en Nouvelle-Aquitaine\n226 communes in region 84"},
+        )
+        .content.decode()
+    )
+    assert "confirmé" in html and "contredit" in html and "La Souterraine" in html
+    response = Client().post(
+        "/api/v1/programmes/pvd/verifier",
+        {"enonces": ["3 dans le département 23"]},
+        content_type="application/json",
+    )
+    assert response.json()[0]["statut"] == "confirmé"
+    assert {c["code"] for c in response.json()[0]["communes"]} == {"23001", "23067", "23176"}
+
+    from pvd.cli import main
+
+    runner = CliRunner()
+    ok = runner.invoke(main, ["programme", "check", "7 communes", "3 in department 23"])
+    assert ok.exit_code == 0, ok.output
+    assert "[OK ]" in ok.output and "Source :" in ok.output
+    ko = runner.invoke(main, ["programme", "check", "226 communes in region 84", "--list"])
+    assert ko.exit_code == 1 and "Contredit" in ko.output
+    unknown = runner.invoke(main, ["programme", "check", "rien"])
+    assert unknown.exit_code == 2
+
+
+def test_cli_import_dry_run_and_errors(pvd, data_dir):
+    from pvd.cli import main
+    from pvd.programme.models import Laureat
+
+    runner = CliRunner()
+    dry = runner.invoke(
+        main, ["programme", "import-laureates", str(data_dir / "pvd-datagouv.csv"), "--dry-run"]
+    )
+    assert dry.exit_code == 0, dry.output
+    assert "simulation" in dry.output and "+ 23001 Ahun" in dry.output
+    assert not Laureat.objects.exists()
+    bad = runner.invoke(main, ["programme", "import-laureates", str(data_dir / "pvd-champs.csv")])
+    assert bad.exit_code == 1 and "ligne 3" in bad.output
+    ort = runner.invoke(main, ["programme", "import-ort", str(data_dir / "ort-sans-colonne.csv")])
+    assert ort.exit_code == 1 and "Signée ?" in ort.output
+
+
+def test_api(imported):
+    client = Client()
+    programmes = client.get("/api/v1/programmes").json()
+    assert {p["slug"] for p in programmes} >= {"pvd", "acv"}
+    page = client.get("/api/v1/programmes/pvd/laureats?departement=23&tri=-population").json()
+    assert page["total"] == 3 and page["items"][0]["code"] == "23176"
+    assert page["sources"][0]["licence"].startswith("Licence Ouverte")
+    ahun = client.get("/api/v1/programmes/pvd/laureats/23001").json()
+    assert ahun["etape"] == "convention_cadre" and ahun["date_convention_cadre"] == "2022-10-18"
+    assert client.get("/api/v1/programmes/pvd/laureats/75056").status_code == 404
+    board = client.get("/api/v1/programmes/pvd/tableau-de-bord?region=75").json()
+    assert board["communes_laureates"] == 6 and len(board["detail"]) == 12
+    assert client.get("/api/v1/programmes/pvd/groupes").status_code == 200
