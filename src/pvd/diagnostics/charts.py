@@ -1,0 +1,127 @@
+"""Server-side SVG charts of the portrait (no JavaScript: they print in the PDF too).
+
+Coordinates are preformatted strings (Django would localise floats as "12,5" and break the SVG).
+Every bar carries its value as text, so nothing is conveyed by length or colour alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pvd.diagnostics.selectors import Figure, fmt
+
+
+def _f(x: float) -> str:
+    return f"{x:.1f}"
+
+
+@dataclass
+class HBar:
+    label: str
+    text: str
+    x: str
+    y: str
+    width: str
+    text_x: str
+    text_anchor: str
+    label_y: str
+    highlight: bool
+
+
+@dataclass
+class HBarChart:
+    width: int
+    height: int
+    zero_x: str
+    bars: list[HBar]
+
+
+def comparison_chart(figure: Figure) -> HBarChart | None:
+    """Horizontal bars: the commune, then each comparison territory (missing ones skipped)."""
+    rows = [("Commune", figure.value, figure.text, True)] + [
+        (c.label, c.value, c.text, False) for c in figure.comparisons if c.value is not None
+    ]
+    if figure.value is None or len(rows) < 2:
+        return None
+    width, label_w, row_h, pad = 640, 250, 30, 70
+    lo = min(0.0, *(v for _, v, _, _ in rows))
+    hi = max(0.0, *(v for _, v, _, _ in rows))
+    span = (hi - lo) or 1.0
+    plot = width - label_w - pad * 2
+
+    def x_of(v: float) -> float:
+        return label_w + pad + (v - lo) / span * plot
+
+    zero = x_of(0.0)
+    bars = []
+    for i, (label, value, text, mine) in enumerate(rows):
+        x1 = x_of(value)
+        y = 8 + i * row_h
+        bars.append(
+            HBar(
+                label=label if len(label) <= 42 else label[:41] + "…",
+                text=text,
+                x=_f(min(zero, x1)),
+                y=_f(y),
+                width=_f(max(abs(x1 - zero), 1.0)),
+                text_x=_f(x1 + (6 if value >= 0 else -6)),
+                text_anchor="start" if value >= 0 else "end",
+                label_y=_f(y + 15),
+                highlight=mine,
+            )
+        )
+    return HBarChart(width, 16 + len(rows) * row_h, _f(zero), bars)
+
+
+@dataclass
+class VBar:
+    year: str
+    text: str
+    x: str
+    y: str
+    width: str
+    height: str
+    label_x: str
+    text_y: str
+
+
+@dataclass
+class VBarChart:
+    width: int
+    height: int
+    baseline: str
+    bars: list[VBar]
+
+
+def series_chart(figure: Figure) -> VBarChart | None:
+    """Vertical bars per millésime (zero baseline; negative values below it)."""
+    if len(figure.series) < 2:
+        return None
+    width, height, top, bottom, side = 640, 220, 24, 30, 16
+    values = [v for _, v in figure.series]
+    lo, hi = min(0.0, *values), max(0.0, *values)
+    span = (hi - lo) or 1.0
+    plot_h = height - top - bottom - 14
+
+    def y_of(v: float) -> float:
+        return top + 14 + (hi - v) / span * plot_h
+
+    base = y_of(0.0)
+    slot = (width - 2 * side) / len(values)
+    bars = []
+    for i, (year, v) in enumerate(figure.series):
+        y1 = y_of(v)
+        x = side + i * slot + slot * 0.15
+        bars.append(
+            VBar(
+                year=str(year),
+                text=fmt(v, figure.indicator.decimals),
+                x=_f(x),
+                y=_f(min(base, y1)),
+                width=_f(slot * 0.7),
+                height=_f(max(abs(base - y1), 1.0)),
+                label_x=_f(x + slot * 0.35),
+                text_y=_f(min(base, y1) - 4 if v >= 0 else max(base, y1) + 12),
+            )
+        )
+    return VBarChart(width, height, _f(base), bars)

@@ -1,0 +1,267 @@
+"""Reads of the portrait de ville: stored values only (nothing is recomputed per request
+except the median of the similar towns, ten values per indicator)."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from pvd.diagnostics.models import Build, IndicatorValue, Peer
+from pvd.domain.indicators.catalogue import THEMES, THEMES_TO_COME, Indicator, by_theme, get
+from pvd.sources.indicator_inputs import KINDS, REFERENTIAL_SOURCE, kind_of_source
+from pvd.territories.models import Commune, Dataset
+
+LEVEL_LABELS = {
+    "COM": "Commune",
+    "EPCI": "Intercommunalité",
+    "DEP": "Département",
+    "REG": "Région",
+    "FR": "France",
+    "PEERS": "Médiane des communes similaires",
+}
+
+
+def fmt(value: float | None, decimals: int = 0) -> str:
+    """French number: "1 234,5" (narrow no-break space for thousands); None -> "n.d."."""
+    if value is None:
+        return "n.d."
+    text = f"{value:,.{decimals}f}".replace(",", "\u202f").replace(".", ",")
+    return text.replace("-", "−")
+
+
+@dataclass
+class Comparison:
+    level: str
+    label: str  # "Intercommunalité : CC du Pays de ..."
+    value: float | None
+    text: str
+
+
+@dataclass
+class Figure:
+    indicator: Indicator
+    millesime: int | None = None
+    value: float | None = None
+    text: str = "n.d."
+    percentile: float | None = None
+    comparisons: list[Comparison] = field(default_factory=list)
+    series: list[tuple[int, float]] = field(default_factory=list)
+    message: str = ""  # why there is no value
+    source: Dataset | None = None
+
+    @property
+    def available(self) -> bool:
+        return self.value is not None
+
+
+@dataclass
+class Theme:
+    id: str
+    label: str
+    figures: list[Figure]
+    to_come: str = ""
+
+
+@dataclass
+class PeerRow:
+    commune: Commune
+    rank: int
+    distance: float
+    reasons: list[Indicator]
+
+
+@dataclass
+class Portrait:
+    commune: Commune
+    build: Build | None
+    themes: list[Theme]
+    key_figures: list[Figure]
+    peers: list[PeerRow]
+    territories: dict[str, tuple[str, str]]  # level -> (code, name)
+
+    @property
+    def figures(self) -> list[Figure]:
+        return [f for t in self.themes for f in t.figures]
+
+
+def latest_build() -> Build | None:
+    return Build.objects.first()
+
+
+def _territories(commune: Commune) -> dict[str, tuple[str, str]]:
+    out = {"COM": (commune.code, commune.nom)}
+    if commune.epci_id:
+        out["EPCI"] = (commune.epci_id, commune.epci.nom)
+    out["DEP"] = (commune.departement_id, commune.departement.nom)
+    out["REG"] = (commune.region_id, commune.region.nom)
+    out["FR"] = ("FR", "France")
+    return out
+
+
+def territory_values(*, level: str, code: str) -> list[IndicatorValue]:
+    return list(
+        IndicatorValue.objects.filter(level=level, code=code).order_by("indicator", "millesime")
+    )
+
+
+def similar_communes(*, commune: Commune) -> list[PeerRow]:
+    rows = list(Peer.objects.filter(commune=commune.code).order_by("rank"))
+    communes = {
+        c.code: c
+        for c in Commune.objects.filter(
+            code__in=[r.peer for r in rows], type=Commune.Type.COM
+        ).select_related("departement")
+    }
+    return [
+        PeerRow(
+            commune=communes[r.peer],
+            rank=r.rank,
+            distance=r.distance,
+            reasons=[i for i in (get(x) for x in r.reasons.split(",") if x) if i],
+        )
+        for r in rows
+        if r.peer in communes
+    ]
+
+
+def missing_message(indicator: Indicator, build: Build | None) -> str:
+    if build is None:
+        return "Indicateurs non calculés : lancez `pvd indicators build`."
+    if indicator.id in (build.missing or {}):
+        kind = kind_of_source(indicator.source)
+        if kind is None:
+            return "Source non chargée."
+        more = ""
+        if kind.kind == "bpe" and indicator.id.startswith("gamme_"):
+            more = " avec la liste des types par gamme (--gammes)"
+        return (
+            f"Source non chargée : {kind.title}. Chargez-la avec `{kind.command}`{more}, puis "
+            "`pvd indicators build`."
+        )
+    return "Pas de valeur pour cette commune (donnée absente ou soumise au secret statistique)."
+
+
+def portrait(*, commune: Commune) -> Portrait:
+    build = latest_build()
+    territories = _territories(commune)
+    cond = Q()
+    for level, (code, _) in territories.items():
+        cond |= Q(level=level, code=code)
+    stored: dict[tuple[str, str], dict[int, IndicatorValue]] = {}
+    for v in IndicatorValue.objects.filter(cond):
+        stored.setdefault((v.level, v.indicator), {})[v.millesime] = v
+    peers = similar_communes(commune=commune)
+    peer_values: dict[tuple[str, int], list[float]] = {}
+    if peers:
+        for ind, m, value in IndicatorValue.objects.filter(
+            level="COM", code__in=[p.commune.code for p in peers]
+        ).values_list("indicator", "millesime", "value"):
+            peer_values.setdefault((ind, m), []).append(value)
+    datasets = _datasets(build)
+    themes = []
+    for theme_id, items in by_theme().items():
+        figures = [_figure(ind, stored, peer_values, territories, build, datasets) for ind in items]
+        themes.append(Theme(theme_id, THEMES[theme_id], figures, THEMES_TO_COME.get(theme_id, "")))
+    key = [f for t in themes for f in t.figures if f.indicator.key_figure and f.available]
+    return Portrait(commune, build, themes, key, peers, territories)
+
+
+def _datasets(build: Build | None) -> dict[str, Dataset]:
+    if build is None:
+        return {}
+    by_key = {d.key: d for d in Dataset.objects.filter(key__in=list(build.datasets.values()))}
+    return {source: by_key[key] for source, key in build.datasets.items() if key in by_key}
+
+
+def _figure(ind, stored, peer_values, territories, build, datasets) -> Figure:
+    mine = stored.get(("COM", ind.id), {})
+    figure = Figure(indicator=ind, source=datasets.get(ind.source))
+    if ind.source == REFERENTIAL_SOURCE:
+        figure.source = datasets.get(REFERENTIAL_SOURCE)
+    if not mine:
+        figure.message = missing_message(ind, build)
+        return figure
+    m = max(mine)
+    figure.millesime = m
+    figure.value = mine[m].value
+    figure.text = fmt(figure.value, ind.decimals)
+    figure.percentile = mine[m].percentile
+    figure.series = [(year, mine[year].value) for year in sorted(mine)]
+    for level, (_, name) in territories.items():
+        if level == "COM" or ind.aggregate == "none":
+            continue
+        v = stored.get((level, ind.id), {}).get(m)
+        label = LEVEL_LABELS[level] + ("" if level == "FR" else f" : {name}")
+        figure.comparisons.append(
+            Comparison(
+                level, label, v.value if v else None, fmt(v.value if v else None, ind.decimals)
+            )
+        )
+    values = peer_values.get((ind.id, m), [])
+    if values:
+        median = statistics.median(values)
+        figure.comparisons.append(
+            Comparison(
+                "PEERS",
+                f"{LEVEL_LABELS['PEERS']} ({len(values)})",
+                median,
+                fmt(median, ind.decimals),
+            )
+        )
+    return figure
+
+
+def csv_rows(p: Portrait) -> list[list[str]]:
+    """Every figure of a portrait, one row per territory and millésime (machine-readable:
+    dot decimal mark, no grouping)."""
+    header = [
+        "indicateur",
+        "libelle",
+        "theme",
+        "unite",
+        "millesime",
+        "niveau",
+        "code_territoire",
+        "territoire",
+        "valeur",
+        "percentile_communes",
+        "source",
+        "millesime_source",
+        "licence",
+    ]
+    rows = [header]
+    for f in p.figures:
+        ind = f.indicator
+        src = f.source
+        base = [ind.id, ind.label, ind.theme_label, ind.unit]
+        tail = [
+            src.title if src else ind.source,
+            src.vintage if src else ind.vintage,
+            src.licence if src else ind.licence,
+        ]
+        if not f.available:
+            rows.append(base + ["", "COM", p.commune.code, p.commune.nom, "", "", *tail])
+            continue
+        for year, value in f.series:
+            pct = f.percentile if year == f.millesime else None
+            rows.append(
+                base
+                + [str(year), "COM", p.commune.code, p.commune.nom, _num(value), _num(pct), *tail]
+            )
+        for c in f.comparisons:
+            code = p.territories.get(c.level, ("", ""))[0] if c.level != "PEERS" else ""
+            rows.append(base + [str(f.millesime), c.level, code, c.label, _num(c.value), "", *tail])
+    return rows
+
+
+def _num(value: float | None) -> str:
+    return "" if value is None else f"{value:.6g}"
+
+
+def kinds_loaded() -> dict[str, bool]:
+    from pvd.diagnostics.models import SourceTable
+
+    loaded = set(SourceTable.objects.values_list("kind", flat=True))
+    return {k: k in loaded for k in KINDS}

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from pvd.diagnostics import views
+
+app_name = "diagnostics"
+
+urlpatterns = [
+    path("communes/<str:code>/portrait/", views.portrait, name="portrait"),
+    path("communes/<str:code>/portrait.csv", views.portrait_csv, name="portrait_csv"),
+    path("indicateurs/", views.indicators_catalogue, name="catalogue"),
+]

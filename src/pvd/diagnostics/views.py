@@ -1,0 +1,125 @@
+"""Portrait de ville pages: the portrait, its CSV export, the indicator catalogue.
+
+Thin: find the commune, call the portrait selector, lay out charts, render.
+"""
+
+from __future__ import annotations
+
+import csv
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from pvd.diagnostics import selectors
+from pvd.diagnostics.charts import comparison_chart, series_chart
+from pvd.domain.indicators.catalogue import DIRECTIONS, THEMES, THEMES_TO_COME, by_theme
+from pvd.domain.peers import BAND, MAX_CANDIDATES, K, feature_ids
+from pvd.sources import catalogue as sources_catalogue
+from pvd.sources.indicator_inputs import REFERENTIAL_SOURCE, kind_of_source
+from pvd.territories.models import Commune
+
+
+def _commune(code: str) -> Commune:
+    commune = (
+        Commune.objects.filter(code=code, type__in=[Commune.Type.COM])
+        .select_related("epci", "departement", "region")
+        .first()
+    )
+    if commune is None:
+        raise Http404(f"Aucune commune de code « {code} ».")
+    return commune
+
+
+def _crumbs(commune: Commune) -> dict:
+    return {
+        "current": "Portrait de ville",
+        "links": [
+            {
+                "url": reverse("web:departement", args=[commune.departement_id]),
+                "title": commune.departement.nom,
+            },
+            {"url": reverse("web:commune", args=[commune.code]), "title": commune.nom},
+        ],
+    }
+
+
+def portrait_context(commune: Commune) -> dict:
+    p = selectors.portrait(commune=commune)
+    sections = []
+    for theme in p.themes:
+        items = [
+            {"figure": f, "bars": comparison_chart(f), "series": series_chart(f)}
+            for f in theme.figures
+        ]
+        sections.append({"theme": theme, "items": items})
+    return {"portrait": p, "commune": commune, "sections": sections}
+
+
+def portrait(request: HttpRequest, code: str) -> HttpResponse:
+    commune = _commune(code)
+    context = portrait_context(commune)
+    context["breadcrumb_data"] = _crumbs(commune)
+    return render(request, "diagnostics/portrait.html", context)
+
+
+def portrait_csv(request: HttpRequest, code: str) -> HttpResponse:
+    commune = _commune(code)
+    p = selectors.portrait(commune=commune)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="portrait-{commune.code}.csv"'
+    response.write("\ufeff")  # BOM: spreadsheet software then reads UTF-8 correctly
+    writer = csv.writer(response, delimiter=";")
+    writer.writerows(selectors.csv_rows(p))
+    return response
+
+
+def indicators_catalogue(request: HttpRequest) -> HttpResponse:
+    themes = []
+    for theme_id, items in by_theme().items():
+        rows = []
+        for ind in items:
+            kind = kind_of_source(ind.source)
+            source = sources_catalogue.get(ind.source)
+            rows.append(
+                {
+                    "indicator": ind,
+                    "source_title": source.title
+                    if source
+                    else (
+                        "Référentiel territorial embarqué (populations légales INSEE)"
+                        if ind.source == REFERENTIAL_SOURCE
+                        else ind.source
+                    ),
+                    "source_page": source.page if source else "",
+                    "command": kind.command if kind else "pvd data load",
+                }
+            )
+        themes.append(
+            {
+                "id": theme_id,
+                "label": THEMES[theme_id],
+                "rows": rows,
+                "to_come": THEMES_TO_COME.get(theme_id, ""),
+            }
+        )
+    return render(
+        request,
+        "diagnostics/catalogue.html",
+        {
+            "themes": themes,
+            "directions": DIRECTIONS,
+            "build": selectors.latest_build(),
+            "peer_features": [f for f in (by_id(i) for i in feature_ids()) if f],
+            "peer_k": K,
+            "peer_band": str(BAND).replace(".", ","),
+            "peer_max": MAX_CANDIDATES,
+            "breadcrumb_data": {"current": "Indicateurs du portrait de ville", "links": []},
+        },
+    )
+
+
+def by_id(indicator_id: str):
+    from pvd.domain.indicators.catalogue import get
+
+    return get(indicator_id)
