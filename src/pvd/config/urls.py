@@ -7,5 +7,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("programme/", include("pvd.programme.urls")),
+    path("", include("pvd.diagnostics.urls")),
     path("", include("pvd.web.urls")),
 ]
