@@ -1,0 +1,94 @@
+"""Portrait page, CSV export, catalogue page and API, on the session's built database."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from pvd.diagnostics.models import IndicatorValue
+
+
+@pytest.fixture
+def client(client, settings):
+    settings.ALLOWED_HOSTS = ["testserver"]
+    return client
+
+
+def test_portrait_page(portrait_db, client):
+    r = client.get("/communes/48140/portrait/")
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert "Portrait de ville : Saint-Chély-d&#x27;Apcher" in html
+    for theme in (
+        "Démographie",
+        "Habitat",
+        "Commerces et services",
+        "Revenus",
+        "Santé et vieillissement",
+        "Finances locales",
+        "Mobilités",
+    ):
+        assert theme in html
+    assert "Chiffres clés" in html and "<svg" in html
+    assert "Intercommunalité : CC des Terres d&#x27;Apcher-Margeride-Aubrac" in html
+    assert "Médiane des communes similaires" in html
+    assert "des communes de France ont une valeur inférieure" in html
+    # A source that is not loaded names the command that loads it.
+    assert "pvd indicators import bpe FICHIER" in html  # gammes not loaded
+    assert "Communes similaires à Saint-Chély-d&#x27;Apcher" in html
+    assert "Source :" in html
+
+
+def test_portrait_unknown_commune_is_404(portrait_db, client):
+    assert client.get("/communes/99999/portrait/").status_code == 404
+
+
+def test_portrait_csv_has_every_figure(portrait_db, client):
+    r = client.get("/communes/48140/portrait.csv")
+    assert r.status_code == 200 and r["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig")), delimiter=";"))
+    header, body = rows[0], rows[1:]
+    assert header[:3] == ["indicateur", "libelle", "theme"]
+    levels = {row[5] for row in body if row[0] == "population"}
+    assert levels == {"COM", "EPCI", "DEP", "REG", "FR", "PEERS"}
+    stored = IndicatorValue.objects.get(
+        level="COM", code="48140", indicator="population", millesime=2023
+    )
+    row = next(r for r in body if r[0] == "population" and r[4] == "2023" and r[5] == "COM")
+    assert float(row[8]) == stored.value
+
+
+def test_catalogue_page(portrait_db, client):
+    r = client.get("/indicateurs/")
+    html = r.content.decode()
+    assert r.status_code == 200
+    assert "Taux de logements vacants" in html and "P21_LOGVAC / P21_LOG" in html
+    assert "Méthode des communes similaires" in html
+    assert "pvd indicators import filosofi FICHIER" in html
+
+
+def test_api_territory_indicators(portrait_db, client):
+    r = client.get("/api/v1/territoires/commune/48140/indicateurs")
+    assert r.status_code == 200
+    data = r.json()
+    assert data["nom"] == "Saint-Chély-d'Apcher"
+    pop = [v for v in data["valeurs"] if v["indicateur"] == "population"]
+    assert [v["millesime"] for v in pop][-1] == 2023
+    assert "gamme_proximite" in data["non_calcules"]
+    fr = client.get("/api/v1/territoires/france/FR/indicateurs").json()
+    assert any(v["indicateur"] == "taux_vacance" for v in fr["valeurs"])
+    assert client.get("/api/v1/territoires/commune/99999/indicateurs").status_code == 404
+    assert client.get("/api/v1/territoires/canton/1/indicateurs").status_code == 404
+
+
+def test_api_peers_and_catalogue(portrait_db, client):
+    data = client.get("/api/v1/communes/48140/similaires").json()
+    assert len(data["similaires"]) == 10
+    first = data["similaires"][0]
+    assert first["rang"] == 1 and first["code"] != "48140" and first["raisons"]
+    pop = 4010  # latest population is around 4,000: the band is 1/1.25 to 1.25 of it
+    assert all(3000 < (p["population"] or 0) < 5200 for p in data["similaires"]), pop
+    catalogue = client.get("/api/v1/indicateurs").json()
+    assert {"id", "libelle", "theme", "unite", "sens", "formule"} <= set(catalogue[0])
