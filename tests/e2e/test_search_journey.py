@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.conf import settings
@@ -73,6 +74,12 @@ def site(live_server):
     return live_server.url
 
 
+def search_url(url: str, query: str) -> bool:
+    """Whether ``url`` is the API search for exactly ``query``."""
+    parts = urlsplit(url)
+    return parts.path == "/api/v1/communes/search" and parse_qs(parts.query).get("q") == [query]
+
+
 def test_search_journey(browser, site):
     from playwright.sync_api import expect
 
@@ -81,7 +88,9 @@ def test_search_journey(browser, site):
         page.goto(f"{site}/")
         field = page.get_by_role("combobox", name="Rechercher une commune")
         expect(field).to_have_attribute("aria-expanded", "false")
-        field.press_sequentially("mont dore", delay=40)
+        # Wait for the answer to the whole query: answers to partial ones may render first.
+        with page.expect_response(lambda r: search_url(r.url, "mont dore")):
+            field.press_sequentially("mont dore", delay=40)
 
         puy_de_dome = page.get_by_role("option", name=re.compile("Mont-Dore.*Puy-de-Dôme \\(63\\)"))
         expect(puy_de_dome).to_be_visible()
@@ -100,7 +109,8 @@ def test_search_journey(browser, site):
 
         # Keyboard only, from the header search of the commune page: Down then Enter.
         header_field = page.get_by_role("combobox", name="Rechercher une commune")
-        header_field.press_sequentially("st chely d apcher", delay=20)
+        with page.expect_response(lambda r: search_url(r.url, "st chely d apcher")):
+            header_field.press_sequentially("st chely d apcher", delay=20)
         expect(page.get_by_role("option").first).to_contain_text("Saint-Chély-d'Apcher")
         header_field.press("ArrowDown")
         header_field.press("Enter")
