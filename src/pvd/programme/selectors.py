@@ -11,7 +11,7 @@ import threading
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from pvd.domain import figures
@@ -301,8 +301,37 @@ def breakdown(programme: Programme, scope: Scope) -> list[BreakdownRow]:
     return out
 
 
+def registry_version(programme: Programme) -> tuple:
+    """Changes whenever the registry or the referential changes (every write of the registry
+    touches ``updated_at`` or leaves a ``Changement``): one cheap aggregate query."""
+    agg = Laureat.objects.filter(programme=programme).aggregate(n=Count("pk"), u=Max("updated_at"))
+    last = Changement.objects.order_by("-pk").values_list("pk", flat=True).first()
+    return (programme.pk, programme.dataset_id, agg["n"], agg["u"], last, _referential_version())
+
+
+_dash_lock = threading.Lock()
+_dash_cache: dict[tuple, Dashboard] = {}
+DASH_CACHE_SIZE = 256
+
+
 def dashboard(*, programme: Programme, scope: Scope, today: date | None = None) -> Dashboard:
+    """The dashboard of a scope, computed once per registry version and day, then served from
+    a per-process cache (a few hundred scopes at most: France, regions, departments)."""
     today = today or timezone.localdate()
+    key = (registry_version(programme), scope.level, scope.code, today)
+    with _dash_lock:
+        cached = _dash_cache.get(key)
+    if cached is not None:
+        return cached
+    board = _dashboard(programme=programme, scope=scope, today=today)
+    with _dash_lock:
+        if len(_dash_cache) >= DASH_CACHE_SIZE:
+            _dash_cache.clear()
+        _dash_cache[key] = board
+    return board
+
+
+def _dashboard(*, programme: Programme, scope: Scope, today: date) -> Dashboard:
     totals = territory_totals()
     facts = laureate_facts(programme, **_filter(scope))
     key = (scope.level, scope.code)

@@ -150,16 +150,22 @@ def _dashboard(
         "departement": "programme:departement",
         "commune": "programme:laureat",
     }[scope.child_level]
-    for row in board.breakdown:
-        row.url = reverse(child_url, args=[slug, row.code])
-        row.etape_label = STAGE_LABELS[Stage(row.etape)] if row.etape else ""
+    # The dashboard object may be shared (cached): decorate and sort copies, never it.
+    rows = [
+        {
+            "row": r,
+            "url": reverse(child_url, args=[slug, r.code]),
+            "etape_label": STAGE_LABELS[Stage(r.etape)] if r.etape else "",
+        }
+        for r in board.breakdown
+    ]
     sort = request.GET.get("tri", "")
     if sort.lstrip("-") in ("laureats", "population", "part_population", "convention_cadre"):
         key = sort.lstrip("-")
-        board.breakdown.sort(
-            key=lambda r: (
-                selectors.measure_value(r, key) is None,
-                selectors.measure_value(r, key) or 0,
+        rows.sort(
+            key=lambda d: (
+                selectors.measure_value(d["row"], key) is None,
+                selectors.measure_value(d["row"], key) or 0,
             ),
             reverse=sort.startswith("-"),
         )
@@ -201,6 +207,7 @@ def _dashboard(
             "map": _map_context(programme, scope, request, board.breakdown),
             "child_level": scope.child_level,
             "sort": sort,
+            "rows": rows,
             "list_url": reverse("programme:laureats", args=[slug]) + (f"?{query}" if query else ""),
             "export_query": query,
             "breadcrumb_data": crumbs,
