@@ -92,3 +92,18 @@ def test_api_peers_and_catalogue(portrait_db, client):
     assert all(3000 < (p["population"] or 0) < 5200 for p in data["similaires"]), pop
     catalogue = client.get("/api/v1/indicateurs").json()
     assert {"id", "libelle", "theme", "unite", "sens", "formule"} <= set(catalogue[0])
+
+
+def test_portrait_pdf(portrait_db, client):
+    from pypdf import PdfReader
+
+    r = client.get("/communes/48140/portrait.pdf")
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(r.content))
+    assert reader.metadata.title.startswith("Portrait de ville : Saint-Chély-d'Apcher")
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4 in points
+    text = "\n".join(p.extract_text() for p in reader.pages)
+    assert "Saint-Chély-d'Apcher" in text
+    # The comparison chart's own labels (drawn in SVG, absent from the print tables).
+    assert "Médiane des communes similaires" in text

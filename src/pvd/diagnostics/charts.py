@@ -41,7 +41,7 @@ def comparison_chart(figure: Figure) -> HBarChart | None:
     rows = [("Commune", figure.value, figure.text, True)] + [
         (c.label, c.value, c.text, False) for c in figure.comparisons if c.value is not None
     ]
-    if figure.value is None or len(rows) < 2:
+    if figure.value is None or len(rows) < 2 or figure.indicator.extensive:
         return None
     width, label_w, row_h, pad = 640, 250, 30, 70
     lo = min(0.0, *(v for _, v, _, _ in rows))

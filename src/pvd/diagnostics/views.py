@@ -74,6 +74,15 @@ def portrait_csv(request: HttpRequest, code: str) -> HttpResponse:
     return response
 
 
+def portrait_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    from pvd.diagnostics.pdf import portrait_pdf as render_pdf
+
+    commune = _commune(code)
+    response = HttpResponse(render_pdf(portrait_context(commune)), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="portrait-{commune.code}.pdf"'
+    return response
+
+
 def indicators_catalogue(request: HttpRequest) -> HttpResponse:
     themes = []
     for theme_id, items in by_theme().items():

@@ -78,6 +78,12 @@ class Indicator:
     peer_feature: bool = False  # used by the similar-towns distance (pvd.domain.peers)
 
     @property
+    def extensive(self) -> bool:
+        """A count (inhabitants, dwellings, facilities): it grows with the territory, so a bar
+        chart against the EPCI, department, region and France says nothing."""
+        return self.unit in ("habitants", "logements", "équipements")
+
+    @property
     def theme_label(self) -> str:
         return THEMES[self.theme]
 
