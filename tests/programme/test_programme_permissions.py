@@ -108,3 +108,37 @@ def test_login_page(imported, make_user):
     )
     assert response.status_code == 302 and response["Location"].endswith("/communes/23001/")
     assert "Modifier" in client.get("/programme/pvd/communes/23001/").content.decode()
+
+
+def test_admin_edit_goes_through_scope_and_history(imported, make_user):
+    admin_user = make_user("staff23", niveau="departement", code="23")
+    admin_user.is_staff = True
+    admin_user.save()
+    from django.contrib.auth.models import Permission
+
+    admin_user.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="programme", codename__in=["view_laureat", "change_laureat"]
+        )
+    )
+    client = _client(admin_user)
+    ahun = Laureat.objects.get(programme=imported, commune__code="23001")
+    ussel = Laureat.objects.get(programme=imported, commune__code="19275")
+    url = f"/admin/programme/laureat/{ahun.pk}/change/"
+    assert client.get(url).status_code == 200
+    data = {
+        "statut": "actif",
+        "date_selection": "",
+        "date_convention_adhesion": "2021-04-07",
+        "date_chef_projet": "2021-11-02",
+        "date_convention_cadre": "2022-10-18",
+        "notes": "via l'administration",
+    }
+    assert client.post(url, data).status_code == 302
+    ahun.refresh_from_db()
+    assert ahun.date_chef_projet == date(2021, 11, 2)
+    assert Changement.objects.filter(objet_id=ahun.pk, origine="admin", user=admin_user).exists()
+    response = client.post(f"/admin/programme/laureat/{ussel.pk}/change/", data)
+    assert response.status_code == 403
+    ussel.refresh_from_db()
+    assert ussel.notes == ""

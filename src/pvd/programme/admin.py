@@ -1,0 +1,85 @@
+"""Administration of the registry (staff). Every laureate change made here goes through the
+same scope check and lands in the change history, like a web edit."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from pvd.programme import services
+from pvd.programme.models import Changement, Groupe, Laureat, Ort, Perimetre, Programme
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    list_display = ("slug", "nom", "date_lancement", "avec_groupes", "dataset")
+    readonly_fields = ("dataset",)
+
+
+@admin.register(Groupe)
+class GroupeAdmin(admin.ModelAdmin):
+    list_display = ("code", "programme", "departement", "epci")
+    list_filter = ("programme", "region")
+    search_fields = ("code", "nom")
+    raw_id_fields = ("epci",)
+
+
+@admin.register(Laureat)
+class LaureatAdmin(admin.ModelAdmin):
+    list_display = (
+        "commune",
+        "programme",
+        "statut",
+        "date_convention_adhesion",
+        "date_chef_projet",
+        "date_convention_cadre",
+    )
+    list_filter = ("programme", "statut", "commune__region")
+    search_fields = ("commune__nom", "commune__code", "groupe__code")
+    raw_id_fields = ("commune", "groupe")
+    readonly_fields = ("programme", "commune", "groupe", "code_source", "created_at", "updated_at")
+
+    def has_add_permission(self, request) -> bool:
+        return False  # laureates come from the official lists (imports)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if obj is None:
+            return super().has_change_permission(request)
+        return services.can_edit(
+            request.user, departement_id=obj.commune.departement_id, region_id=obj.commune.region_id
+        )
+
+    def save_model(self, request, obj, form, change) -> None:
+        values = {k: form.cleaned_data[k] for k in form.changed_data if k in services.EDITABLE}
+        current = Laureat.objects.get(pk=obj.pk)
+        services.laureate_update(laureat=current, user=request.user, values=values, origine="admin")
+
+
+@admin.register(Ort)
+class OrtAdmin(admin.ModelAdmin):
+    list_display = ("commune", "signature", "date_signature", "avancement", "pvd", "acv")
+    list_filter = ("signature", "pvd", "acv")
+    search_fields = ("commune__nom", "commune__code")
+    raw_id_fields = ("commune",)
+
+
+@admin.register(Changement)
+class ChangementAdmin(admin.ModelAdmin):
+    list_display = ("at", "qui", "origine", "action", "libelle")
+    list_filter = ("origine", "action", "objet")
+    search_fields = ("libelle", "commune_code", "auteur")
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False  # the history is never rewritten
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Perimetre)
+class PerimetreAdmin(admin.ModelAdmin):
+    list_display = ("group", "niveau", "region", "departement")
+    list_filter = ("niveau",)
