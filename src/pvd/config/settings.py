@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "widget_tweaks",
+    "ninja",  # serves its Swagger UI assets locally (no CDN)
     "dsfr",
     "pvd.web",
     "pvd.territories",
@@ -133,6 +134,7 @@ USE_THOUSAND_SEPARATOR = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns at start when it is absent
 # Serve static files straight from the apps (no collectstatic step needed to run the platform).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
