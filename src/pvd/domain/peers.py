@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 import polars as pl
+from threadpoolctl import threadpool_limits
 
 from pvd.domain.indicators.catalogue import indicators
 
@@ -76,6 +77,13 @@ def feature_matrix(values: pl.DataFrame) -> tuple[list[str], list[str], np.ndarr
 
 
 def similar_communes(values: pl.DataFrame, *, k: int = K, block: int = 256) -> pl.DataFrame:
+    # Thousands of small products (256 × 8 by 8 × 2,000): BLAS threads cost far more than they
+    # bring (measured 20 times slower on 2 cores), so one thread.
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _similar_communes(values, k=k, block=block)
+
+
+def _similar_communes(values: pl.DataFrame, *, k: int, block: int) -> pl.DataFrame:
     """``commune, rank, peer, distance, reasons`` (comma-separated indicator ids) for every commune.
 
     Vectorised by blocks of communes sorted by population: for a block, every candidate of the
