@@ -64,6 +64,16 @@ def test_population_evolution_and_annual_growth():
     assert values(r, "population_evolution", "FR")[("FR", 2023)] == pytest.approx(5.0)
 
 
+def test_a_millesime_covering_few_communes_makes_no_aggregate():
+    # Like Mayotte: one commune has only an older census; France's evolution stays 2019-based.
+    geo = GEO.vstack(pl.DataFrame({"code": ["M"], "epci": ["E3"], "dep": ["976"], "reg": ["06"]}))
+    rows = [*POPS, ("M", "population", 2017, 50.0)]
+    r = engine.build(obs(*rows), geo, only(["population", "population_evolution"]))
+    assert values(r, "population_evolution", "FR") == {("FR", 2023): pytest.approx(5.0)}
+    assert ("FR", 2017) not in values(r, "population", "FR")
+    assert values(r, "population", "DEP")[("976", 2017)] == 50.0
+
+
 def test_rank_and_share_within_epci():
     r = engine.build(obs(*POPS), GEO, only(["population_rang_epci", "population_part_epci"]))
     rank = values(r, "population_rang_epci")

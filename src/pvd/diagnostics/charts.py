@@ -59,7 +59,7 @@ def comparison_chart(figure: Figure) -> HBarChart | None:
         y = 8 + i * row_h
         bars.append(
             HBar(
-                label=label if len(label) <= 42 else label[:41] + "…",
+                label=label if len(label) <= 34 else label[:33] + "…",
                 text=text,
                 x=_f(min(zero, x1)),
                 y=_f(y),

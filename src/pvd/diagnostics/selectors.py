@@ -187,7 +187,8 @@ def _figure(ind, stored, peer_values, territories, build, datasets) -> Figure:
     figure.millesime = m
     figure.value = mine[m].value
     figure.text = fmt(figure.value, ind.decimals)
-    figure.percentile = mine[m].percentile
+    # A national percentile of a rank within the EPCI would mean nothing.
+    figure.percentile = None if ind.unit == "rang" else mine[m].percentile
     figure.series = [(year, mine[year].value) for year in sorted(mine)]
     for level, (_, name) in territories.items():
         if level == "COM" or ind.aggregate == "none":

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from pvd.diagnostics import selectors
 from pvd.diagnostics.charts import comparison_chart, series_chart
+from pvd.diagnostics.location import location_map
 from pvd.domain.indicators.catalogue import DIRECTIONS, THEMES, THEMES_TO_COME, by_theme
 from pvd.domain.peers import BAND, MAX_CANDIDATES, K, feature_ids
 from pvd.sources import catalogue as sources_catalogue
@@ -53,7 +54,12 @@ def portrait_context(commune: Commune) -> dict:
             for f in theme.figures
         ]
         sections.append({"theme": theme, "items": items})
-    return {"portrait": p, "commune": commune, "sections": sections}
+    return {
+        "portrait": p,
+        "commune": commune,
+        "sections": sections,
+        "location": location_map(commune.departement_id),
+    }
 
 
 def portrait(request: HttpRequest, code: str) -> HttpResponse:

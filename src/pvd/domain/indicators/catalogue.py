@@ -79,9 +79,10 @@ class Indicator:
 
     @property
     def extensive(self) -> bool:
-        """A count (inhabitants, dwellings, facilities): it grows with the territory, so a bar
-        chart against the EPCI, department, region and France says nothing."""
-        return self.unit in ("habitants", "logements", "équipements")
+        """A count (inhabitants, dwellings, facilities) or a rank: it grows with the territory (or
+        is only meaningful within the EPCI), so a bar chart against the EPCI, department, region
+        and France says nothing."""
+        return self.unit in ("habitants", "logements", "équipements", "rang")
 
     @property
     def theme_label(self) -> str:

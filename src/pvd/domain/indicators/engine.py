@@ -80,7 +80,11 @@ def compute_indicator(
                 members.with_columns(key.alias("_key"))
                 .filter(pl.col("_key").is_not_null())
                 .group_by("_key", "variable", "millesime")
-                .agg(pl.col("value").sum())
+                .agg(pl.col("value").sum(), pl.len().alias("_n"))
+                # A millésime that covers less than half of the group's communes does not make
+                # a total (Mayotte's 2017 census figures are not a population of France).
+                .filter(pl.col("_n") * 2 >= pl.col("_n").max().over("_key", "variable"))
+                .drop("_n")
                 .rename({"_key": "code"})
             )
             out[level] = _clean(ind.compute(summed, None))
