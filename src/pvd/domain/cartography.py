@@ -104,15 +104,12 @@ class Classes:
         return self.colours[len(self.breaks)]
 
 
-def _nice(x: float) -> float:
-    """A round number close to ``x`` (1, 2, 2.5, 5 times a power of ten)."""
+def _round2(x: float) -> float:
+    """``x`` rounded to two significant digits (readable class bounds: 23, 1 400, 0.56)."""
     if x <= 0:
         return 0.0
-    exp = math.floor(math.log10(x))
-    for m in (1, 2, 2.5, 5, 10):
-        if x <= m * 10**exp:
-            return m * 10**exp
-    return 10 ** (exp + 1)
+    exp = math.floor(math.log10(x)) - 1
+    return round(x / 10**exp) * 10**exp
 
 
 def classes(values: Iterable[float | None], *, n: int = 5, percent: bool = False) -> Classes:
@@ -136,7 +133,7 @@ def classes(values: Iterable[float | None], *, n: int = 5, percent: bool = False
     steps = n - len(breaks)
     for i in range(1, steps):
         q = positive[min(len(positive) - 1, int(len(positive) * i / steps))]
-        b = _nice(q) if not percent or q >= 1 else round(q, 1)
+        b = _round2(q) if not percent or q >= 10 else round(q, 1)
         if b < vals[-1] and (not breaks or b > breaks[-1]):
             breaks.append(b)
     count = len(breaks) + 1
