@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "pvd.territories",
     "pvd.diagnostics",
     "pvd.programme",
+    "pvd.selection",
 ]
 
 MIDDLEWARE = [
