@@ -1,0 +1,257 @@
+"""Eligibility of communes to a programme like *Petites villes de demain*: rules as data.
+
+Three criteria, each pass/fail per commune, with a plain-French explanation:
+
+- population: legal population of the chosen millésime strictly below ``population_max``
+  (PVD: fewer than 20,000 inhabitants);
+- centrality: the commune's level (``pvd.domain.centrality``) is among ``niveaux``;
+- fragility: national percentile of the fragility index (``pvd.domain.fragility``) at least
+  ``fragilite_min``; a commune whose index cannot be computed is excluded or admitted
+  according to ``fragilite_manquante`` — it is never given a zero.
+
+An optional envelope turns the eligible communes into a selection: ``enveloppe_nationale``
+towns are shared between regions, or ``enveloppe_region`` towns given to each region; a
+region's envelope is shared between its departments in proportion to the population of their
+eligible communes (largest remainders; as the 2020 regional envelopes were weighted by
+population), and in each department the eligible communes are ranked by fragility.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+
+import polars as pl
+
+from pvd.domain.centrality import LEVEL_RANK, LEVEL_SHORT, LEVELS
+from pvd.domain.fragility import COMPONENT_BY_KEY, DEFAULT_WEIGHTS
+
+
+@dataclass(frozen=True)
+class Rules:
+    population_max: int = 20_000
+    population_millesime: int | None = None  # None: latest legal population
+    niveaux: tuple[str, ...] = ("local", "intermediaire", "structurant")
+    fragilite_min: float = 50.0
+    fragilite_manquante: str = "exclure"  # or "admettre"
+    poids: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    enveloppe_nationale: int | None = None
+    enveloppe_region: int | None = None
+
+    def __post_init__(self) -> None:
+        errors = []
+        if self.population_max <= 0:
+            errors.append("le seuil de population doit être positif")
+        unknown = [n for n in self.niveaux if n not in LEVEL_RANK]
+        if unknown:
+            errors.append(f"niveau de centralité inconnu : {', '.join(unknown)}")
+        if not 0 <= self.fragilite_min <= 100:
+            errors.append("le seuil de fragilité est un percentile entre 0 et 100")
+        if self.fragilite_manquante not in ("exclure", "admettre"):
+            errors.append("fragilite_manquante : « exclure » ou « admettre »")
+        bad = [k for k in self.poids if k not in COMPONENT_BY_KEY]
+        if bad:
+            errors.append(f"composante de fragilité inconnue : {', '.join(bad)}")
+        if any(v < 0 for v in self.poids.values()) or not any(v > 0 for v in self.poids.values()):
+            errors.append("les poids sont positifs ou nuls, au moins un strictement positif")
+        for name in ("enveloppe_nationale", "enveloppe_region"):
+            v = getattr(self, name)
+            if v is not None and v < 0:
+                errors.append(f"{name} doit être positif")
+        if errors:
+            raise ValueError(" ; ".join(errors))
+
+    def as_dict(self) -> dict:
+        d = asdict(self)
+        d["niveaux"] = list(self.niveaux)
+        return d
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Rules:
+        names = {f.name for f in fields(cls)}
+        unknown = set(data) - names
+        if unknown:
+            raise ValueError(f"règle inconnue : {', '.join(sorted(unknown))}")
+        kwargs = dict(data)
+        if "niveaux" in kwargs:
+            kwargs["niveaux"] = tuple(
+                sorted(kwargs["niveaux"], key=lambda n: LEVEL_RANK.get(n, 99))
+            )
+        if "poids" in kwargs:
+            kwargs["poids"] = {k: float(v) for k, v in kwargs["poids"].items()}
+        return cls(**kwargs)
+
+
+def fmt_int(value: float | int) -> str:
+    return f"{int(value):,}".replace(",", " ")
+
+
+def ordinal(value: float) -> str:
+    n = int(value)
+    return f"{n}{'er' if n == 1 else 'e'}"
+
+
+def _explain(pop, niveau, source, pct, ok_pop, ok_centre, ok_frag, eligible, rules: Rules) -> str:
+    parts = []
+    if pop is None:
+        parts.append("population inconnue")
+    else:
+        p = f"{fmt_int(pop)} habitant{'s' if pop >= 2 else ''}"
+        if not ok_pop:
+            p += f" (seuil : moins de {fmt_int(rules.population_max)})"
+        parts.append(p)
+    if niveau is None:
+        parts.append("centralité inconnue")
+    else:
+        c = LEVEL_SHORT[niveau] + (" (estimation)" if source == "proxy" else "")
+        if not ok_centre:
+            c += " (niveau non retenu)"
+        parts.append(c)
+    if pct is None:
+        parts.append(
+            "fragilité non calculable"
+            + (" (données manquantes, exclue)" if not ok_frag else " (données manquantes)")
+        )
+    else:
+        f = f"fragilité {ordinal(max(pct, 1))} percentile"
+        if not ok_frag:
+            f += f" (seuil : {ordinal(max(rules.fragilite_min, 1))})"
+        parts.append(f)
+    return ("éligible : " if eligible else "non éligible : ") + ", ".join(parts)
+
+
+def evaluate(frame: pl.DataFrame, rules: Rules) -> pl.DataFrame:
+    """``frame``: code, dep, reg, population, niveau, centralite_source,
+    fragilite_percentile. Adds crit_population, crit_centralite, crit_fragilite (booleans;
+    a missing input fails the criterion, except fragility with "admettre"), eligible,
+    criteres_ok (0-3), score (ranking key, higher first) and explication."""
+    pop_ok = pl.col("population").is_not_null() & (pl.col("population") < rules.population_max)
+    centre_ok = pl.col("niveau").is_not_null() & pl.col("niveau").is_in(list(rules.niveaux))
+    pct = pl.col("fragilite_percentile")
+    frag_ok = (
+        pl.when(pct.is_null())
+        .then(pl.lit(rules.fragilite_manquante == "admettre"))
+        .otherwise(pct >= rules.fragilite_min)
+    )
+    out = frame.with_columns(
+        pop_ok.alias("crit_population"),
+        centre_ok.alias("crit_centralite"),
+        frag_ok.alias("crit_fragilite"),
+    ).with_columns(
+        (pl.col("crit_population") & pl.col("crit_centralite") & pl.col("crit_fragilite")).alias(
+            "eligible"
+        ),
+        (
+            pl.col("crit_population").cast(pl.Int8)
+            + pl.col("crit_centralite").cast(pl.Int8)
+            + pl.col("crit_fragilite").cast(pl.Int8)
+        ).alias("criteres_ok"),
+    )
+    # Score: criteria met first, then fragility (missing fragility ranks last in its group).
+    out = out.with_columns(
+        (pl.col("criteres_ok").cast(pl.Float64) * 1000.0 + pct.fill_null(-1.0)).alias("score")
+    )
+    cols = [
+        "population",
+        "niveau",
+        "centralite_source",
+        "fragilite_percentile",
+        "crit_population",
+        "crit_centralite",
+        "crit_fragilite",
+        "eligible",
+    ]
+    explanations = [_explain(*row[:7], row[7], rules) for row in out.select(cols).iter_rows()]
+    return out.with_columns(pl.Series("explication", explanations, dtype=pl.String))
+
+
+def allocate(weights: dict[str, float], total: int, caps: dict[str, int] | None = None) -> dict:
+    """Share ``total`` between keys in proportion to ``weights`` (largest remainders), never
+    more than ``caps[key]``; what a capped key cannot take goes to the others."""
+    caps = caps or {}
+    cap = {k: caps.get(k, total) for k in weights}
+    out = dict.fromkeys(weights, 0)
+    target = min(total, sum(cap.values()))
+    active = [k for k in weights if weights[k] > 0 and cap[k] > 0]
+    while active and sum(out.values()) < target:
+        left = target - sum(out.values())
+        wsum = sum(weights[k] for k in active)
+        shares = {k: left * weights[k] / wsum for k in active}
+        saturated = [k for k in active if out[k] + shares[k] >= cap[k]]
+        if saturated:
+            for k in saturated:
+                out[k] = cap[k]
+            active = [k for k in active if k not in saturated]
+            continue
+        for k in active:
+            out[k] += int(shares[k])
+        rest = left - sum(int(v) for v in shares.values())
+        for k in sorted(active, key=lambda k: (-(shares[k] - int(shares[k])), k))[:rest]:
+            out[k] += 1
+        break
+    return out
+
+
+def select(frame: pl.DataFrame, rules: Rules) -> pl.DataFrame:
+    """Adds rang_dep (rank of eligible communes in their department, by score then
+    population) and retenue (inside the department's envelope; null without envelope)."""
+    ranked = frame.with_columns(
+        pl.when(pl.col("eligible"))
+        .then(
+            pl.struct(pl.col("score"), pl.col("population").fill_null(0))
+            .rank("ordinal", descending=True)
+            .over("dep", "eligible")
+        )
+        .otherwise(None)
+        .cast(pl.Int32)
+        .alias("rang_dep")
+    )
+    if rules.enveloppe_nationale is None and rules.enveloppe_region is None:
+        return ranked.with_columns(pl.lit(None, pl.Boolean).alias("retenue"))
+    elig = ranked.filter(pl.col("eligible"))
+    pop_dep = dict(elig.group_by("dep").agg(pl.col("population").sum()).iter_rows())
+    n_dep = dict(elig.group_by("dep").len().iter_rows())
+    dep_reg = dict(frame.select("dep", "reg").unique("dep").iter_rows())
+    regions = sorted(set(dep_reg.values()))
+    if rules.enveloppe_region is not None:
+        per_region = dict.fromkeys(regions, rules.enveloppe_region)
+    else:
+        pop_reg = {r: 0.0 for r in regions}
+        cap_reg = dict.fromkeys(regions, 0)
+        for d, p in pop_dep.items():
+            pop_reg[dep_reg[d]] += p or 0
+            cap_reg[dep_reg[d]] += n_dep[d]
+        per_region = allocate(pop_reg, int(rules.enveloppe_nationale or 0), cap_reg)
+    quota: dict[str, int] = {}
+    for reg in regions:
+        deps = [d for d in dep_reg if dep_reg[d] == reg]
+        weights = {d: float(pop_dep.get(d) or 0) for d in deps}
+        quota |= allocate(weights, per_region[reg], {d: n_dep.get(d, 0) for d in deps})
+    q = pl.DataFrame(
+        {"dep": list(quota), "_quota": list(quota.values())},
+        schema={"dep": pl.String, "_quota": pl.Int32},
+    )
+    return (
+        ranked.join(q, on="dep", how="left")
+        .with_columns(
+            (
+                pl.col("rang_dep").is_not_null()
+                & (pl.col("rang_dep") <= pl.col("_quota").fill_null(0))
+            ).alias("retenue")
+        )
+        .drop("_quota")
+    )
+
+
+def compare(a: pl.DataFrame, b: pl.DataFrame, *, on: str = "eligible") -> dict[str, list[str]]:
+    """Codes that enter (in b, not in a) and leave (in a, not in b) on a boolean column
+    (``eligible`` or ``retenue``)."""
+    ja = a.select("code", pl.col(on).fill_null(False).alias("a"))
+    jb = b.select("code", pl.col(on).fill_null(False).alias("b"))
+    j = ja.join(jb, on="code", how="full", coalesce=True).fill_null(False)
+    return {
+        "entrent": sorted(j.filter(~pl.col("a") & pl.col("b")).get_column("code").to_list()),
+        "sortent": sorted(j.filter(pl.col("a") & ~pl.col("b")).get_column("code").to_list()),
+    }
+
+
+__all__ = ["LEVELS", "Rules", "allocate", "compare", "evaluate", "select"]

@@ -1,0 +1,308 @@
+"""Reads of the selection app: the inputs of the model (one frame per commune, cached per
+process), scenario runs, comparisons and evaluation against laureates."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import polars as pl
+
+from pvd.domain import centrality as cdomain
+from pvd.domain import eligibility as edomain
+from pvd.domain import evaluation as vdomain
+from pvd.domain import fragility as fdomain
+from pvd.selection.models import Centralite, Scenario
+from pvd.selection.services import frame_of
+from pvd.territories.models import Arrondissement, Commune, Departement, Population
+
+DEFAULT_SLUG = "pvd"
+BUILTIN = {
+    DEFAULT_SLUG: (
+        "Règles PVD (par défaut)",
+        "Moins de 20 000 habitants, centre local, intermédiaire ou structurant, fragilité au "
+        "moins au 50e percentile national.",
+        edomain.Rules(),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class ScenarioView:
+    slug: str
+    nom: str
+    description: str
+    rules: edomain.Rules
+    builtin: bool
+
+
+def scenarios_list() -> list[ScenarioView]:
+    out = [ScenarioView(s, n, d, r, True) for s, (n, d, r) in BUILTIN.items()]
+    for s in Scenario.objects.all():
+        if s.slug not in BUILTIN:
+            out.append(
+                ScenarioView(s.slug, s.nom, s.description, edomain.Rules.from_dict(s.regles), False)
+            )
+    return out
+
+
+def scenario_get(*, slug: str) -> ScenarioView | None:
+    if slug in BUILTIN:
+        n, d, r = BUILTIN[slug]
+        return ScenarioView(slug, n, d, r, True)
+    s = Scenario.objects.filter(slug=slug).first()
+    if s is None:
+        return None
+    return ScenarioView(s.slug, s.nom, s.description, edomain.Rules.from_dict(s.regles), False)
+
+
+# --- Inputs -------------------------------------------------------------------------------------
+_lock = threading.Lock()
+_cache: dict[str, object] = {}
+
+
+def _version() -> tuple:
+    from pvd.diagnostics.models import Build
+
+    build = Build.objects.order_by("-built_at").values_list("id", flat=True).first()
+    cent = tuple(Centralite.objects.order_by("kind").values_list("kind", "updated_at"))
+    return (
+        build,
+        cent,
+        Commune.objects.count(),
+        Population.objects.count(),
+    )
+
+
+@dataclass
+class Inputs:
+    frame: pl.DataFrame  # one row per current commune
+    centralite_source: str  # "bpe" or "proxy"
+    centralite_details: dict
+    population_millesimes: list[int]
+    fragility_indicators: list[str]  # component indicators available
+
+
+def _pivot_indicators() -> pl.DataFrame:
+    from pvd.diagnostics.models import IndicatorValue
+
+    wanted = [c.indicator for c in fdomain.COMPONENTS]
+    rows = IndicatorValue.objects.filter(level="COM", indicator__in=wanted).values_list(
+        "code", "indicator", "millesime", "value"
+    )
+    values = pl.DataFrame(
+        list(rows),
+        schema={
+            "code": pl.String,
+            "indicator": pl.String,
+            "millesime": pl.Int32,
+            "value": pl.Float64,
+        },
+        orient="row",
+    )
+    if values.is_empty():
+        return pl.DataFrame(schema={"code": pl.String})
+    latest = values.sort("millesime").group_by("code", "indicator").last()
+    return latest.pivot(on="indicator", index="code", values="value")
+
+
+def _load_inputs() -> Inputs:
+    communes = pl.DataFrame(
+        list(
+            Commune.objects.filter(type=Commune.Type.COM).values_list(
+                "code",
+                "nom",
+                "departement_id",
+                "region_id",
+                "epci_id",
+                "arrondissement_id",
+                "population",
+                "codes_postaux",
+            )
+        ),
+        schema={
+            "code": pl.String,
+            "nom": pl.String,
+            "dep": pl.String,
+            "reg": pl.String,
+            "epci": pl.String,
+            "arr": pl.String,
+            "population": pl.Int64,
+            "codes_postaux": pl.List(pl.String),
+        },
+        orient="row",
+    )
+    pops = pl.DataFrame(
+        list(
+            Population.objects.filter(commune__type=Commune.Type.COM).values_list(
+                "commune__code", "millesime", "population"
+            )
+        ),
+        schema={"code": pl.String, "millesime": pl.Int32, "population": pl.Int64},
+        orient="row",
+    )
+    millesimes = sorted(pops.get_column("millesime").unique().to_list())
+    if millesimes:
+        wide = pops.pivot(on="millesime", index="code", values="population")
+        wide = wide.rename({str(m): f"pop_{m}" for m in millesimes})
+        communes = communes.join(wide, on="code", how="left")
+    dep_seats = set(Departement.objects.values_list("chef_lieu", flat=True))
+    arr_seats = set(Arrondissement.objects.values_list("chef_lieu", flat=True))
+    # Postal hub: the most populous commune of a postal code shared by several communes.
+    cp = communes.select("code", "population", "codes_postaux").explode("codes_postaux")
+    cp = cp.filter(pl.col("codes_postaux").is_not_null())
+    hubs = (
+        cp.with_columns(pl.len().over("codes_postaux").alias("_n"))
+        .filter(pl.col("_n") >= 2)
+        .sort("population", descending=True, nulls_last=True)
+        .group_by("codes_postaux")
+        .first()
+        .get_column("code")
+        .unique()
+        .to_list()
+    )
+    communes = communes.drop("codes_postaux").with_columns(
+        pl.col("code").is_in(list(dep_seats)).alias("chef_lieu_dep"),
+        pl.col("code").is_in(list(arr_seats)).alias("chef_lieu_arr"),
+        pl.col("code").is_in(hubs).alias("pole_postal"),
+    )
+    proxy = cdomain.proxy_levels(communes).select(
+        "code", "rang_epci", "part_epci", pl.col("niveau").alias("niveau_proxy")
+    )
+    communes = communes.join(proxy, on="code", how="left")
+    computed = Centralite.objects.filter(kind=Centralite.Kind.CALCULEE).first()
+    if computed:
+        levels = frame_of(computed).select("code", "niveau", "n_p", "n_i", "n_s")
+        communes = communes.join(levels, on="code", how="left").with_columns(
+            pl.lit("bpe").alias("centralite_source")
+        )
+        source, details = "bpe", computed.details
+    else:
+        communes = communes.with_columns(
+            pl.col("niveau_proxy").alias("niveau"), pl.lit("proxy").alias("centralite_source")
+        )
+        source, details = "proxy", {}
+    official = Centralite.objects.filter(kind=Centralite.Kind.OFFICIELLE).first()
+    if official:
+        communes = communes.join(
+            frame_of(official).select("code", pl.col("niveau").alias("niveau_officiel")),
+            on="code",
+            how="left",
+        )
+    else:
+        communes = communes.with_columns(pl.lit(None, pl.String).alias("niveau_officiel"))
+    indicators = _pivot_indicators()
+    communes = communes.join(indicators, on="code", how="left")
+    return Inputs(
+        frame=communes,
+        centralite_source=source,
+        centralite_details=details,
+        population_millesimes=millesimes,
+        fragility_indicators=[c for c in indicators.columns if c != "code"],
+    )
+
+
+def inputs() -> Inputs:
+    """The model's inputs, rebuilt when the referential, indicators or centrality change."""
+    version = _version()
+    with _lock:
+        if _cache.get("version") != version:
+            _cache["inputs"] = _load_inputs()
+            _cache["version"] = version
+        return _cache["inputs"]  # type: ignore[return-value]
+
+
+# --- Runs ---------------------------------------------------------------------------------------
+def run(
+    *,
+    rules: edomain.Rules,
+    region: str | None = None,
+    departement: str | None = None,
+    data: Inputs | None = None,
+) -> pl.DataFrame:
+    """Score every commune (percentiles are national), then keep a region or department."""
+    data = data or inputs()
+    f = data.frame
+    if rules.population_millesime is not None:
+        col = f"pop_{rules.population_millesime}"
+        if col not in f.columns:
+            raise ValueError(
+                f"millésime de population {rules.population_millesime} absent (disponibles : "
+                f"{', '.join(map(str, data.population_millesimes))})"
+            )
+        f = f.with_columns(pl.col(col).alias("population"))
+    frag = fdomain.fragility(
+        f.select("code", *[c for c in data.fragility_indicators if c in f.columns]), rules.poids
+    )
+    f = f.join(frag, on="code", how="left")
+    f = edomain.evaluate(f, rules)
+    f = edomain.select(f, rules)
+    if region:
+        f = f.filter(pl.col("reg") == region)
+    if departement:
+        f = f.filter(pl.col("dep") == departement)
+    return f.sort("dep", "rang_dep", "code", nulls_last=True)
+
+
+def compare(
+    *,
+    a: edomain.Rules,
+    b: edomain.Rules,
+    region: str | None = None,
+    departement: str | None = None,
+) -> dict:
+    data = inputs()
+    ra = run(rules=a, region=region, departement=departement, data=data)
+    rb = run(rules=b, region=region, departement=departement, data=data)
+    on = "retenue" if ra.get_column("retenue").null_count() < ra.height else "eligible"
+    moves = edomain.compare(ra, rb, on=on)
+    names = dict(rb.select("code", "nom").iter_rows())
+    return {
+        "critere": on,
+        "a": int(ra.get_column(on).fill_null(False).sum()),
+        "b": int(rb.get_column(on).fill_null(False).sum()),
+        "entrent": moves["entrent"],
+        "sortent": moves["sortent"],
+        "noms": {c: names.get(c, c) for c in moves["entrent"] + moves["sortent"]},
+        "run_a": ra,
+        "run_b": rb,
+    }
+
+
+def laureate_codes(*, programme: str = "pvd") -> set[str]:
+    from pvd.programme.models import Laureat
+
+    return set(
+        Laureat.objects.filter(programme__slug=programme).values_list("commune__code", flat=True)
+    )
+
+
+def evaluate(
+    *, rules: edomain.Rules, laureats: set[str], regions: set[str] | None = None
+) -> vdomain.Evaluation:
+    result = run(rules=rules)
+    return vdomain.evaluate(
+        result.select("code", "reg", "dep", "score", "criteres_ok"), laureats, regions=regions
+    )
+
+
+# Columns of CSV exports and API rows.
+EXPORT_COLUMNS = [
+    "code",
+    "nom",
+    "dep",
+    "reg",
+    "population",
+    "niveau",
+    "centralite_source",
+    "fragilite",
+    "fragilite_percentile",
+    "fragilite_couverture",
+    "crit_population",
+    "crit_centralite",
+    "crit_fragilite",
+    "eligible",
+    "rang_dep",
+    "retenue",
+    "explication",
+]

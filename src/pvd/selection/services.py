@@ -1,0 +1,282 @@
+"""Writes of the selection app: centrality from a BPE file (with calibration), the official
+classification, scenarios. One transaction each, keyword-only arguments."""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+from django.db import transaction
+from django.utils.text import slugify
+
+from pvd.domain import centrality as cdomain
+from pvd.domain.eligibility import Rules
+from pvd.selection.models import Centralite, Scenario
+from pvd.sources.centralite import read_official_centrality
+from pvd.sources.insee_bpe import read_bpe
+from pvd.territories.models import Commune
+
+TYPE_VARIABLE = re.compile(r"^bpe_[A-G]\d{3}$")
+
+
+def frame_bytes(frame: pl.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    frame.write_ipc(buffer, compression="zstd")
+    return buffer.getvalue()
+
+
+def frame_of(row: Centralite) -> pl.DataFrame:
+    return pl.read_ipc(io.BytesIO(bytes(row.frame)))
+
+
+def _rebase_codes(frame: pl.DataFrame) -> tuple[pl.DataFrame, int, list[str]]:
+    """Replace old commune codes by current ones (pvd.domain.rebase geography). Returns the
+    frame, the number of codes moved and the codes that could not be placed."""
+    from pvd.diagnostics.services import current_geography
+
+    geo = current_geography()
+    codes = frame.get_column("code").unique().to_list()
+    target = {c: geo.target_of(c) for c in codes}
+    moved = sum(1 for c, t in target.items() if t is not None and t != c)
+    unmapped = sorted(c for c, t in target.items() if t is None)
+    mapping = pl.DataFrame(
+        {"code": list(target), "_new": list(target.values())},
+        schema={"code": pl.String, "_new": pl.String},
+    )
+    out = (
+        frame.join(mapping, on="code", how="left")
+        .filter(pl.col("_new").is_not_null())
+        .with_columns(pl.col("_new").alias("code"))
+        .drop("_new")
+    )
+    return out, moved, unmapped
+
+
+def _communes() -> pl.DataFrame:
+    rows = Commune.objects.filter(type=Commune.Type.COM).values_list("code", "departement_id")
+    return pl.DataFrame(list(rows), schema=["code", "dep"], orient="row")
+
+
+@dataclass
+class CentralityReport:
+    communes: int
+    millesime: int
+    moved: int
+    unmapped: list[str]
+    calibration: cdomain.Calibration | None
+    thresholds: dict[str, cdomain.Rule]
+    counts: dict[str, int]
+    agreement: cdomain.Agreement | None = None
+    dry_run: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        out = [
+            f"Centralité calculée (BPE {self.millesime}) pour {self.communes} communes ; "
+            f"{self.moved} anciens codes re-basés sur la géographie actuelle, "
+            f"{len(self.unmapped)} non placés"
+            + (
+                f" ({', '.join(self.unmapped[:8])}{'…' if len(self.unmapped) > 8 else ''})"
+                if self.unmapped
+                else ""
+            )
+        ]
+        if self.calibration:
+            out += self.calibration.lines()
+            out.append(
+                "  écarts tous dans la tolérance de 5 %"
+                if self.calibration.within_tolerance
+                else "  ATTENTION : un écart dépasse la tolérance de 5 %"
+            )
+        else:
+            out.append(
+                "  seuils par défaut (non recalibrés) : "
+                + ", ".join(f"{k} {v}" for k, v in self.counts.items())
+            )
+        if self.agreement:
+            out += self.agreement.lines()
+        out += self.notes
+        if self.dry_run:
+            out.append("Simulation : rien n'a été enregistré.")
+        return out
+
+
+def mainland(frame: pl.DataFrame) -> pl.DataFrame:
+    """Mainland France (with Corsica): the study's scope."""
+    return frame.filter(~pl.col("code").str.starts_with("97"))
+
+
+def centrality_compute(
+    *, path: Path, calibrate: bool = True, millesime: int | None = None, dry_run: bool = False
+) -> CentralityReport:
+    """Read a BPE file, re-base its codes, count distinct types per gamme for every current
+    commune (absent = none), calibrate the thresholds on mainland France (or use the default
+    ones) and store the levels; compare with the official classification if imported."""
+    bpe = read_bpe(path, millesime=millesime)
+    obs = bpe.observations.filter(pl.col("variable").str.contains(TYPE_VARIABLE.pattern))
+    presence = obs.select(
+        "code", pl.col("variable").str.slice(4).alias("typequ"), pl.col("value").alias("count")
+    )
+    presence, moved, unmapped = _rebase_codes(presence)
+    presence = presence.group_by("code", "typequ").agg(pl.col("count").sum())
+    counts = cdomain.gamme_counts(presence)
+    communes = _communes()
+    counts = (
+        communes.select("code")
+        .join(counts, on="code", how="left")
+        .with_columns(pl.col("n_p", "n_i", "n_s").fill_null(0))
+    )
+    calibration = cdomain.calibrate(mainland(counts)) if calibrate else None
+    thresholds = calibration.thresholds if calibration else cdomain.DEFAULT_THRESHOLDS
+    levels = cdomain.assign_levels(counts, thresholds)
+    got = dict(levels.get_column("niveau").value_counts().iter_rows())
+    millesime_read = int(bpe.observations.get_column("millesime").max())
+    agreement = None
+    official = Centralite.objects.filter(kind=Centralite.Kind.OFFICIELLE).first()
+    if official:
+        agreement = cdomain.agreement(levels.select("code", "niveau"), frame_of(official))
+    report = CentralityReport(
+        communes=levels.height,
+        millesime=millesime_read,
+        moved=moved,
+        unmapped=unmapped,
+        calibration=calibration,
+        thresholds=thresholds,
+        counts=got,
+        agreement=agreement,
+        dry_run=dry_run,
+    )
+    if not dry_run:
+        details = {
+            "fichier": bpe.path,
+            "sha256": bpe.sha256,
+            "millesime_bpe": millesime_read,
+            "seuils": cdomain.thresholds_as_dict(thresholds),
+            "calibre": calibration is not None,
+            "effectifs": got,
+            "cibles": cdomain.TARGETS,
+            "rebases": moved,
+            "non_places": unmapped,
+        }
+        if agreement:
+            details["accord"] = _agreement_dict(agreement)
+        with transaction.atomic():
+            Centralite.objects.update_or_create(
+                kind=Centralite.Kind.CALCULEE,
+                defaults={
+                    "frame": frame_bytes(levels.select("code", "niveau", "n_p", "n_i", "n_s")),
+                    "communes": levels.height,
+                    "details": details,
+                },
+            )
+    return report
+
+
+def _agreement_dict(a: cdomain.Agreement) -> dict:
+    return {
+        "matrice": a.matrix,
+        "comparees": a.compared,
+        "identiques": a.exact,
+        "a_un_niveau_pres": a.within_one,
+        "kappa": a.kappa(),
+        "seulement_officiel": a.only_official,
+        "seulement_calcule": a.only_computed,
+    }
+
+
+@dataclass
+class OfficialReport:
+    rows: int
+    undefined: int
+    moved: int
+    unmapped: list[str]
+    counts: dict[str, int]
+    agreement: cdomain.Agreement | None
+    dry_run: bool = False
+
+    def lines(self) -> list[str]:
+        out = [
+            f"Classification officielle : {self.rows} communes lues, {self.undefined} sans "
+            f"niveau (« undefined »), {self.moved} codes re-basés, {len(self.unmapped)} non "
+            "placés",
+            "  "
+            + ", ".join(
+                f"{cdomain.LEVEL_SHORT[k]} {self.counts.get(k, 0)}" for k in cdomain.LEVELS
+            ),
+        ]
+        if self.agreement:
+            out += self.agreement.lines()
+        else:
+            out.append("  (pas de centralité calculée à comparer : `pvd selection calibrate`)")
+        if self.dry_run:
+            out.append("Simulation : rien n'a été enregistré.")
+        return out
+
+
+def centrality_import_official(*, path: Path, dry_run: bool = False) -> OfficialReport:
+    parsed = read_official_centrality(path)
+    frame, moved, unmapped = _rebase_codes(parsed.frame)
+    # Several old codes on one current commune: keep the highest level.
+    frame = (
+        frame.with_columns(
+            pl.col("niveau").replace_strict(cdomain.LEVEL_RANK, default=-1).alias("_r")
+        )
+        .sort("_r", descending=True)
+        .unique("code", keep="first")
+        .drop("_r")
+        .sort("code")
+    )
+    computed = Centralite.objects.filter(kind=Centralite.Kind.CALCULEE).first()
+    agreement = cdomain.agreement(frame_of(computed), frame) if computed else None
+    counts = dict(frame.get_column("niveau").drop_nulls().value_counts().iter_rows())
+    if not dry_run:
+        with transaction.atomic():
+            Centralite.objects.update_or_create(
+                kind=Centralite.Kind.OFFICIELLE,
+                defaults={
+                    "frame": frame_bytes(frame),
+                    "communes": frame.height,
+                    "details": {
+                        "fichier": parsed.path,
+                        "sha256": parsed.sha256,
+                        "sans_niveau": parsed.undefined,
+                        "rebases": moved,
+                        "non_places": unmapped,
+                        "effectifs": counts,
+                    },
+                },
+            )
+            if computed and agreement:
+                computed.details = {**computed.details, "accord": _agreement_dict(agreement)}
+                computed.save(update_fields=["details", "updated_at"])
+    return OfficialReport(
+        rows=parsed.frame.height,
+        undefined=parsed.undefined,
+        moved=moved,
+        unmapped=unmapped,
+        counts=counts,
+        agreement=agreement,
+        dry_run=dry_run,
+    )
+
+
+def scenario_save(
+    *, nom: str, regles: dict, description: str = "", slug: str | None = None
+) -> Scenario:
+    """Create or update a scenario; the rules are validated (ValueError with a French message)."""
+    rules = Rules.from_dict(regles)
+    slug = slugify(slug or nom)[:60]
+    if not slug:
+        raise ValueError("le nom du scénario doit contenir des lettres ou des chiffres")
+    scenario, _ = Scenario.objects.update_or_create(
+        slug=slug,
+        defaults={"nom": nom, "description": description, "regles": rules.as_dict()},
+    )
+    return scenario
+
+
+def scenario_delete(*, slug: str) -> bool:
+    return Scenario.objects.filter(slug=slug).delete()[0] > 0
