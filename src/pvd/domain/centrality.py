@@ -134,6 +134,11 @@ def gamme_counts(presence: pl.DataFrame, gammes: dict[str, str] | None = None) -
             (pl.col("gamme") == "S").sum().alias("n_s"),
         )
     )
+    # Communes of the file with no type of any gamme present: zeros, not absent.
+    every = presence.select("code").unique()
+    counts = every.join(counts, on="code", how="left").with_columns(
+        pl.col("n_p", "n_i", "n_s").fill_null(0)
+    )
     return counts.with_columns(pl.col("n_p", "n_i", "n_s").cast(pl.Int32))
 
 
