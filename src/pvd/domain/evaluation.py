@@ -196,7 +196,9 @@ def logistic_cv(frame: pl.DataFrame, features: list[str], laureats: set[str]) ->
         for c in features:
             a = train.get_column(c).cast(pl.Float64).to_numpy()
             b = test.get_column(c).cast(pl.Float64).to_numpy()
-            mu, sd = np.nanmean(a), np.nanstd(a) or 1.0
+            seen = a[~np.isnan(a)]
+            mu = float(seen.mean()) if seen.size else 0.0
+            sd = float(seen.std()) if seen.size and seen.std() > 0 else 1.0
             xs_tr += [np.nan_to_num((a - mu) / sd), np.isnan(a).astype(float)]
             xs_te += [np.nan_to_num((b - mu) / sd), np.isnan(b).astype(float)]
         w = _fit_logistic(np.column_stack(xs_tr), train.get_column("_y").to_numpy())
