@@ -1,0 +1,215 @@
+"""`pvd selection ...`: centrality (BPE calibration, official file), scenarios, runs, evaluation.
+
+Thin: parse arguments, call one service or selector, print. Exit codes: 0 success, 1 failed
+operation, 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from pvd.cli import _ensure_referential, _fail, _fail_source, _setup_django
+
+
+@click.group()
+def selection() -> None:
+    """Selection model: centrality, fragility, eligibility, scenarios, evaluation."""
+
+
+def _rules_or_fail(slug: str):
+    from pvd.selection import selectors
+
+    scenario = selectors.scenario_get(slug=slug)
+    if scenario is None:
+        names = ", ".join(s.slug for s in selectors.scenarios_list())
+        click.echo(f"Erreur : scénario inconnu « {slug} » (disponibles : {names})", err=True)
+        sys.exit(2)
+    return scenario.rules
+
+
+@selection.command("calibrate")
+@click.argument("bpe_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--millesime", type=click.IntRange(1990, 2100), help="BPE vintage (default: AN).")
+@click.option("--no-calibrate", is_flag=True, help="Apply the default thresholds, fit nothing.")
+@click.option("--dry-run", is_flag=True, help="Show the result, store nothing.")
+def selection_calibrate(
+    bpe_file: Path, millesime: int | None, no_calibrate: bool, dry_run: bool
+) -> None:
+    """Compute the centrality levels from a BPE file and fit the thresholds to the published
+    counts of the 2020 study (7,010 / 2,880 / 742 / 142, within 5 %)."""
+    _setup_django()
+    _ensure_referential()
+    from pvd.selection.services import centrality_compute
+    from pvd.sources.report import SourceError
+
+    try:
+        report = centrality_compute(
+            path=bpe_file, calibrate=not no_calibrate, millesime=millesime, dry_run=dry_run
+        )
+    except SourceError as exc:
+        _fail_source(exc)
+    click.echo("\n".join(report.lines()))
+    if report.calibration and not report.calibration.within_tolerance:
+        sys.exit(1)
+
+
+@selection.command("import-centralite")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Show the result, store nothing.")
+def selection_import_official(file: Path, dry_run: bool) -> None:
+    """Import the official classification (Observatoire des territoires, centralite.csv) and
+    print its agreement (confusion matrix) with the computed levels."""
+    _setup_django()
+    _ensure_referential()
+    from pvd.selection.services import centrality_import_official
+    from pvd.sources.report import SourceError
+
+    try:
+        report = centrality_import_official(path=file, dry_run=dry_run)
+    except SourceError as exc:
+        _fail_source(exc)
+    click.echo("\n".join(report.lines()))
+
+
+@selection.command("scenarios")
+def selection_scenarios() -> None:
+    """List the scenarios (built-in and saved) and their rules."""
+    _setup_django()
+    from pvd.selection import selectors
+
+    for s in selectors.scenarios_list():
+        tag = " (intégré)" if s.builtin else ""
+        click.echo(f"{s.slug}{tag} — {s.nom}")
+        click.echo(f"  {json.dumps(s.rules.as_dict(), ensure_ascii=False)}")
+
+
+@selection.command("save")
+@click.argument("slug")
+@click.option("--nom", help="Display name (default: the slug).")
+@click.option(
+    "--base", default="pvd", show_default=True, help="Scenario whose rules to start from."
+)
+@click.option(
+    "--set",
+    "changes",
+    multiple=True,
+    metavar="RÈGLE=VALEUR",
+    help="Rule to change, JSON value: fragilite_min=60, niveaux='[\"intermediaire\"]'...",
+)
+def selection_save(slug: str, nom: str | None, base: str, changes: tuple[str, ...]) -> None:
+    """Save a scenario (its URL: /selection/scenarios/SLUG/)."""
+    _setup_django()
+    from pvd.selection.services import scenario_save
+
+    rules = _rules_or_fail(base).as_dict()
+    for change in changes:
+        key, _, raw = change.partition("=")
+        try:
+            rules[key.strip()] = json.loads(raw)
+        except json.JSONDecodeError:
+            rules[key.strip()] = raw
+    try:
+        scenario = scenario_save(nom=nom or slug, slug=slug, regles=rules)
+    except (ValueError, TypeError) as exc:
+        click.echo(f"Erreur : {exc}", err=True)
+        sys.exit(2)
+    click.echo(f"Scénario « {scenario.nom} » enregistré : /selection/scenarios/{scenario.slug}/")
+
+
+@selection.command("run")
+@click.option("--scenario", "slug", default="pvd", show_default=True)
+@click.option("--region", help="Region code (e.g. 84).")
+@click.option("--departement", help="Department code (e.g. 63).")
+@click.option("--eligibles", is_flag=True, help="Only the eligible communes.")
+@click.option("--output", "-o", default="-", show_default=True, help="CSV file, - for stdout.")
+def selection_run(
+    slug: str, region: str | None, departement: str | None, eligibles: bool, output: str
+) -> None:
+    """Score the communes for a scenario; CSV (UTF-8, comma) ranked by department."""
+    _setup_django()
+    _ensure_referential()
+    import polars as pl
+
+    from pvd.selection import selectors
+
+    rules = _rules_or_fail(slug)
+    try:
+        result = selectors.run(rules=rules, region=region, departement=departement)
+    except ValueError as exc:
+        _fail(str(exc))
+    if result.is_empty():
+        _fail(f"aucune commune pour la région « {region} » / le département « {departement} »")
+    if eligibles:
+        result = result.filter(pl.col("eligible"))
+    out = result.select(selectors.EXPORT_COLUMNS)
+    if output == "-":
+        sys.stdout.write(out.write_csv())
+    else:
+        out.write_csv(output)
+        click.echo(
+            f"{out.height} communes écrites dans {output} "
+            f"({int(result.get_column('eligible').sum())} éligibles)",
+            err=True,
+        )
+
+
+@selection.command("compare")
+@click.argument("scenario_a")
+@click.argument("scenario_b")
+@click.option("--region")
+@click.option("--departement")
+def selection_compare(
+    scenario_a: str, scenario_b: str, region: str | None, departement: str | None
+) -> None:
+    """Who enters and who leaves from scenario A to scenario B."""
+    _setup_django()
+    _ensure_referential()
+    from pvd.selection import selectors
+
+    a, b = _rules_or_fail(scenario_a), _rules_or_fail(scenario_b)
+    diff = selectors.compare(a=a, b=b, region=region, departement=departement)
+    what = "retenues" if diff["critere"] == "retenue" else "éligibles"
+    click.echo(f"{scenario_a} : {diff['a']} {what} ; {scenario_b} : {diff['b']} {what}")
+    for label, key in (("entrent", "entrent"), ("sortent", "sortent")):
+        click.echo(f"{len(diff[key])} {label}")
+        for code in diff[key]:
+            click.echo(f"  {code} {diff['noms'][code]}")
+
+
+@selection.command("evaluate")
+@click.option("--scenario", "slug", default="pvd", show_default=True)
+@click.option(
+    "--laureats",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Laureate list (data.gouv.fr layout); default: the PVD registry.",
+)
+@click.option("--json", "as_json", is_flag=True, help="JSON output (per department too).")
+def selection_evaluate(slug: str, laureats: Path | None, as_json: bool) -> None:
+    """Compare a scenario with the actual laureates: AUC, precision and recall at k,
+    per region, calibration table. Only the regions the list covers are scored."""
+    _setup_django()
+    _ensure_referential()
+    from pvd.selection import selectors
+
+    rules = _rules_or_fail(slug)
+    if laureats:
+        from pvd.sources.pvd_list import read_programme_list
+        from pvd.sources.report import SourceError
+
+        try:
+            codes = {r.code for r in read_programme_list(laureats).rows}
+        except SourceError as exc:
+            _fail_source(exc)
+    else:
+        codes = selectors.laureate_codes()
+    if not codes:
+        _fail("aucun lauréat : importez une liste (`pvd programme import-laureates`) ou --laureats")
+    ev = selectors.evaluate(rules=rules, laureats=codes)
+    if as_json:
+        click.echo(json.dumps(ev.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        click.echo("\n".join(ev.lines()))
