@@ -312,5 +312,9 @@ from pvd.diagnostics.commands import indicators  # noqa: E402
 
 main.add_command(indicators)
 
+from pvd.selection.cli import selection  # noqa: E402
+
+main.add_command(selection)
+
 if __name__ == "__main__":
     main()
