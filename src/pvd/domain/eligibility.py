@@ -102,10 +102,10 @@ def _explain(pop, niveau, source, pct, ok_pop, ok_centre, ok_frag, eligible, rul
     if niveau is None:
         parts.append("centralité inconnue")
     else:
-        c = LEVEL_SHORT[niveau] + (" (estimation)" if source == "proxy" else "")
-        if not ok_centre:
-            c += " (niveau non retenu)"
-        parts.append(c)
+        notes = (["estimation"] if source == "proxy" else []) + (
+            [] if ok_centre else ["niveau non retenu"]
+        )
+        parts.append(LEVEL_SHORT[niveau] + (f" ({', '.join(notes)})" if notes else ""))
     if pct is None:
         parts.append(
             "fragilité non calculable"

@@ -193,12 +193,23 @@ def _load_inputs() -> Inputs:
         communes = communes.with_columns(pl.lit(None, pl.String).alias("niveau_officiel"))
     indicators = _pivot_indicators()
     communes = communes.join(indicators, on="code", how="left")
+    available = [c for c in indicators.columns if c != "code"]
+    if "population_evolution" not in available and len(millesimes) >= 2:
+        # Without an indicator build, the population evolution is still known from the
+        # referential's series (same formula as the portrait indicator: first -> latest).
+        first, last = millesimes[0], millesimes[-1]
+        communes = communes.with_columns(
+            ((pl.col(f"pop_{last}") / pl.col(f"pop_{first}") - 1) * 100).alias(
+                "population_evolution"
+            )
+        )
+        available.append("population_evolution")
     return Inputs(
         frame=communes,
         centralite_source=source,
         centralite_details=details,
         population_millesimes=millesimes,
-        fragility_indicators=[c for c in indicators.columns if c != "code"],
+        fragility_indicators=available,
     )
 
 

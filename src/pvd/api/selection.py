@@ -1,0 +1,173 @@
+"""Selection model endpoints: scenarios, results per region/department, comparison of two
+scenarios, evaluation against the laureates, centrality calibration. Thin: validate, call a
+selector, shape. Rules can be adjusted in the query string (same keys as the web pages)."""
+
+from __future__ import annotations
+
+import polars as pl
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from ninja.errors import HttpError
+
+from pvd.selection import params, selectors
+
+router = Router(tags=["Modèle de sélection"])
+
+
+class ScenarioOut(Schema):
+    slug: str
+    nom: str
+    description: str
+    integre: bool
+    regles: dict
+
+
+class ResultRow(Schema):
+    code: str
+    nom: str
+    dep: str
+    reg: str
+    population: int | None
+    niveau: str | None
+    centralite_source: str
+    fragilite: float | None
+    fragilite_percentile: float | None
+    crit_population: bool
+    crit_centralite: bool
+    crit_fragilite: bool
+    eligible: bool
+    rang_dep: int | None
+    retenue: bool | None
+    explication: str
+
+
+class ResultsOut(Schema):
+    scenario: str
+    regles: dict
+    centralite_source: str
+    communes: int
+    eligibles: int
+    retenues: int | None
+    resultats: list[ResultRow]
+
+
+class CompareOut(Schema):
+    critere: str
+    a: int
+    b: int
+    entrent: list[dict]
+    sortent: list[dict]
+
+
+class Filters(Schema):
+    scenario: str = "pvd"
+    region: str | None = None
+    departement: str | None = None
+    eligibles: bool = False
+    limit: int = 500
+    offset: int = 0
+
+
+def _scenario(slug: str):
+    scenario = selectors.scenario_get(slug=slug)
+    if scenario is None:
+        raise HttpError(404, f"scénario inconnu : {slug}")
+    return scenario
+
+
+def _rules(request: HttpRequest, slug: str):
+    try:
+        return params.rules_from_query(_scenario(slug).rules, request.GET)
+    except ValueError as exc:
+        raise HttpError(400, str(exc)) from exc
+
+
+@router.get("/selection/scenarios", response=list[ScenarioOut])
+def scenarios(request: HttpRequest):
+    return [
+        ScenarioOut(
+            slug=s.slug,
+            nom=s.nom,
+            description=s.description,
+            integre=s.builtin,
+            regles=s.rules.as_dict(),
+        )
+        for s in selectors.scenarios_list()
+    ]
+
+
+@router.get("/selection/scenarios/{slug}", response=ScenarioOut)
+def scenario(request: HttpRequest, slug: str):
+    s = _scenario(slug)
+    return ScenarioOut(
+        slug=s.slug,
+        nom=s.nom,
+        description=s.description,
+        integre=s.builtin,
+        regles=s.rules.as_dict(),
+    )
+
+
+@router.get("/selection/resultats", response=ResultsOut)
+def results(request: HttpRequest, filters: Query[Filters]):
+    """Communes scored by a scenario (rules of the query string override the scenario's),
+    ranked by department; ``eligibles=true`` keeps the eligible ones."""
+    rules = _rules(request, filters.scenario)
+    try:
+        frame = selectors.run(rules=rules, region=filters.region, departement=filters.departement)
+    except ValueError as exc:
+        raise HttpError(400, str(exc)) from exc
+    if frame.is_empty() and (filters.region or filters.departement):
+        raise HttpError(404, "territoire inconnu")
+    retenue = frame.get_column("retenue")
+    out = frame.filter(pl.col("eligible")) if filters.eligibles else frame
+    page = out.slice(max(filters.offset, 0), max(min(filters.limit, 5000), 0))
+    return ResultsOut(
+        scenario=filters.scenario,
+        regles=rules.as_dict(),
+        centralite_source=selectors.inputs().centralite_source,
+        communes=frame.height,
+        eligibles=int(frame.get_column("eligible").sum()),
+        retenues=None
+        if retenue.null_count() == frame.height
+        else int(retenue.fill_null(False).sum()),
+        resultats=page.select([c for c in ResultRow.model_fields]).to_dicts(),
+    )
+
+
+@router.get("/selection/comparaison", response=CompareOut)
+def compare(
+    request: HttpRequest,
+    a: str,
+    b: str,
+    region: str | None = None,
+    departement: str | None = None,
+):
+    diff = selectors.compare(
+        a=_scenario(a).rules, b=_scenario(b).rules, region=region, departement=departement
+    )
+    return CompareOut(
+        critere=diff["critere"],
+        a=diff["a"],
+        b=diff["b"],
+        entrent=[{"code": c, "nom": diff["noms"][c]} for c in diff["entrent"]],
+        sortent=[{"code": c, "nom": diff["noms"][c]} for c in diff["sortent"]],
+    )
+
+
+@router.get("/selection/evaluation")
+def evaluation(request: HttpRequest, scenario: str = "pvd", programme: str = "pvd"):
+    """Evaluation against the laureates of the registry (only the regions they cover)."""
+    rules = _rules(request, scenario)
+    codes = selectors.laureate_codes(programme=programme)
+    if not codes:
+        raise HttpError(404, "aucun lauréat dans le registre pour ce programme")
+    return selectors.evaluate(rules=rules, laureats=codes).as_dict()
+
+
+@router.get("/selection/centralite")
+def centrality(request: HttpRequest):
+    """Source of the centrality levels (BPE computation or proxy), thresholds, calibration and
+    agreement with the official classification when imported."""
+    data = selectors.inputs()
+    return {"source": data.centralite_source, "details": data.centralite_details}
