@@ -1,0 +1,145 @@
+"""Selection pages, API and CLI on the referential (proxy centrality, population evolution from
+the referential) and on the BPE/official fixtures."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from django.contrib.auth.models import User
+
+from pvd.cli import main
+from pvd.selection import selectors, services
+from pvd.selection.models import Centralite, Scenario
+
+DATA = Path(__file__).parent.parent / "data" / "selection"
+LENIENT = "base=pvd&fragilite_manquante=admettre"
+
+
+def test_methodology_page(client, db):
+    r = client.get("/selection/methodologie/")
+    assert r.status_code == 200
+    text = r.content.decode()
+    assert "Méthodologie du modèle de sélection" in text
+    assert "indicateur approché" in text  # no BPE loaded: proxy documented and labelled
+    assert "7 010" in text and "B203" in text
+
+
+def test_editor_and_results_pages(client, db):
+    r = client.get("/selection/")
+    assert r.status_code == 200 and "Règles du scénario" in r.content.decode()
+    r = client.get(f"/selection/resultats/?{LENIENT}&region=76")
+    assert r.status_code == 200
+    text = r.content.decode()
+    assert "Centralité estimée" in text  # proxy banner
+    assert "(estimation)" in text
+    assert "Lozère (48)" in text  # per-department table
+    assert "<svg" in text  # map
+    r = client.get(f"/selection/resultats/?{LENIENT}&departement=48")
+    assert r.status_code == 200
+    assert client.get("/selection/resultats/?base=inconnu").status_code == 404
+    assert client.get("/selection/resultats/?population_max=abc").status_code == 400
+
+
+def test_results_csv(client, db):
+    r = client.get(f"/selection/resultats.csv?{LENIENT}&departement=48")
+    assert r.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
+    assert rows and all(row["eligible"] == "true" for row in rows)
+    assert all(row["explication"].startswith("éligible") for row in rows)
+    assert all(int(row["population"]) < 20_000 for row in rows)
+
+
+def test_save_scenario_needs_login_and_share_url(client, db):
+    data = {
+        "base": "pvd",
+        "nom": "Fragilité 70",
+        "fragilite_min": "70",
+        "niveaux": ["intermediaire"],
+    }
+    r = client.post("/selection/scenarios/enregistrer/", data)
+    assert r.status_code == 302 and "/connexion/" in r["Location"]
+    assert not Scenario.objects.exists()
+    user = User.objects.create_user("agent", password="x")
+    client.force_login(user)
+    r = client.post("/selection/scenarios/enregistrer/", data)
+    assert r.status_code == 302 and r["Location"] == "/selection/scenarios/fragilite-70/"
+    saved = Scenario.objects.get(slug="fragilite-70")
+    assert saved.regles["fragilite_min"] == 70 and saved.regles["niveaux"] == ["intermediaire"]
+    r = client.get("/selection/scenarios/fragilite-70/")
+    assert r.status_code == 302 and "fragilite_min=70" in r["Location"]
+    assert client.get(r["Location"]).status_code == 200
+    r = client.get("/selection/comparer/?a=pvd&b=fragilite-70&region=27")
+    assert r.status_code == 200 and "sortent" in r.content.decode()
+
+
+def test_api(client, db):
+    r = client.get("/api/v1/selection/scenarios")
+    assert r.status_code == 200 and r.json()[0]["slug"] == "pvd"
+    r = client.get(f"/api/v1/selection/resultats?{LENIENT}&departement=48&eligibles=true")
+    assert r.status_code == 200
+    body = r.json()
+    assert body["centralite_source"] == "proxy"
+    assert body["eligibles"] == len(body["resultats"]) > 0
+    assert body["regles"]["fragilite_manquante"] == "admettre"
+    assert client.get("/api/v1/selection/resultats?scenario=nope").status_code == 404
+    assert client.get("/api/v1/selection/resultats?fragilite_min=300").status_code == 400
+    services.scenario_save(nom="Souple", regles={"fragilite_manquante": "admettre"})
+    services.scenario_save(
+        nom="Intermédiaires",
+        regles={"niveaux": ["intermediaire"], "fragilite_manquante": "admettre"},
+    )
+    r = client.get("/api/v1/selection/comparaison?a=souple&b=intermediaires&region=76")
+    assert r.status_code == 200 and r.json()["sortent"]
+    assert client.get("/api/v1/selection/centralite").json()["source"] == "proxy"
+    assert client.get("/api/v1/selection/evaluation").status_code == 404  # empty registry
+
+
+def test_cli_run_calibrate_and_import(db, tmp_path):
+    runner = CliRunner()
+    r = runner.invoke(main, ["selection", "run", "--scenario", "pvd", "--region", "76"])
+    assert r.exit_code == 0, r.output
+    rows = list(csv.DictReader(io.StringIO(r.output)))
+    assert rows and {row["reg"] for row in rows} == {"76"}
+    out = tmp_path / "out.csv"
+    r = runner.invoke(main, ["selection", "run", "--region", "84", "--eligibles", "-o", str(out)])
+    assert r.exit_code == 0 and out.exists()
+    r = runner.invoke(main, ["selection", "run", "--scenario", "absent"])
+    assert r.exit_code == 2
+    # Default thresholds on the fixture (no calibration on six communes).
+    r = runner.invoke(
+        main, ["selection", "calibrate", str(DATA / "bpe13_centralite.csv"), "--no-calibrate"]
+    )
+    assert r.exit_code == 0, r.output
+    assert Centralite.objects.filter(kind="calculee").exists()
+    r = runner.invoke(main, ["selection", "import-centralite", str(DATA / "centralite.csv")])
+    assert r.exit_code == 0, r.output
+    assert "Accord avec la classification officielle" in r.output
+    r = runner.invoke(
+        main, ["selection", "import-centralite", str(DATA / "centralite-invalide.csv")]
+    )
+    assert r.exit_code == 1 and "ligne" in r.output
+    assert selectors.inputs().centralite_source == "bpe"
+    r = runner.invoke(main, ["selection", "save", "f60", "--set", "fragilite_min=60"])
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(main, ["selection", "compare", "pvd", "f60", "--region", "76"])
+    assert r.exit_code == 0 and "sortent" in r.output
+
+
+@pytest.mark.usefixtures("db")
+def test_cli_evaluate_with_laureate_file(shared_data):
+    runner = CliRunner()
+    r = runner.invoke(
+        main,
+        [
+            "selection",
+            "evaluate",
+            "--laureats",
+            str(shared_data / "pvd" / "pvd-2024-hors-aura.csv"),
+        ],
+    )
+    assert r.exit_code == 0, r.output
+    assert "AUC" in r.output and "1419 lauréats" in r.output
