@@ -7,6 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("programme/", include("pvd.programme.urls")),
+    path("selection/", include("pvd.selection.urls")),
     path("", include("pvd.diagnostics.urls")),
     path("", include("pvd.web.urls")),
 ]
