@@ -201,16 +201,25 @@ def read_cog(path: str | Path) -> CogFile:
     return cog
 
 
-def _check(
-    errors: ErrorCollector,
-    pattern: re.Pattern,
-    value: str,
-    *,
-    line: int,
-    column: str,
-    what: str,
-    expected: str,
-) -> bool:
+# Column -> (pattern, what it is, what is expected): one place for every code check.
+_CODES = {
+    "COM": (COMMUNE_CODE, "code commune", "5 caractères, comme 01001, 2A004 ou 97105"),
+    "COMPARENT": (COMMUNE_CODE, "code de la commune parente", "5 caractères, comme 01001"),
+    "CHEFLIEU": (COMMUNE_CODE, "code du chef-lieu", "5 caractères, comme 01053"),
+    "DEP": (DEPARTEMENT_CODE, "code département", "2 chiffres, 2A, 2B ou 971 à 976"),
+    "REG": (REGION_CODE, "code région", "2 chiffres, comme 84"),
+    "ARR": (
+        ARRONDISSEMENT_CODE,
+        "code arrondissement",
+        "code du département suivi d'un chiffre, comme 011 ou 9711",
+    ),
+}
+
+
+def _check(errors: ErrorCollector, row: dict[str, str], column: str, *, line: int) -> bool:
+    """Whether ``row[column]`` has the shape of its code; records the error when not."""
+    pattern, what, expected = _CODES[column]
+    value = row[column]
     if pattern.match(value):
         return True
     errors.add(
@@ -222,12 +231,11 @@ def _check(
     return False
 
 
-_EXPECTED = {
-    "COM": "5 caractères, comme 01001, 2A004 ou 97105",
-    "DEP": "2 chiffres, 2A, 2B ou 971 à 976",
-    "REG": "2 chiffres, comme 84",
-    "ARR": "code du département suivi d'un chiffre, comme 011 ou 9711",
-}
+def _check_all(
+    errors: ErrorCollector, row: dict[str, str], columns: tuple[str, ...], line: int
+) -> bool:
+    # Check every column (no short-circuit) so that one pass reports all the errors of a row.
+    return all([_check(errors, row, column, line=line) for column in columns])
 
 
 def _name(errors: ErrorCollector, row: dict[str, str], line: int) -> str:
@@ -251,28 +259,12 @@ def _communes(table: Table, errors: ErrorCollector) -> list[CogCommune]:
                 column="TYPECOM",
             )
             continue
-        if not _check(
-            errors,
-            COMMUNE_CODE,
-            code,
-            line=line,
-            column="COM",
-            what="code commune",
-            expected=_EXPECTED["COM"],
-        ):
+        if not _check(errors, r, "COM", line=line):
             continue
         dep, reg, arr, parent = r["DEP"], r["REG"], r["ARR"], r["COMPARENT"]
         ok = True
         if kind == "COM" or dep:
-            ok &= _check(
-                errors,
-                DEPARTEMENT_CODE,
-                dep,
-                line=line,
-                column="DEP",
-                what="code département",
-                expected=_EXPECTED["DEP"],
-            )
+            ok &= _check(errors, r, "DEP", line=line)
             if ok and kind == "COM" and not code.startswith(dep):
                 errors.add(
                     INCONSISTENT,
@@ -282,25 +274,9 @@ def _communes(table: Table, errors: ErrorCollector) -> list[CogCommune]:
                 )
                 ok = False
         if kind == "COM" or reg:
-            ok &= _check(
-                errors,
-                REGION_CODE,
-                reg,
-                line=line,
-                column="REG",
-                what="code région",
-                expected=_EXPECTED["REG"],
-            )
+            ok &= _check(errors, r, "REG", line=line)
         if arr:
-            ok &= _check(
-                errors,
-                ARRONDISSEMENT_CODE,
-                arr,
-                line=line,
-                column="ARR",
-                what="code arrondissement",
-                expected=_EXPECTED["ARR"],
-            )
+            ok &= _check(errors, r, "ARR", line=line)
             if ok and dep and not arr.startswith(dep):
                 errors.add(
                     INCONSISTENT,
@@ -327,15 +303,7 @@ def _communes(table: Table, errors: ErrorCollector) -> list[CogCommune]:
                 )
                 ok = False
             else:
-                ok &= _check(
-                    errors,
-                    COMMUNE_CODE,
-                    parent,
-                    line=line,
-                    column="COMPARENT",
-                    what="code de la commune parente",
-                    expected=_EXPECTED["COM"],
-                )
+                ok &= _check(errors, r, "COMPARENT", line=line)
         nom = _name(errors, r, line)
         if (code, kind) in seen:
             errors.add(
@@ -371,136 +339,57 @@ def _communes(table: Table, errors: ErrorCollector) -> list[CogCommune]:
     return rows
 
 
-def _departements(table: Table, errors: ErrorCollector) -> list[CogDepartement]:
+def _reference_rows(
+    table: Table, errors: ErrorCollector, key: str, codes: tuple[str, ...], make
+) -> list:
+    """Rows of a departments, regions or arrondissements file, keyed by ``key``."""
     rows, seen = [], set()
     for line, r in table.rows:
-        ok = _check(
-            errors,
-            DEPARTEMENT_CODE,
-            r["DEP"],
-            line=line,
-            column="DEP",
-            what="code département",
-            expected=_EXPECTED["DEP"],
-        )
-        ok &= _check(
-            errors,
-            REGION_CODE,
-            r["REG"],
-            line=line,
-            column="REG",
-            what="code région",
-            expected=_EXPECTED["REG"],
-        )
-        ok &= _check(
-            errors,
-            COMMUNE_CODE,
-            r["CHEFLIEU"],
-            line=line,
-            column="CHEFLIEU",
-            what="code du chef-lieu",
-            expected=_EXPECTED["COM"],
-        )
+        ok = _check_all(errors, r, codes, line)
         nom = _name(errors, r, line)
-        if r["DEP"] in seen:
-            errors.add(DUPLICATE_KEY, f"département {r['DEP']} en double", line=line, column="DEP")
+        if r[key] in seen:
+            errors.add(DUPLICATE_KEY, f"{_CODES[key][1]} {r[key]} en double", line=line, column=key)
             continue
-        seen.add(r["DEP"])
+        seen.add(r[key])
         if ok and nom:
-            rows.append(
-                CogDepartement(
-                    line=line, code=r["DEP"], region=r["REG"], chef_lieu=r["CHEFLIEU"], nom=nom
-                )
-            )
+            rows.append(make(line, r, nom))
     return rows
+
+
+def _departements(table: Table, errors: ErrorCollector) -> list[CogDepartement]:
+    return _reference_rows(
+        table,
+        errors,
+        "DEP",
+        ("DEP", "REG", "CHEFLIEU"),
+        lambda line, r, nom: CogDepartement(
+            line=line, code=r["DEP"], region=r["REG"], chef_lieu=r["CHEFLIEU"], nom=nom
+        ),
+    )
 
 
 def _regions(table: Table, errors: ErrorCollector) -> list[CogRegion]:
-    rows, seen = [], set()
-    for line, r in table.rows:
-        ok = _check(
-            errors,
-            REGION_CODE,
-            r["REG"],
-            line=line,
-            column="REG",
-            what="code région",
-            expected=_EXPECTED["REG"],
-        )
-        ok &= _check(
-            errors,
-            COMMUNE_CODE,
-            r["CHEFLIEU"],
-            line=line,
-            column="CHEFLIEU",
-            what="code du chef-lieu",
-            expected=_EXPECTED["COM"],
-        )
-        nom = _name(errors, r, line)
-        if r["REG"] in seen:
-            errors.add(DUPLICATE_KEY, f"région {r['REG']} en double", line=line, column="REG")
-            continue
-        seen.add(r["REG"])
-        if ok and nom:
-            rows.append(CogRegion(line=line, code=r["REG"], chef_lieu=r["CHEFLIEU"], nom=nom))
-    return rows
+    return _reference_rows(
+        table,
+        errors,
+        "REG",
+        ("REG", "CHEFLIEU"),
+        lambda line, r, nom: CogRegion(line=line, code=r["REG"], chef_lieu=r["CHEFLIEU"], nom=nom),
+    )
 
 
 def _arrondissements(table: Table, errors: ErrorCollector) -> list[CogArrondissement]:
-    rows, seen = [], set()
-    for line, r in table.rows:
-        ok = _check(
-            errors,
-            ARRONDISSEMENT_CODE,
-            r["ARR"],
+    return _reference_rows(
+        table,
+        errors,
+        "ARR",
+        ("ARR", "DEP", "REG", "CHEFLIEU"),
+        lambda line, r, nom: CogArrondissement(
             line=line,
-            column="ARR",
-            what="code arrondissement",
-            expected=_EXPECTED["ARR"],
-        )
-        ok &= _check(
-            errors,
-            DEPARTEMENT_CODE,
-            r["DEP"],
-            line=line,
-            column="DEP",
-            what="code département",
-            expected=_EXPECTED["DEP"],
-        )
-        ok &= _check(
-            errors,
-            REGION_CODE,
-            r["REG"],
-            line=line,
-            column="REG",
-            what="code région",
-            expected=_EXPECTED["REG"],
-        )
-        ok &= _check(
-            errors,
-            COMMUNE_CODE,
-            r["CHEFLIEU"],
-            line=line,
-            column="CHEFLIEU",
-            what="code du chef-lieu",
-            expected=_EXPECTED["COM"],
-        )
-        nom = _name(errors, r, line)
-        if r["ARR"] in seen:
-            errors.add(
-                DUPLICATE_KEY, f"arrondissement {r['ARR']} en double", line=line, column="ARR"
-            )
-            continue
-        seen.add(r["ARR"])
-        if ok and nom:
-            rows.append(
-                CogArrondissement(
-                    line=line,
-                    code=r["ARR"],
-                    departement=r["DEP"],
-                    region=r["REG"],
-                    chef_lieu=r["CHEFLIEU"],
-                    nom=nom,
-                )
-            )
-    return rows
+            code=r["ARR"],
+            departement=r["DEP"],
+            region=r["REG"],
+            chef_lieu=r["CHEFLIEU"],
+            nom=nom,
+        ),
+    )
