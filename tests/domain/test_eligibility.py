@@ -7,6 +7,8 @@ import pytest
 
 from pvd.domain.eligibility import Rules, allocate, compare, evaluate, select
 
+WIDE = Rules(niveaux=("local", "intermediaire", "structurant"))
+
 
 def _frame() -> pl.DataFrame:
     return pl.DataFrame(
@@ -23,7 +25,7 @@ def _frame() -> pl.DataFrame:
 
 
 def test_criteria_and_explanations():
-    out = evaluate(_frame(), Rules())
+    out = evaluate(_frame(), WIDE)
     rows = {r["code"]: r for r in out.iter_rows(named=True)}
     assert rows["01001"]["eligible"]
     assert rows["01001"]["explication"] == (
@@ -46,7 +48,7 @@ def test_criteria_and_explanations():
 
 
 def test_missing_fragility_admitted_when_rules_say_so():
-    out = evaluate(_frame(), Rules(fragilite_manquante="admettre"))
+    out = evaluate(_frame(), Rules(niveaux=WIDE.niveaux, fragilite_manquante="admettre"))
     row = out.filter(pl.col("code") == "02001").row(0, named=True)
     assert row["eligible"] and row["explication"].endswith("(données manquantes)")
 
@@ -67,7 +69,7 @@ def test_allocate_largest_remainder_with_caps():
 
 
 def test_envelope_ranks_by_fragility_within_department():
-    rules = Rules(enveloppe_region=2, fragilite_manquante="admettre")
+    rules = Rules(niveaux=WIDE.niveaux, enveloppe_region=2, fragilite_manquante="admettre")
     out = select(evaluate(_frame(), rules), rules)
     rows = {r["code"]: r for r in out.iter_rows(named=True)}
     # Eligible: 01001 (71.4), 01003 (55), 02001 (missing, admitted). Envelope 2 for the region,
@@ -79,6 +81,6 @@ def test_envelope_ranks_by_fragility_within_department():
 
 
 def test_compare_who_enters_and_leaves():
-    a = evaluate(_frame(), Rules())
+    a = evaluate(_frame(), WIDE)
     b = evaluate(_frame(), Rules(niveaux=("local",), fragilite_manquante="admettre"))
     assert compare(a, b) == {"entrent": ["02001"], "sortent": ["01001"]}

@@ -39,7 +39,6 @@ def shared_inputs(db, shared_data):
     from pvd.selection import selectors
 
     data = selectors._load_inputs()
-    first, last = data.population_millesimes[0], data.population_millesimes[-1]
     frame = data.frame.drop(
         [
             c
@@ -47,9 +46,7 @@ def shared_inputs(db, shared_data):
             if c in data.frame.columns
         ]
     ).join(shared_indicators(shared_data), on="code", how="left")
-    frame = frame.with_columns(
-        ((pl.col(f"pop_{last}") / pl.col(f"pop_{first}") - 1) * 100).alias("population_evolution")
-    )
+    frame = frame.with_columns(selectors.population_evolution(data.population_millesimes))
     data.frame = frame
     data.fragility_indicators = ["revenu_median", "taux_vacance", "population_evolution"]
     return data

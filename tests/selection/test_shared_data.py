@@ -8,6 +8,7 @@ import time
 import polars as pl
 import pytest
 
+from pvd.domain import centrality as cdomain
 from pvd.domain.eligibility import Rules
 from pvd.domain.evaluation import evaluate, logistic_cv
 from pvd.selection import selectors, services
@@ -25,6 +26,8 @@ def test_calibration_on_bpe13_and_agreement_with_official(db, shared_data):
     print("\n".join(official.lines()))
     assert report.calibration.within_tolerance, report.lines()
     assert report.millesime == 2013
+    # The defaults of the domain module are these calibrated thresholds.
+    assert report.thresholds == cdomain.DEFAULT_THRESHOLDS
     a = official.agreement
     assert a is not None and a.compared > 34_000
     # Measured: see bench/RESULTS.md. A floor well below it, to catch a broken pipeline.

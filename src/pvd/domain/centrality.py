@@ -99,13 +99,14 @@ RULE_GAMMES = {
     "local": ("P", "I"),
 }
 
-# Fitted by `calibrate` on BPE 2013 re-based onto COG 2026, mainland France (see
-# bench/RESULTS.md and tests/domain/test_centrality.py for the counts they give).
+# Fitted by `calibrate` on the shared BPE 2013 re-based onto COG 2026, mainland France
+# (34,836 communes): 142 major, 742 structuring, 2,880 intermediate, 6,992 local (see
+# bench/RESULTS.md and tests/selection/test_shared_data.py).
 DEFAULT_THRESHOLDS: dict[str, Rule] = {
-    "majeur": Rule(40, 40),
-    "structurant": Rule(22, 34),
-    "intermediaire": Rule(20, 18),
-    "local": Rule(8, 1),
+    "majeur": Rule(33, 41),
+    "structurant": Rule(16, 29),
+    "intermediaire": Rule(13, 24),
+    "local": Rule(8, 4),
 }
 
 

@@ -30,7 +30,9 @@ from pvd.domain.fragility import COMPONENT_BY_KEY, DEFAULT_WEIGHTS
 class Rules:
     population_max: int = 20_000
     population_millesime: int | None = None  # None: latest legal population
-    niveaux: tuple[str, ...] = ("local", "intermediaire", "structurant")
+    # The 2020 pre-identification targeted intermediate centres (DOMAIN notes); structuring
+    # centres below the population threshold are kept, local centres are a scenario choice.
+    niveaux: tuple[str, ...] = ("intermediaire", "structurant")
     fragilite_min: float = 50.0
     fragilite_manquante: str = "exclure"  # or "admettre"
     poids: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))

@@ -20,8 +20,8 @@ DEFAULT_SLUG = "pvd"
 BUILTIN = {
     DEFAULT_SLUG: (
         "Règles PVD (par défaut)",
-        "Moins de 20 000 habitants, centre local, intermédiaire ou structurant, fragilité au "
-        "moins au 50e percentile national.",
+        "Moins de 20 000 habitants, centre intermédiaire ou structurant, fragilité au moins au "
+        "50e percentile national.",
         edomain.Rules(),
     ),
 }
@@ -104,6 +104,17 @@ def _pivot_indicators() -> pl.DataFrame:
         return pl.DataFrame(schema={"code": pl.String})
     latest = values.sort("millesime").group_by("code", "indicator").last()
     return latest.pivot(on="indicator", index="code", values="value")
+
+
+def population_evolution(millesimes: list[int]) -> pl.Expr:
+    """Evolution in % of each commune's population from its earliest to its latest known
+    millésime of the referential (Mayotte's series starts in 2017, the others in 2019)."""
+    cols = [f"pop_{m}" for m in sorted(millesimes)]
+    first = pl.coalesce([pl.col(c) for c in cols])
+    last = pl.coalesce([pl.col(c) for c in reversed(cols)])
+    return (pl.when(first > 0).then((last / first - 1) * 100).otherwise(None)).alias(
+        "population_evolution"
+    )
 
 
 def _load_inputs() -> Inputs:
@@ -197,12 +208,7 @@ def _load_inputs() -> Inputs:
     if "population_evolution" not in available and len(millesimes) >= 2:
         # Without an indicator build, the population evolution is still known from the
         # referential's series (same formula as the portrait indicator: first -> latest).
-        first, last = millesimes[0], millesimes[-1]
-        communes = communes.with_columns(
-            ((pl.col(f"pop_{last}") / pl.col(f"pop_{first}") - 1) * 100).alias(
-                "population_evolution"
-            )
-        )
+        communes = communes.with_columns(population_evolution(millesimes))
         available.append("population_evolution")
     return Inputs(
         frame=communes,
