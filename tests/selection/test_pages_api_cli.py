@@ -143,3 +143,15 @@ def test_cli_evaluate_with_laureate_file(shared_data):
     )
     assert r.exit_code == 0, r.output
     assert "AUC" in r.output and "1419 lauréats" in r.output
+    r = runner.invoke(
+        main,
+        [
+            "selection",
+            "evaluate",
+            "--appris",
+            "--laureats",
+            str(shared_data / "pvd" / "pvd-2024-hors-aura.csv"),
+        ],
+    )
+    assert r.exit_code == 0, r.output
+    assert "validation croisée par région" in r.output and "AUC" in r.output

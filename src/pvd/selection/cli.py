@@ -187,8 +187,14 @@ def selection_compare(
     type=click.Path(dir_okay=False, path_type=Path),
     help="Laureate list (data.gouv.fr layout); default: the PVD registry.",
 )
+@click.option(
+    "--appris",
+    "learned",
+    is_flag=True,
+    help="Evaluate the learned (logistic) model instead, by cross-validation across regions.",
+)
 @click.option("--json", "as_json", is_flag=True, help="JSON output (per department too).")
-def selection_evaluate(slug: str, laureats: Path | None, as_json: bool) -> None:
+def selection_evaluate(slug: str, laureats: Path | None, learned: bool, as_json: bool) -> None:
     """Compare a scenario with the actual laureates: AUC, precision and recall at k,
     per region, calibration table. Only the regions the list covers are scored."""
     _setup_django()
@@ -208,7 +214,11 @@ def selection_evaluate(slug: str, laureats: Path | None, as_json: bool) -> None:
         codes = selectors.laureate_codes()
     if not codes:
         _fail("aucun lauréat : importez une liste (`pvd programme import-laureates`) ou --laureats")
-    ev = selectors.evaluate(rules=rules, laureats=codes)
+    if learned:
+        click.echo("Modèle appris (régression logistique), validation croisée par région :")
+        ev = selectors.evaluate_learned(laureats=codes)
+    else:
+        ev = selectors.evaluate(rules=rules, laureats=codes)
     if as_json:
         click.echo(json.dumps(ev.as_dict(), ensure_ascii=False, indent=2))
     else:
