@@ -4,37 +4,55 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Centralite',
+            name="Centralite",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('calculee', 'calculée (BPE)'), ('officielle', 'classification officielle')], max_length=12, unique=True)),
-                ('frame', models.BinaryField()),
-                ('communes', models.PositiveIntegerField(default=0)),
-                ('details', models.JSONField(default=dict)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("calculee", "calculée (BPE)"),
+                            ("officielle", "classification officielle"),
+                        ],
+                        max_length=12,
+                        unique=True,
+                    ),
+                ),
+                ("frame", models.BinaryField()),
+                ("communes", models.PositiveIntegerField(default=0)),
+                ("details", models.JSONField(default=dict)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
         ),
         migrations.CreateModel(
-            name='Scenario',
+            name="Scenario",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=60, unique=True)),
-                ('nom', models.CharField(max_length=120)),
-                ('description', models.TextField(blank=True)),
-                ('regles', models.JSONField(default=dict)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=60, unique=True)),
+                ("nom", models.CharField(max_length=120)),
+                ("description", models.TextField(blank=True)),
+                ("regles", models.JSONField(default=dict)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['nom'],
+                "ordering": ["nom"],
             },
         ),
     ]
