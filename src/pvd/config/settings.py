@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "pvd.diagnostics",
     "pvd.programme",
     "pvd.selection",
+    "pvd.projects",
 ]
 
 MIDDLEWARE = [
