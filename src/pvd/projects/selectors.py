@@ -1,0 +1,297 @@
+"""Reads of the projets de territoire: action rows with their effective status and budget,
+budget summaries, timeline, indicator series and aggregations for a department, a region or
+the nation. Computations are delegated to ``pvd.domain.steering``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from pvd.domain import steering
+from pvd.programme.models import Changement, Groupe
+from pvd.projects.models import (
+    Action,
+    Axe,
+    Financement,
+    Financeur,
+    Jalon,
+    LigneBudget,
+    Membre,
+    Phase,
+    Projet,
+)
+from pvd.projects.services import access
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def readable_groups(user, programme=None):
+    """Groups whose project the user may read."""
+    qs = Groupe.objects.select_related("departement", "region", "programme")
+    if programme is not None:
+        qs = qs.filter(programme=programme)
+    if not user or not user.is_authenticated or not user.is_active:
+        return qs.none()
+    if user.is_superuser:
+        return qs
+    from pvd.programme.services import user_scopes
+
+    q = Q(pk__in=Membre.objects.filter(user=user).values("groupe_id"))
+    for s in user_scopes(user):
+        if s.niveau == "national":
+            return qs
+        if s.niveau == "region":
+            q |= Q(region_id=s.region_id)
+        else:
+            q |= Q(departement_id=s.departement_id)
+    return qs.filter(q)
+
+
+# --- Action rows ---------------------------------------------------------------------------
+
+
+@dataclass
+class ActionRow:
+    action: Action
+    status: str
+    budget: steering.Budget
+    communes: list[str] = field(default_factory=list)
+    milestones: list[Jalon] = field(default_factory=list)
+
+    @property
+    def status_label(self) -> str:
+        return steering.STATUS_LABELS[self.status]
+
+
+FILTERS = ("axe", "statut", "phase", "priorite", "financeur", "q", "commune")
+
+
+def action_rows(projet: Projet, *, filters: dict | None = None, deleted: bool = False):
+    """The project's actions with effective status and budget, filtered (table, exports)."""
+    filters = filters or {}
+    qs = Action.objects.filter(projet=projet)
+    qs = qs.filter(supprime_le__isnull=not deleted)
+    if filters.get("axe"):
+        qs = qs.filter(axe=filters["axe"])
+    if filters.get("phase"):
+        qs = qs.filter(phase=filters["phase"])
+    if filters.get("priorite"):
+        qs = qs.filter(priorite=filters["priorite"])
+    if filters.get("financeur"):
+        qs = qs.filter(financements__financeur=filters["financeur"]).distinct()
+    if filters.get("commune"):
+        qs = qs.filter(communes__code=filters["commune"]).distinct()
+    if filters.get("q"):
+        qs = qs.filter(Q(titre__icontains=filters["q"]) | Q(description__icontains=filters["q"]))
+    qs = qs.select_related("porteur").prefetch_related(
+        "budget", "financements", "jalons", "communes", "partenaires"
+    )
+    day = today()
+    rows = []
+    for a in qs:
+        jalons = list(a.jalons.all())
+        overdue = sum(1 for j in jalons if j.date_reelle is None and j.date_prevue < day)
+        status = steering.effective_status(
+            a.statut,
+            start=a.date_debut,
+            planned_end=a.date_fin_prevue,
+            today=day,
+            overdue_milestones=overdue,
+        )
+        if filters.get("statut") and filters["statut"] != status:
+            continue
+        budget = steering.budget_of(
+            [steering.BudgetLine(b.annee, b.nature, b.prevu, b.realise) for b in a.budget.all()],
+            [
+                steering.FundingLine(
+                    f.get_financeur_display(),
+                    f.montant_demande,
+                    f.montant_accorde,
+                    f.montant_verse,
+                    f.annee,
+                    f.dispositif,
+                )
+                for f in a.financements.all()
+            ],
+        )
+        rows.append(ActionRow(a, status, budget, [c.nom for c in a.communes.all()], jalons))
+    return rows
+
+
+def totals(rows: list[ActionRow]) -> steering.Aggregate:
+    return steering.aggregate(
+        [steering.ActionFact(r.action.axe, r.status, r.budget.forecast_investment) for r in rows],
+        [
+            steering.FundingFact(
+                f.get_financeur_display(),
+                f.montant_demande,
+                f.montant_accorde or 0,
+                f.montant_verse or 0,
+                r.action.get_axe_display(),
+                f.annee,
+            )
+            for r in rows
+            for f in r.action.financements.all()
+        ],
+    )
+
+
+def budget_by_year(rows: list[ActionRow]) -> dict[int, dict[str, int]]:
+    years: dict[int, dict[str, int]] = defaultdict(lambda: {"forecast": 0, "actual": 0})
+    for r in rows:
+        for y, v in r.budget.by_year.items():
+            years[y]["forecast"] += v["forecast"]
+            years[y]["actual"] += v["actual"]
+    return dict(sorted(years.items()))
+
+
+def timeline(rows: list[ActionRow]) -> dict:
+    day = today()
+    dates = []
+    for r in rows:
+        dates += [r.action.date_debut, r.action.date_fin_prevue]
+        dates += [j.date_prevue for j in r.milestones]
+    start, end = steering.timeline_range(dates, today=day)
+    items = []
+    for r in rows:
+        items.append(
+            {
+                "row": r,
+                "bar": steering.bar(r.action.date_debut, r.action.date_fin_prevue, start, end),
+                "milestones": [
+                    {
+                        "jalon": j,
+                        "left": steering.position(j.date_prevue, start, end),
+                        "done": j.date_reelle is not None,
+                        "late": j.date_reelle is None and j.date_prevue < day,
+                    }
+                    for j in r.milestones
+                ],
+            }
+        )
+    years = [
+        {"year": y, "left": steering.position(date(y, 1, 1), start, end)}
+        for y in range(start.year, end.year + 1)
+    ]
+    return {
+        "start": start,
+        "end": end,
+        "items": items,
+        "years": years,
+        "today": steering.position(day, start, end),
+    }
+
+
+def history(projet: Projet, limit: int = 50):
+    action_ids = list(Action.objects.filter(projet=projet).values_list("pk", flat=True))
+    q = Q(objet="projet", objet_id=projet.pk) | Q(objet="action", objet_id__in=action_ids)
+    q |= Q(libelle__startswith=f"{projet.groupe.code} — ", programme=projet.groupe.programme)
+    return Changement.objects.filter(q).select_related("user")[:limit]
+
+
+# --- Aggregations (department, region, nation) ---------------------------------------------
+
+
+def facts(*, region: str | None = None, departement: str | None = None, day: date | None = None):
+    """Action and funding facts of every live action in a scope, in a few queries."""
+    day = day or today()
+    actions = Action.objects.filter(supprime_le__isnull=True)
+    if region:
+        actions = actions.filter(projet__groupe__region_id=region)
+    if departement:
+        actions = actions.filter(projet__groupe__departement_id=departement)
+    rows = list(
+        actions.values_list(
+            "pk",
+            "axe",
+            "statut",
+            "date_debut",
+            "date_fin_prevue",
+            "projet__groupe__departement_id",
+            "projet__groupe__region_id",
+            "projet__groupe__code",
+        )
+    )
+    ids = actions.values("pk")
+    investment = dict(
+        LigneBudget.objects.filter(action__in=ids, nature=LigneBudget.Nature.INVESTISSEMENT)
+        .values_list("action_id")
+        .annotate(total=Sum("prevu"))
+    )
+    overdue = dict(
+        Jalon.objects.filter(action__in=ids, date_reelle__isnull=True, date_prevue__lt=day)
+        .values_list("action_id")
+        .annotate(n=Count("pk"))
+    )
+    action_facts = []
+    axis_of = {}
+    for pk, axe, statut, start, end, dep, reg, grp in rows:
+        status = steering.effective_status(
+            statut, start=start, planned_end=end, today=day, overdue_milestones=overdue.get(pk, 0)
+        )
+        axis_of[pk] = (axe, dep, reg)
+        action_facts.append(
+            steering.ActionFact(axe, status, investment.get(pk, 0) or 0, dep, reg, grp)
+        )
+    funding_facts = []
+    for action_id, funder, req, granted, paid, d1, d2 in Financement.objects.filter(
+        action__in=ids
+    ).values_list(
+        "action_id",
+        "financeur",
+        "montant_demande",
+        "montant_accorde",
+        "montant_verse",
+        "date_demande",
+        "date_decision",
+    ):
+        d = d1 or d2
+        axe, dep, reg = axis_of.get(action_id, ("", "", ""))
+        funding_facts.append(
+            (
+                dep,
+                reg,
+                steering.FundingFact(
+                    funder, req, granted or 0, paid or 0, axe, d.year if d else None
+                ),
+            )
+        )
+    return action_facts, funding_facts
+
+
+def scope_aggregate(*, region: str | None = None, departement: str | None = None) -> dict:
+    """The aggregate of a scope and one aggregate per sub-territory (regions or departments)."""
+    action_facts, funding = facts(region=region, departement=departement)
+    total = steering.aggregate(action_facts, [f for _, _, f in funding])
+    if departement:
+        key, index = "group", None
+    elif region:
+        key, index = "departement", 0
+    else:
+        key, index = "region", 1
+    split: dict[str, list] = defaultdict(list)
+    if index is not None:
+        for f in funding:
+            split[f[index]].append(f[2])
+    parts = steering.aggregate_by(action_facts, dict(split), key)
+    return {"total": total, "parts": parts, "key": key}
+
+
+AXES = dict(Axe.choices)
+PHASES = dict(Phase.choices)
+FINANCEURS = dict(Financeur.choices)
+
+
+def project_for(groupe: Groupe) -> Projet | None:
+    return Projet.objects.filter(groupe=groupe).first()
+
+
+def can(user, groupe: Groupe):
+    return access(user, groupe)
