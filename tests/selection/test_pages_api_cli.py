@@ -155,3 +155,17 @@ def test_cli_evaluate_with_laureate_file(shared_data):
     )
     assert r.exit_code == 0, r.output
     assert "validation croisée par région" in r.output and "AUC" in r.output
+
+
+def test_api_evaluation_from_registry(client, db, shared_data):
+    from pvd.programme.services import laureates_import
+
+    laureates_import(path=shared_data / "pvd" / "pvd-2024-hors-aura.csv", programme_slug="pvd")
+    r = client.get("/api/v1/selection/evaluation?fragilite_manquante=admettre")
+    assert r.status_code == 200, r.content
+    body = r.json()
+    assert body["modele"] == "regles" and body["laureats"] > 1300 and body["auc"] > 0.7
+    assert "84" not in {g["code"] for g in body["regions"]}
+    assert body["departements"] and body["calibration"]
+    r = client.get("/api/v1/selection/evaluation?appris=true")
+    assert r.status_code == 200 and r.json()["modele"] == "appris"

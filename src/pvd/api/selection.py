@@ -156,13 +156,18 @@ def compare(
 
 
 @router.get("/selection/evaluation")
-def evaluation(request: HttpRequest, scenario: str = "pvd", programme: str = "pvd"):
-    """Evaluation against the laureates of the registry (only the regions they cover)."""
+def evaluation(
+    request: HttpRequest, scenario: str = "pvd", programme: str = "pvd", appris: bool = False
+):
+    """Evaluation against the laureates of the registry (only the regions they cover).
+    ``appris=true``: the logistic model, scored by leave-one-region-out cross-validation."""
     rules = _rules(request, scenario)
     codes = selectors.laureate_codes(programme=programme)
     if not codes:
         raise HttpError(404, "aucun lauréat dans le registre pour ce programme")
-    return selectors.evaluate(rules=rules, laureats=codes).as_dict()
+    if appris:
+        return {"modele": "appris", **selectors.evaluate_learned(laureats=codes).as_dict()}
+    return {"modele": "regles", **selectors.evaluate(rules=rules, laureats=codes).as_dict()}
 
 
 @router.get("/selection/centralite")
