@@ -74,6 +74,11 @@ def test_save_scenario_needs_login_and_share_url(client, db):
     assert client.get(r["Location"]).status_code == 200
     r = client.get("/selection/comparer/?a=pvd&b=fragilite-70&region=27")
     assert r.status_code == 200 and "sortent" in r.content.decode()
+    # A what-if from the results page against a saved scenario, rules in the URL.
+    r = client.get(f"/selection/comparer/?a=fragilite-70&{LENIENT}&region=76")
+    text = r.content.decode()
+    assert r.status_code == 200 and "(règles modifiées)" in text
+    assert "Entrent (0)" not in text
 
 
 def test_api(client, db):

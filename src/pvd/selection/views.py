@@ -243,12 +243,18 @@ def results_csv(request: HttpRequest) -> HttpResponse:
 
 def compare(request: HttpRequest) -> HttpResponse:
     a_slug = request.GET.get("a") or selectors.DEFAULT_SLUG
-    b_slug = request.GET.get("b") or selectors.DEFAULT_SLUG
+    b_slug = request.GET.get("b") or request.GET.get("base") or selectors.DEFAULT_SLUG
     a, b = selectors.scenario_get(slug=a_slug), selectors.scenario_get(slug=b_slug)
     if a is None or b is None:
         raise Http404("scénario inconnu")
+    # B may be adjusted by the rules of the query string (a what-if from the results page).
+    try:
+        b_rules = params.rules_from_query(b.rules, request.GET)
+    except ValueError as exc:
+        return HttpResponseBadRequest(f"Règles invalides : {exc}")
+    adjusted = b_rules != b.rules
     region = request.GET.get("region") or None
-    diff = selectors.compare(a=a.rules, b=b.rules, region=region)
+    diff = selectors.compare(a=a.rules, b=b_rules, region=region)
     rb = diff["run_b"].select("code", "nom", "dep", "population", "explication")
     ra = diff["run_a"].select("code", "explication")
 
@@ -261,6 +267,8 @@ def compare(request: HttpRequest) -> HttpResponse:
         {
             "a": a,
             "b": b,
+            "b_label": f"{b.nom} (règles modifiées)" if adjusted else b.nom,
+            "b_query": params.rules_to_query(b_rules, b.slug) if adjusted else "",
             "diff": diff,
             "entrent": rows(diff["entrent"], rb),
             "sortent": rows(diff["sortent"], rb.drop("explication").join(ra, on="code")),
