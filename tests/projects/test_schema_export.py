@@ -111,6 +111,6 @@ def test_export_content_and_references(exported, shared_data):
 
 def test_validator_catches_a_bad_value(exported, shared_data, tmp_path):
     """The validation is real: an unknown phase is refused."""
-    bad = exported["projets-territoire.csv"].replace(",Étude,", ",Avant-projet,")
+    bad = exported["projets-territoire.csv"].replace(",Étude,".encode(), b",Avant-projet,")
     with pytest.raises(AssertionError, match="constraint-error"):
         _validate(shared_data / SCHEMAS / "projets-territoire", "bad.csv", bad, tmp_path)
