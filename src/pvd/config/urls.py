@@ -8,6 +8,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("programme/", include("pvd.programme.urls")),
     path("selection/", include("pvd.selection.urls")),
+    path("projets/", include("pvd.projects.urls")),
     path("", include("pvd.diagnostics.urls")),
     path("", include("pvd.web.urls")),
 ]
