@@ -1,0 +1,34 @@
+from django.urls import path
+
+from pvd.projects import views
+
+app_name = "projects"
+
+G = "<slug:slug>/<str:code>/"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("synthese/", views.synthese, name="synthese"),
+    path("synthese/regions/<str:code>/", views.synthese_region, name="synthese_region"),
+    path(
+        "synthese/departements/<str:code>/",
+        views.synthese_departement,
+        name="synthese_departement",
+    ),
+    path(G, views.projet, name="projet"),
+    path(G + "modifier/", views.projet_edit, name="projet_edit"),
+    path(G + "vues/", views.vue_save, name="vue_save"),
+    path(G + "commentaires/", views.comment, name="comment"),
+    path(G + "calendrier/", views.timeline, name="timeline"),
+    path(G + "budget/", views.budget, name="budget"),
+    path(G + "indicateurs/", views.indicateurs, name="indicateurs"),
+    path(G + "rapport.pdf", views.rapport, name="rapport"),
+    path(G + "export-schema.zip", views.export_schema, name="export_schema"),
+    path(G + "<str:kind>.<str:fmt>", views.export, name="export"),
+    path(G + "actions/nouvelle/", views.action_edit, name="action_new"),
+    path(G + "actions/<int:pk>/", views.action, name="action"),
+    path(G + "actions/<int:pk>/modifier/", views.action_edit, name="action_edit"),
+    path(G + "actions/<int:pk>/supprimer/", views.action_delete, name="action_delete"),
+    path(G + "actions/<int:pk>/mesures/", views.measure, name="measure"),
+    path(G + "actions/<int:pk>/<str:kind>/", views.action_line, name="action_line"),
+]
