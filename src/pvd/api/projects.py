@@ -1,0 +1,282 @@
+"""Projets de territoire endpoints: projects, actions (read, create), syntheses.
+
+Projects are not public: every endpoint needs a session login (the same rights as the pages:
+a project team edits its group's project; State and region staff read their scope; national
+staff read all). Amounts are in euros; ``statut`` is the effective status (``en_retard`` is
+computed from the dates and milestones).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.http import HttpRequest
+from ninja import Router, Schema
+from ninja.errors import HttpError
+from ninja.security import django_auth
+
+from pvd.api.territories_schemas import ErrorOut
+from pvd.domain import steering
+from pvd.programme.models import Groupe
+from pvd.projects import selectors, services
+from pvd.projects.models import Axe, Phase, Priorite, Statut
+
+router = Router(tags=["Projets de territoire"], auth=django_auth)
+ERRORS = {403: ErrorOut, 404: ErrorOut}
+
+
+class ProjetRefOut(Schema):
+    programme: str
+    code: str
+    groupe: str
+    departement: str
+    region: str
+
+
+class MoneyOut(Schema):
+    requested: int
+    granted: int
+    paid: int
+
+
+class BudgetOut(Schema):
+    prevu: int
+    prevu_investissement: int
+    prevu_fonctionnement: int
+    realise: int | None
+    cofinancement: MoneyOut
+    reste_a_financer: int
+
+
+class FinancementOut(Schema):
+    financeur: str
+    dispositif: str
+    montant_demande: int
+    montant_accorde: int | None
+    montant_verse: int | None
+    date_demande: date | None
+    date_decision: date | None
+    date_versement: date | None
+
+
+class JalonOut(Schema):
+    libelle: str
+    date_prevue: date
+    date_reelle: date | None
+
+
+class ActionOut(Schema):
+    id: int
+    uuid: str
+    titre: str
+    description: str
+    axe: str
+    phase: str
+    statut: str
+    statut_enregistre: str
+    priorite: int
+    date_debut: date | None
+    date_fin_prevue: date | None
+    date_fin_reelle: date | None
+    communes: list[str]
+    porteur: str | None
+    partenaires: list[str]
+    budget: BudgetOut
+    financements: list[FinancementOut]
+    jalons: list[JalonOut]
+
+
+class ProjetOut(ProjetRefOut):
+    nom: str
+    orientations: list[str]
+    axes: list[str]
+    actions: int
+    livrees: int
+    en_retard: int
+    bloquees: int
+    taux_livraison: float | None
+
+
+class ActionIn(Schema):
+    titre: str
+    axe: Axe
+    description: str = ""
+    phase: Phase = Phase.IDEE
+    statut: Statut = Statut.A_LANCER
+    priorite: Priorite = Priorite.MOYENNE
+    date_debut: date | None = None
+    date_fin_prevue: date | None = None
+    porteur: str = ""
+    partenaires: list[str] = []
+
+
+class SyntheseOut(Schema):
+    actions: int
+    par_statut: dict[str, int]
+    par_axe_statut: dict[str, dict[str, int]]
+    taux_livraison: float | None
+    en_retard: int
+    bloquees: int
+    investissement_prevu: int
+    cofinancement: MoneyOut
+    cofinancement_par_financeur: dict[str, MoneyOut]
+    territoires: dict[str, int]
+
+
+def _ref(g: Groupe) -> dict:
+    return {
+        "programme": g.programme.slug,
+        "code": g.code,
+        "groupe": str(g),
+        "departement": g.departement_id,
+        "region": g.region_id,
+    }
+
+
+def _group(request: HttpRequest, slug: str, code: str, need: str = "read"):
+    g = Groupe.objects.select_related("programme").filter(programme__slug=slug, code=code).first()
+    if g is None:
+        raise HttpError(404, f"Aucun groupe « {code} » dans le programme « {slug} ».")
+    if not getattr(services.access(request.user, g), need):
+        raise HttpError(403, f"Accès refusé au projet de {g}.")
+    return g, services.project_get_or_create(groupe=g)
+
+
+def _action(r: selectors.ActionRow) -> dict:
+    a, b = r.action, r.budget
+    return {
+        "id": a.pk,
+        "uuid": str(a.uuid),
+        "titre": a.titre,
+        "description": a.description,
+        "axe": a.axe,
+        "phase": a.phase,
+        "statut": r.status,
+        "statut_enregistre": a.statut,
+        "priorite": a.priorite,
+        "date_debut": a.date_debut,
+        "date_fin_prevue": a.date_fin_prevue,
+        "date_fin_reelle": a.date_fin_reelle,
+        "communes": [c.code for c in a.communes.all()],
+        "porteur": a.porteur.nom if a.porteur_id else None,
+        "partenaires": [p.nom for p in a.partenaires.all()],
+        "budget": {
+            "prevu": b.forecast,
+            "prevu_investissement": b.forecast_investment,
+            "prevu_fonctionnement": b.forecast_operating,
+            "realise": b.actual if b.actual_reported else None,
+            "cofinancement": {"requested": b.requested, "granted": b.granted, "paid": b.paid},
+            "reste_a_financer": b.remaining,
+        },
+        "financements": [
+            {
+                "financeur": f.financeur,
+                "dispositif": f.dispositif,
+                "montant_demande": f.montant_demande,
+                "montant_accorde": f.montant_accorde,
+                "montant_verse": f.montant_verse,
+                "date_demande": f.date_demande,
+                "date_decision": f.date_decision,
+                "date_versement": f.date_versement,
+            }
+            for f in a.financements.all()
+        ],
+        "jalons": [
+            {"libelle": j.libelle, "date_prevue": j.date_prevue, "date_reelle": j.date_reelle}
+            for j in r.milestones
+        ],
+    }
+
+
+@router.get("/projets", response=list[ProjetRefOut])
+def projets(request: HttpRequest):
+    """Projects the logged-in user may read."""
+    return [_ref(g) for g in selectors.readable_groups(request.user).order_by("code")]
+
+
+@router.get("/projets/synthese", response={200: SyntheseOut, 403: ErrorOut})
+def synthese(request: HttpRequest, region: str | None = None, departement: str | None = None):
+    """Actions by axis and status, delivery rate, money by funder, alerts, per sub-territory."""
+    from pvd.programme.services import user_scopes
+
+    user = request.user
+    ok = user.is_superuser
+    for s in user_scopes(user):
+        ok = ok or s.niveau == "national"
+        ok = ok or (s.niveau == "region" and region == s.region_id and not departement)
+        ok = ok or (s.niveau == "departement" and departement == s.departement_id)
+        if s.niveau == "region" and departement:
+            from pvd.territories.models import Departement
+
+            ok = ok or Departement.objects.filter(code=departement, region_id=s.region_id).exists()
+    if not ok:
+        raise HttpError(
+            403, "Cette synthèse est réservée aux services dont le périmètre la couvre."
+        )
+    data = selectors.scope_aggregate(region=region, departement=departement)
+    t = data["total"]
+    return {
+        "actions": t.actions,
+        "par_statut": dict(t.by_status),
+        "par_axe_statut": {k: dict(v) for k, v in t.by_axis_status.items()},
+        "taux_livraison": t.delivery_rate,
+        "en_retard": t.late,
+        "bloquees": t.blocked,
+        "investissement_prevu": t.investment,
+        "cofinancement": t.cofinancing,
+        "cofinancement_par_financeur": t.funding_by_funder,
+        "territoires": {k: v.actions for k, v in data["parts"].items()},
+    }
+
+
+@router.get("/projets/{slug}/{code}", response={200: ProjetOut, **ERRORS})
+def projet(request: HttpRequest, slug: str, code: str):
+    g, p = _group(request, slug, code)
+    totals = selectors.totals(selectors.action_rows(p))
+    return {
+        **_ref(g),
+        "nom": p.nom,
+        "orientations": p.orientations_list,
+        "axes": p.axes,
+        "actions": totals.actions,
+        "livrees": totals.delivered,
+        "en_retard": totals.late,
+        "bloquees": totals.blocked,
+        "taux_livraison": totals.delivery_rate,
+    }
+
+
+@router.get("/projets/{slug}/{code}/actions", response={200: list[ActionOut], **ERRORS})
+def actions(
+    request: HttpRequest,
+    slug: str,
+    code: str,
+    axe: str = "",
+    statut: str = "",
+    phase: str = "",
+    financeur: str = "",
+    q: str = "",
+):
+    """The project's live actions, filtered like the table of the project page."""
+    g, p = _group(request, slug, code)
+    filters = {"axe": axe, "statut": statut, "phase": phase, "financeur": financeur, "q": q}
+    if statut and statut not in steering.EFFECTIVE_STATUSES:
+        raise HttpError(422, f"statut inconnu : {statut}")
+    return [_action(r) for r in selectors.action_rows(p, filters=filters)]
+
+
+@router.post("/projets/{slug}/{code}/actions", response={201: ActionOut, 422: ErrorOut, **ERRORS})
+def action_create(request: HttpRequest, slug: str, code: str, payload: ActionIn):
+    """Create an action (project team only)."""
+    g, p = _group(request, slug, code, "edit")
+    values = payload.dict()
+    values["axe"] = str(values["axe"])
+    values["phase"] = str(values["phase"])
+    values["statut"] = str(values["statut"])
+    values["priorite"] = int(values["priorite"])
+    try:
+        a = services.action_create(projet=p, user=request.user, values=values, origine="api")
+    except ValueError as exc:
+        raise HttpError(422, str(exc)) from exc
+    row = next(r for r in selectors.action_rows(p) if r.action.pk == a.pk)
+    return 201, _action(row)
