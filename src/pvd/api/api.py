@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from pvd.api.diagnostics import router as diagnostics_router
 from pvd.api.programme import router as programme_router
+from pvd.api.projects import router as projects_router
 from pvd.api.selection import router as selection_router
 from pvd.api.territories import router as territories_router
 
@@ -17,3 +18,4 @@ api.add_router("/", territories_router)
 api.add_router("/", programme_router)
 api.add_router("/", diagnostics_router)
 api.add_router("/", selection_router)
+api.add_router("/", projects_router)
