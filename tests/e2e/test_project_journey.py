@@ -1,0 +1,137 @@
+"""Browser journey: a town's project manager logs in, creates an action, adds a co-financing
+line and a milestone, and finds them in the timeline and the budget summary.
+
+Debian's Chromium, headless, against the live server (see test_search_journey.py for the
+set-up notes). The live-server test is transactional: the database is flushed afterwards, so
+the referential, the group and the user are created inside the test.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = pytest.mark.e2e
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("PVD_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"{reason} (PVD_REQUIRE_BROWSER=1)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM.exists():
+        _unavailable(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the playwright Python package is not installed")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def site(live_server):
+    from django.contrib.auth import get_user_model
+
+    from pvd.programme.models import Groupe, Laureat
+    from pvd.programme.services import programme_get
+    from pvd.projects.services import member_add
+    from pvd.territories.models import Commune
+
+    if not Commune.objects.filter(code="23176").exists():
+        from pvd.sources.snapshot import read_snapshot
+        from pvd.territories.services import referential_load_snapshot
+
+        referential_load_snapshot(snapshot=read_snapshot(settings.SNAPSHOT_DIR))
+    commune = Commune.objects.get(code="23176", type="COM")
+    groupe = Groupe.objects.create(
+        programme=programme_get(slug="pvd"),
+        code="pvd-75-23-1",
+        nom="La Souterraine",
+        epci_id=commune.epci_id,
+        departement_id="23",
+        region_id="75",
+    )
+    Laureat.objects.create(programme=groupe.programme, commune=commune, groupe=groupe)
+    user = get_user_model().objects.create_user("cheffe", password="motdepasse-42")
+    member_add(groupe=groupe, user=user)
+    return live_server.url
+
+
+def test_project_manager_journey(browser, site):
+    from playwright.sync_api import expect
+
+    page = browser.new_page(locale="fr-FR")
+    try:
+        page.goto(f"{site}/programme/connexion/?next=/projets/")
+        page.get_by_label("Identifiant").fill("cheffe")
+        page.get_by_label("Mot de passe").fill("motdepasse-42")
+        page.get_by_role("button", name="Se connecter").click()
+        page.wait_for_url(re.compile(r"/projets/$"))
+        page.get_by_role("link", name="La Souterraine").click()
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Projet de territoire")
+
+        page.get_by_role("link", name="Nouvelle action").click()
+        page.get_by_label("Intitulé").fill("Réhabilitation de la halle")
+        page.get_by_label("Axe").select_option(label="Commerces et services")
+        page.get_by_label("Statut").select_option(label="En cours")
+        page.get_by_label("Date de début").fill("2026-01-15")
+        page.get_by_label("Date de fin prévue").fill("2028-06-30")
+        page.get_by_text("La Souterraine (23)").click()  # DSFR: the label covers the box
+        page.get_by_label("Porteur").fill("Commune de La Souterraine")
+        page.get_by_role("button", name="Enregistrer l'action").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Réhabilitation de la halle")
+
+        page.get_by_text("Ajouter un cofinancement").first.click()
+        page.get_by_label("Financeur").select_option(label="DETR")
+        page.get_by_label("Montant demandé (€)").fill("120000")
+        page.get_by_label("Montant accordé (€)").fill("90000")
+        page.get_by_role("button", name="Ajouter un cofinancement").click()
+        expect(page.get_by_role("table", name="Lignes de cofinancement")).to_contain_text("DETR")
+
+        page.get_by_text("Ajouter un jalon").first.click()
+        page.get_by_label("Libellé du jalon").fill("Dépôt du permis de construire")
+        page.get_by_label("Date prévue").fill("2027-03-01")
+        page.get_by_role("button", name="Ajouter un jalon").click()
+        expect(page.get_by_role("table", name="Jalons de l'action")).to_contain_text(
+            "Dépôt du permis de construire"
+        )
+
+        page.get_by_role("link", name=re.compile(r"^Projet de territoire —")).click()
+        page.get_by_role("link", name="Calendrier").click()
+        table = page.get_by_role("table", name="Dates et jalons des actions")
+        expect(table).to_contain_text("Réhabilitation de la halle")
+        expect(table).to_contain_text("Dépôt du permis de construire (01/03/2027)")
+        expect(page.locator(".pvd-gantt__milestone")).to_have_count(1)
+
+        page.get_by_role("link", name="Budget").click()
+        funders = page.get_by_role("table", name="Cofinancements par financeur (€)")
+        row = funders.get_by_role("row", name=re.compile("DETR"))
+        expect(row).to_contain_text(re.compile(r"120\s?000"))
+        expect(row).to_contain_text(re.compile(r"90\s?000"))
+    finally:
+        page.close()
