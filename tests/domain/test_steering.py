@@ -108,3 +108,27 @@ def test_timeline_geometry():
     assert half.open_start and half.left == 0.0 and 49 < half.width < 51
     assert s.bar(None, None, start, end) is None
     assert s.position(date(2030, 1, 1), start, end) == 100.0
+
+
+def test_merge_equals_one_pass():
+    facts = [
+        s.ActionFact("habitat", s.DELIVERED, 100, region="84"),
+        s.ActionFact("commerce", s.LATE, 50, region="75"),
+        s.ActionFact("habitat", s.BLOCKED, 5, region="75"),
+    ]
+    funding = {
+        "84": [s.FundingFact("DETR", 10, 5, 1, "habitat", 2025)],
+        "75": [s.FundingFact("DETR", 20, 0, 0, "commerce", None)],
+    }
+    one = s.aggregate(facts, funding["84"] + funding["75"])
+    merged = s.merge(s.aggregate_by(facts, funding, "region").values())
+    for name in (
+        "actions",
+        "by_status",
+        "by_axis_status",
+        "investment",
+        "funding_by_funder",
+        "funding_by_axis",
+        "funding_by_year",
+    ):
+        assert getattr(merged, name) == getattr(one, name), name

@@ -221,30 +221,62 @@ class Aggregate:
         return total
 
 
-def _add_money(table: dict, key, f: FundingFact) -> None:
-    row = table.get(key)
-    if row is None:
-        row = table[key] = {"requested": 0, "granted": 0, "paid": 0}
-    row["requested"] += f.requested
-    row["granted"] += f.granted
-    row["paid"] += f.paid
+def _money_table(sums: dict) -> dict:
+    return {k: {"requested": v[0], "granted": v[1], "paid": v[2]} for k, v in sums.items()}
 
 
 def aggregate(actions: Iterable[ActionFact], funding: Iterable[FundingFact] = ()) -> Aggregate:
     agg = Aggregate()
+    by_status: Counter = Counter()
     by_axis: dict[str, Counter] = defaultdict(Counter)
+    investment_by_axis: Counter = Counter()
     for a in actions:
-        agg.actions += 1
-        agg.by_status[a.status] += 1
+        by_status[a.status] += 1
         by_axis[a.axis][a.status] += 1
-        agg.investment += a.investment
-        agg.investment_by_axis[a.axis] += a.investment
+        investment_by_axis[a.axis] += a.investment
+    agg.actions = sum(by_status.values())
+    agg.by_status = by_status
     agg.by_axis_status = dict(by_axis)
+    agg.investment_by_axis = investment_by_axis
+    agg.investment = sum(investment_by_axis.values())
+    # Plain lists in the loop (hot path of the national synthesis), dicts at the end.
+    funders: dict[str, list[int]] = {}
+    axes: dict[str, list[int]] = {}
+    years: dict[int | None, list[int]] = {}
     for f in funding:
-        _add_money(agg.funding_by_funder, f.funder, f)
-        _add_money(agg.funding_by_axis, f.axis, f)
-        _add_money(agg.funding_by_year, f.year, f)
+        for table, key in ((funders, f.funder), (axes, f.axis), (years, f.year)):
+            row = table.get(key)
+            if row is None:
+                table[key] = [f.requested, f.granted, f.paid]
+            else:
+                row[0] += f.requested
+                row[1] += f.granted
+                row[2] += f.paid
+    agg.funding_by_funder = _money_table(funders)
+    agg.funding_by_axis = _money_table(axes)
+    agg.funding_by_year = _money_table(years)
     return agg
+
+
+def merge(aggregates: Iterable[Aggregate]) -> Aggregate:
+    """The aggregate of disjoint sets of actions, from their aggregates (no second pass)."""
+    total = Aggregate()
+    by_axis: dict[str, Counter] = defaultdict(Counter)
+    for agg in aggregates:
+        total.actions += agg.actions
+        total.by_status.update(agg.by_status)
+        for axis, counts in agg.by_axis_status.items():
+            by_axis[axis].update(counts)
+        total.investment += agg.investment
+        total.investment_by_axis.update(agg.investment_by_axis)
+        for name in ("funding_by_funder", "funding_by_axis", "funding_by_year"):
+            target = getattr(total, name)
+            for key, money in getattr(agg, name).items():
+                row = target.setdefault(key, {"requested": 0, "granted": 0, "paid": 0})
+                for k in row:
+                    row[k] += money[k]
+    total.by_axis_status = dict(by_axis)
+    return total
 
 
 def aggregate_by(

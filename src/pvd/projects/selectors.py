@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 
 from pvd.domain import steering
@@ -202,13 +203,30 @@ def history(projet: Projet, limit: int = 50):
 def facts(*, region: str | None = None, departement: str | None = None, day: date | None = None):
     """Action and funding facts of every live action in a scope, in a few queries."""
     day = day or today()
-    actions = Action.objects.filter(supprime_le__isnull=True)
+
+    live = Action.objects.filter(supprime_le__isnull=True)
     if region:
-        actions = actions.filter(projet__groupe__region_id=region)
+        live = live.filter(projet__groupe__region_id=region)
     if departement:
-        actions = actions.filter(projet__groupe__departement_id=departement)
+        live = live.filter(projet__groupe__departement_id=departement)
+
+    def scoped(prefix: str) -> dict:
+        # Nation: a join filter (an ``IN (subquery)`` over every action is slow on SQLite);
+        # a region or department: the subquery of its actions (uses the indexes).
+        if not prefix:
+            return (
+                {"pk__in": live.values("pk")}
+                if (region or departement)
+                else {"supprime_le__isnull": True}
+            )
+        if region or departement:
+            return {"action__in": live.values("pk")}
+        return {"action__supprime_le__isnull": True}
+
     rows = list(
-        actions.values_list(
+        Action.objects.filter(**scoped(""))
+        .order_by()
+        .values_list(
             "pk",
             "axe",
             "statut",
@@ -219,16 +237,17 @@ def facts(*, region: str | None = None, departement: str | None = None, day: dat
             "projet__groupe__code",
         )
     )
-    ids = actions.values("pk")
     investment = dict(
-        LigneBudget.objects.filter(action__in=ids, nature=LigneBudget.Nature.INVESTISSEMENT)
+        LigneBudget.objects.filter(nature=LigneBudget.Nature.INVESTISSEMENT, **scoped("action__"))
         .values_list("action_id")
         .annotate(total=Sum("prevu"))
+        .order_by()
     )
     overdue = dict(
-        Jalon.objects.filter(action__in=ids, date_reelle__isnull=True, date_prevue__lt=day)
+        Jalon.objects.filter(date_reelle__isnull=True, date_prevue__lt=day, **scoped("action__"))
         .values_list("action_id")
         .annotate(n=Count("pk"))
+        .order_by()
     )
     action_facts = []
     axis_of = {}
@@ -241,26 +260,21 @@ def facts(*, region: str | None = None, departement: str | None = None, day: dat
             steering.ActionFact(axe, status, investment.get(pk, 0) or 0, dep, reg, grp)
         )
     funding_facts = []
-    for action_id, funder, req, granted, paid, d1, d2 in Financement.objects.filter(
-        action__in=ids
-    ).values_list(
-        "action_id",
-        "financeur",
-        "montant_demande",
-        "montant_accorde",
-        "montant_verse",
-        "date_demande",
-        "date_decision",
-    ):
-        d = d1 or d2
+    funding_rows = (
+        Financement.objects.filter(**scoped("action__"))
+        .order_by()
+        .annotate(year=Coalesce(ExtractYear("date_demande"), ExtractYear("date_decision")))
+        .values_list(
+            "action_id", "financeur", "montant_demande", "montant_accorde", "montant_verse", "year"
+        )
+    )
+    for action_id, funder, req, granted, paid, year in funding_rows:
         axe, dep, reg = axis_of.get(action_id, ("", "", ""))
         funding_facts.append(
             (
                 dep,
                 reg,
-                steering.FundingFact(
-                    funder, req, granted or 0, paid or 0, axe, d.year if d else None
-                ),
+                steering.FundingFact(funder, req, granted or 0, paid or 0, axe, year),
             )
         )
     return action_facts, funding_facts
@@ -269,19 +283,17 @@ def facts(*, region: str | None = None, departement: str | None = None, day: dat
 def scope_aggregate(*, region: str | None = None, departement: str | None = None) -> dict:
     """The aggregate of a scope and one aggregate per sub-territory (regions or departments)."""
     action_facts, funding = facts(region=region, departement=departement)
-    total = steering.aggregate(action_facts, [f for _, _, f in funding])
     if departement:
-        key, index = "group", None
-    elif region:
-        key, index = "departement", 0
-    else:
-        key, index = "region", 1
+        # Funding facts are not split by group: the total is computed on its own.
+        total = steering.aggregate(action_facts, [f for _, _, f in funding])
+        parts = steering.aggregate_by(action_facts, {}, "group")
+        return {"total": total, "parts": parts, "key": "group"}
+    key, index = ("departement", 0) if region else ("region", 1)
     split: dict[str, list] = defaultdict(list)
-    if index is not None:
-        for f in funding:
-            split[f[index]].append(f[2])
+    for f in funding:
+        split[f[index]].append(f[2])
     parts = steering.aggregate_by(action_facts, dict(split), key)
-    return {"total": total, "parts": parts, "key": key}
+    return {"total": steering.merge(parts.values()), "parts": parts, "key": key}
 
 
 AXES = dict(Axe.choices)
