@@ -1,0 +1,47 @@
+"""Admin: read-only views of the projects (writes go through the pages and the API, whose
+services check rights and record every change; the admin would bypass both). Team membership
+(``Membre``) is managed here: it is how a project manager is attached to a group."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from pvd.projects.models import Action, Membre, Organisation, Projet
+
+
+class ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Projet)
+class ProjetAdmin(ReadOnly):
+    list_display = ("nom", "groupe", "updated_at")
+    search_fields = ("nom", "groupe__code")
+
+
+@admin.register(Action)
+class ActionAdmin(ReadOnly):
+    list_display = ("titre", "projet", "axe", "statut", "date_fin_prevue", "supprime_le")
+    list_filter = ("axe", "statut", "phase")
+    search_fields = ("titre", "projet__groupe__code")
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ("nom", "siret")
+    search_fields = ("nom",)
+
+
+@admin.register(Membre)
+class MembreAdmin(admin.ModelAdmin):
+    list_display = ("user", "groupe", "fonction")
+    search_fields = ("user__username", "groupe__code")
+    autocomplete_fields = ()
+    raw_id_fields = ("groupe", "user")
