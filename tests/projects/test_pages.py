@@ -246,3 +246,12 @@ def test_syntheses(client, users, filled, role, url, status):
     if status == 200:
         html = r.content.decode()
         assert "Actions par axe et statut" in html and "Commerces et services" in html
+
+
+def test_mark_milestone_reached(client, users, filled):
+    client.force_login(users["chef23"])
+    jalon = filled.jalons.get()
+    r = client.post(BASE + f"actions/{filled.pk}/jalon/", {"atteint": jalon.pk})
+    assert r.status_code == 302
+    jalon.refresh_from_db()
+    assert jalon.date_reelle is not None

@@ -276,6 +276,16 @@ def action_line(request: HttpRequest, slug: str, code: str, pk: int, kind: str):
     a = get_object_or_404(Action, pk=pk, projet=projet)
     if kind not in LINE_FORMS:
         raise Http404(kind)
+    if kind == "jalon" and request.POST.get("atteint"):
+        services.line_save(
+            action=a,
+            kind="jalon",
+            user=request.user,
+            line_id=int(request.POST["atteint"]),
+            values={"date_reelle": selectors.today()},
+        )
+        messages.success(request, "Jalon marqué comme atteint aujourd'hui.")
+        return redirect("projects:action", slug, code, pk)
     if request.POST.get("supprimer"):
         services.line_delete(
             action=a, kind=kind, user=request.user, line_id=int(request.POST["supprimer"])
