@@ -255,3 +255,19 @@ def test_mark_milestone_reached(client, users, filled):
     assert r.status_code == 302
     jalon.refresh_from_db()
     assert jalon.date_reelle is not None
+
+
+def test_synthese_lists_alerts(client, users, filled, projet23):
+    late = services.action_create(
+        projet=projet23,
+        user=users["chef23"],
+        values={
+            "titre": "Étude en retard",
+            "axe": "habitat",
+            "statut": "en_cours",
+            "date_fin_prevue": date(2020, 1, 1),
+        },
+    )
+    client.force_login(users["pref23"])
+    html = client.get("/projets/synthese/departements/23/").content.decode()
+    assert f"actions/{late.pk}/" in html and "En retard" in html

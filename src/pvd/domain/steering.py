@@ -167,6 +167,7 @@ class ActionFact:
     departement: str = ""
     region: str = ""
     group: str = ""
+    id: int = 0  # the action's identifier, to list the alerts
 
 
 @dataclass(frozen=True)

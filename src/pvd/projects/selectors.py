@@ -257,7 +257,7 @@ def facts(*, region: str | None = None, departement: str | None = None, day: dat
         )
         axis_of[pk] = (axe, dep, reg)
         action_facts.append(
-            steering.ActionFact(axe, status, investment.get(pk, 0) or 0, dep, reg, grp)
+            steering.ActionFact(axe, status, investment.get(pk, 0) or 0, dep, reg, grp, pk)
         )
     funding_facts = []
     funding_rows = (
@@ -283,17 +283,29 @@ def facts(*, region: str | None = None, departement: str | None = None, day: dat
 def scope_aggregate(*, region: str | None = None, departement: str | None = None) -> dict:
     """The aggregate of a scope and one aggregate per sub-territory (regions or departments)."""
     action_facts, funding = facts(region=region, departement=departement)
+    alerts = {a.id: a.status for a in action_facts if a.status in (steering.LATE, steering.BLOCKED)}
     if departement:
         # Funding facts are not split by group: the total is computed on its own.
         total = steering.aggregate(action_facts, [f for _, _, f in funding])
         parts = steering.aggregate_by(action_facts, {}, "group")
-        return {"total": total, "parts": parts, "key": "group"}
+        return {"total": total, "parts": parts, "key": "group", "alerts": alerts}
     key, index = ("departement", 0) if region else ("region", 1)
     split: dict[str, list] = defaultdict(list)
     for f in funding:
         split[f[index]].append(f[2])
     parts = steering.aggregate_by(action_facts, dict(split), key)
-    return {"total": steering.merge(parts.values()), "parts": parts, "key": key}
+    total = steering.merge(parts.values())
+    return {"total": total, "parts": parts, "key": key, "alerts": alerts}
+
+
+def alert_actions(alerts: dict[int, str], limit: int = 100) -> list[tuple[Action, str]]:
+    """The late and blocked actions of a synthesis (blocked first, then by planned end)."""
+    ids = sorted(alerts, key=lambda pk: (alerts[pk] != steering.BLOCKED, pk))[:limit]
+    actions = Action.objects.filter(pk__in=ids).select_related(
+        "projet__groupe__programme", "projet__groupe__departement"
+    )
+    by_pk = {a.pk: a for a in actions}
+    return [(by_pk[pk], steering.STATUS_LABELS[alerts[pk]]) for pk in ids if pk in by_pk]
 
 
 AXES = dict(Axe.choices)

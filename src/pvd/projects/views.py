@@ -518,6 +518,7 @@ def _synthese(request, *, region=None, departement=None):
                 )
             ],
             "parts": [(k, names.get(k, k), link(k), agg) for k, agg in data["parts"].items()],
+            "alerts": selectors.alert_actions(data["alerts"]),
             "key": data["key"],
             "breadcrumb_data": _crumbs(
                 f"Synthèse — {title}", (reverse("projects:index"), "Projets de territoire")
