@@ -29,8 +29,11 @@ def test_methodology_page(client, db):
 
 
 def test_editor_and_results_pages(client, db):
-    r = client.get("/selection/")
-    assert r.status_code == 200 and "Règles du scénario" in r.content.decode()
+    r = client.get("/selection/?base=pvd&enveloppe_region=1200&poids_declin=2.5")
+    text = r.content.decode()
+    assert r.status_code == 200 and "Règles du scénario" in text
+    # Form values are not localised (an input of type number must read 20000, not 20 000).
+    assert 'value="20000"' in text and 'value="1200"' in text and 'value="2.5"' in text
     r = client.get(f"/selection/resultats/?{LENIENT}&region=76")
     assert r.status_code == 200
     text = r.content.decode()
@@ -103,7 +106,7 @@ def test_api(client, db):
     assert client.get("/api/v1/selection/evaluation").status_code == 404  # empty registry
 
 
-def test_cli_run_calibrate_and_import(db, tmp_path):
+def test_cli_run_calibrate_and_import(client, db, tmp_path):
     runner = CliRunner()
     r = runner.invoke(main, ["selection", "run", "--scenario", "pvd", "--region", "76"])
     assert r.exit_code == 0, r.output
@@ -128,6 +131,12 @@ def test_cli_run_calibrate_and_import(db, tmp_path):
     )
     assert r.exit_code == 1 and "ligne" in r.output
     assert selectors.inputs().centralite_source == "bpe"
+    page = client.get("/selection/methodologie/").content.decode()
+    assert "Matrice de confusion" in page, page[
+        page.find("Source des niveaux") : page.find("Source des niveaux") + 400
+    ]
+    assert "calcul à partir de la BPE 2013" in page
+    assert "Centralité estimée" not in client.get("/selection/resultats/").content.decode()
     r = runner.invoke(main, ["selection", "save", "f60", "--set", "fragilite_min=60"])
     assert r.exit_code == 0, r.output
     r = runner.invoke(main, ["selection", "compare", "pvd", "f60", "--region", "76"])
