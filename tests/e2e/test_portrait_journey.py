@@ -1,6 +1,6 @@
 """Browser journey: open a portrait de ville, read a comparison, download its PDF.
 
-Debian's Chromium, headless, against the live server (set-up notes in test_search_journey.py).
+Debian's Chromium, headless, against the live server (set-up notes in conftest.py).
 The live-server test is transactional (the database is flushed afterwards), so the referential
 and the indicators are loaded and built inside the test when missing.
 """
@@ -8,50 +8,15 @@ and the indicators are loaded and built inside the test when missing.
 from __future__ import annotations
 
 import io
-import os
 import re
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 DATA = Path(__file__).resolve().parent.parent / "data"
 
 pytestmark = pytest.mark.e2e
-
-
-def _unavailable(reason: str) -> None:
-    if os.environ.get("PVD_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"{reason} (PVD_REQUIRE_BROWSER=1)")
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        _unavailable(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the playwright Python package is not installed")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -1,56 +1,19 @@
 """Browser journey: a town's project manager logs in, creates an action, adds a co-financing
 line and a milestone, and finds them in the timeline and the budget summary.
 
-Debian's Chromium, headless, against the live server (see test_search_journey.py for the
+Debian's Chromium, headless, against the live server (see conftest.py for the
 set-up notes). The live-server test is transactional: the database is flushed afterwards, so
 the referential, the group and the user are created inside the test.
 """
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 from django.conf import settings
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
 pytestmark = pytest.mark.e2e
-
-
-def _unavailable(reason: str) -> None:
-    if os.environ.get("PVD_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"{reason} (PVD_REQUIRE_BROWSER=1)")
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        _unavailable(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the playwright Python package is not installed")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
