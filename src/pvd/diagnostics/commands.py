@@ -11,6 +11,8 @@ from pathlib import Path
 
 import click
 
+from pvd.sources.indicator_inputs import KINDS as INPUT_KINDS
+
 
 @click.group()
 def indicators() -> None:
@@ -47,9 +49,7 @@ def indicators_list(as_json: bool) -> None:
 
 
 @indicators.command("import")
-@click.argument(
-    "kind", type=click.Choice(["historique", "logement", "ages", "emploi", "filosofi", "bpe"])
-)
+@click.argument("kind", type=click.Choice(list(INPUT_KINDS)))
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--millesime", type=int, help="BPE vintage when the file has no AN column.")
 @click.option(

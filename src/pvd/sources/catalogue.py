@@ -345,15 +345,30 @@ _RP2021 = (
     "contenant un CSV à séparateur point-virgule, clé CODGEO)."
 )
 for _name, _title, _page, _member, _columns, _kind in (
-    ("insee-logement-2021", "Recensement 2021 : logement, base communale",
-     "https://www.insee.fr/fr/recherche?q=base-cc-logement-2021", "base-cc-logement-2021.CSV",
-     ("CODGEO", "P21_LOG", "P21_RP", "P21_RSECOCC", "P21_LOGVAC"), "logement"),
-    ("insee-population-ages-2021", "Recensement 2021 : évolution et structure de la "
-     "population, base communale", "https://www.insee.fr/fr/recherche?q=base-cc-evol-struct-pop-2021",
-     "base-cc-evol-struct-pop-2021.CSV", ("CODGEO", "P21_POP", "P21_POP75P"), "ages"),
-    ("insee-emploi-2021", "Recensement 2021 : emploi et population active, base communale",
-     "https://www.insee.fr/fr/recherche?q=base-cc-emploi-pop-active-2021", "base-cc-emploi-pop-active-2021.CSV",
-     ("CODGEO", "P21_ACT1564", "P21_CHOM1564"), "emploi"),
+    (
+        "insee-logement-2021",
+        "Recensement 2021 : logement, base communale",
+        "https://www.insee.fr/fr/recherche?q=base-cc-logement-2021",
+        "base-cc-logement-2021.CSV",
+        ("CODGEO", "P21_LOG", "P21_RP", "P21_RSECOCC", "P21_LOGVAC"),
+        "logement",
+    ),
+    (
+        "insee-population-ages-2021",
+        "Recensement 2021 : évolution et structure de la population, base communale",
+        "https://www.insee.fr/fr/recherche?q=base-cc-evol-struct-pop-2021",
+        "base-cc-evol-struct-pop-2021.CSV",
+        ("CODGEO", "P21_POP", "P21_POP75P"),
+        "ages",
+    ),
+    (
+        "insee-emploi-2021",
+        "Recensement 2021 : emploi et population active, base communale",
+        "https://www.insee.fr/fr/recherche?q=base-cc-emploi-pop-active-2021",
+        "base-cc-emploi-pop-active-2021.CSV",
+        ("CODGEO", "P21_ACT1564", "P21_CHOM1564"),
+        "emploi",
+    ),
 ):
     register(
         Source(
@@ -365,14 +380,104 @@ for _name, _title, _page, _member, _columns, _kind in (
             page=_page,
             url=None,
             filename=_member,
-            layout=Layout(format="zip (csv)", separator=";", encoding="UTF-8",
-                          columns=_columns, member=_member),
+            layout=Layout(
+                format="zip (csv)",
+                separator=";",
+                encoding="UTF-8",
+                columns=_columns,
+                member=_member,
+            ),
             import_command=f"pvd indicators import {_kind} {{path}}",
             notes=_RP2021 + " La page officielle n'a pas été vérifiée : l'adresse indiquée est une "
             "recherche sur insee.fr.",
             tags=("indicateurs",),
         )
     )
+
+# --- Cerema, consommation d'espaces naturels, agricoles et forestiers ---------------------
+register(
+    Source(
+        name="cerema-conso-naf-2009-2023",
+        title="Consommation d'espaces naturels, agricoles et forestiers du 1er janvier 2009 au "
+        "1er janvier 2023, par commune (fichiers fonciers, Portail de l'artificialisation)",
+        publisher="Centre d'études et d'expertise sur les risques, l'environnement, la mobilité "
+        "et l'aménagement (Cerema)",
+        licence=LICENCE_OUVERTE,
+        vintage="2009-2023 (flux annuels au 1er janvier)",
+        page="https://www.data.gouv.fr/fr/datasets/consommation-despaces-naturels-agricoles-et-"
+        "forestiers-du-1er-janvier-2009-au-1er-janvier-2023/",
+        url=None,
+        filename="obs-artif-conso-com-2009-2023.zip",
+        layout=Layout(
+            format="zip (csv)",
+            separator=None,
+            encoding="UTF-8",
+            columns=(
+                "idcom",
+                "naf09art10",
+                "art09hab10",
+                "naf22art23",
+                "naf09art23",
+                "surfcom2023",
+            ),
+        ),
+        import_command="pvd indicators import naf {path}",
+        notes="Adresse directe du fichier non confirmée : le télécharger depuis la page (archive "
+        "obs-artif-conso-com-2009-2023.zip). En-tête en minuscules relevé dans des réutilisations "
+        "publiques (idcom, flux annuels nafNNartMM et destinations artNNhabMM… en m², total "
+        "naf09art23, surface communale surfcom2023 en m²) ; séparateur virgule ou point-virgule "
+        "selon les copies (détecté). Les millésimes suivants décalent la fenêtre (2011-2025 : "
+        "naf11art12… naf24art25, surfcom2025) : l'import les comprend. La dernière année est "
+        "provisoire (sous-estimée, révisée au millésime suivant).",
+        tags=("indicateurs", "environnement", "artificialisation"),
+    )
+)
+
+# --- DGFiP, comptes individuels des communes ------------------------------------------------
+register(
+    Source(
+        name="dgfip-comptes-communes",
+        title="Comptes individuels des communes (fichier global, à compter de 2000)",
+        publisher="Direction générale des finances publiques (DGFiP), ministères économiques et "
+        "financiers",
+        licence=LICENCE_OUVERTE,
+        vintage="exercices 2000 à 2024 (un exercice par ligne)",
+        page="https://data.economie.gouv.fr/explore/dataset/comptes-individuels-des-communes-"
+        "fichier-global-a-compter-de-2000/",
+        url=None,
+        filename="comptes-individuels-des-communes.csv",
+        layout=Layout(
+            format="csv",
+            separator=";",
+            encoding="UTF-8 (avec BOM)",
+            columns=(
+                "an",
+                "dep",
+                "icom",
+                "inom",
+                "pop1",
+                "equip",
+                "fequip",
+                "caf",
+                "fcaf",
+                "dette",
+                "fdette",
+            ),
+        ),
+        import_command="pvd indicators import finances {path}",
+        notes="Adresse directe du fichier non confirmée : exporter le jeu en CSV (séparateur "
+        "point-virgule) depuis la page, de préférence restreint aux champs lus (par exemple "
+        "…/api/explore/v2.1/catalog/datasets/comptes-individuels-des-communes-fichier-global-a-"
+        "compter-de-2000/exports/csv?select=an,dep,icom,inom,pop1,equip,fequip,caf,fcaf,dette,"
+        "fdette&delimiter=%3B, forme d'export Opendatasoft utilisée par des réutilisations, non "
+        "vérifiée sur ce jeu). Montants en milliers d'euros (f… = euros par habitant, m… = "
+        "moyenne de la strate), vérifiés à l'import. Code commune = dep (3 caractères) + icom "
+        "(3 chiffres) ; l'écriture des communes d'outre-mer n'a pas pu être confirmée (l'import "
+        "refuse ce qu'il ne reconnaît pas). Des jeux par millésime existent aussi "
+        "(…-fichier-global-2023-2024). Alternative non intégrée : le fichier communes de l'OFGL.",
+        tags=("indicateurs", "finances"),
+    )
+)
 
 # --- ANCT, programme Petites villes de demain -----------------------------------------------
 register(

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
-from pvd.sources import insee_bpe, insee_census, insee_filosofi
+from pvd.sources import cerema_naf, dgfip_comptes, insee_bpe, insee_census, insee_filosofi
 from pvd.sources.insee_codgeo import ObservationFile
 
 
@@ -60,6 +60,20 @@ KINDS: dict[str, InputKind] = {
             "INSEE, Base permanente des équipements (BPE)",
             insee_bpe.read_bpe,
             frozenset({"*"}),
+        ),
+        InputKind(
+            "naf",
+            "cerema-conso-naf-2009-2023",
+            "Cerema, consommation d'espaces naturels, agricoles et forestiers (fichiers fonciers)",
+            cerema_naf.read_naf,
+            cerema_naf.ADDITIVE,  # areas in m², they add up
+        ),
+        InputKind(
+            "finances",
+            "dgfip-comptes-communes",
+            "DGFiP, comptes individuels des communes",
+            dgfip_comptes.read_comptes,
+            dgfip_comptes.ADDITIVE,  # amounts in euros and populations add up
         ),
     )
 }

@@ -13,7 +13,15 @@ errors naming file, line and column). Licence Ouverte 2.0.
 - ``ages``: *Évolution et structure de la population en 2021* ``base-cc-evol-struct-pop-2021``:
   needs ``P21_POP`` and ``P21_POP75P``.
 - ``emploi``: *Emploi – population active en 2021* ``base-cc-emploi-pop-active-2021``: needs
-  ``P21_ACT1564`` and ``P21_CHOM1564``.
+  ``P21_ACT1564`` and ``P21_CHOM1564``. Read when present (files without them import as
+  before): jobs at the place of work ``P21_EMPLT`` and employed residents aged 15 or over
+  ``P21_ACTOCC15P`` (together: the *indicateur de concentration d'emploi*), and the main
+  commuting mode of employed residents from the complementary exploitation, ``C21_ACTOCC15P``
+  (total) with ``C21_ACTOCC15P_PAS`` (no transport), ``_MAR`` (on foot), ``_VELO``,
+  ``_2ROUESMOT``, ``_VOIT`` (car or lorry) and ``_TCOM`` (public transport). These names are
+  those of INSEE's 2020 and 2021 dictionaries (the IRIS *activité des résidents* base lists the
+  same ``C20_ACTOCC15P_*`` variables; ``P21_EMPLT`` is read from this commune file by public
+  reuses).
 
 Any other year is understood (``P19_LOG``...): the millésime comes from the column name.
 """
@@ -67,6 +75,18 @@ KINDS: dict[str, dict] = {
         families=(
             Family("actifs_15_64", rf"P{YY}_ACT1564", example="P21_ACT1564"),
             Family("chomeurs_15_64", rf"P{YY}_CHOM1564", example="P21_CHOM1564"),
+            # Optional: jobs at the place of work and commuting modes (not in ``required``).
+            Family("emplois_lieu_travail", rf"P{YY}_EMPLT", example="P21_EMPLT"),
+            Family("actifs_occupes_15p", rf"P{YY}_ACTOCC15P", example="P21_ACTOCC15P"),
+            Family("navetteurs_15p", rf"C{YY}_ACTOCC15P", example="C21_ACTOCC15P"),
+            *(
+                Family(
+                    f"navetteurs_{mode.lower()}",
+                    rf"C{YY}_ACTOCC15P_{mode}",
+                    example=f"C21_ACTOCC15P_{mode}",
+                )
+                for mode in ("PAS", "MAR", "VELO", "2ROUESMOT", "VOIT", "TCOM")
+            ),
         ),
         required=(("actifs_15_64", "chomeurs_15_64"),),
         layout="base communale emploi et population active, CODGEO;…;P21_ACT1564;…;P21_CHOM1564;…",

@@ -117,6 +117,16 @@ def read_frame(text: str, display: str, *, separators: Sequence[str] = (";", ","
     return frame, separator
 
 
+def header_as_written(frame: pl.DataFrame, text: str, separator: str) -> pl.DataFrame:
+    """``frame`` (from :func:`read_frame`) with its column names spelled as in the file, for
+    files whose header is not upper case (errors then name the column as the user sees it)."""
+    first = next(csv.reader(io.StringIO(text.split("\n", 1)[0]), delimiter=separator))
+    written = [h.strip().lstrip("\ufeff") for h in first]
+    if len(written) != frame.width or len(set(written)) != len(written):
+        return frame
+    return frame.rename(dict(zip(frame.columns, written, strict=True)))
+
+
 def _raise_field_count(text: str, separator: str, display: str, exc: Exception | None):
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
     width = len(next(reader))

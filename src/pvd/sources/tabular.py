@@ -222,3 +222,23 @@ def read_table(
         table.rows.append((line, {k: v.strip() for k, v in zip(keys, values, strict=True)}))
     errors.raise_if_any()
     return table
+
+
+def missing_columns(
+    path: str, missing: Sequence[str], *, layout: str, header: Sequence[str], separator: str
+) -> SourceRowErrors:
+    """The error for a header lacking ``missing`` columns: names them all, the layout expected
+    and the header read (line 1, first missing column)."""
+    plural = "s" if len(missing) > 1 else ""
+    return SourceRowErrors(
+        path,
+        [
+            RowError(
+                MISSING_COLUMN,
+                f"colonne{plural} manquante{plural} : {', '.join(missing)} (format attendu : "
+                f"{layout} ; en-tête lu : {separator.join(header)})",
+                line=1,
+                column=missing[0],
+            )
+        ],
+    )

@@ -35,14 +35,9 @@ THEMES: dict[str, str] = {
     "finances": "Finances locales",
 }
 
-# Sources still to be integrated, per theme without an indicator yet (shown on the pages).
-THEMES_TO_COME: dict[str, str] = {
-    "environnement": "aucune source intégrée pour l'instant (pistes : consommation d'espaces "
-    "naturels, agricoles et forestiers du Cerema, diagnostics de performance énergétique de "
-    "l'Ademe)",
-    "finances": "aucune source intégrée pour l'instant (piste : comptes individuels des "
-    "communes de la DGFiP)",
-}
+# Sources still to be integrated, per theme without an indicator yet (shown on the pages). Empty
+# since every theme has indicators; kept for the next theme (the pages read it with .get).
+THEMES_TO_COME: dict[str, str] = {}
 
 HIGHER_BETTER = "higher_better"
 LOWER_BETTER = "lower_better"
@@ -79,10 +74,10 @@ class Indicator:
 
     @property
     def extensive(self) -> bool:
-        """A count (inhabitants, dwellings, facilities) or a rank: it grows with the territory (or
+        """A count (inhabitants, dwellings, facilities, hectares) or a rank: it grows with the territory (or
         is only meaningful within the EPCI), so a bar chart against the EPCI, department, region
         and France says nothing."""
-        return self.unit in ("habitants", "logements", "équipements", "rang")
+        return self.unit in ("habitants", "logements", "équipements", "rang", "ha")
 
     @property
     def theme_label(self) -> str:
@@ -132,7 +127,10 @@ def _load_builtins() -> None:
         commerces,
         demographie,
         economie,
+        environnement,
+        finances,
         habitat,
+        mobilites,
         revenus,
         sante,
     )
