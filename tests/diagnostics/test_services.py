@@ -7,10 +7,11 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from pvd.diagnostics.models import Build, IndicatorValue, Peer, SourceTable
+from pvd.diagnostics.models import Build, SourceTable, TerritoryValues
+from pvd.diagnostics.selectors import commune_values_frame, territory_values
 from pvd.diagnostics.services import frame_of, indicator_source_import
 from pvd.sources.report import SourceError
-from pvd.territories.models import Dataset
+from pvd.territories.models import Commune, Dataset
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -54,20 +55,48 @@ def test_bpe_2013_codes_are_rebased(referential, shared_data):
 def test_build_stores_every_level(portrait_db):
     assert portrait_db.communes > 34000
     build = Build.objects.first()
-    assert build is not None and build.values == IndicatorValue.objects.count()
-    pop = IndicatorValue.objects.get(
-        level="COM", code="48140", indicator="population", millesime=2023
-    )
+    rows = list(TerritoryValues.objects.all())
+    assert build is not None and build.values == sum(len(r.values["i"]) for r in rows)
+
+    def value(level, code, indicator, millesime=None):
+        found = [
+            v
+            for v in territory_values(level=level, code=code)
+            if v.indicator == indicator and millesime in (None, v.millesime)
+        ]
+        assert len(found) == (1 if millesime else len(found)), found
+        return found[-1]
+
+    pop = value("COM", "48140", "population", 2023)
     assert pop.value > 3000 and 0 <= pop.percentile <= 100
-    levels = set(
-        IndicatorValue.objects.filter(indicator="population", millesime=2023)
-        .values_list("level", flat=True)
-        .distinct()
-    )
+    levels = {
+        r.level
+        for r in rows
+        if any(
+            i == "population" and m == 2023
+            for i, m in zip(r.values["i"], r.values["m"], strict=True)
+        )
+    }
     assert levels == {"COM", "EPCI", "DEP", "REG", "FR"}
-    fr = IndicatorValue.objects.get(level="FR", indicator="population", millesime=2023)
+    fr = value("FR", "FR", "population", 2023)
     assert 7.0e7 > fr.value > 6.5e7
-    vac = IndicatorValue.objects.get(level="COM", code="48140", indicator="part_75_ans_plus")
+    epci = Commune.objects.get(code="48140", type="COM").epci_id
+    assert value("EPCI", epci, "population", 2023).value > pop.value
+    # A rank within the EPCI has no aggregate.
+    assert not [
+        v for v in territory_values(level="FR", code="FR") if v.indicator == "population_rang_epci"
+    ]
+    vac = value("COM", "48140", "part_75_ans_plus")
     assert vac.value == pytest.approx(650 / 4050 * 100)
-    assert Peer.objects.filter(commune="48140").count() == 10
+    assert vac.percentile is not None and value("FR", "FR", "part_75_ans_plus").percentile is None
+    peers = TerritoryValues.objects.get(level="COM", code="48140").peers
+    assert len(peers["c"]) == 10 and "48140" not in peers["c"]
+    assert all(len(peers[k]) == 10 for k in ("d", "r"))
+    assert peers["d"] == sorted(peers["d"])
+    assert TerritoryValues.objects.get(level="FR", code="FR").peers is None
+    # The bulk reader used by the selection gets the same numbers as the per-territory one.
+    frame = commune_values_frame(["population"])
+    one = frame.filter((pl.col("code") == "48140") & (pl.col("millesime") == 2023))
+    assert one.item(0, "value") == pop.value and one.item(0, "indicator") == "population"
+    assert set(frame.get_column("indicator").unique()) == {"population"}
     assert "gamme_proximite" in build.missing  # no gamme list loaded

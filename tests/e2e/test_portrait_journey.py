@@ -21,7 +21,7 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture
 def site(live_server):
-    from pvd.diagnostics.models import IndicatorValue
+    from pvd.diagnostics.models import TerritoryValues
     from pvd.diagnostics.services import indicator_source_import, indicators_build
     from pvd.territories.models import Commune
 
@@ -30,7 +30,7 @@ def site(live_server):
         from pvd.territories.services import referential_load_snapshot
 
         referential_load_snapshot(snapshot=read_snapshot(settings.SNAPSHOT_DIR))
-    if not IndicatorValue.objects.filter(level="COM", code="48140").exists():
+    if not TerritoryValues.objects.filter(level="COM", code="48140").exists():
         indicator_source_import(kind="logement", path=DATA / "insee" / "base-cc-logement-2021.CSV")
         indicators_build()
     return live_server.url

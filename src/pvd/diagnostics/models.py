@@ -41,39 +41,31 @@ class Build(models.Model):
         ordering = ["-built_at"]
 
 
-class IndicatorValue(models.Model):
-    """The value of an indicator for a territory and millésime.
+class TerritoryValues(models.Model):
+    """Every indicator value of one territory from the latest build and, for a commune, its
+    similar towns: what a portrait, an API call or a comparison reads, in one indexed row.
 
     ``level``: COM (commune code), EPCI (SIREN), DEP, REG (codes) or FR (code "FR").
-    ``percentile`` (communes only): share of communes, in %, with a strictly lower value.
+    ``values``: columns of equal length, one entry per (indicator, millésime), sorted:
+    ``{"i": [indicator ids], "m": [millésimes], "v": [values], "p": [percentiles]}``; the
+    percentile (communes only, else null) is the share of communes, in %, with a strictly
+    lower value at that millésime.
+    ``peers`` (communes only): the most similar communes, closest first:
+    ``{"c": [codes], "d": [distances], "r": ["id,id,…" indicators that make them close]}``.
+
+    One row per territory (about 37,000) rather than one per value (about 830,000): the build
+    writes it in a fraction of a second, and bulk readers decode the JSON columns with polars.
     """
 
     level = models.CharField(max_length=4)
     code = models.CharField(max_length=9)
-    indicator = models.CharField(max_length=64)
-    millesime = models.PositiveSmallIntegerField()
-    value = models.FloatField()
-    percentile = models.FloatField(null=True, blank=True)
+    values = models.JSONField()
+    peers = models.JSONField(null=True, blank=True)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["level", "code", "indicator", "millesime"], name="indicator_value_unique"
-            )
+            models.UniqueConstraint(fields=["level", "code"], name="territory_values_unique")
         ]
-        indexes = [models.Index(fields=["level", "code"], name="indicator_value_territory")]
 
-
-class Peer(models.Model):
-    """One of the most similar communes of a commune (rank 1 = closest)."""
-
-    commune = models.CharField(max_length=5, db_index=True)
-    rank = models.PositiveSmallIntegerField()
-    peer = models.CharField(max_length=5)
-    distance = models.FloatField()
-    # Indicators that make them close, comma-separated ids (closest first).
-    reasons = models.CharField(max_length=200, blank=True)
-
-    class Meta:
-        ordering = ["commune", "rank"]
-        constraints = [models.UniqueConstraint(fields=["commune", "rank"], name="peer_unique")]
+    def __str__(self) -> str:
+        return f"{self.level} {self.code}"

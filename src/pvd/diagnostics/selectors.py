@@ -6,9 +6,11 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+import polars as pl
+from django.db.models import F, Q, TextField
+from django.db.models.functions import Cast
 
-from pvd.diagnostics.models import Build, IndicatorValue, Peer
+from pvd.diagnostics.models import Build, TerritoryValues
 from pvd.domain.indicators.catalogue import THEMES, THEMES_TO_COME, Indicator, by_theme, get
 from pvd.sources.indicator_inputs import KINDS, REFERENTIAL_SOURCE, kind_of_source
 from pvd.territories.models import Commune, Dataset
@@ -37,6 +39,22 @@ class Comparison:
     label: str  # "Intercommunalité : CC du Pays de ..."
     value: float | None
     text: str
+
+
+@dataclass(frozen=True)
+class StoredValue:
+    indicator: str
+    millesime: int
+    value: float
+    percentile: float | None
+
+
+def unpack_values(values: dict) -> list[StoredValue]:
+    """The values of a :class:`TerritoryValues` row, in (indicator, millésime) order."""
+    return [
+        StoredValue(i, m, v, p)
+        for i, m, v, p in zip(values["i"], values["m"], values["v"], values["p"], strict=True)
+    ]
 
 
 @dataclass
@@ -100,29 +118,57 @@ def _territories(commune: Commune) -> dict[str, tuple[str, str]]:
     return out
 
 
-def territory_values(*, level: str, code: str) -> list[IndicatorValue]:
-    return list(
-        IndicatorValue.objects.filter(level=level, code=code).order_by("indicator", "millesime")
+def territory_values(*, level: str, code: str) -> list[StoredValue]:
+    row = TerritoryValues.objects.filter(level=level, code=code).only("values").first()
+    return unpack_values(row.values) if row else []
+
+
+def commune_values_frame(indicator_ids: list[str]) -> pl.DataFrame:
+    """``code, indicator, millesime, value`` of every commune for these indicators, decoded
+    by polars from the JSON text of the stored rows (bulk readers such as the selection)."""
+    rows = TerritoryValues.objects.filter(level="COM").values_list(
+        "code", Cast(F("values"), TextField())
+    )
+    schema = {"code": pl.String, "indicator": pl.String, "millesime": pl.Int32, "value": pl.Float64}
+    frame = pl.DataFrame(list(rows), schema={"code": pl.String, "json": pl.String}, orient="row")
+    if frame.is_empty():
+        return pl.DataFrame(schema=schema)
+    dtype = pl.Struct({"i": pl.List(pl.String), "m": pl.List(pl.Int32), "v": pl.List(pl.Float64)})
+    return (
+        frame.select("code", pl.col("json").str.json_decode(dtype).alias("s"))
+        .unnest("s")
+        .explode("i", "m", "v")
+        .rename({"i": "indicator", "m": "millesime", "v": "value"})
+        .filter(pl.col("indicator").is_in(indicator_ids))
+        .cast(schema)
     )
 
 
-def similar_communes(*, commune: Commune) -> list[PeerRow]:
-    rows = list(Peer.objects.filter(commune=commune.code).order_by("rank"))
+def similar_communes(*, commune: Commune, peers: dict | None = None) -> list[PeerRow]:
+    """The stored similar towns of ``commune`` (``peers``: its row's ``peers`` when the caller
+    has it already)."""
+    if peers is None:
+        row = TerritoryValues.objects.filter(level="COM", code=commune.code).only("peers").first()
+        peers = row.peers if row else None
+    if not peers:
+        return []
     communes = {
         c.code: c
-        for c in Commune.objects.filter(
-            code__in=[r.peer for r in rows], type=Commune.Type.COM
-        ).select_related("departement")
+        for c in Commune.objects.filter(code__in=peers["c"], type=Commune.Type.COM).select_related(
+            "departement"
+        )
     }
     return [
         PeerRow(
-            commune=communes[r.peer],
-            rank=r.rank,
-            distance=r.distance,
-            reasons=[i for i in (get(x) for x in r.reasons.split(",") if x) if i],
+            commune=communes[code],
+            rank=rank,
+            distance=distance,
+            reasons=[i for i in (get(x) for x in reasons.split(",") if x) if i],
         )
-        for r in rows
-        if r.peer in communes
+        for rank, (code, distance, reasons) in enumerate(
+            zip(peers["c"], peers["d"], peers["r"], strict=True), start=1
+        )
+        if code in communes
     ]
 
 
@@ -149,16 +195,21 @@ def portrait(*, commune: Commune) -> Portrait:
     cond = Q()
     for level, (code, _) in territories.items():
         cond |= Q(level=level, code=code)
-    stored: dict[tuple[str, str], dict[int, IndicatorValue]] = {}
-    for v in IndicatorValue.objects.filter(cond):
-        stored.setdefault((v.level, v.indicator), {})[v.millesime] = v
-    peers = similar_communes(commune=commune)
+    stored: dict[tuple[str, str], dict[int, StoredValue]] = {}
+    own_peers = None
+    for row in TerritoryValues.objects.filter(cond):
+        for v in unpack_values(row.values):
+            stored.setdefault((row.level, v.indicator), {})[v.millesime] = v
+        if row.level == "COM":
+            own_peers = row.peers
+    peers = similar_communes(commune=commune, peers=own_peers)
     peer_values: dict[tuple[str, int], list[float]] = {}
     if peers:
-        for ind, m, value in IndicatorValue.objects.filter(
+        for row in TerritoryValues.objects.filter(
             level="COM", code__in=[p.commune.code for p in peers]
-        ).values_list("indicator", "millesime", "value"):
-            peer_values.setdefault((ind, m), []).append(value)
+        ).only("values"):
+            for v in unpack_values(row.values):
+                peer_values.setdefault((v.indicator, v.millesime), []).append(v.value)
     datasets = _datasets(build)
     themes = []
     for theme_id, items in by_theme().items():

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from pvd.diagnostics.models import Build, IndicatorValue, Peer, SourceTable
+from pvd.diagnostics.models import Build, SourceTable, TerritoryValues
 from pvd.domain import peers as peers_domain
 from pvd.domain.indicators import engine
 from pvd.domain.indicators.catalogue import indicators
@@ -238,19 +238,10 @@ def indicators_build(*, peers_k: int = peers_domain.K) -> BuildReport:
         seconds_compute=time.perf_counter() - start,
     )
     start = time.perf_counter()
+    rows = territory_rows(result.values, similar)
     with transaction.atomic():
-        IndicatorValue.objects.all().delete()
-        Peer.objects.all().delete()
-        _insert(
-            IndicatorValue,
-            ["level", "code", "indicator", "millesime", "value", "percentile"],
-            result.values.iter_rows(),
-        )
-        _insert(
-            Peer,
-            ["commune", "rank", "peer", "distance", "reasons"],
-            similar.select("commune", "rank", "peer", "distance", "reasons").iter_rows(),
-        )
+        TerritoryValues.objects.all().delete()
+        _insert(TerritoryValues, rows)
         report.seconds_store = time.perf_counter() - start
         Build.objects.create(
             built_at=timezone.now(),
@@ -264,11 +255,46 @@ def indicators_build(*, peers_k: int = peers_domain.K) -> BuildReport:
     return report
 
 
-def _insert(model, columns: list[str], rows) -> None:
-    """Fast bulk insert: COPY on PostgreSQL, executemany elsewhere (hundreds of thousands of
-    rows; model instances would triple the time)."""
+def territory_rows(values: pl.DataFrame, similar: pl.DataFrame) -> pl.DataFrame:
+    """One row per territory: ``level, code, values, peers`` with the JSON documents described
+    in :class:`TerritoryValues` (encoded by polars: no Python object per value)."""
+    if values.select("level", "code", "indicator", "millesime").is_duplicated().any():
+        raise ValueError("valeurs d'indicateurs en double pour un même territoire et millésime")
+    packed = (
+        values.sort("level", "code", "indicator", "millesime")
+        .group_by("level", "code", maintain_order=True)
+        .agg(
+            pl.col("indicator").alias("i"),
+            pl.col("millesime").alias("m"),
+            pl.col("value").alias("v"),
+            pl.col("percentile").alias("p"),
+        )
+        .select("level", "code", pl.struct("i", "m", "v", "p").struct.json_encode().alias("values"))
+    )
+    peers = (
+        similar.sort("commune", "rank")
+        .group_by("commune", maintain_order=True)
+        .agg(
+            pl.col("peer").alias("c"),
+            pl.col("distance").alias("d"),
+            pl.col("reasons").alias("r"),
+        )
+        .select(
+            pl.lit("COM").alias("level"),
+            pl.col("commune").alias("code"),
+            pl.struct("c", "d", "r").struct.json_encode().alias("peers"),
+        )
+    )
+    return packed.join(peers, on=["level", "code"], how="left")
+
+
+def _insert(model, frame: pl.DataFrame) -> None:
+    """Bulk insert of a frame whose columns are the model's fields (JSON columns as JSON
+    text): COPY on PostgreSQL, ``executemany`` elsewhere."""
     table = model._meta.db_table
-    names = ", ".join(columns)
+    columns = frame.columns
+    names = ", ".join(f'"{c}"' for c in columns)
+    rows = zip(*(frame.get_column(c).to_list() for c in columns), strict=True)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
@@ -276,12 +302,4 @@ def _insert(model, columns: list[str], rows) -> None:
                     copy.write_row(row)
             return
         marks = ", ".join(["%s"] * len(columns))
-        sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"
-        batch: list[tuple] = []
-        for row in rows:
-            batch.append(tuple(row))
-            if len(batch) >= 20000:
-                cursor.executemany(sql, batch)
-                batch = []
-        if batch:
-            cursor.executemany(sql, batch)
+        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)

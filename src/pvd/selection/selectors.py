@@ -84,22 +84,9 @@ class Inputs:
 
 
 def _pivot_indicators() -> pl.DataFrame:
-    from pvd.diagnostics.models import IndicatorValue
+    from pvd.diagnostics.selectors import commune_values_frame
 
-    wanted = [c.indicator for c in fdomain.COMPONENTS]
-    rows = IndicatorValue.objects.filter(level="COM", indicator__in=wanted).values_list(
-        "code", "indicator", "millesime", "value"
-    )
-    values = pl.DataFrame(
-        list(rows),
-        schema={
-            "code": pl.String,
-            "indicator": pl.String,
-            "millesime": pl.Int32,
-            "value": pl.Float64,
-        },
-        orient="row",
-    )
+    values = commune_values_frame([c.indicator for c in fdomain.COMPONENTS])
     if values.is_empty():
         return pl.DataFrame(schema={"code": pl.String})
     latest = values.sort("millesime").group_by("code", "indicator").last()
