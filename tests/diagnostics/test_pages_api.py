@@ -36,7 +36,8 @@ def test_portrait_page(portrait_db, client):
     assert "Médiane des communes similaires" in html
     assert "des communes de France ont une valeur inférieure" in html
     # A source that is not loaded names the command that loads it.
-    assert "pvd indicators import bpe FICHIER" in html  # gammes not loaded
+    assert "pvd indicators import finances FICHIER" in html  # DGFiP accounts not loaded
+    assert "Équipements de la gamme de proximité" in html
     assert "Communes similaires à Saint-Chély-d&#x27;Apcher" in html
     assert "Source :" in html
 
@@ -78,7 +79,8 @@ def test_api_territory_indicators(portrait_db, client):
     assert data["nom"] == "Saint-Chély-d'Apcher"
     pop = [v for v in data["valeurs"] if v["indicateur"] == "population"]
     assert [v["millesime"] for v in pop][-1] == 2023
-    assert "gamme_proximite" in data["non_calcules"]
+    assert "gamme_proximite" not in data["non_calcules"]
+    assert "pvd indicators import finances" in data["non_calcules"]["dette_par_habitant"]
     fr = client.get("/api/v1/territoires/france/FR/indicateurs").json()
     assert any(v["indicateur"] == "taux_vacance" for v in fr["valeurs"])
     assert client.get("/api/v1/territoires/commune/99999/indicateurs").status_code == 404

@@ -99,4 +99,8 @@ def test_build_stores_every_level(portrait_db):
     one = frame.filter((pl.col("code") == "48140") & (pl.col("millesime") == 2023))
     assert one.item(0, "value") == pop.value and one.item(0, "indicator") == "population"
     assert set(frame.get_column("indicator").unique()) == {"population"}
-    assert "gamme_proximite" in build.missing  # no gamme list loaded
+    # Counts per gamme come from the embedded list of types per gamme when none is given.
+    assert "gamme_proximite" not in build.missing
+    prox = value("COM", "48140", "gamme_proximite")
+    total = value("COM", "48140", "equipements_total")
+    assert 0 < prox.value < total.value

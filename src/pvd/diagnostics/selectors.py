@@ -179,11 +179,8 @@ def missing_message(indicator: Indicator, build: Build | None) -> str:
         kind = kind_of_source(indicator.source)
         if kind is None:
             return "Source non chargée."
-        more = ""
-        if kind.kind == "bpe" and indicator.id.startswith("gamme_"):
-            more = " avec la liste des types par gamme (--gammes)"
         return (
-            f"Source non chargée : {kind.title}. Chargez-la avec `{kind.command}`{more}, puis "
+            f"Source non chargée : {kind.title}. Chargez-la avec `{kind.command}`, puis "
             "`pvd indicators build`."
         )
     return "Pas de valeur pour cette commune (donnée absente ou soumise au secret statistique)."

@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from pvd.diagnostics.models import Build, SourceTable, TerritoryValues
+from pvd.domain import centrality
 from pvd.domain import peers as peers_domain
 from pvd.domain.indicators import engine
 from pvd.domain.indicators.catalogue import indicators
@@ -64,6 +65,13 @@ def frame_of(table: SourceTable) -> pl.DataFrame:
     return pl.read_ipc(io.BytesIO(bytes(table.frame)))
 
 
+def default_gammes() -> dict[str, str]:
+    """TYPEQU -> gamme of the embedded reading of the INSEE lists, the one the centrality model
+    uses (so that the portrait's counts per gamme and the centrality levels agree)."""
+    names = {"P": "proximite", "I": "intermediaire", "S": "superieure"}
+    return {typequ: names[g] for typequ, g in centrality.GAMMES.items()}
+
+
 def indicator_source_import(
     *,
     kind: str,
@@ -86,7 +94,7 @@ def indicator_source_import(
         )
     if kind == "bpe":
         parsed = spec.read(
-            path, millesime=millesime, gammes=read_gammes(gammes) if gammes else None
+            path, millesime=millesime, gammes=read_gammes(gammes) if gammes else default_gammes()
         )
     else:
         parsed = spec.read(path)
@@ -97,6 +105,13 @@ def indicator_source_import(
     )
     source = catalogue.get(spec.source)
     report = ImportReport(source=f"{spec.title} ({parsed.path})", dry_run=dry_run)
+    if kind == "bpe":
+        report.warnings.append(
+            f"types d'équipements par gamme : {gammes}"
+            if gammes
+            else "types d'équipements par gamme : liste embarquée (lecture des listes INSEE "
+            "2013-2017, pvd.domain.centrality.GAMMES) ; --gammes FICHIER pour une autre liste"
+        )
     report.warnings.extend(rebase.lines())
     if parsed.missing_values:
         report.skipped["valeurs secrètes ou manquantes, gardées manquantes"] = parsed.missing_values

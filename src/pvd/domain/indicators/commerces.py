@@ -79,13 +79,15 @@ _count(
     "gamme_intermediaire",
     "Équipements de la gamme intermédiaire",
     "bpe_gamme_intermediaire",
-    "de la gamme intermédiaire (liste INSEE des types par gamme)",
+    "de la gamme intermédiaire (types par gamme : lecture embarquée des listes INSEE 2013-2017, "
+    "ou la liste passée à l'import avec --gammes)",
 )
 _count(
     "gamme_superieure",
     "Équipements de la gamme supérieure",
     "bpe_gamme_superieure",
-    "de la gamme supérieure (liste INSEE des types par gamme)",
+    "de la gamme supérieure (types par gamme : lecture embarquée des listes INSEE 2013-2017, "
+    "ou la liste passée à l'import avec --gammes)",
 )
 _count("boulangeries", "Boulangeries", "bpe_B203", "de type B203 (boulangerie)")
 _count("bureaux_poste", "Bureaux de poste", "bpe_A206", "de type A206 (bureau de poste)")
