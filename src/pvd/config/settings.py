@@ -41,6 +41,13 @@ SETTINGS_HELP = {
     "PVD_SECRET_KEY": "Secret key for sessions and CSRF (default: a development key; set it in "
     "production).",
     "PVD_ALLOWED_HOSTS": "Comma-separated host names served (default: 127.0.0.1,localhost).",
+    "PVD_MAP_TILES": "Background tiles of the location maps, a Leaflet URL template such as "
+    "https://data.geopf.fr/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER="
+    "GEOGRAPHICALGRIDSYSTEMS.PLANIGNV2&STYLE=normal&TILEMATRIXSET=PM&FORMAT=image/png"
+    "&TILEMATRIX={z}&TILEROW={y}&TILECOL={x} (default: none: the maps draw the imported "
+    "contours only, offline, and the browser calls no third party).",
+    "PVD_MAP_TILES_ATTRIBUTION": "Attribution shown under the tiles (required with "
+    "PVD_MAP_TILES, e.g. « IGN-F / Géoplateforme »).",
 }
 
 DATA_DIR = _env_path("PVD_DATA_DIR", Path.cwd() / "var")
@@ -54,6 +61,17 @@ ALLOWED_HOSTS = [
     h.strip()
     for h in os.environ.get("PVD_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 ]
+
+MAP_TILES = os.environ.get("PVD_MAP_TILES", "").strip()
+MAP_TILES_ATTRIBUTION = os.environ.get("PVD_MAP_TILES_ATTRIBUTION", "").strip()
+if MAP_TILES and not (MAP_TILES.startswith("https://") and "{z}" in MAP_TILES):
+    raise ImproperlyConfigured(
+        f"PVD_MAP_TILES={MAP_TILES!r}: expected an https:// URL template with {{z}}, {{x}}, {{y}}"
+    )
+if MAP_TILES and not MAP_TILES_ATTRIBUTION:
+    raise ImproperlyConfigured(
+        "PVD_MAP_TILES_ATTRIBUTION: required with PVD_MAP_TILES (the tiles' licence asks for it)"
+    )
 
 _database_url = os.environ.get("DATABASE_URL")
 if not _database_url:

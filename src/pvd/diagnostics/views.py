@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from pvd.diagnostics import selectors
 from pvd.diagnostics.charts import comparison_chart, series_chart
-from pvd.diagnostics.location import location_map
+from pvd.diagnostics.location import geo_location, location_map
 from pvd.domain.indicators.catalogue import DIRECTIONS, THEMES, THEMES_TO_COME, by_theme
 from pvd.domain.peers import BAND, MAX_CANDIDATES, K, feature_ids
 from pvd.sources import catalogue as sources_catalogue
@@ -58,6 +58,7 @@ def portrait_context(commune: Commune) -> dict:
         "portrait": p,
         "commune": commune,
         "sections": sections,
+        "geo": geo_location(commune),
         "location": location_map(commune.departement_id),
     }
 

@@ -51,11 +51,8 @@ def _rings(geometry: dict) -> list[list[list[float]]]:
     raise ValueError(f"géométrie non prise en charge : {geometry['type']}")
 
 
-def project_features(
-    features: Sequence[tuple[str, str, dict]], *, width: float = 600.0, min_step: float = 0.6
-) -> tuple[str, list[Shape]]:
-    """(view box, shapes) for ``(code, name, GeoJSON geometry)`` triples in lon/lat."""
-    rings_by_code = [(code, nom, _rings(geom)) for code, nom, geom in features]
+def _projection(rings_by_code, width: float):
+    """(project(lon, lat) -> (x, y), view box) fitting every ring into ``width`` pixels."""
     xs = [p[0] * COS_LAT for _, _, rings in rings_by_code for r in rings for p in r]
     ys = [p[1] for _, _, rings in rings_by_code for r in rings for p in r]
     if not xs:
@@ -63,13 +60,24 @@ def project_features(
     min_x, max_x, min_y, max_y = min(xs), max(xs), min(ys), max(ys)
     scale = width / (max_x - min_x)
     height = (max_y - min_y) * scale
+
+    def project(lon: float, lat: float) -> tuple[float, float]:
+        return (lon * COS_LAT - min_x) * scale, (max_y - lat) * scale
+
+    return project, f"0 0 {width:.0f} {math.ceil(height)}"
+
+
+def project_features(
+    features: Sequence[tuple[str, str, dict]], *, width: float = 600.0, min_step: float = 0.6
+) -> tuple[str, list[Shape]]:
+    """(view box, shapes) for ``(code, name, GeoJSON geometry)`` triples in lon/lat."""
+    rings_by_code = [(code, nom, _rings(geom)) for code, nom, geom in features]
+    project, view_box = _projection(rings_by_code, width)
     shapes = []
     for code, nom, rings in rings_by_code:
         parts = []
         for ring in rings:
-            pts = [
-                ((lon * COS_LAT - min_x) * scale, (max_y - lat) * scale) for lon, lat, *_ in ring
-            ]
+            pts = [project(lon, lat) for lon, lat, *_ in ring]
             kept = [pts[0]]
             for x, y in pts[1:]:
                 if abs(x - kept[-1][0]) + abs(y - kept[-1][1]) >= min_step:
@@ -79,7 +87,19 @@ def project_features(
             parts.append("M" + "L".join(f"{x:.1f} {y:.1f}" for x, y in kept) + "Z")
         if parts:
             shapes.append(Shape(code, nom, "".join(parts)))
-    return f"0 0 {width:.0f} {math.ceil(height)}", shapes
+    return view_box, shapes
+
+
+def project_points(
+    features: Sequence[tuple[str, str, dict]],
+    points: Sequence[tuple[float, float]],
+    *,
+    width: float = 600.0,
+) -> list[tuple[float, float]]:
+    """(x, y) of ``points`` (lon, lat) in the view box :func:`project_features` gives for the
+    same ``features`` and ``width``."""
+    project, _ = _projection([(c, n, _rings(g)) for c, n, g in features], width)
+    return [project(lon, lat) for lon, lat in points]
 
 
 # Colours of the DSFR illustrative palette "bleu écume" from light to dark (5 classes), then a

@@ -504,6 +504,64 @@ register(
     )
 )
 
+# --- Geometries for the location maps -------------------------------------------------------
+register(
+    Source(
+        name="geo-api-communes-centres",
+        title="Centres des communes (API Découpage administratif, geo.api.gouv.fr)",
+        publisher="Etalab (DINUM), d'après l'IGN et l'INSEE",
+        licence=LICENCE_OUVERTE,
+        vintage="géographie de l'export (2025)",
+        page="https://geo.api.gouv.fr/decoupage-administratif/communes",
+        url=None,
+        filename="communes-centroides.csv",
+        layout=Layout(
+            format="csv",
+            separator=",",
+            encoding="UTF-8",
+            columns=("insee", "dept", "lon", "lat", "name"),
+        ),
+        import_command="pvd data import-geo {path}",
+        notes="Export CSV du champ « centre » de l'API (longitude, latitude WGS84) ; l'API répond "
+        "en JSON, l'export CSV n'a pas d'adresse stable : à produire ou télécharger à la main.",
+        tags=("cartes",),
+    )
+)
+register(
+    Source(
+        name="anct-contours-departements",
+        title="Contours géographiques des départements (ANCT, d'après IGN Admin Express)",
+        publisher="Agence nationale de la cohésion des territoires (ANCT), d'après l'IGN",
+        licence=LICENCE_OUVERTE,
+        vintage="Admin Express (version de l'export)",
+        page="https://www.observatoire-des-territoires.gouv.fr/outils/cartographie-interactive/",
+        url=None,
+        filename="polygone-4326_dep.geojson",
+        layout=Layout(format="geojson", encoding="UTF-8", columns=("insee_dep", "lib_dep")),
+        import_command="pvd data import-geo {path}",
+        notes="Contours en WGS84 (EPSG:4326), outre-mer à sa place (pas la version « style1 » "
+        "des cartes thématiques). Adresse du fichier non confirmée hors ligne.",
+        tags=("cartes",),
+    )
+)
+register(
+    Source(
+        name="npm-leaflet",
+        title="Leaflet, bibliothèque JavaScript de cartes interactives",
+        publisher="Volodymyr Agafonkin et contributeurs",
+        licence="BSD-2-Clause",
+        vintage="1.9.4",
+        page="https://leafletjs.com/",
+        url="https://registry.npmjs.org/leaflet/-/leaflet-1.9.4.tgz",
+        filename="leaflet-1.9.4.tgz",
+        layout=Layout(format="tgz (npm, JS + CSS)", member="package/dist/leaflet.js"),
+        import_command=None,
+        sha256="84c65a256e50657896f54c33bd857b6849ebe94c817803be818bf32a3dde0b77",
+        notes="Servie depuis les fichiers statiques (scripts/build_maps.py), sans CDN.",
+        tags=("cartes", "npm"),
+    )
+)
+
 # --- npm packages (offline, installable from the registry) ---------------------------------
 # The embedded snapshot (pvd/data/snapshot) is built from these six versions by
 # scripts/build_snapshot.py; the digests are the tarballs' SHA-256, as in its manifest.

@@ -154,3 +154,27 @@ class Population(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["commune", "millesime"], name="population_unique"),
         ]
+
+
+class GeoFeature(models.Model):
+    """The geometry of a territory for the location maps, in WGS84 longitude/latitude.
+
+    ``level``: "commune" (the commune's centre, a GeoJSON Point) or "departement" (its contour,
+    a Polygon or MultiPolygon). One row per territory and level; the latest import of a level
+    replaces the previous one (see :mod:`pvd.territories.geography`).
+    """
+
+    level = models.CharField(max_length=16)
+    code = models.CharField(max_length=5)
+    nom = models.CharField(max_length=100, blank=True)
+    geometry = models.JSONField()
+    dataset = models.ForeignKey(Dataset, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["level", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["level", "code"], name="geo_feature_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.level} {self.code}"

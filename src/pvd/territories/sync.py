@@ -21,18 +21,23 @@ def sync_rows(
     rows: Iterable[dict],
     *,
     delete_missing: bool = True,
+    scope: dict | None = None,
 ) -> TableCounts:
     """Create, update and (optionally) delete rows of ``model`` so it matches ``rows``.
 
     ``rows`` are dicts of concrete field names (``*_id`` for foreign keys); ``key`` names the
-    fields identifying a row. Returns counts; never touches a row whose values are equal.
+    fields identifying a row. ``scope`` (field lookups) restricts the rows compared and deleted
+    to a part of the table, such as one level. Returns counts; never touches a row whose values
+    are equal.
     """
     rows = list(rows)
     fields = sorted({f for row in rows for f in row} - set(key))
     pk_name = model._meta.pk.attname
     existing = {
         tuple(r[k] for k in key): r
-        for r in model.objects.values(pk_name, *key, *fields).iterator(chunk_size=BATCH)
+        for r in model.objects.filter(**(scope or {}))
+        .values(pk_name, *key, *fields)
+        .iterator(chunk_size=BATCH)
     }
     counts = TableCounts()
     to_create, to_update = [], []

@@ -1,0 +1,248 @@
+"""Geometries of territories for the location maps: commune centres and department contours.
+
+Pure Python, no Django. Each reader checks the whole file before returning anything (errors name
+the file, the line or feature, and the column or property), so an import never half-writes.
+
+- Commune centres: ``communes-centroides.csv`` as exported from geo.api.gouv.fr (Etalab, API
+  Découpage administratif, Licence Ouverte 2.0): ``insee,dept,lon,lat,name``, comma-separated,
+  UTF-8, WGS84 degrees. Needs ``insee``, ``lon`` and ``lat``; other columns are ignored.
+- Department contours: ANCT's ``polygone-4326_dep.geojson`` (from IGN Admin Express, WGS84,
+  geographic, overseas departments where they are; Licence Ouverte 2.0) or any GeoJSON
+  FeatureCollection of Polygon/MultiPolygon features with a department code property
+  (``insee_dep``, ``code_insee``, ``code`` or ``INSEE_DEP``) and optionally a name (``lib_dep``,
+  ``nom``...). The thematic "style1" files, whose overseas departments are moved next to
+  mainland France, are refused: their coordinates are not geographic.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pvd.sources.tabular import (
+    DUPLICATE_KEY,
+    INVALID_CODE,
+    INVALID_VALUE,
+    MISSING_COLUMN,
+    UNKNOWN_LAYOUT,
+    ErrorCollector,
+    RowError,
+    SourceError,
+    SourceRowErrors,
+    read_table,
+)
+
+COMMUNE_CODE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
+DEPARTEMENT_CODE = re.compile(r"^(\d{2}|2[AB]|9[78]\d)$")
+CENTRES_LAYOUT = "insee,dept,lon,lat,name (geo.api.gouv.fr)"
+DEP_CODE_KEYS = ("insee_dep", "code_insee", "code", "INSEE_DEP", "code_dep")
+DEP_NAME_KEYS = ("lib_dep", "nom", "nom_dep", "NOM", "libelle")
+# Bounding box of mainland France and Corsica, in degrees (lon, lat): a territory of a
+# mainland department outside it means swapped columns, a projected file (Lambert 93 metres)
+# or a typing error. Overseas territories (codes 97x and 98x) only need valid WGS84 degrees.
+MAINLAND_LON = (-5.5, 10.0)
+MAINLAND_LAT = (41.0, 51.5)
+
+
+@dataclass(frozen=True)
+class GeoRecord:
+    code: str
+    nom: str
+    geometry: dict  # GeoJSON geometry, WGS84 (lon, lat)
+
+
+@dataclass
+class GeoFile:
+    path: str
+    level: str  # "commune" (centres) or "departement" (contours)
+    sha256: str
+    records: list[GeoRecord] = field(default_factory=list)
+
+
+def read_geo(path: Path) -> GeoFile:
+    """Read a centres CSV or a contours GeoJSON, told apart by their content."""
+    path = Path(path)
+    if not path.is_file():
+        raise SourceError(str(path), "fichier introuvable")
+    head = path.read_bytes()[:64].lstrip(b"\xef\xbb\xbf \r\n\t")
+    if head.startswith(b"{"):
+        return read_departement_contours(path)
+    return read_commune_centres(path)
+
+
+def _plausible(code: str, lon: float, lat: float) -> bool:
+    if code.startswith(("97", "98")):
+        return -180.0 <= lon <= 180.0 and -90.0 <= lat <= 90.0
+    return MAINLAND_LON[0] <= lon <= MAINLAND_LON[1] and MAINLAND_LAT[0] <= lat <= MAINLAND_LAT[1]
+
+
+def read_commune_centres(path: Path) -> GeoFile:
+    table = read_table(path, separators=(",", ";"))
+    table.require(["insee", "lon", "lat"], layout=CENTRES_LAYOUT)
+    errors = ErrorCollector(table.path)
+    records: list[GeoRecord] = []
+    seen: set[str] = set()
+    for line, row in table.rows:
+        code = row["INSEE"]
+        if not COMMUNE_CODE.match(code):
+            errors.add(INVALID_CODE, f"code commune invalide « {code} »", line=line, column="insee")
+            continue
+        if code in seen:
+            errors.add(
+                DUPLICATE_KEY, f"code commune en double « {code} »", line=line, column="insee"
+            )
+            continue
+        seen.add(code)
+        try:
+            lon, lat = float(row["LON"]), float(row["LAT"])
+        except ValueError:
+            bad = "lon" if not _is_float(row["LON"]) else "lat"
+            errors.add(
+                INVALID_VALUE,
+                f"coordonnée non numérique « {row[bad.upper()]} » (degrés décimaux, point décimal)",
+                line=line,
+                column=bad,
+            )
+            continue
+        if not _plausible(code, lon, lat):
+            errors.add(
+                INVALID_VALUE,
+                f"coordonnées ({lon}, {lat}) hors de la France métropolitaine pour la commune "
+                f"{code} : longitude et latitude en degrés WGS84 attendues, dans cet ordre",
+                line=line,
+                column="lon",
+            )
+            continue
+        records.append(
+            GeoRecord(code, row.get("NAME", ""), {"type": "Point", "coordinates": [lon, lat]})
+        )
+    errors.raise_if_any()
+    if not records:
+        raise SourceError(table.path, "aucune commune dans le fichier")
+    return GeoFile(path=table.path, level="commune", sha256=table.sha256, records=records)
+
+
+def _is_float(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _points(geometry: dict):
+    rings = (
+        geometry["coordinates"]
+        if geometry["type"] == "Polygon"
+        else [r for polygon in geometry["coordinates"] for r in polygon]
+    )
+    for ring in rings:
+        yield from ring
+
+
+def _rounded(geometry: dict) -> dict:
+    """Coordinates rounded to 1e-5 degree (about 1 m): the files carry 15 decimals, three
+    times the bytes for nothing a location map can show."""
+
+    def walk(c):
+        return (
+            [round(c[0], 5), round(c[1], 5)]
+            if isinstance(c[0], float | int)
+            else [walk(x) for x in c]
+        )
+
+    return {"type": geometry["type"], "coordinates": walk(geometry["coordinates"])}
+
+
+def read_departement_contours(path: Path) -> GeoFile:
+    raw = Path(path).read_bytes()
+    display = str(path)
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        line = getattr(exc, "lineno", None)
+        raise SourceError(display, f"GeoJSON illisible : {exc}", line=line) from exc
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+        raise SourceRowErrors(
+            display,
+            [
+                RowError(
+                    UNKNOWN_LAYOUT, "FeatureCollection GeoJSON attendue (contours des départements)"
+                )
+            ],
+        )
+    if "style1" in Path(path).name or "pur-style" in str(data.get("name", "")):
+        raise SourceRowErrors(
+            display,
+            [
+                RowError(
+                    UNKNOWN_LAYOUT,
+                    "fichier « style1 » : les départements d'outre-mer y sont déplacés près de la "
+                    "métropole, ses coordonnées ne sont pas géographiques ; prenez les contours "
+                    "géographiques (par exemple polygone-4326_dep.geojson de l'ANCT)",
+                )
+            ],
+        )
+    features = data.get("features") or []
+    errors = ErrorCollector(display)
+    records: list[GeoRecord] = []
+    seen: set[str] = set()
+    for n, feature in enumerate(features, start=1):
+        where = f"entité {n}"
+        props = feature.get("properties") or {}
+        key = next((k for k in DEP_CODE_KEYS if k in props), None)
+        if key is None:
+            errors.add(
+                MISSING_COLUMN,
+                f"{where} : propriété du code de département absente (attendu : "
+                f"{', '.join(DEP_CODE_KEYS)} ; lu : {', '.join(props) or 'aucune'})",
+            )
+            continue
+        code = str(props[key]).strip()
+        if not DEPARTEMENT_CODE.match(code):
+            errors.add(
+                INVALID_CODE, f"{where} : code de département invalide « {code} »", column=key
+            )
+            continue
+        if code in seen:
+            errors.add(DUPLICATE_KEY, f"{where} : département en double « {code} »", column=key)
+            continue
+        seen.add(code)
+        geometry = feature.get("geometry") or {}
+        if geometry.get("type") not in ("Polygon", "MultiPolygon"):
+            errors.add(
+                INVALID_VALUE,
+                f"{where} ({code}) : géométrie {geometry.get('type')} (Polygon ou MultiPolygon "
+                "attendu)",
+                column="geometry",
+            )
+            continue
+        try:
+            outside = [p for p in _points(geometry) if not _plausible(code, p[0], p[1])]
+        except (TypeError, IndexError, KeyError):
+            errors.add(
+                INVALID_VALUE, f"{where} ({code}) : coordonnées illisibles", column="geometry"
+            )
+            continue
+        if outside:
+            errors.add(
+                INVALID_VALUE,
+                f"{where} ({code}) : coordonnées ({outside[0][0]}, {outside[0][1]}) hors de la "
+                "France métropolitaine : contours en degrés WGS84 (EPSG:4326) attendus",
+                column="geometry",
+            )
+            continue
+        nom = next((str(props[k]) for k in DEP_NAME_KEYS if k in props), "")
+        records.append(GeoRecord(code, nom, _rounded(geometry)))
+    errors.raise_if_any()
+    if not records:
+        raise SourceError(display, "aucun contour de département dans le fichier")
+    return GeoFile(
+        path=display,
+        level="departement",
+        sha256=hashlib.sha256(raw).hexdigest(),
+        records=records,
+    )
