@@ -103,13 +103,23 @@ def test_natural_balance_uses_the_intercensal_period():
     rows = [
         ("X", "pop_rp", 2016, 4169.0),
         ("X", "pop_rp", 2022, 4010.0),
-        ("X", "naissances", 2022, 180.0),
-        ("X", "deces", 2022, 360.0),
+        ("X", "pop_rp", 1999, 4600.0),
+        ("X", "pop_rp", 1990, 4960.0),
+        # NAIS1621 / DECE1621 (2016 to 2021), stored under the census opening the period.
+        ("X", "naissances", 2016, 180.0),
+        ("X", "deces", 2016, 360.0),
+        # NAIS9099 / DECE9099 (D90 to D99): a 9-year period.
+        ("X", "naissances", 1990, 450.0),
+        ("X", "deces", 1990, 540.0),
     ]
     geo = pl.DataFrame({"code": ["X"], "epci": ["E"], "dep": ["48"], "reg": ["76"]})
     r = engine.build(obs(*rows), geo, only(["solde_naturel"]))
+    got = values(r, "solde_naturel")
     # (180 − 360) / 6 years / ((4169 + 4010) / 2) × 100 = −0.73358 % per year
-    assert values(r, "solde_naturel")[("X", 2022)] == pytest.approx(-0.73358, abs=1e-5)
+    assert got[("X", 2022)] == pytest.approx(-0.73358, abs=1e-5)
+    # (450 − 540) / 9 years / ((4960 + 4600) / 2) × 100 = −0.20921 % per year
+    assert got[("X", 1999)] == pytest.approx(-0.20921, abs=1e-5)
+    assert set(got) == {("X", 2022), ("X", 1999)}
 
 
 def test_weighted_mean_for_medians_and_secret_values_left_out():

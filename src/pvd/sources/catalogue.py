@@ -280,7 +280,7 @@ register(
             format="zip (csv)",
             separator=";",
             encoding="UTF-8",
-            columns=("CODGEO", "P22_POP", "P16_POP", "SUPERF", "NAIS1622", "DECE1622", "P22_LOG"),
+            columns=("CODGEO", "P22_POP", "P16_POP", "SUPERF", "NAIS1621", "DECE1621", "P22_LOG"),
             member="base-cc-serie-historique-2022.CSV",
         ),
         import_command="pvd data import-population {path} --millesime 2022",

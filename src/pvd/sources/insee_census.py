@@ -5,7 +5,7 @@ errors naming file, line and column). Licence Ouverte 2.0.
 
 - ``historique``: *Séries historiques du recensement* ``base-cc-serie-historique-2022.CSV``
   (https://www.insee.fr/fr/statistiques/8582555): ``CODGEO;P22_POP;P16_POP;P11_POP;D99_POP;
-  D90_POP;D82_POP;D75_POP;D68_POP;SUPERF;NAIS1622;NAIS1116;...;DECE1622;...;P22_LOG;...;
+  D90_POP;D82_POP;D75_POP;D68_POP;SUPERF;NAIS1621;NAIS1115;...;DECE1621;...;P22_LOG;...;
   P22_RP;...;P22_RSECOCC;...;P22_LOGVAC;...``. Needs CODGEO and population columns
   (``P22_POP``/``D68_POP``); area, births, deaths and dwellings are read when present.
 - ``logement``: *Logement en 2021* ``base-cc-logement-2021.CSV``: needs ``P21_LOG`` and
@@ -39,15 +39,19 @@ KINDS: dict[str, dict] = {
         families=(
             Family("pop_rp", rf"[PD]{YY}_POP", example="P22_POP"),
             Family("superficie", r"SUPERF", year_group=None, example="SUPERF"),
-            Family("naissances", rf"NAIS{YY}{YY}", year_group=2, example="NAIS1622"),
-            Family("deces", rf"DECE{YY}{YY}", year_group=2, example="DECE1622"),
+            # NAISaabb / DECEaabb: births / deaths from the census of year aa to the next one
+            # (bb = last calendar year counted: NAIS1520 = 2015-2020, between P15 and P21 of
+            # the 2021 series; NAIS9099 = between D90 and D99). Stored under aa, the census
+            # that opens the period; the natural balance finds the census that closes it.
+            Family("naissances", rf"NAIS{YY}{YY}", year_group=1, example="NAIS1621"),
+            Family("deces", rf"DECE{YY}{YY}", year_group=1, example="DECE1621"),
             Family("logements", rf"[PD]{YY}_LOG", example="P22_LOG"),
             Family("residences_principales", rf"[PD]{YY}_RP", example="P22_RP"),
             Family("residences_secondaires", rf"[PD]{YY}_RSECOCC", example="P22_RSECOCC"),
             Family("logements_vacants", rf"[PD]{YY}_LOGVAC", example="P22_LOGVAC"),
         ),
         required=(("pop_rp",),),
-        layout="séries historiques du recensement, CODGEO;P22_POP;P16_POP;…;SUPERF;NAIS1622;…",
+        layout="séries historiques du recensement, CODGEO;P22_POP;P16_POP;…;SUPERF;NAIS1621;…",
         members=("base-cc-serie-historique-2022.CSV",),
     ),
     "logement": dict(

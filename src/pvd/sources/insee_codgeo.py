@@ -1,5 +1,5 @@
 """Reading INSEE commune files keyed by CODGEO whose column names carry the year
-(``P21_LOG``, ``NAIS1622``, ``MED21``...) into observations ``(code, variable, millesime, value)``.
+(``P21_LOG``, ``NAIS1621``, ``MED21``...) into observations ``(code, variable, millesime, value)``.
 
 Shared by :mod:`pvd.sources.insee_census` and :mod:`pvd.sources.insee_filosofi`. Pure Python and
 polars, no Django. The whole file is checked before anything is returned, so a caller never

@@ -91,9 +91,11 @@ def share_of_epci(obs: pl.DataFrame, geo: pl.DataFrame | None) -> pl.DataFrame:
 
 def natural_balance(obs: pl.DataFrame, geo: pl.DataFrame | None = None) -> pl.DataFrame:
     """Annual rate of change due to the natural balance, in % per year, for each intercensal
-    period ending at a millésime: (births − deaths) / years / mean population × 100, where the
-    period starts at the previous census millésime of the population series (INSEE's
-    definition of the *taux de variation annuel dû au solde naturel*)."""
+    period, shown at the census that closes it: (births − deaths) / years / mean population
+    × 100 (INSEE's *taux de variation annuel dû au solde naturel*). Births and deaths are
+    stored under the census that opens the period (``NAIS1621`` under 2016, see
+    :mod:`pvd.sources.insee_census`); the period ends at the next census of the population
+    series (2016 → 2022; 1990 → 1999)."""
     pop = obs.filter(pl.col("variable") == "pop_rp").select("code", "millesime", "value")
     flows = (
         obs.filter(pl.col("variable").is_in(["naissances", "deces"]))
@@ -105,12 +107,16 @@ def natural_balance(obs: pl.DataFrame, geo: pl.DataFrame | None = None) -> pl.Da
     if flows.is_empty() or "naissances" not in flows.columns or "deces" not in flows.columns:
         return pl.DataFrame(schema={"code": pl.String, "millesime": pl.Int32, "value": pl.Float64})
     years = sorted(pop.get_column("millesime").unique().to_list())
-    start_of = {y: max((s for s in years if s < y), default=None) for y in years}
-    flows = flows.with_columns(
-        pl.col("millesime")
-        .replace_strict(start_of, default=None, return_dtype=pl.Int32)
-        .alias("start")
-    ).drop_nulls("start")
+    end_of = {y: min((e for e in years if e > y), default=None) for y in years}
+    flows = (
+        flows.rename({"millesime": "start"})
+        .with_columns(
+            pl.col("start")
+            .replace_strict(end_of, default=None, return_dtype=pl.Int32)
+            .alias("millesime")
+        )
+        .drop_nulls("millesime")
+    )
     p0 = pop.rename({"millesime": "start", "value": "p0"})
     p1 = pop.rename({"value": "p1"})
     joined = flows.join(p0, on=["code", "start"]).join(p1, on=["code", "millesime"])
@@ -268,7 +274,8 @@ register(
         licence=LO,
         formula="(naissances − décès de la période) / durée de la période (années) / population "
         "moyenne (début et fin de période) × 100 ; période = entre deux recensements "
-        "(par exemple NAIS1622 et DECE1622 avec P16_POP et P22_POP).",
+        "(par exemple NAIS1621 et DECE1621, naissances et décès de 2016 à 2021, avec P16_POP et "
+        "P22_POP ; NAIS1520 avec P15_POP et P21_POP dans la série 2021).",
         inputs=("naissances", "deces", "pop_rp"),
         compute=natural_balance,
         decimals=2,
