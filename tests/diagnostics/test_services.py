@@ -104,3 +104,21 @@ def test_build_stores_every_level(portrait_db):
     prox = value("COM", "48140", "gamme_proximite")
     total = value("COM", "48140", "equipements_total")
     assert 0 < prox.value < total.value
+
+
+def test_missing_message_tells_unloaded_from_incomplete_sources():
+    from pvd.diagnostics.models import Build
+    from pvd.diagnostics.selectors import missing_message
+    from pvd.domain.indicators.catalogue import get
+
+    build = Build(
+        datasets={"insee-bpe-2024": "indicateurs-bpe"},
+        missing={"gamme_proximite": ["bpe_gamme_proximite"], "taux_chomage": ["actifs_15_64"]},
+    )
+    # The BPE was loaded, but without counts per gamme: say what it lacks.
+    incomplete = missing_message(get("gamme_proximite"), build)
+    assert "ne fournit pas" in incomplete and "bpe_gamme_proximite" in incomplete
+    assert "pvd indicators import bpe" in incomplete
+    # The census employment file was never loaded.
+    absent = missing_message(get("taux_chomage"), build)
+    assert absent.startswith("Source non chargée") and "pvd indicators import emploi" in absent

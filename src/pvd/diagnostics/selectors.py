@@ -179,6 +179,14 @@ def missing_message(indicator: Indicator, build: Build | None) -> str:
         kind = kind_of_source(indicator.source)
         if kind is None:
             return "Source non chargée."
+        if kind.source in (build.datasets or {}):
+            # Loaded, but the file (or the version that imported it) lacks these inputs.
+            lacking = ", ".join(build.missing[indicator.id])
+            return (
+                f"La source chargée ({kind.title}) ne fournit pas les données nécessaires "
+                f"({lacking}) : importez un fichier qui les contient avec `{kind.command}`, "
+                "puis `pvd indicators build`."
+            )
         return (
             f"Source non chargée : {kind.title}. Chargez-la avec `{kind.command}`, puis "
             "`pvd indicators build`."
