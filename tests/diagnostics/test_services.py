@@ -122,3 +122,17 @@ def test_missing_message_tells_unloaded_from_incomplete_sources():
     # The census employment file was never loaded.
     absent = missing_message(get("taux_chomage"), build)
     assert absent.startswith("Source non chargée") and "pvd indicators import emploi" in absent
+
+
+def test_vintage_label_fits_the_dataset_record():
+    from pvd.diagnostics.services import vintage_label
+    from pvd.territories.models import Dataset
+
+    assert vintage_label([]) == "sans millésime"
+    assert vintage_label([2021]) == "2021"
+    assert vintage_label([2016, 2022]) == "2016, 2022"
+    assert vintage_label([1968, 1975, 2011, 2012, 2013, 2022]) == "1968, 1975, 2011 à 2013, 2022"
+    assert vintage_label(list(range(2009, 2024))) == "2009 à 2023"
+    scattered = list(range(1900, 2100, 2))
+    assert vintage_label(scattered) == "1900 à 2098 (100 millésimes)"
+    assert len(vintage_label(scattered)) <= Dataset._meta.get_field("vintage").max_length

@@ -65,6 +65,27 @@ def frame_of(table: SourceTable) -> pl.DataFrame:
     return pl.read_ipc(io.BytesIO(bytes(table.frame)))
 
 
+def vintage_label(years: list[int]) -> str:
+    """Millésimes in words, runs of three or more consecutive years as a range: "1968, 1975,
+    2011 à 2022"; within the 64 characters of ``Dataset.vintage`` (yearly flows since 2009
+    would not fit one by one)."""
+    if not years:
+        return "sans millésime"
+    runs: list[list[int]] = []
+    for y in sorted(set(years)):
+        if runs and y == runs[-1][-1] + 1:
+            runs[-1].append(y)
+        else:
+            runs.append([y])
+    parts = []
+    for run in runs:
+        parts.extend([f"{run[0]} à {run[-1]}"] if len(run) >= 3 else map(str, run))
+    text = ", ".join(parts)
+    if len(text) > 64:
+        text = f"{min(years)} à {max(years)} ({len(set(years))} millésimes)"
+    return text
+
+
 def default_gammes() -> dict[str, str]:
     """TYPEQU -> gamme of the embedded reading of the INSEE lists, the one the centrality model
     uses (so that the portrait's counts per gamme and the centrality levels agree)."""
@@ -127,7 +148,7 @@ def indicator_source_import(
                 publisher=source.publisher if source else "INSEE",
                 licence=source.licence if source else "Licence Ouverte 2.0 (Etalab)",
                 url=source.page if source else "",
-                vintage=", ".join(map(str, parsed.millesimes)) or "sans millésime",
+                vintage=vintage_label(parsed.millesimes),
                 version=Path(parsed.path).name,
                 checksum=parsed.sha256,
                 details={
