@@ -136,3 +136,29 @@ def test_vintage_label_fits_the_dataset_record():
     scattered = list(range(1900, 2100, 2))
     assert vintage_label(scattered) == "1900 à 2098 (100 millésimes)"
     assert len(vintage_label(scattered)) <= Dataset._meta.get_field("vintage").max_length
+
+
+def test_filosofi_melodi_zip_import_reports_what_it_leaves_out(referential, tmp_path):
+    import zipfile
+
+    archive = tmp_path / "base-cc-filosofi-2021-geo2025_csv.zip"
+    data = (
+        Path(__file__).resolve().parent.parent / "data" / "insee" / "DS_FILOSOFI_CC_2021_data.csv"
+    )
+    with zipfile.ZipFile(archive, "w") as z:
+        z.write(data, "DS_FILOSOFI_CC_2021_data.csv")
+        z.writestr("DS_FILOSOFI_CC_2021_metadata.csv", "COD_VAR;LIB_VAR\nGEO;Code géographique\n")
+    report = indicator_source_import(kind="filosofi", path=archive)
+    text = "\n".join(report.lines())
+    assert "DS_FILOSOFI_CC_2021_data.csv" in text
+    assert (
+        report.skipped["lignes d'autres territoires ou mesures (EPCI, départements…), non lues"]
+        == 4
+    )
+    assert report.skipped["valeurs secrètes ou manquantes, gardées manquantes"] == 1
+    # Béon (01039) is now part of Culoz-Béon (01138): its code is re-based, and said.
+    assert "01039→01138" in text
+    frame = frame_of(SourceTable.objects.get(kind="filosofi"))
+    row = frame.filter((pl.col("code") == "48140") & (pl.col("variable") == "taux_pauvrete"))
+    assert row.item(0, "value") == 17.5 and row.item(0, "millesime") == 2021
+    assert frame.filter(pl.col("code").is_in(["01039", "200069185", "48"])).is_empty()

@@ -12,7 +12,14 @@ from pvd.sources.insee_bpe import read_bpe, read_gammes
 from pvd.sources.insee_census import read_census
 from pvd.sources.insee_filosofi import read_filosofi
 from pvd.sources.report import SourceError
-from pvd.sources.tabular import FIELD_COUNT, INVALID_CODE, INVALID_VALUE, MISSING_COLUMN
+from pvd.sources.tabular import (
+    DUPLICATE_KEY,
+    FIELD_COUNT,
+    INVALID_CODE,
+    INVALID_VALUE,
+    MISSING_COLUMN,
+    SourceRowErrors,
+)
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 INSEE = DATA / "insee"
@@ -60,7 +67,7 @@ def test_census_2021_files(kind, fixture, checks):
 
 
 def test_filosofi_decimal_commas_and_secret():
-    p = read_filosofi(INSEE / "base-cc-filosofi-2021-geo2025.csv")
+    p = read_filosofi(INSEE / "cc_filosofi_2021_COM.csv")
     assert value(p, "48140", "revenu_median", 2021) == 20150
     assert value(p, "48140", "taux_pauvrete", 2021) == 17.5
     assert value(p, "48095", "revenu_median", 2021) is None
@@ -78,7 +85,7 @@ def test_missing_columns_are_named():
         read_filosofi(INSEE / "filosofi-colonne-manquante.csv")
     assert e.value.code == MISSING_COLUMN and "MED21" in str(e.value) and e.value.line == 1
     with pytest.raises(SourceError) as e:
-        read_census(INSEE / "base-cc-filosofi-2021-geo2025.csv", kind="emploi")
+        read_census(INSEE / "cc_filosofi_2021_COM.csv", kind="emploi")
     assert "P21_ACT1564" in str(e.value) and "P21_CHOM1564" in str(e.value)
 
 
@@ -144,3 +151,25 @@ def test_bpe_without_vintage(tmp_path):
 def test_bpe_shared_data_2013(shared_data):
     p = read_bpe(shared_data / "bpe" / "bpe13_ensemble.csv")
     assert p.rows == 625834 and p.millesimes == [2013]
+
+
+def test_filosofi_long_melodi_layout():
+    p = read_filosofi(INSEE / "DS_FILOSOFI_CC_2021_data.csv")
+    assert value(p, "48140", "revenu_median", 2021) == 20150
+    assert value(p, "48140", "taux_pauvrete", 2021) == 17.5
+    # A confidential cell (CONF_STATUS C, empty OBS_VALUE) stays missing, never zero.
+    assert value(p, "48061", "taux_pauvrete", 2021) is None and p.missing_values == 1
+    # EPCI, department and arrondissement rows and other measures (D1_SL) are not read, counted.
+    assert p.ignored_rows == 4
+    assert set(p.observations.get_column("code")) == {"48140", "48061", "48095", "01039"}
+
+
+def test_filosofi_long_layout_errors_name_line_and_column():
+    with pytest.raises(SourceRowErrors) as exc:
+        read_filosofi(INSEE / "filosofi-melodi-sans-valeur.csv")
+    assert exc.value.errors[0].code == MISSING_COLUMN and "OBS_VALUE" in str(exc.value)
+    with pytest.raises(SourceRowErrors) as exc:
+        read_filosofi(INSEE / "filosofi-melodi-valeur-invalide.csv")
+    found = {(e.code, e.line, e.column) for e in exc.value.errors}
+    assert (INVALID_VALUE, 3, "OBS_VALUE") in found
+    assert (DUPLICATE_KEY, 5, "GEO") in found

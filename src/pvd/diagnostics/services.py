@@ -134,6 +134,10 @@ def indicator_source_import(
             "2013-2017, pvd.domain.centrality.GAMMES) ; --gammes FICHIER pour une autre liste"
         )
     report.warnings.extend(rebase.lines())
+    if parsed.ignored_rows:
+        report.skipped["lignes d'autres territoires ou mesures (EPCI, départements…), non lues"] = (
+            parsed.ignored_rows
+        )
     if parsed.missing_values:
         report.skipped["valeurs secrètes ou manquantes, gardées manquantes"] = parsed.missing_values
     counts = TableCounts()

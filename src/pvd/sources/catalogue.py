@@ -304,13 +304,18 @@ register(
         url="https://www.insee.fr/fr/statistiques/fichier/7756729/base-cc-filosofi-2021-geo2025_csv.zip",
         filename="base-cc-filosofi-2021-geo2025_csv.zip",
         layout=Layout(
-            format="zip (csv)", separator=";", encoding="UTF-8", columns=("CODGEO", "MED21")
+            format="zip (csv)",
+            separator=";",
+            encoding="UTF-8",
+            columns=("GEO", "GEO_OBJECT", "FILOSOFI_MEASURE", "TIME_PERIOD", "OBS_VALUE"),
         ),
-        import_command=None,
-        notes="Secret statistique pour les petites communes (« s », « nd ») : valeurs manquantes, "
-        "jamais zéro. Adresse citée par plusieurs réutilisations ; une réutilisation signale un "
-        "format « long » (GEO, FILOSOFI_MEASURE, OBS_VALUE) pour ce fichier : disposition à "
-        "vérifier avant d'écrire l'import.",
+        import_command="pvd indicators import filosofi {path}",
+        notes="Secret statistique pour les petites communes (cellules vides, CONF_STATUS C ; "
+        "« s », « nd » dans l'ancienne disposition) : valeurs manquantes, jamais zéro. Adresse "
+        "citée par plusieurs réutilisations. Disposition « longue » Melodi (GEO, GEO_OBJECT, "
+        "FILOSOFI_MEASURE, TIME_PERIOD, OBS_VALUE ; mesures MED_SL et PR_MD60), confirmée par "
+        "des réutilisations publiques ; l'ancienne disposition large (CODGEO;MED21;TP6021) est "
+        "lue aussi.",
         tags=("indicateurs", "revenus"),
     )
 )

@@ -78,6 +78,7 @@ class ObservationFile:
     observations: pl.DataFrame
     columns: dict[str, list[str]] = field(default_factory=dict)  # variable -> columns read
     missing_values: int = 0  # secret or missing markers kept as missing
+    ignored_rows: int = 0  # rows of a layout this importer does not read (other territories...)
 
     @property
     def millesimes(self) -> list[int]:

@@ -1,12 +1,19 @@
 """INSEE Filosofi at commune level: median disposable income per consumption unit and poverty
 rate.
 
-Contract
-- File: ``base-cc-filosofi-2021-geo2025.csv`` in ``base-cc-filosofi-2021-geo2025_csv.zip``
-  (https://www.insee.fr/fr/statistiques/7756729), semicolon-separated, CODGEO key, columns
-  suffixed by the year: ``CODGEO;NBMENFISC21;NBPERSMENFISC21;MED21;PIMP21;TP6021;...``.
-  Also accepted: any CODGEO file with ``MED<AA>`` (``TP60<AA>`` read when present), such as the
-  reduced ``CODGEO;MED21`` extract of the shared data.
+Contract: two layouts, told apart by their header.
+- Long ("Melodi", INSEE's dissemination format since 2024): ``base-cc-filosofi-2021-geo2025_csv.zip``
+  (https://www.insee.fr/fr/statistiques/7756729) holds a ``..._data.csv`` (and a
+  ``..._metadata.csv``), semicolon-separated, one row per territory, measure and year:
+  ``GEO;GEO_OBJECT;FILOSOFI_MEASURE;UNIT_MEASURE;UNIT_MULT;CONF_STATUS;OBS_STATUS;TIME_PERIOD;
+  OBS_VALUE``. Read: the ``GEO_OBJECT = COM`` rows of the measures ``MED_SL`` (median disposable
+  income per consumption unit) and ``PR_MD60`` (poverty rate at 60 % of the median); other
+  territories (EPCI, DEP, ARM...) and measures are counted and left out. Layout confirmed from
+  public reuses (no offline access to insee.fr).
+- Wide (files up to the 2021 vintage in the older layout, e.g. ``cc_filosofi_2021_COM.csv``):
+  CODGEO key, columns suffixed by the year: ``CODGEO;NBMENFISC21;NBPERSMENFISC21;MED21;PIMP21;
+  TP6021;...``. Also any CODGEO file with ``MED<AA>`` (``TP60<AA>`` read when present), such as
+  the reduced ``CODGEO;MED21`` extract of the shared data.
 - Small communes are under statistical secrecy: empty cells or ``s``/``nd`` markers, kept as
   missing (never zero); absent communes are simply missing.
 - Values do not add up: merged communes get no value (see the import service).
@@ -17,7 +24,27 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pvd.sources.insee_codgeo import Family, ObservationFile, read_observations
+import polars as pl
+
+from pvd.sources.insee_codgeo import (
+    COMMUNE_CODE,
+    OBS_SCHEMA,
+    Family,
+    ObservationFile,
+    parse_numbers,
+    read_frame,
+    read_observations,
+    read_text,
+)
+from pvd.sources.tabular import (
+    DUPLICATE_KEY,
+    INVALID_CODE,
+    INVALID_VALUE,
+    MISSING_COLUMN,
+    ErrorCollector,
+    RowError,
+    SourceRowErrors,
+)
 
 FAMILIES = (
     Family("revenu_median", r"MED(\d\d)", example="MED21"),
@@ -26,12 +53,105 @@ FAMILIES = (
 ADDITIVE: frozenset[str] = frozenset()
 
 
+PREFERRED = (
+    "DS_FILOSOFI_CC_2021_data.csv",
+    "base-cc-filosofi-2021-geo2025.csv",
+    "cc_filosofi_2021_COM.csv",
+)
+LONG_COLUMNS = ("GEO", "GEO_OBJECT", "FILOSOFI_MEASURE", "TIME_PERIOD", "OBS_VALUE")
+LONG_LAYOUT = (
+    "Filosofi (Melodi), GEO;GEO_OBJECT;FILOSOFI_MEASURE;UNIT_MEASURE;UNIT_MULT;CONF_STATUS;"
+    "OBS_STATUS;TIME_PERIOD;OBS_VALUE"
+)
+MEASURES = {"MED_SL": "revenu_median", "PR_MD60": "taux_pauvrete"}
+
+
 def read_filosofi(path: Path) -> ObservationFile:
+    text, encoding, display, sha = read_text(path, prefer_members=PREFERRED)
+    header = text.split("\n", 1)[0].upper()
+    if "FILOSOFI_MEASURE" in header:
+        return _read_long(text, encoding, display, sha)
     return read_observations(
         path,
         kind="filosofi",
         families=FAMILIES,
         required=(("revenu_median",),),
         layout="Filosofi base communale, CODGEO;NBMENFISC21;…;MED21;…;TP6021;…",
-        prefer_members=("base-cc-filosofi-2021-geo2025.csv", "cc_filosofi_2021_COM.csv"),
+        prefer_members=PREFERRED,
+    )
+
+
+def _read_long(text: str, encoding: str, display: str, sha: str) -> ObservationFile:
+    frame, separator = read_frame(text, display)
+    missing = [c for c in LONG_COLUMNS if c not in frame.columns]
+    if missing:
+        raise SourceRowErrors(
+            display,
+            [
+                RowError(
+                    MISSING_COLUMN,
+                    f"colonnes manquantes : {', '.join(missing)} (format attendu : {LONG_LAYOUT} ; "
+                    f"en-tête lu : {separator.join(frame.columns)})",
+                    line=1,
+                    column=missing[0],
+                )
+            ],
+        )
+    frame = frame.with_row_index("_i").with_columns(
+        pl.col(c).str.strip_chars() for c in LONG_COLUMNS
+    )
+    rows = frame.height
+    mine = frame.filter(
+        (pl.col("GEO_OBJECT") == "COM") & pl.col("FILOSOFI_MEASURE").is_in(list(MEASURES))
+    )
+    errors = ErrorCollector(display)
+    for i, geo in mine.filter(~pl.col("GEO").str.contains(COMMUNE_CODE)).select("_i", "GEO").rows():
+        errors.add(INVALID_CODE, f"code commune invalide « {geo} »", line=i + 2, column="GEO")
+    for i, period in (
+        mine.filter(~pl.col("TIME_PERIOD").str.contains(r"^\d{4}$"))
+        .select("_i", "TIME_PERIOD")
+        .rows()
+    ):
+        errors.add(
+            INVALID_VALUE,
+            f"année invalide « {period} » (AAAA attendu)",
+            line=i + 2,
+            column="TIME_PERIOD",
+        )
+    key = ["GEO", "FILOSOFI_MEASURE", "TIME_PERIOD"]
+    dup = mine.filter(pl.struct(key).is_duplicated())
+    seen: set[tuple] = set()
+    for i, *k in dup.select("_i", *key).rows():
+        if tuple(k) in seen:
+            errors.add(
+                DUPLICATE_KEY,
+                f"observation en double « {' ; '.join(k)} »",
+                line=i + 2,
+                column="GEO",
+            )
+        seen.add(tuple(k))
+    mine = mine.drop("_i")
+    mine, n_missing = parse_numbers(mine, ["OBS_VALUE"], display, errors)
+    errors.raise_if_any()
+    obs = mine.drop_nulls("OBS_VALUE").select(
+        pl.col("GEO").alias("code"),
+        pl.col("FILOSOFI_MEASURE").replace_strict(MEASURES).alias("variable"),
+        pl.col("TIME_PERIOD").cast(pl.Int32).alias("millesime"),
+        pl.col("OBS_VALUE").alias("value"),
+    )
+    return ObservationFile(
+        path=display,
+        kind="filosofi",
+        sha256=sha,
+        encoding=encoding,
+        separator=separator,
+        rows=rows,
+        observations=obs.cast(OBS_SCHEMA),
+        columns={
+            v: [f"FILOSOFI_MEASURE={m}"]
+            for m, v in MEASURES.items()
+            if m in set(mine["FILOSOFI_MEASURE"])
+        },
+        missing_values=n_missing,
+        ignored_rows=rows - mine.height,
     )

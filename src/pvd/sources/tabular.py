@@ -166,8 +166,14 @@ def read_bytes(
                     None,
                 )
             if chosen is None:
-                # INSEE archives pair the data file with a "meta_..." dictionary of its columns.
-                data = [n for n in names if not n.rsplit("/", 1)[-1].lower().startswith("meta")]
+                # INSEE archives pair the data file with a dictionary of its columns:
+                # "meta_....csv" (bases communales) or "..._metadata.csv" (Melodi files).
+                data = [
+                    n
+                    for n in names
+                    if not n.rsplit("/", 1)[-1].lower().startswith("meta")
+                    and not n.lower().endswith("_metadata.csv")
+                ]
                 if len(data) == 1:
                     chosen = data[0]
             if chosen is None or chosen not in archive.namelist():
