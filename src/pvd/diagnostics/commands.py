@@ -61,7 +61,8 @@ def indicators_list(as_json: bool) -> None:
 def indicators_import(
     kind: str, file: Path, millesime: int | None, gammes: Path | None, dry_run: bool
 ) -> None:
-    """Import an official INSEE file feeding indicators (then run `pvd indicators build`)."""
+    """Import an official file feeding indicators (INSEE, Cerema, DGFiP), then run
+    `pvd indicators build`."""
     from pvd.cli import _ensure_referential, _fail_source, _print_report, _setup_django
 
     _setup_django()
