@@ -134,24 +134,20 @@ def geo_location(commune: Commune) -> GeoLocation | None:
     )
     if contour is None:
         return None
-    members = [commune.code]
-    if commune.epci_id:
-        members = list(
-            Commune.objects.filter(epci_id=commune.epci_id, type=Commune.Type.COM).values_list(
-                "code", flat=True
-            )
-        )
+    # The commune and the other communes of its EPCI: code -> name, in one query.
+    members = Commune.objects.filter(type=Commune.Type.COM)
+    members = (
+        members.filter(epci_id=commune.epci_id)
+        if commune.epci_id
+        else members.filter(pk=commune.pk)
+    )
+    names = dict(members.values_list("code", "nom"))
     centres = {
         f.code: f
-        for f in GeoFeature.objects.filter(level="commune", code__in=members).select_related(
+        for f in GeoFeature.objects.filter(level="commune", code__in=list(names)).select_related(
             "dataset"
         )
     }
-    names = dict(
-        Commune.objects.filter(code__in=list(centres), type=Commune.Type.COM).values_list(
-            "code", "nom"
-        )
-    )
     feature = [(contour.code, contour.nom, contour.geometry)]
     view_box, shapes = project_features(feature, width=SVG_WIDTH, min_step=0.8)
     codes = sorted(centres, key=lambda c: (c != commune.code, names.get(c, c)))

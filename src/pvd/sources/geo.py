@@ -67,7 +67,8 @@ def read_geo(path: Path) -> GeoFile:
     path = Path(path)
     if not path.is_file():
         raise SourceError(str(path), "fichier introuvable")
-    head = path.read_bytes()[:64].lstrip(b"\xef\xbb\xbf \r\n\t")
+    with path.open("rb") as f:
+        head = f.read(64).lstrip(b"\xef\xbb\xbf \r\n\t")
     if head.startswith(b"{"):
         return read_departement_contours(path)
     return read_commune_centres(path)

@@ -7,8 +7,6 @@ referential does not know is skipped and counted, never silently dropped.
 
 from __future__ import annotations
 
-from collections import Counter
-
 from django.db import transaction
 
 from pvd.sources import catalogue
@@ -78,8 +76,3 @@ def geo_import(*, geo: GeoFile, dry_run: bool = False) -> ImportReport:
         if dry_run:
             transaction.set_rollback(True)
     return report
-
-
-def geo_counts() -> Counter:
-    """Features stored per level."""
-    return Counter(GeoFeature.objects.values_list("level", flat=True))
