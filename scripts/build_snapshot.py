@@ -7,7 +7,8 @@ registry's integrity hash when npm gives one, and its checksum written to the ma
 
 Outputs, in ``src/pvd/data/snapshot/`` (gzip CSV, UTF-8, comma-separated, codes as strings):
   regions, departements, arrondissements, epci, communes (current = newest vintage),
-  populations (series re-based onto the current geography), rebase-report, manifest.json.
+  populations (series re-based onto the current geography), rebase-report, anciens-codes (every
+  former code of a merged commune -> current commune), manifest.json.
 
 Population vintages: each package carries the INSEE legal populations of one census vintage,
 named by the INSEE page its README links to (table POPULATION_PAGES). Two packages can carry the
@@ -142,21 +143,31 @@ def write_gz_csv(path: Path, header: list[str], rows: list[list]) -> str:
 
 
 def geography_of(communes: list[dict]) -> tuple[CurrentGeography, dict[str, str]]:
-    actual = frozenset(
-        c["code"] for c in communes if c["type"] in ("commune-actuelle", "arrondissement-municipal")
-    )
+    """The geography of one package (rules of pvd.domain.geography) and its COMD/COMA parents."""
+    actual = frozenset(c["code"] for c in communes if c["type"] == "commune-actuelle")
+    arrondissements = {
+        c["code"]: c["commune"] for c in communes if c["type"] == "arrondissement-municipal"
+    }
+    former = former_codes_of(communes)
+    delegated = {
+        c["code"]: c["chefLieu"]
+        for c in communes
+        if c["type"] in ("commune-deleguee", "commune-associee") and c["code"] not in actual
+    }
+    return CurrentGeography(actual, former, delegated, arrondissements), delegated
+
+
+def former_codes_of(communes: list[dict]) -> dict[str, str]:
+    """Old code -> current commune, from the ``anciensCodes`` of the current communes (codes
+    of communes merged since 1943, so every commune nouvelle since COG 2013)."""
+    actual = {c["code"] for c in communes if c["type"] == "commune-actuelle"}
     former = {}
     for c in communes:
         if c["type"] == "commune-actuelle":
             for old in c.get("anciensCodes", []):
                 if old not in actual:
                     former[old] = c["code"]
-    delegated = {
-        c["code"]: c["chefLieu"]
-        for c in communes
-        if c["type"] in ("commune-deleguee", "commune-associee") and c["code"] not in actual
-    }
-    return CurrentGeography(actual, former, delegated), delegated
+    return former
 
 
 def populations_of(communes: list[dict]) -> dict[str, int]:
@@ -352,6 +363,14 @@ def main() -> int:
         ["millesime", "version_source", "nature", "code_ancien", "code_actuel", "detail"],
         report_rows,
     )
+    # Every former code the current vintage knows (communes merged since 1943), so that files
+    # keyed by any older COG (BPE 2013...) are re-based, not only the codes the population
+    # series needed. Read by pvd.territories.current_geography; rules in pvd.domain.geography.
+    former_rows = sorted([old, new] for old, new in former_codes_of(current["communes"]).items())
+    outputs["anciens-codes"] = write_gz_csv(
+        args.out / "anciens-codes.csv.gz", ["code_ancien", "code_actuel"], former_rows
+    )
+    log(f"former codes: {len(former_rows)} (anciensCodes of {PACKAGE}@{current_release.version})")
     for kind, count in sorted(Counter(r[2] for r in report_rows).items()):
         log(f"re-basing report: {count} × {kind}")
 
