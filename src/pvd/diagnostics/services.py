@@ -110,7 +110,7 @@ def indicator_source_import(
         )
     report.warnings.extend(rebase.lines())
     for reason, count in rebase.skipped_rows.items():
-        report.skipped[f"lignes ignorées : {reason}"] += count
+        report.skipped[reason] += count
     if parsed.ignored_rows:
         report.skipped["lignes d'autres territoires ou mesures (EPCI, départements…), non lues"] = (
             parsed.ignored_rows
