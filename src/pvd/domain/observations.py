@@ -18,6 +18,7 @@ from pvd.domain.geography import (
     ARRONDISSEMENT,
     SKIP_ARM_NON_ADDITIVE,
     SKIP_ARM_PARENT_ROW,
+    SKIP_UNKNOWN,
     CurrentGeography,
     plan,
 )
@@ -42,7 +43,7 @@ class RebaseSummary:
         """Reason -> number of codes (file rows) skipped for it."""
         out = {reason: len(codes) for reason, codes in self.arm_skipped.items()}
         if self.unmapped:
-            out["code inconnu de la géographie en vigueur"] = len(self.unmapped)
+            out[SKIP_UNKNOWN] = len(self.unmapped)
         return out
 
     def lines(self) -> list[str]:
