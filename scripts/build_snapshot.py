@@ -60,6 +60,12 @@ RELEASES = [
     Release("6.0.0", 2026),
 ]
 
+# The last release carrying data/historique-communes.json: INSEE's history of commune events
+# from 1943 to COG 2019. Used only to check that the former codes place every commune that
+# existed since COVERAGE_SINCE (the snapshot does not embed it).
+HISTORY_RELEASE = Release("0.8.0", 2019)
+COVERAGE_SINCE = "2013-01-01"
+
 # INSEE publication of legal populations linked from each package README -> census vintage.
 POPULATION_PAGES = {
     "6011070": 2019,  # Populations légales 2019, published December 2021
@@ -168,6 +174,25 @@ def former_codes_of(communes: list[dict]) -> dict[str, str]:
                 if old not in actual:
                     former[old] = c["code"]
     return former
+
+
+def read_history(tarball: Path) -> list[dict]:
+    with tarfile.open(tarball) as tar:
+        return json.load(tar.extractfile("package/data/historique-communes.json"))
+
+
+def coverage(history: list[dict], packages: list[dict], geo: CurrentGeography) -> dict:
+    """The communes that existed at some date since COVERAGE_SINCE (INSEE history up to COG
+    2019, then the communes of every package) and those the current geography cannot place."""
+    codes = {
+        e["code"]
+        for e in history
+        if e["type"] == "COM" and (e.get("dateFin") or "9999") > COVERAGE_SINCE
+    }
+    for data in packages:
+        codes |= {c["code"] for c in data["communes"] if c["type"] == "commune-actuelle"}
+    placed = {c for c in codes if geo.target_of(c)}
+    return {"since": COVERAGE_SINCE, "communes": len(codes), "unplaced": sorted(codes - placed)}
 
 
 def populations_of(communes: list[dict]) -> dict[str, int]:
@@ -371,6 +396,14 @@ def main() -> int:
         args.out / "anciens-codes.csv.gz", ["code_ancien", "code_actuel"], former_rows
     )
     log(f"former codes: {len(former_rows)} (anciensCodes of {PACKAGE}@{current_release.version})")
+    history_tarball, _ = fetch_tarball(HISTORY_RELEASE.version, args.tarballs)
+    covered = coverage(
+        read_history(history_tarball), [data for _, data, _ in packages.values()], geo
+    )
+    log(
+        f"communes since {COVERAGE_SINCE}: {covered['communes']}, "
+        f"not placed by the current geography: {len(covered['unplaced'])} {covered['unplaced']}"
+    )
     for kind, count in sorted(Counter(r[2] for r in report_rows).items()):
         log(f"re-basing report: {count} × {kind}")
 
@@ -388,6 +421,17 @@ def main() -> int:
             {"version": v, "population_vintage": y, "same_as": k} for v, y, k in duplicates
         ],
         "files": {f"{name}.csv.gz": digest for name, digest in sorted(outputs.items())},
+        "former_codes": {
+            "file": "anciens-codes.csv.gz",
+            "codes": len(former_rows),
+            "source": f"anciensCodes des communes de {PACKAGE}@{current_release.version}",
+            "checked_against": {
+                "history": f"{PACKAGE}@{HISTORY_RELEASE.version} data/historique-communes.json "
+                "(INSEE, événements 1943 au COG 2019) et communes de chaque version ci-dessus",
+                "sha256": hashlib.sha256(history_tarball.read_bytes()).hexdigest(),
+                **covered,
+            },
+        },
         "built_by": "scripts/build_snapshot.py",
     }
     (args.out / "manifest.json").write_text(
