@@ -108,7 +108,7 @@ def indicator_source_import(
             else "types d'équipements par gamme : liste embarquée (lecture des listes INSEE "
             "2013-2017, pvd.domain.centrality.GAMMES) ; --gammes FICHIER pour une autre liste"
         )
-    report.warnings.extend(rebase.lines())
+    report.warnings.extend(rebase.lines(arm_skips=False))
     for reason, count in rebase.skipped_rows.items():
         report.skipped[reason] += count
     if parsed.ignored_rows:

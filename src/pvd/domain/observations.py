@@ -46,7 +46,9 @@ class RebaseSummary:
             out[SKIP_UNKNOWN] = len(self.unmapped)
         return out
 
-    def lines(self) -> list[str]:
+    def lines(self, *, arm_skips: bool = True) -> list[str]:
+        """The report in words; ``arm_skips=False`` leaves out the arrondissement rows not
+        carried over (for a report that counts them among its skipped rows)."""
         out = []
         merged = {a: b for a, b in self.moved.items() if a not in self.arm_added}
         if merged:
@@ -61,7 +63,7 @@ class RebaseSummary:
                 f"{len(self.arm_added)} arrondissements municipaux ajoutés à leur commune "
                 f"({', '.join(cities)}), le fichier n'ayant pas de ligne pour elle"
             )
-        for reason, codes in sorted(self.arm_skipped.items()):
+        for reason, codes in sorted(self.arm_skipped.items() if arm_skips else ()):
             out.append(f"{len(codes)} lignes d'arrondissements non reportées ({reason})")
         if self.unmapped:
             out.append(
