@@ -590,7 +590,8 @@ def populations_import(
     - A code of a current commune (COM) or municipal arrondissement (ARM) is taken as is; the
       code of a commune déléguée or associée, or the former code of a merged commune, is moved
       onto its current commune (the one current geography, pvd.domain.geography), several codes
-      landing on one commune are summed (``parts``) and every move is reported. An unknown code is skipped with its reason, never guessed.
+      landing on one commune are summed (``parts``) and every move is reported. An unknown code
+      is skipped with its reason, never guessed.
     - Secret or missing values stay missing: no Population row, and a commune whose sum would
       need one is skipped too (an incomplete sum is not the commune's population).
     - Paris, Lyon and Marseille, when the file has their arrondissements but not themselves, get
