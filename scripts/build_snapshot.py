@@ -7,7 +7,8 @@ registry's integrity hash when npm gives one, and its checksum written to the ma
 
 Outputs, in ``src/pvd/data/snapshot/`` (gzip CSV, UTF-8, comma-separated, codes as strings):
   regions, departements, arrondissements, epci, communes (current = newest vintage),
-  populations (series re-based onto the current geography), rebase-report, manifest.json.
+  populations (series re-based onto the current geography), rebase-report, anciens-codes (every
+  former code of a merged commune -> current commune), manifest.json.
 
 Population vintages: each package carries the INSEE legal populations of one census vintage,
 named by the INSEE page its README links to (table POPULATION_PAGES). Two packages can carry the
@@ -58,6 +59,12 @@ RELEASES = [
     Release("5.3.0", 2025),
     Release("6.0.0", 2026),
 ]
+
+# The last release carrying data/historique-communes.json: INSEE's history of commune events
+# from 1943 to COG 2019. Used only to check that the former codes place every commune that
+# existed since COVERAGE_SINCE (the snapshot does not embed it).
+HISTORY_RELEASE = Release("0.8.0", 2019)
+COVERAGE_SINCE = "2013-01-01"
 
 # INSEE publication of legal populations linked from each package README -> census vintage.
 POPULATION_PAGES = {
@@ -142,21 +149,50 @@ def write_gz_csv(path: Path, header: list[str], rows: list[list]) -> str:
 
 
 def geography_of(communes: list[dict]) -> tuple[CurrentGeography, dict[str, str]]:
-    actual = frozenset(
-        c["code"] for c in communes if c["type"] in ("commune-actuelle", "arrondissement-municipal")
-    )
+    """The geography of one package (rules of pvd.domain.geography) and its COMD/COMA parents."""
+    actual = frozenset(c["code"] for c in communes if c["type"] == "commune-actuelle")
+    arrondissements = {
+        c["code"]: c["commune"] for c in communes if c["type"] == "arrondissement-municipal"
+    }
+    former = former_codes_of(communes)
+    delegated = {
+        c["code"]: c["chefLieu"]
+        for c in communes
+        if c["type"] in ("commune-deleguee", "commune-associee") and c["code"] not in actual
+    }
+    return CurrentGeography(actual, former, delegated, arrondissements), delegated
+
+
+def former_codes_of(communes: list[dict]) -> dict[str, str]:
+    """Old code -> current commune, from the ``anciensCodes`` of the current communes (codes
+    of communes merged since 1943, so every commune nouvelle since COG 2013)."""
+    actual = {c["code"] for c in communes if c["type"] == "commune-actuelle"}
     former = {}
     for c in communes:
         if c["type"] == "commune-actuelle":
             for old in c.get("anciensCodes", []):
                 if old not in actual:
                     former[old] = c["code"]
-    delegated = {
-        c["code"]: c["chefLieu"]
-        for c in communes
-        if c["type"] in ("commune-deleguee", "commune-associee") and c["code"] not in actual
+    return former
+
+
+def read_history(tarball: Path) -> list[dict]:
+    with tarfile.open(tarball) as tar:
+        return json.load(tar.extractfile("package/data/historique-communes.json"))
+
+
+def coverage(history: list[dict], packages: list[dict], geo: CurrentGeography) -> dict:
+    """The communes that existed at some date since COVERAGE_SINCE (INSEE history up to COG
+    2019, then the communes of every package) and those the current geography cannot place."""
+    codes = {
+        e["code"]
+        for e in history
+        if e["type"] == "COM" and (e.get("dateFin") or "9999") > COVERAGE_SINCE
     }
-    return CurrentGeography(actual, former, delegated), delegated
+    for data in packages:
+        codes |= {c["code"] for c in data["communes"] if c["type"] == "commune-actuelle"}
+    placed = {c for c in codes if geo.target_of(c)}
+    return {"since": COVERAGE_SINCE, "communes": len(codes), "unplaced": sorted(codes - placed)}
 
 
 def populations_of(communes: list[dict]) -> dict[str, int]:
@@ -352,6 +388,22 @@ def main() -> int:
         ["millesime", "version_source", "nature", "code_ancien", "code_actuel", "detail"],
         report_rows,
     )
+    # Every former code the current vintage knows (communes merged since 1943), so that files
+    # keyed by any older COG (BPE 2013...) are re-based, not only the codes the population
+    # series needed. Read by pvd.territories.current_geography; rules in pvd.domain.geography.
+    former_rows = sorted([old, new] for old, new in former_codes_of(current["communes"]).items())
+    outputs["anciens-codes"] = write_gz_csv(
+        args.out / "anciens-codes.csv.gz", ["code_ancien", "code_actuel"], former_rows
+    )
+    log(f"former codes: {len(former_rows)} (anciensCodes of {PACKAGE}@{current_release.version})")
+    history_tarball, _ = fetch_tarball(HISTORY_RELEASE.version, args.tarballs)
+    covered = coverage(
+        read_history(history_tarball), [data for _, data, _ in packages.values()], geo
+    )
+    log(
+        f"communes since {COVERAGE_SINCE}: {covered['communes']}, "
+        f"not placed by the current geography: {len(covered['unplaced'])} {covered['unplaced']}"
+    )
     for kind, count in sorted(Counter(r[2] for r in report_rows).items()):
         log(f"re-basing report: {count} × {kind}")
 
@@ -369,6 +421,17 @@ def main() -> int:
             {"version": v, "population_vintage": y, "same_as": k} for v, y, k in duplicates
         ],
         "files": {f"{name}.csv.gz": digest for name, digest in sorted(outputs.items())},
+        "former_codes": {
+            "file": "anciens-codes.csv.gz",
+            "codes": len(former_rows),
+            "source": f"anciensCodes des communes de {PACKAGE}@{current_release.version}",
+            "checked_against": {
+                "history": f"{PACKAGE}@{HISTORY_RELEASE.version} data/historique-communes.json "
+                "(INSEE, événements 1943 au COG 2019) et communes de chaque version ci-dessus",
+                "sha256": hashlib.sha256(history_tarball.read_bytes()).hexdigest(),
+                **covered,
+            },
+        },
         "built_by": "scripts/build_snapshot.py",
     }
     (args.out / "manifest.json").write_text(

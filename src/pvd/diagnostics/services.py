@@ -6,15 +6,12 @@ written.
 
 from __future__ import annotations
 
-import csv
-import gzip
 import io
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
-from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -24,35 +21,13 @@ from pvd.domain import peers as peers_domain
 from pvd.domain.indicators import engine
 from pvd.domain.indicators.catalogue import indicators
 from pvd.domain.observations import rebase_observations
-from pvd.domain.rebase import CurrentGeography
 from pvd.sources import catalogue
 from pvd.sources.indicator_inputs import KINDS, REFERENTIAL_SOURCE
 from pvd.sources.insee_bpe import read_gammes
 from pvd.sources.report import ImportReport, SourceError, TableCounts
+from pvd.territories.current_geography import current_geography
 from pvd.territories.models import Commune, Population
 from pvd.territories.services import SNAPSHOT_DATASET, dataset_record
-
-
-def current_geography() -> CurrentGeography:
-    """Current communes, where a commune déléguée/associée or arrondissement now belongs, and
-    the former codes of the embedded snapshot's re-basing report (COG 2019 to 2025)."""
-    actual = frozenset(Commune.objects.filter(type=Commune.Type.COM).values_list("code", flat=True))
-    former: dict[str, str] = {}
-    report = Path(settings.SNAPSHOT_DIR) / "rebase-report.csv.gz"
-    if report.exists():
-        with gzip.open(report, "rt", encoding="utf-8") as f:
-            for row in csv.DictReader(f):
-                old, new = row.get("code_ancien", ""), row.get("code_actuel", "")
-                if old and new in actual and old not in actual:
-                    former[old] = new
-    delegated = {
-        code: parent
-        for code, parent in Commune.objects.exclude(type=Commune.Type.COM)
-        .filter(parent__isnull=False)
-        .values_list("code", "parent__code")
-        if code not in actual
-    }
-    return CurrentGeography(actual=actual, former_codes=former, delegated_parent=delegated)
 
 
 def _frame_bytes(frame: pl.DataFrame) -> bytes:
@@ -133,7 +108,9 @@ def indicator_source_import(
             else "types d'équipements par gamme : liste embarquée (lecture des listes INSEE "
             "2013-2017, pvd.domain.centrality.GAMMES) ; --gammes FICHIER pour une autre liste"
         )
-    report.warnings.extend(rebase.lines())
+    report.warnings.extend(rebase.lines(arm_skips=False))
+    for reason, count in rebase.skipped_rows.items():
+        report.skipped[reason] += count
     if parsed.ignored_rows:
         report.skipped["lignes d'autres territoires ou mesures (EPCI, départements…), non lues"] = (
             parsed.ignored_rows

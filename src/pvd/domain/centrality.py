@@ -103,7 +103,7 @@ RULE_GAMMES = {
 # (34,836 communes): 142 major, 742 structuring, 2,880 intermediate, 6,992 local (see
 # bench/RESULTS.md and tests/selection/test_shared_data.py).
 DEFAULT_THRESHOLDS: dict[str, Rule] = {
-    "majeur": Rule(33, 41),
+    "majeur": Rule(45, 39),
     "structurant": Rule(16, 29),
     "intermediaire": Rule(13, 24),
     "local": Rule(8, 4),

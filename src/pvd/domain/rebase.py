@@ -5,6 +5,9 @@ as communes déléguées or in the new commune's ``anciensCodes``), and a few ar
 (*rétablissements*). A figure keyed by an old code is moved to the current commune that absorbed
 it; several old codes landing on one current commune are summed. Every move is reported, and an
 old code that cannot be placed is reported too, never dropped silently.
+
+The rules (which code lands where) are those of :mod:`pvd.domain.geography`, the one current
+geography module; this module applies them to a dict of additive values (populations).
 """
 
 from __future__ import annotations
@@ -12,33 +15,16 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from pvd.domain.geography import DELEGATED, FORMER, CurrentGeography
 
-@dataclass(frozen=True)
-class CurrentGeography:
-    """What the current vintage says about codes.
-
-    ``actual``: codes of current communes (COM and, for Paris/Lyon/Marseille, not ARM).
-    ``former_codes``: old code -> current commune code (from ``anciensCodes``).
-    ``delegated_parent``: code of a commune déléguée/associée -> its current parent commune.
-    """
-
-    actual: frozenset[str]
-    former_codes: dict[str, str]
-    delegated_parent: dict[str, str]
-
-    def target_of(self, old_code: str) -> str | None:
-        if old_code in self.actual:
-            return old_code
-        if old_code in self.former_codes:
-            return self.former_codes[old_code]
-        return self.delegated_parent.get(old_code)
+__all__ = ["CurrentGeography", "Mapping", "RebaseResult", "rebase", "rebase_with_history"]
 
 
 @dataclass(frozen=True)
 class Mapping:
     old_code: str
     new_code: str
-    how: str  # "ancien code" or "commune déléguée/associée"
+    how: str  # "ancien code" or "commune déléguée/associée" (pvd.domain.geography.FORMER/DELEGATED)
 
 
 @dataclass
@@ -54,16 +40,24 @@ class RebaseResult:
 
 
 def rebase(old_values: dict[str, int], geo: CurrentGeography) -> RebaseResult:
-    """Sum the old values onto current commune codes, reporting each move."""
+    """Sum the old values onto current commune codes, reporting each move.
+
+    A municipal arrondissement keeps its value under its own code (legal populations are
+    published for the arrondissements and for their city, each its own figure); it is never
+    added to its city here.
+    """
     sums: dict[str, int] = defaultdict(int)
     result = RebaseResult(values={})
     for old_code, value in sorted(old_values.items()):
+        if old_code in geo.arrondissements:
+            sums[old_code] += value
+            continue
         target = geo.target_of(old_code)
         if target is None:
             result.unmapped.append(old_code)
             continue
         if target != old_code:
-            how = "ancien code" if old_code in geo.former_codes else "commune déléguée/associée"
+            how = DELEGATED if geo.rule_of(old_code) == DELEGATED else FORMER
             result.mappings.append(Mapping(old_code, target, how))
         sums[target] += value
     result.values = dict(sums)

@@ -14,17 +14,13 @@ Rules shared by the imports:
 
 from __future__ import annotations
 
-import csv
 import getpass
-import gzip
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -33,6 +29,7 @@ from pvd.programme.models import Changement, Groupe, Laureat, Ort, Perimetre, Pr
 from pvd.sources import ort_list, pvd_list
 from pvd.sources.pvd_list import Issue, id_pvd_parts
 from pvd.sources.report import ImportReport, SourceError, TableCounts
+from pvd.territories.current_geography import current_geography
 from pvd.territories.models import Commune
 from pvd.territories.services import dataset_record
 
@@ -141,40 +138,17 @@ class CommuneInfo:
     epci: str | None
 
 
-@lru_cache(maxsize=1)
-def _former_codes(snapshot_dir: str) -> dict[str, str]:
-    """Old code -> current code for communes merged since COG 2021 (embedded re-basing report)."""
-    path = Path(snapshot_dir) / "rebase-report.csv.gz"
-    if not path.exists():
-        return {}
-    with gzip.open(path, "rt", encoding="utf-8") as f:
-        return {
-            r["code_ancien"]: r["code_actuel"]
-            for r in csv.DictReader(f)
-            if r["nature"] == "fusion" and r["code_ancien"] != r["code_actuel"]
-        }
-
-
 def _geography() -> tuple[dict[str, CommuneInfo], CurrentGeography]:
+    """Current communes with what the registry shows of them, and the one current geography
+    (:mod:`pvd.territories.current_geography`) to place the file's codes."""
+    geo = current_geography()
     current: dict[str, CommuneInfo] = {}
-    delegated: dict[str, str] = {}
-    rows = Commune.objects.values_list(
-        "pk", "code", "type", "nom", "departement_id", "region_id", "epci_id", "parent__code"
+    rows = Commune.objects.filter(type=Commune.Type.COM).values_list(
+        "pk", "code", "nom", "departement_id", "region_id", "epci_id"
     )
-    for pk, code, kind, nom, dep, reg, epci, parent in rows.iterator(chunk_size=5000):
-        if kind == Commune.Type.COM:
+    for pk, code, nom, dep, reg, epci in rows.iterator(chunk_size=5000):
+        if code in geo.actual:
             current[code] = CommuneInfo(pk, code, nom, dep, reg, epci)
-        elif kind in (Commune.Type.COMD, Commune.Type.COMA) and parent:
-            delegated[code] = parent
-    former = {
-        old: new
-        for old, new in _former_codes(str(settings.SNAPSHOT_DIR)).items()
-        if new in current and old not in current
-    }
-    delegated = {c: p for c, p in delegated.items() if c not in current}
-    geo = CurrentGeography(
-        actual=frozenset(current), former_codes=former, delegated_parent=delegated
-    )
     return current, geo
 
 

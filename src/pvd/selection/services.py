@@ -13,10 +13,12 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from pvd.domain import centrality as cdomain
+from pvd.domain import geography
 from pvd.domain.eligibility import Rules
 from pvd.selection.models import Centralite, Scenario
 from pvd.sources.centralite import read_official_centrality
 from pvd.sources.insee_bpe import read_bpe
+from pvd.territories.current_geography import current_geography
 from pvd.territories.models import Commune
 
 TYPE_VARIABLE = re.compile(r"^bpe_[A-G]\d{3}$")
@@ -32,27 +34,28 @@ def frame_of(row: Centralite) -> pl.DataFrame:
     return pl.read_ipc(io.BytesIO(bytes(row.frame)))
 
 
-def _rebase_codes(frame: pl.DataFrame) -> tuple[pl.DataFrame, int, list[str]]:
-    """Replace old commune codes by current ones (pvd.domain.rebase geography). Returns the
-    frame, the number of codes moved and the codes that could not be placed."""
-    from pvd.diagnostics.services import current_geography
-
-    geo = current_geography()
-    codes = frame.get_column("code").unique().to_list()
-    target = {c: geo.target_of(c) for c in codes}
-    moved = sum(1 for c, t in target.items() if t is not None and t != c)
-    unmapped = sorted(c for c, t in target.items() if t is None)
+def _rebase_codes(
+    frame: pl.DataFrame, *, additive: bool = True
+) -> tuple[pl.DataFrame, int, list[str]]:
+    """Replace the file's commune codes by current ones (the one current geography,
+    :mod:`pvd.domain.geography`). Facility counts are additive: an arrondissement counts for its
+    city only when the file has no row for the city itself; a level (``additive=False``) never
+    moves from an arrondissement to its city. Returns the frame, the number of codes moved and
+    the codes not placed (unknown, or arrondissements not carried over, with the rule's
+    reason in :func:`geography.plan`)."""
+    where = geography.plan(frame.get_column("code").unique().to_list(), current_geography())
+    target = where.additive if additive else where.non_additive
     mapping = pl.DataFrame(
         {"code": list(target), "_new": list(target.values())},
         schema={"code": pl.String, "_new": pl.String},
     )
     out = (
-        frame.join(mapping, on="code", how="left")
-        .filter(pl.col("_new").is_not_null())
+        frame.join(mapping, on="code", how="inner")
         .with_columns(pl.col("_new").alias("code"))
         .drop("_new")
     )
-    return out, moved, unmapped
+    moved = sum(1 for code, new in target.items() if new != code)
+    return out, moved, sorted(set(where.rule) - set(target))
 
 
 def _communes() -> pl.DataFrame:
@@ -218,7 +221,7 @@ class OfficialReport:
 
 def centrality_import_official(*, path: Path, dry_run: bool = False) -> OfficialReport:
     parsed = read_official_centrality(path)
-    frame, moved, unmapped = _rebase_codes(parsed.frame)
+    frame, moved, unmapped = _rebase_codes(parsed.frame, additive=False)
     # Several old codes on one current commune: keep the highest level.
     frame = (
         frame.with_columns(

@@ -10,13 +10,14 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from pvd.domain.rebase import CurrentGeography, Mapping, rebase
+from pvd.domain.rebase import Mapping, rebase
 from pvd.sources import catalogue
 from pvd.sources.cog import CogFile
 from pvd.sources.population import PopulationFile
 from pvd.sources.report import ImportReport, SourceError, TableCounts
 from pvd.sources.snapshot import Snapshot
 from pvd.sources.tabular import ENCODING_LABELS, INCONSISTENT, UNKNOWN_VALUE, ErrorCollector
+from pvd.territories.current_geography import current_geography
 from pvd.territories.models import (
     EPCI,
     Arrondissement,
@@ -587,9 +588,10 @@ def populations_import(
 
     Contract:
     - A code of a current commune (COM) or municipal arrondissement (ARM) is taken as is; the
-      code of a commune déléguée or associée is moved onto its parent commune (the referential's
-      COMD/COMA rows give the mapping), several codes landing on one commune are summed (``parts``)
-      and every move is reported. An unknown code is skipped with its reason, never guessed.
+      code of a commune déléguée or associée, or the former code of a merged commune, is moved
+      onto its current commune (the one current geography, pvd.domain.geography), several codes
+      landing on one commune are summed (``parts``) and every move is reported. An unknown code
+      is skipped with its reason, never guessed.
     - Secret or missing values stay missing: no Population row, and a commune whose sum would
       need one is skipped too (an incomplete sum is not the commune's population).
     - Paris, Lyon and Marseille, when the file has their arrondissements but not themselves, get
@@ -604,22 +606,14 @@ def populations_import(
         encoding=ENCODING_LABELS.get(populations.encoding, populations.encoding),
     )
     report.warnings.extend(populations.warnings)
-    communes = list(Commune.objects.values_list("pk", "code", "type", "parent__code"))
-    ids = {(code, kind): pk for pk, code, kind, _ in communes}
-    arm_parent = {code: p for _, code, kind, p in communes if kind == Commune.Type.ARM and p}
-    # A commune déléguée/associée of *another* commune: its code maps onto that parent. When a
-    # COM row with the same code is still there, it is a former commune kept by a COG import
-    # because figures refer to it (see communes_import_cog): it is no longer a current commune.
-    delegated = {
-        code: p
-        for _, code, kind, p in communes
-        if kind in (Commune.Type.COMD, Commune.Type.COMA) and p and p != code
-    }
-    actual = frozenset(
-        code for _, code, kind, _ in communes if kind == Commune.Type.COM and code not in delegated
-    )
-    geo = CurrentGeography(actual=actual, former_codes={}, delegated_parent=delegated)
-
+    ids = {(code, kind): pk for pk, code, kind in Commune.objects.values_list("pk", "code", "type")}
+    # The one current geography (rules in pvd.domain.geography): COMD/COMA and former codes of
+    # merged communes land on their current commune; a former commune kept as a COM row by a COG
+    # import because figures refer to it is no longer current. Arrondissements keep their own
+    # figure and make their city's only when the file lacks the city (below).
+    geo = current_geography()
+    actual = geo.actual
+    arm_parent = geo.arrondissements
     values: dict[str, int] = {}
     arm_values: dict[str, int] = {}
     missing_targets: set[str] = set()  # communes whose sum lacks a secret or missing part
