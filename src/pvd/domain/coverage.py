@@ -119,9 +119,14 @@ def parse_perimetre(text: str, *, regions: Iterable[str], departements: Iterable
 def uncovered_regions(
     coverage: Coverage, region_departements: Mapping[str, Iterable[str]]
 ) -> list[str]:
-    """Codes of the regions the coverage does not (fully) cover, sorted."""
+    """Codes of the regions the coverage does not (fully) cover, sorted. Only the 18 regions
+    (2-digit codes) count: the referential also carries the overseas collectivities
+    (Saint-Pierre-et-Miquelon 975 ... Clipperton 989) as pseudo-regions, which the national
+    programmes (PVD, ACV) do not include, so no national total "leaves them out"."""
     return sorted(
-        code for code, deps in region_departements.items() if not coverage.covers_region(code, deps)
+        code
+        for code, deps in region_departements.items()
+        if len(code) == 2 and not coverage.covers_region(code, deps)
     )
 
 
