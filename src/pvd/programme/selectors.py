@@ -100,6 +100,22 @@ def coverage_note(coverage: Coverage) -> str:
     return exclusion_note(coverage, region_departements(), territory_totals().names_regions)
 
 
+def ort_signed(commune: Commune) -> bool:
+    """The ORT sheet says "Signée" for the commune (``commune__ort`` select-related)."""
+    try:
+        return commune.ort.signature == Ort.Signature.SIGNEE
+    except Ort.DoesNotExist:
+        return False
+
+
+def commune_of(*, code: str) -> Commune | None:
+    return (
+        Commune.objects.select_related("departement", "region")
+        .filter(code=code, type=Commune.Type.COM)
+        .first()
+    )
+
+
 def commune_status(*, programme: Programme, commune: Commune) -> str:
     """ "laureat", "sorti", "non_laureat" or "non_couvert" (no loaded list covers the commune:
     the registry cannot say it is not a laureate)."""
@@ -635,6 +651,7 @@ def laureates_list(
 ) -> QuerySet[Laureat]:
     qs = Laureat.objects.filter(programme=programme).select_related(
         "commune",
+        "commune__ort",
         "commune__departement",
         "commune__region",
         "commune__epci",
@@ -666,6 +683,7 @@ def laureate_get(*, programme: Programme, code: str) -> Laureat | None:
         Laureat.objects.select_related(
             "programme",
             "commune",
+            "commune__ort",
             "commune__departement",
             "commune__region",
             "commune__epci",

@@ -24,6 +24,9 @@ from pvd.programme.models import Laureat, Programme
 
 LIST_PAGE_SIZE = 100
 ALERTS_SHOWN = 20
+# Territories no loaded list covers: a hatched grey (pattern defined in the map's SVG),
+# distinct from the plain grey of "donnée non disponible".
+UNCOVERED_FILL = "url(#pvd-non-couvert)"
 LOGIN_URL = reverse_lazy("programme:login")
 
 
@@ -78,13 +81,16 @@ def _map_context(
     legend = classes(values.values(), percent=percent)
     link = "programme:region" if level == "region" else "programme:departement"
     shapes = []
+    uncovered = [r.code for r in rows if not r.couvert]
     for s in base.shapes:
         if s.code not in by_code:
             continue
         r = by_code[s.code]
         v = values.get(s.code)
         shown = (
-            "n.d."
+            "non couvert par les listes chargées"
+            if not r.couvert
+            else "n.d."
             if v is None
             else (f"{v:.1f} %".replace(".", ",") if percent else f"{v:,.0f}".replace(",", "\u202f"))
         )
@@ -93,7 +99,8 @@ def _map_context(
                 "code": s.code,
                 "nom": r.nom,
                 "path": s.path,
-                "fill": legend.colour(v),
+                "fill": legend.colour(v) if r.couvert else UNCOVERED_FILL,
+                "couvert": r.couvert,
                 "label": f"{r.nom} ({s.code}) : {shown}",
                 "url": reverse(link, args=[programme.slug, s.code]),
             }
@@ -115,6 +122,7 @@ def _map_context(
         "licence": base.licence,
         "url": base.url,
         "missing": missing,
+        "uncovered": uncovered,
         "params": params,
     }
 
@@ -170,29 +178,33 @@ def _dashboard(
             reverse=sort.startswith("-"),
         )
     cycle = board.cycle
-    stages = [
-        {
-            "label": STAGE_LABELS[Stage.ADHESION],
-            "count": cycle.adhesion,
-            "share": cycle.share(cycle.adhesion),
-            "median": cycle.median_selection_adhesion,
-            "median_label": "depuis la sélection",
-        },
-        {
-            "label": STAGE_LABELS[Stage.CHEF_PROJET],
-            "count": cycle.chef_projet,
-            "share": cycle.share(cycle.chef_projet),
-            "median": cycle.median_adhesion_chef,
-            "median_label": "après la convention d'adhésion",
-        },
-        {
-            "label": STAGE_LABELS[Stage.CONVENTION_CADRE],
-            "count": cycle.convention_cadre,
-            "share": cycle.share(cycle.convention_cadre),
-            "median": cycle.median_adhesion_cadre,
-            "median_label": "après la convention d'adhésion",
-        },
-    ]
+    stages = (
+        []
+        if cycle is None
+        else [
+            {
+                "label": STAGE_LABELS[Stage.ADHESION],
+                "count": cycle.adhesion,
+                "share": cycle.share(cycle.adhesion),
+                "median": cycle.median_selection_adhesion,
+                "median_label": "depuis la sélection",
+            },
+            {
+                "label": STAGE_LABELS[Stage.CHEF_PROJET],
+                "count": cycle.chef_projet,
+                "share": cycle.share(cycle.chef_projet),
+                "median": cycle.median_adhesion_chef,
+                "median_label": "après la convention d'adhésion",
+            },
+            {
+                "label": STAGE_LABELS[Stage.CONVENTION_CADRE],
+                "count": cycle.convention_cadre,
+                "share": cycle.share(cycle.convention_cadre),
+                "median": cycle.median_adhesion_cadre,
+                "median_label": "après la convention d'adhésion",
+            },
+        ]
+    )
     query = urlencode(filters)
     return render(
         request,
@@ -298,6 +310,7 @@ def laureats(request: HttpRequest, slug: str) -> HttpResponse:
                     lau.date_convention_adhesion,
                     lau.date_chef_projet,
                     lau.date_convention_cadre,
+                    ort_signee=selectors.ort_signed(c),
                 )
             )
         ]
@@ -410,12 +423,36 @@ def export_territoires(request: HttpRequest, slug: str, fmt: str) -> HttpRespons
 # --- Laureate, group ----------------------------------------------------------------------------
 
 
+def _not_laureate(request: HttpRequest, programme: Programme, code: str) -> HttpResponse:
+    """A commune that is not an active laureate: "non couvert" when no loaded list covers it
+    (the registry cannot say it is not a laureate), else 404 "n'est pas lauréate"."""
+    commune = selectors.commune_of(code=code)
+    status = selectors.commune_status(programme=programme, commune=commune) if commune else None
+    if status != "non_couvert":
+        raise Http404(f"La commune « {code} » n'est pas lauréate du programme {programme.nom}.")
+    return render(
+        request,
+        "programme/non_couvert.html",
+        {
+            "programme": programme,
+            "commune": commune,
+            "datasets": selectors.datasets_of(programme),
+            "breadcrumb_data": _crumbs(
+                commune.nom,
+                (reverse("programme:index"), "Programmes"),
+                (reverse("programme:dashboard", args=[programme.slug]), programme.nom),
+            ),
+        },
+    )
+
+
 def laureat(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     programme = _programme(slug)
     lau = selectors.laureate_get(programme=programme, code=code)
     if lau is None:
-        raise Http404(f"La commune « {code} » n'est pas lauréate du programme {programme.nom}.")
+        return _not_laureate(request, programme, code)
     c = lau.commune
+    ort = selectors.ort_of(commune=c)
     facts = LaureateFacts(
         c.code,
         c.nom,
@@ -428,6 +465,7 @@ def laureat(request: HttpRequest, slug: str, code: str) -> HttpResponse:
         lau.date_convention_adhesion,
         lau.date_chef_projet,
         lau.date_convention_cadre,
+        ort_signee=ort is not None and ort.signature == ort.Signature.SIGNEE,
     )
     user = request.user
     editable = services.can_edit(user, departement_id=c.departement_id, region_id=c.region_id)
@@ -442,7 +480,7 @@ def laureat(request: HttpRequest, slug: str, code: str) -> HttpResponse:
             "membres": [m for m in selectors.group_members(groupe=lau.groupe) if m.pk != lau.pk]
             if lau.groupe
             else [],
-            "ort": selectors.ort_of(commune=c),
+            "ort": ort,
             "can_edit": editable,
             "history": selectors.history(objet="laureat", objet_id=lau.pk)
             if user.is_authenticated
