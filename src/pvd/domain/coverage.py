@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 NATIONAL = "national"
-_TOKEN = re.compile(r"^(reg|region|dep|departement)\s*[:=]\s*(2[AB]|\d{2,3})$", re.IGNORECASE)
+_TOKEN = re.compile(r"^(reg|region|dep|departement)\s*[:=]\s*(2[AB]|\d{1,3})$", re.IGNORECASE)
 
 
 class PerimetreError(ValueError):
@@ -103,13 +103,12 @@ def parse_perimetre(text: str, *, regions: Iterable[str], departements: Iterable
             raise PerimetreError(
                 f"élément de périmètre illisible « {token} » (attendu reg:CODE ou dep:CODE)"
             )
-        kind, code = m.group(1).lower(), m.group(2).upper()
+        kind, code = m.group(1).lower(), m.group(2).upper().zfill(2)
         if kind.startswith("reg"):
             if code not in known_regs:
                 raise PerimetreError(f"région « {code} » inconnue du référentiel")
             regs.add(code)
         else:
-            code = code.zfill(2)
             if code not in known_deps:
                 raise PerimetreError(f"département « {code} » inconnu du référentiel")
             deps.add(code)
