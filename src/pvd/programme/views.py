@@ -81,7 +81,6 @@ def _map_context(
     legend = classes(values.values(), percent=percent)
     link = "programme:region" if level == "region" else "programme:departement"
     shapes = []
-    uncovered = [r.code for r in rows if not r.couvert]
     for s in base.shapes:
         if s.code not in by_code:
             continue
@@ -109,6 +108,13 @@ def _map_context(
     if scope.level == "region":
         view_box = view_box_of([s["path"] for s in shapes])
     missing = [by_code[c].nom for c in base.missing if c in by_code and by_code[c].laureats]
+    uncovered = [s["code"] for s in shapes if not s["couvert"]]
+    # No covered territory on the map: no value classes (a lone "0" class would read as data).
+    shown_legend = (
+        list(zip(legend.colours, legend.labels, strict=True))
+        if any(v is not None for v in values.values())
+        else []
+    )
     params = {k: v for k, v in request.GET.items() if k in ("carte", "mesure")}
     return {
         "level": level,
@@ -117,7 +123,7 @@ def _map_context(
         "measures": selectors.MEASURES,
         "shapes": shapes,
         "view_box": view_box,
-        "legend": list(zip(legend.colours, legend.labels, strict=True)),
+        "legend": shown_legend,
         "source": base.source,
         "licence": base.licence,
         "url": base.url,
