@@ -15,7 +15,6 @@ from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from pvd.domain import figures
-from pvd.domain.coverage import Coverage, exclusion_note
 from pvd.domain.programme import (
     Alert,
     LaureateFacts,
@@ -26,6 +25,17 @@ from pvd.domain.programme import (
     share,
     stage_of,
 )
+from pvd.programme.coverage import (  # noqa: F401  (read here by views, API, exports)
+    commune_of,
+    commune_status,
+    coverage_note,
+    covers,
+    lists_of,
+    ort_coverage,
+    ort_signed,
+    region_departements,
+    registry_coverage,
+)
 from pvd.programme.models import Changement, Groupe, Laureat, ListeImportee, Ort, Programme
 from pvd.territories.models import Commune, Dataset, Departement, Region
 from pvd.territories.selectors import referential_dataset
@@ -35,98 +45,6 @@ ACTIVE = Q(statut=Laureat.Statut.ACTIF)
 # says "Signée" for the commune (6 rows of the 2024 sheet are signed without a date).
 ORT_SIGNED = Q(commune__ort__signature=Ort.Signature.SIGNEE)
 CADRE = Q(date_convention_cadre__isnull=False) | ORT_SIGNED
-NOT_NATIONAL_LABEL = "non couvert par les listes chargées"
-
-
-# --- Coverage: which territories the loaded lists speak for -------------------------------
-
-
-def _union(lists) -> Coverage:
-    out = Coverage()
-    for regions, departements, national in lists:
-        out = out.union(Coverage(frozenset(regions), frozenset(departements), national))
-    return out
-
-
-def registry_coverage(programme: Programme) -> Coverage:
-    """Union of the coverages of every laureate list imported for the programme."""
-    return _union(
-        ListeImportee.objects.filter(
-            programme=programme, nature=ListeImportee.Nature.LAUREATS
-        ).values_list("regions", "departements", "national")
-    )
-
-
-def ort_coverage() -> Coverage:
-    """Union of the coverages of every ORT sheet imported."""
-    return _union(
-        ListeImportee.objects.filter(nature=ListeImportee.Nature.ORT).values_list(
-            "regions", "departements", "national"
-        )
-    )
-
-
-def lists_of(programme: Programme) -> list[ListeImportee]:
-    return list(
-        ListeImportee.objects.filter(Q(programme=programme) | Q(nature=ListeImportee.Nature.ORT))
-    )
-
-
-def region_departements() -> dict[str, list[str]]:
-    t = territory_totals()
-    out: dict[str, list[str]] = {code: [] for code in t.names_regions}
-    for dep, reg in t.region_of.items():
-        out.setdefault(reg, []).append(dep)
-    return out
-
-
-def covers(
-    coverage: Coverage, level: str, code: str | None, totals: TerritoryTotals | None = None
-) -> bool:
-    """Whether the coverage speaks for a territory ("france" needs at least one list)."""
-    t = totals or territory_totals()
-    if level == "france":
-        return not coverage.empty
-    if level == "region":
-        deps = [d for d, r in t.region_of.items() if r == code]
-        return coverage.covers_region(code, deps)
-    if level == "departement":
-        return coverage.covers_departement(code, t.region_of.get(code))
-    raise ValueError(level)
-
-
-def coverage_note(coverage: Coverage) -> str:
-    """What national totals leave out ("" when every region is covered)."""
-    return exclusion_note(coverage, region_departements(), territory_totals().names_regions)
-
-
-def ort_signed(commune: Commune) -> bool:
-    """The ORT sheet says "Signée" for the commune (``commune__ort`` select-related)."""
-    try:
-        return commune.ort.signature == Ort.Signature.SIGNEE
-    except Ort.DoesNotExist:
-        return False
-
-
-def commune_of(*, code: str) -> Commune | None:
-    return (
-        Commune.objects.select_related("departement", "region")
-        .filter(code=code, type=Commune.Type.COM)
-        .first()
-    )
-
-
-def commune_status(*, programme: Programme, commune: Commune) -> str:
-    """ "laureat", "sorti", "non_laureat" or "non_couvert" (no loaded list covers the commune:
-    the registry cannot say it is not a laureate)."""
-    lau = Laureat.objects.filter(programme=programme, commune=commune).first()
-    if lau is not None and lau.statut == Laureat.Statut.ACTIF:
-        return "laureat"
-    if not registry_coverage(programme).covers_commune(
-        departement=commune.departement_id, region=commune.region_id
-    ):
-        return "non_couvert"
-    return "sorti" if lau is not None else "non_laureat"
 
 
 def programmes_list() -> list[Programme]:

@@ -1,10 +1,10 @@
 """Writes to the programme registry. One transaction per service; every write leaves a
 ``Changement`` row (who, when, what; :mod:`pvd.programme.audit`).
 
-The list imports (laureates, ORT) run on one pipeline (:mod:`pvd.programme.pipeline`, lists
-declared in :mod:`pvd.programme.imports`); this module keeps the current-geography entry point
-they use (``_geography``), the programmes, and the editing services (web, API, admin). The
-import names stay importable from here.
+The list imports (laureates, ORT) run on one pipeline (:mod:`pvd.programme.pipeline`; lists
+declared in :mod:`pvd.programme.imports` and :mod:`pvd.programme.ort_import`); this module
+keeps the current-geography entry point they use (``_geography``), the programmes, and the
+editing services (web, API, admin). The import names stay importable from here.
 """
 
 from __future__ import annotations
@@ -141,7 +141,7 @@ def laureates_import(**kwargs) -> RegistryImportReport:
 
 def ort_import(**kwargs) -> RegistryImportReport:
     """See :func:`pvd.programme.imports.ort_import`."""
-    from pvd.programme.imports import ort_import as run
+    from pvd.programme.ort_import import ort_import as run
 
     return run(**kwargs)
 
