@@ -202,6 +202,11 @@ def test_shared_lists_leave_region_84_not_covered(db, shared_data):
     api = client.get("/api/v1/programmes/pvd/tableau-de-bord?region=84").json()
     assert api["couvert"] is False and api["communes_laureates"] is None and api["cycle"] is None
     assert api["couverture"]["regions_non_couvertes"] == ["84"]
+    page = client.get("/api/v1/programmes/pvd/laureats?region=84").json()
+    assert page["couvert"] is False and page["total"] == 0
+    assert client.get("/api/v1/programmes/pvd/laureats?region=75").json()["couvert"] is True
+    html = client.get("/programme/pvd/laureats/?region=84").content.decode()
+    assert "Non couvert par les listes chargées" in html
     status = client.get("/api/v1/programmes/pvd/communes/63113/statut").json()
     assert status["statut"] == "non_couvert" and status["couvert"] is False
     # Exports: the region row has empty figures and couvert = non.

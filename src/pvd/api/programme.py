@@ -59,6 +59,10 @@ class LaureatOut(Schema):
 
 
 class LaureatsPageOut(Schema):
+    couvert: bool = Field(
+        description="Faux quand le territoire filtré n'est couvert par aucune liste chargée : "
+        "une liste vide y signifie « donnée non disponible », pas « aucun lauréat »."
+    )
     total: int
     offset: int
     limit: int
@@ -256,6 +260,7 @@ def laureats(
     )
     total = qs.count()
     return {
+        "couvert": selectors.filters_covered(p, region=region, departement=departement),
         "total": total,
         "offset": offset,
         "limit": limit,

@@ -100,3 +100,14 @@ def commune_status(*, programme: Programme, commune: Commune) -> str:
     ):
         return "non_couvert"
     return "sorti" if lau is not None else "non_laureat"
+
+
+def filters_covered(programme: Programme, *, region: str | None, departement: str | None) -> bool:
+    """Whether a list filtered on a region or department is inside the loaded lists' coverage
+    (an empty result there means "no laureate"; outside, it means "not known")."""
+    coverage = registry_coverage(programme)
+    if departement:
+        return covers(coverage, "departement", departement)
+    if region:
+        return covers(coverage, "region", region)
+    return not coverage.empty

@@ -30,6 +30,7 @@ from pvd.programme.coverage import (  # noqa: F401  (read here by views, API, ex
     commune_status,
     coverage_note,
     covers,
+    filters_covered,
     lists_of,
     ort_coverage,
     ort_signed,

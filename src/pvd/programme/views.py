@@ -329,6 +329,9 @@ def laureats(request: HttpRequest, slug: str) -> HttpResponse:
             "programme": programme,
             "page_obj": page,
             "filters": filters,
+            "couvert": selectors.filters_covered(
+                programme, region=filters.region, departement=filters.departement
+            ),
             "sort": sort,
             "headers": _sort_headers(request, sort),
             "regions": sorted(totals.names_regions.items()),
