@@ -228,3 +228,20 @@ def test_shared_lists_leave_region_84_not_covered(db, shared_data):
         content_type="application/json",
     ).json()[0]
     assert verdict["statut"] == "non vérifiable" and verdict["verifiable"] is False
+
+
+def test_migration_infers_the_coverage_of_an_existing_registry(pvd, data_dir):
+    """A registry imported before coverage was recorded keeps showing what it showed: one
+    inferred list per programme (its laureates' regions) and one for the ORT sheet."""
+    import importlib
+
+    from django.apps import apps
+
+    laureates_import(path=data_dir / "pvd-datagouv.csv", programme_slug="pvd")
+    ort_import(path=data_dir / "ort.csv")
+    ListeImportee.objects.all().delete()
+    assert selectors.registry_coverage(pvd).empty
+    migration = importlib.import_module("pvd.programme.migrations.0004_listeimportee")
+    migration.infer_existing(apps, None)
+    assert selectors.registry_coverage(pvd).regions == {"75", "01"}
+    assert selectors.ort_coverage().regions == {"75"}
