@@ -136,6 +136,19 @@ def test_cli_import_dry_run_and_errors(pvd, data_dir):
     assert not Laureat.objects.exists()
     bad = runner.invoke(main, ["programme", "import-laureates", str(data_dir / "pvd-champs.csv")])
     assert bad.exit_code == 1 and "ligne 3" in bad.output
+    both = runner.invoke(
+        main,
+        ["programme", "import-laureates", str(data_dir / "pvd-datagouv.csv"), "--national"]
+        + ["--perimetre", "reg:75"],
+    )
+    assert both.exit_code == 2
+    naq = runner.invoke(
+        main,
+        ["programme", "import-laureates", str(data_dir / "pvd-datagouv.csv"), "--dry-run"]
+        + ["--perimetre", "reg:75"],
+    )
+    assert naq.exit_code == 0 and "déclaré (--perimetre)" in naq.output
+    assert "lignes hors du périmètre déclaré (ligne ignorée) : 1" in naq.output
     ort = runner.invoke(main, ["programme", "import-ort", str(data_dir / "ort-sans-colonne.csv")])
     assert ort.exit_code == 1 and "Signée ?" in ort.output
 

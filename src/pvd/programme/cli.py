@@ -23,6 +23,9 @@ def programme() -> None:
 
 
 def _import(run, **kwargs) -> None:
+    if kwargs.get("national") and kwargs.get("perimetre"):
+        click.echo("Erreur : --national et --perimetre s'excluent.", err=True)
+        sys.exit(2)
     _ensure_referential()
     from pvd.sources.report import SourceError
 
