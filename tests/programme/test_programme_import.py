@@ -110,10 +110,19 @@ def test_early_layout_groups_and_later_list(pvd, data_dir):
     ussel = Groupe.objects.get(programme=pvd, code="pvd-75-1923-9")
     assert set(ussel.laureats.values_list("commune__code", flat=True)) == {"19275", "23067"}
     assert ussel.epci_id == "200066744" and ussel.departement_id == "19"
-    # A later list without Ambérieu: it leaves the programme (kept with its history), groups
-    # left empty are deleted, and a list without id_pvd keeps the groups it does not mention.
-    later = laureates_import(path=data_dir / "pvd-datagouv.csv", programme_slug="pvd")
+    # A later list without Ambérieu (Ain, region 84): the list covers only regions 75 and 01,
+    # so Ambérieu stays; stated national, it leaves the programme (kept with its history),
+    # groups left empty are deleted, and a list without id_pvd keeps the groups it does not
+    # mention.
+    partial = laureates_import(path=data_dir / "pvd-datagouv.csv", programme_slug="pvd")
     amberieu = Laureat.objects.get(programme=pvd, commune__code="01004")
+    assert amberieu.statut == Laureat.Statut.ACTIF and partial.outside_kept == 1
+    assert sum(partial.ended_by_region.values()) == 0
+    later = laureates_import(
+        path=data_dir / "pvd-datagouv.csv", programme_slug="pvd", national=True
+    )
+    assert later.ended_by_region == {"84": 1}
+    amberieu.refresh_from_db()
     assert amberieu.statut == Laureat.Statut.SORTI
     assert any("01004" in c and "sortie" in c for c in later.changes)
     assert not Groupe.objects.filter(code="pvd-84-63-1").exists()
@@ -165,7 +174,8 @@ def test_shared_2024_list(db, shared_data):
     pvd = programme_get(slug="pvd")
     counts = {r.code: r.laureats for r in breakdown(pvd, Scope("france"))}
     assert {k: v for k, v in counts.items() if v} == dict(expected)
-    assert counts["84"] == 0  # the shared lists leave out Auvergne-Rhône-Alpes
+    # The shared lists leave out Auvergne-Rhône-Alpes: "non couvert", not 0.
+    assert counts["84"] is None
     again = laureates_import(path=path, programme_slug="pvd")
     assert not again.changed
 

@@ -40,7 +40,12 @@ def test_dashboard_figures(imported):
     naq = next(r for r in board.breakdown if r.code == "75")
     assert naq.laureats == 6 and naq.convention_cadre == 1
     assert 0 < naq.part_population < 1
-    assert board.population == sum(r.population for r in board.breakdown)
+    # The fixture list covers regions 75 and 01 only: the others are "non couvert" (None, not 0)
+    # and the national total says what it leaves out.
+    assert board.population == sum(r.population for r in board.breakdown if r.couvert)
+    ara = next(r for r in board.breakdown if r.code == "84")
+    assert not ara.couvert and ara.laureats is None and ara.part_population is None
+    assert "Auvergne-Rhône-Alpes" in board.exclusion and "non couvertes" in board.exclusion
 
 
 def test_list_filters_sort_and_exports(imported):
@@ -91,7 +96,7 @@ def test_figures_check_page_api_and_cli(imported):
         )
         .content.decode()
     )
-    assert "confirmé" in html and "contredit" in html and "La Souterraine" in html
+    assert "confirmé" in html and "non vérifiable" in html and "La Souterraine" in html
     response = Client().post(
         "/api/v1/programmes/pvd/verifier",
         {"enonces": ["3 dans le département 23"]},
@@ -103,11 +108,17 @@ def test_figures_check_page_api_and_cli(imported):
     from pvd.cli import main
 
     runner = CliRunner()
-    ok = runner.invoke(main, ["programme", "check", "7 communes", "3 in department 23"])
+    ok = runner.invoke(main, ["programme", "check", "plus de 6 communes", "3 in department 23"])
     assert ok.exit_code == 0, ok.output
     assert "[OK ]" in ok.output and "Source :" in ok.output
-    ko = runner.invoke(main, ["programme", "check", "226 communes in region 84", "--list"])
+    ko = runner.invoke(main, ["programme", "check", "4 communes in department 23", "--list"])
     assert ko.exit_code == 1 and "Contredit" in ko.output
+    # Region 84 is covered by no loaded list: neither confirmed nor contradicted (exit 3).
+    nv = runner.invoke(main, ["programme", "check", "226 communes in region 84"])
+    assert nv.exit_code == 3 and "Non vérifiable : région Auvergne-Rhône-Alpes" in nv.output
+    # A national figure while regions are not covered: not verifiable either.
+    nv = runner.invoke(main, ["programme", "check", "7 communes"])
+    assert nv.exit_code == 3 and "France hors " in nv.output and "Auvergne-Rhône-Alpes" in nv.output
     unknown = runner.invoke(main, ["programme", "check", "rien"])
     assert unknown.exit_code == 2
 
@@ -125,6 +136,19 @@ def test_cli_import_dry_run_and_errors(pvd, data_dir):
     assert not Laureat.objects.exists()
     bad = runner.invoke(main, ["programme", "import-laureates", str(data_dir / "pvd-champs.csv")])
     assert bad.exit_code == 1 and "ligne 3" in bad.output
+    both = runner.invoke(
+        main,
+        ["programme", "import-laureates", str(data_dir / "pvd-datagouv.csv"), "--national"]
+        + ["--perimetre", "reg:75"],
+    )
+    assert both.exit_code == 2
+    naq = runner.invoke(
+        main,
+        ["programme", "import-laureates", str(data_dir / "pvd-datagouv.csv"), "--dry-run"]
+        + ["--perimetre", "reg:75"],
+    )
+    assert naq.exit_code == 0 and "déclaré (--perimetre)" in naq.output
+    assert "lignes hors du périmètre déclaré (ligne ignorée) : 1" in naq.output
     ort = runner.invoke(main, ["programme", "import-ort", str(data_dir / "ort-sans-colonne.csv")])
     assert ort.exit_code == 1 and "Signée ?" in ort.output
 

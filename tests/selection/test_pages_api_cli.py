@@ -181,5 +181,11 @@ def test_api_evaluation_from_registry(client, db, shared_data):
     assert body["modele"] == "regles" and body["laureats"] > 1300 and body["auc"] > 0.7
     assert "84" not in {g["code"] for g in body["regions"]}
     assert body["departements"] and body["calibration"]
+    # Scored inside the registry's coverage only: region 84 (no list) is not a negative.
+    assert "84" not in body["regions_couvertes"] and "75" in body["regions_couvertes"]
+    from pvd.territories.models import Commune
+
+    covered = Commune.objects.filter(type="COM", region_id__in=body["regions_couvertes"]).count()
+    assert body["communes"] <= covered < Commune.objects.filter(type="COM").count()
     r = client.get("/api/v1/selection/evaluation?appris=true")
     assert r.status_code == 200 and r.json()["modele"] == "appris"

@@ -9,10 +9,11 @@ from __future__ import annotations
 from datetime import date
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from pvd.api.territories_schemas import ErrorOut, SourceOut
+from pvd.domain.coverage import uncovered_regions
 from pvd.domain.programme import STAGE_LABELS, LaureateFacts, stage_of
 from pvd.programme import selectors
 from pvd.programme.models import Laureat, Programme
@@ -58,6 +59,10 @@ class LaureatOut(Schema):
 
 
 class LaureatsPageOut(Schema):
+    couvert: bool = Field(
+        description="Faux quand le territoire filtré n'est couvert par aucune liste chargée : "
+        "une liste vide y signifie « donnée non disponible », pas « aucun lauréat »."
+    )
     total: int
     offset: int
     limit: int
@@ -93,14 +98,18 @@ class CycleOut(Schema):
 class TerritoireOut(Schema):
     code: str
     nom: str
-    communes_laureates: int
-    groupes: int
-    population_couverte: int
+    couvert: bool = Field(
+        description="Faux quand aucune liste chargée ne couvre le territoire : les chiffres "
+        "sont alors null (donnée non disponible), jamais 0."
+    )
+    communes_laureates: int | None
+    groupes: int | None
+    population_couverte: int | None
     population_territoire: int | None
     part_population: float | None
-    conventions_adhesion: int
-    chefs_de_projet: int
-    conventions_cadres: int
+    conventions_adhesion: int | None
+    chefs_de_projet: int | None
+    conventions_cadres: int | None
 
 
 class AlerteOut(Schema):
@@ -113,18 +122,30 @@ class AlerteOut(Schema):
     retard_jours: int
 
 
+class CouvertureOut(Schema):
+    regions: list[str]
+    departements: list[str]
+    national: bool
+    regions_non_couvertes: list[str]
+    mention: str = Field(description="Ce que les totaux France laissent de côté (vide sinon).")
+
+
 class TableauDeBordOut(Schema):
     programme: str
     niveau: str
     code: str | None
     nom: str
-    communes_laureates: int
-    groupes: int
-    epci: int
-    population_couverte: int
+    couvert: bool = Field(
+        description="Faux quand aucune liste chargée ne couvre le territoire : chiffres null."
+    )
+    couverture: CouvertureOut
+    communes_laureates: int | None
+    groupes: int | None
+    epci: int | None
+    population_couverte: int | None
     population_territoire: int
     part_population: float | None
-    cycle: CycleOut
+    cycle: CycleOut | None
     alertes: list[AlerteOut]
     detail: list[TerritoireOut]
     sources: list[SourceOut]
@@ -168,6 +189,7 @@ def _laureat(lau: Laureat) -> dict:
             lau.date_convention_adhesion,
             lau.date_chef_projet,
             lau.date_convention_cadre,
+            ort_signee=selectors.ort_signed(c),
         )
     )
     return {
@@ -238,6 +260,7 @@ def laureats(
     )
     total = qs.count()
     return {
+        "couvert": selectors.filters_covered(p, region=region, departement=departement),
         "total": total,
         "offset": offset,
         "limit": limit,
@@ -255,8 +278,56 @@ def laureat(request: HttpRequest, slug: str, code: str):
     p = _programme(slug)
     lau = selectors.laureate_get(programme=p, code=code)
     if lau is None:
+        commune = selectors.commune_of(code=code)
+        if commune and selectors.commune_status(programme=p, commune=commune) == "non_couvert":
+            raise HttpError(
+                404,
+                f"Statut {p.nom} de la commune « {code} » : non couvert par les listes "
+                "chargées (donnée non disponible).",
+            )
         raise HttpError(404, f"La commune « {code} » n'est pas lauréate du programme {p.nom}.")
     return _laureat(lau)
+
+
+class StatutCommuneOut(Schema):
+    code: str
+    nom: str
+    programme: str
+    statut: str = Field(description="laureat, sorti, non_laureat ou non_couvert")
+    couvert: bool = Field(
+        description="Faux quand aucune liste chargée ne couvre la commune : le registre ne "
+        "sait pas si elle est lauréate."
+    )
+    libelle: str
+
+
+STATUS_LABELS = {
+    "laureat": "lauréate",
+    "sorti": "sortie du programme",
+    "non_laureat": "n'est pas lauréate",
+    "non_couvert": "non couvert par les listes chargées",
+}
+
+
+@router.get(
+    "/programmes/{slug}/communes/{code}/statut",
+    response={200: StatutCommuneOut, 404: ErrorOut},
+    summary="Statut d'une commune dans un programme (lauréate, non lauréate, non couvert)",
+)
+def statut_commune(request: HttpRequest, slug: str, code: str):
+    p = _programme(slug)
+    commune = selectors.commune_of(code=code)
+    if commune is None:
+        raise HttpError(404, f"Commune « {code} » inconnue du référentiel.")
+    status = selectors.commune_status(programme=p, commune=commune)
+    return {
+        "code": commune.code,
+        "nom": commune.nom,
+        "programme": p.slug,
+        "statut": status,
+        "couvert": status != "non_couvert",
+        "libelle": f"statut {p.nom} : {STATUS_LABELS[status]}",
+    }
 
 
 def _groupe(g, members: list[str] | None = None) -> dict:
@@ -321,18 +392,29 @@ def tableau_de_bord(
         raise HttpError(404, "Territoire inconnu.")
     b = selectors.dashboard(programme=p, scope=scope)
     c = b.cycle
+    coverage = selectors.registry_coverage(p)
     return {
         "programme": p.slug,
         "niveau": scope.level,
         "code": scope.code,
         "nom": scope.nom,
+        "couvert": b.couvert,
+        "couverture": {
+            "regions": sorted(coverage.regions),
+            "departements": sorted(coverage.departements),
+            "national": coverage.national,
+            "regions_non_couvertes": uncovered_regions(coverage, selectors.region_departements()),
+            "mention": b.exclusion,
+        },
         "communes_laureates": b.laureats,
         "groupes": b.groupes,
         "epci": b.epci,
         "population_couverte": b.population,
         "population_territoire": b.population_territoire,
         "part_population": b.part_population,
-        "cycle": {
+        "cycle": None
+        if c is None
+        else {
             "convention_adhesion": {"communes": c.adhesion, "part": c.share(c.adhesion)},
             "chef_projet": {"communes": c.chef_projet, "part": c.share(c.chef_projet)},
             "convention_cadre": {
@@ -359,6 +441,7 @@ def tableau_de_bord(
             {
                 "code": r.code,
                 "nom": r.nom,
+                "couvert": r.couvert,
                 "communes_laureates": r.laureats,
                 "groupes": r.groupes,
                 "population_couverte": r.population,

@@ -165,9 +165,16 @@ def evaluation(
     codes = selectors.laureate_codes(programme=programme)
     if not codes:
         raise HttpError(404, "aucun lauréat dans le registre pour ce programme")
+    regions, departements = selectors.registry_coverage(programme=programme)
+    covered = {
+        "regions_couvertes": sorted(regions) if regions is not None else None,
+        "departements_couverts": sorted(departements),
+    }
     if appris:
-        return {"modele": "appris", **selectors.evaluate_learned(laureats=codes).as_dict()}
-    return {"modele": "regles", **selectors.evaluate(rules=rules, laureats=codes).as_dict()}
+        ev = selectors.evaluate_learned(laureats=codes, regions=regions)
+        return {"modele": "appris", **covered, **ev.as_dict()}
+    ev = selectors.evaluate(rules=rules, laureats=codes, regions=regions, departements=departements)
+    return {"modele": "regles", **covered, **ev.as_dict()}
 
 
 @router.get("/selection/centralite")

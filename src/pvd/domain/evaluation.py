@@ -137,10 +137,16 @@ def calibration_table(frame: pl.DataFrame, groups: int = 10) -> list[dict]:
 
 
 def evaluate(
-    frame: pl.DataFrame, laureats: set[str], *, regions: set[str] | None = None
+    frame: pl.DataFrame,
+    laureats: set[str],
+    *,
+    regions: set[str] | None = None,
+    departements: set[str] | None = None,
 ) -> Evaluation:
     """``frame``: code, reg, dep, score (higher = more likely), optional criteres_ok.
-    ``regions``: the regions the list covers (default: those of its laureates)."""
+    ``regions`` (and ``departements`` covered alone): what the list covers (default: the
+    regions of its laureates). Only communes inside count, as negatives or positives: a
+    commune of a region no list covers is not "not selected", it is unknown."""
     covered = (
         regions
         if regions is not None
@@ -148,9 +154,10 @@ def evaluate(
             frame.filter(pl.col("code").is_in(list(laureats))).get_column("reg").unique().to_list()
         )
     )
-    f = frame.filter(pl.col("reg").is_in(list(covered))).with_columns(
-        pl.col("code").is_in(list(laureats)).alias("laureat")
-    )
+    inside = pl.col("reg").is_in(list(covered))
+    if departements:
+        inside = inside | pl.col("dep").is_in(list(departements))
+    f = frame.filter(inside).with_columns(pl.col("code").is_in(list(laureats)).alias("laureat"))
     s, y = f.get_column("score").to_numpy(), f.get_column("laureat").to_numpy()
     k = int(y.sum())
     p, r = precision_recall_at_k(s, y, k)

@@ -14,6 +14,11 @@ Reading rules (pure Python, no Django):
 - the number, with its precision: "226" must be exact, "9.3 million" means 9.25 to 9.35
   million, "environ"/"about" allows 5 %, "plus de"/"more than" and "moins de"/"fewer than" are
   bounds. "1,587" and "1 587" are thousands; "9,3" is a decimal comma.
+
+Coverage: a figure about a territory that no loaded list covers is "non vérifiable" (neither
+confirmed nor contradicted: the registry knows nothing there). A national figure while some
+regions are not covered is confirmed only as a lower bound ("plus de 150 ORT"); otherwise it is
+"non vérifiable", naming the regions left out.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from pvd.domain.coverage import Coverage, exclusion_note
 from pvd.domain.programme import LaureateFacts
 from pvd.domain.search import fold
 
@@ -104,6 +110,7 @@ _LESS = ("moins de", "fewer than", "less than", "under", "au plus", "at most", "
 CONFIRMED = "confirmé"
 CONTRADICTED = "contredit"
 NOT_UNDERSTOOD = "incompris"
+NOT_VERIFIABLE = "non vérifiable"
 
 
 @dataclass(frozen=True)
@@ -136,7 +143,7 @@ class Statement:
 @dataclass
 class Verdict:
     text: str
-    status: str  # CONFIRMED, CONTRADICTED or NOT_UNDERSTOOD
+    status: str  # CONFIRMED, CONTRADICTED, NOT_UNDERSTOOD or NOT_VERIFIABLE
     statement: Statement | None = None
     registry_value: float | None = None
     message: str = ""
@@ -159,6 +166,16 @@ class Territories:
     regions: dict[str, str]
     departements: dict[str, str]
     populations: dict[tuple[str, str | None], int] = field(default_factory=dict)
+    region_of: dict[str, str] = field(default_factory=dict)  # department -> region
+
+    def departements_of(self, region: str) -> list[str]:
+        return [d for d, r in self.region_of.items() if r == region]
+
+    def region_departements(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {r: [] for r in self.regions}
+        for d, r in self.region_of.items():
+            out.setdefault(r, []).append(d)
+        return out
 
     def _names(self) -> list[tuple[str, str, str]]:
         """(folded name, kind, code), longest first, so "corse du sud" wins over "corse"."""
@@ -299,7 +316,7 @@ def registry_value(
     elif m == CHEF_PROJET:
         count = sum(1 for f in rows if f.date_chef_projet)
     else:
-        count = sum(1 for f in rows if f.date_convention_cadre)
+        count = sum(1 for f in rows if f.cadre_signee)
     if not statement.percent:
         return count
     if m == POPULATION:
@@ -315,13 +332,46 @@ def _fmt(value: float, percent: bool) -> str:
     return f"{value:,.0f}".replace(",", "\u202f")
 
 
-def check(text: str, rows: Sequence[LaureateFacts], territories: Territories) -> Verdict:
-    """Confirm or contradict one statement; ``rows`` are all active laureates of the programme."""
+def _uncovered(st: Statement, coverage: Coverage, territories: Territories) -> str:
+    """Why the registry cannot speak for the statement's scope ("" when it can)."""
+    scope = st.scope
+    if coverage.empty:
+        return "aucune liste chargée ne couvre ce territoire"
+    if scope.kind == "region" and not coverage.covers_region(
+        scope.code, territories.departements_of(scope.code)
+    ):
+        return f"région {scope.nom} ({scope.code}) non couverte par les listes chargées"
+    if scope.kind == "departement" and not coverage.covers_departement(
+        scope.code, territories.region_of.get(scope.code)
+    ):
+        return f"département {scope.nom} ({scope.code}) non couvert par les listes chargées"
+    return ""
+
+
+def check(
+    text: str,
+    rows: Sequence[LaureateFacts],
+    territories: Territories,
+    coverage: Coverage | None = None,
+    cadre_coverage: Coverage | None = None,
+) -> Verdict:
+    """Confirm or contradict one statement; ``rows`` are all active laureates of the programme.
+
+    ``coverage``: what the loaded laureate lists cover (None: everything, as before coverage
+    was recorded); ``cadre_coverage``: what the ORT sheets cover, for convention-cadre figures.
+    """
     try:
         st = parse_statement(text, territories)
     except StatementError as exc:
         return Verdict(text=text, status=NOT_UNDERSTOOD, message=f"Énoncé non compris : {exc}.")
     behind = [f for f in rows if in_scope(f, st.scope)]
+    coverages: list[Coverage] = [] if coverage is None else [coverage]
+    if cadre_coverage is not None and st.measure == CADRE:
+        coverages.append(cadre_coverage)
+    for c in coverages:
+        why = _uncovered(st, c, territories)
+        if why:
+            return Verdict(text, NOT_VERIFIABLE, st, None, f"Non vérifiable : {why}.", behind)
     value = registry_value(st, behind, territories)
     if value is None:
         return Verdict(
@@ -333,6 +383,25 @@ def check(text: str, rows: Sequence[LaureateFacts], territories: Territories) ->
             behind,
         )
     ok = st.low <= value <= st.high
+    left_out = ""
+    if st.scope.kind == "france":
+        notes = [
+            exclusion_note(c, territories.region_departements(), territories.regions)
+            for c in coverages
+        ]
+        left_out = "; ".join(dict.fromkeys(n for n in notes if n))
+    if left_out and not (ok and st.high == math.inf and not st.percent):
+        # A partial national total can only confirm a lower bound.
+        return Verdict(
+            text,
+            NOT_VERIFIABLE,
+            st,
+            value,
+            f"Non vérifiable : le registre compte {_fmt(value, st.percent)} "
+            f"{MEASURE_LABELS[st.measure]}, France {left_out} ; l'énoncé porte sur la France "
+            "entière.",
+            behind,
+        )
     stated = _fmt(st.value, st.percent)
     if st.qualifier:
         stated = f"{st.qualifier} {stated}"
@@ -343,5 +412,6 @@ def check(text: str, rows: Sequence[LaureateFacts], territories: Territories) ->
         found = f"le registre donne {_fmt(value, True)} ({label}, part {base})"
     else:
         found = f"le registre compte {_fmt(value, False)} {label}"
-    message = f"{verb} : {found}, {st.scope.label} ; l'énoncé dit {stated}."
+    where = f"France {left_out}" if left_out else st.scope.label
+    message = f"{verb} : {found}, {where} ; l'énoncé dit {stated}."
     return Verdict(text, CONFIRMED if ok else CONTRADICTED, st, value, message, behind)

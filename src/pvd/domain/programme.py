@@ -56,11 +56,17 @@ class LaureateFacts:
     date_convention_adhesion: date | None = None
     date_chef_projet: date | None = None
     date_convention_cadre: date | None = None
+    # The ORT sheet says "Signée" for the commune (the date may be unknown).
+    ort_signee: bool = False
+
+    @property
+    def cadre_signee(self) -> bool:
+        return bool(self.date_convention_cadre) or self.ort_signee
 
 
 def stage_of(f: LaureateFacts) -> Stage:
     """The furthest stage reached (a later date implies the earlier stages)."""
-    if f.date_convention_cadre:
+    if f.cadre_signee:
         return Stage.CONVENTION_CADRE
     if f.date_chef_projet:
         return Stage.CHEF_PROJET
@@ -106,7 +112,7 @@ def lifecycle(rows: Sequence[LaureateFacts]) -> Lifecycle:
         total=len(rows),
         adhesion=sum(1 for f in rows if f.date_convention_adhesion),
         chef_projet=sum(1 for f in rows if f.date_chef_projet),
-        convention_cadre=sum(1 for f in rows if f.date_convention_cadre),
+        convention_cadre=sum(1 for f in rows if f.cadre_signee),
         by_stage=stages,
         median_selection_adhesion=median_days(
             (f.date_selection, f.date_convention_adhesion) for f in rows
@@ -142,7 +148,7 @@ def alerts(
     """Laureates late on their life cycle, most overdue first."""
     out = []
     for f in rows:
-        if f.date_convention_adhesion and not f.date_convention_cadre:
+        if f.date_convention_adhesion and not f.cadre_signee:
             due = add_months(f.date_convention_adhesion, cadre_months)
             if due < today:
                 out.append(
@@ -158,7 +164,7 @@ def alerts(
                         f"d'adhésion du {f.date_convention_adhesion:%d/%m/%Y}",
                     )
                 )
-        elif f.date_selection and not f.date_convention_adhesion and not f.date_convention_cadre:
+        elif f.date_selection and not f.date_convention_adhesion and not f.cadre_signee:
             due = add_months(f.date_selection, adhesion_months)
             if due < today:
                 out.append(

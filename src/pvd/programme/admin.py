@@ -6,7 +6,15 @@ from __future__ import annotations
 from django.contrib import admin
 
 from pvd.programme import services
-from pvd.programme.models import Changement, Groupe, Laureat, Ort, Perimetre, Programme
+from pvd.programme.models import (
+    Changement,
+    Groupe,
+    Laureat,
+    ListeImportee,
+    Ort,
+    Perimetre,
+    Programme,
+)
 
 
 @admin.register(Programme)
@@ -83,3 +91,17 @@ class ChangementAdmin(admin.ModelAdmin):
 class PerimetreAdmin(admin.ModelAdmin):
     list_display = ("group", "niveau", "region", "departement")
     list_filter = ("niveau",)
+
+
+@admin.register(ListeImportee)
+class ListeImporteeAdmin(admin.ModelAdmin):
+    """Imported lists and their coverage: written by the imports only (read-only here)."""
+
+    list_display = ("fichier", "nature", "programme", "mode", "national", "regions", "at")
+    list_filter = ("nature", "programme", "mode")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,7 +1,9 @@
 """`pvd programme ...`: import the official lists, check published figures, manage editors.
 
 Thin, like the rest of the `pvd` command: parse arguments, call one service or selector, print.
-Exit codes: 0 success, 1 failed operation (or a contradicted statement), 2 bad usage.
+Exit codes: 0 success, 1 failed operation (or a contradicted statement), 2 bad usage (or a
+statement not understood), 3 a statement not verifiable (its territory is not covered by the
+loaded lists: neither confirmed nor contradicted).
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ def programme() -> None:
 
 
 def _import(run, **kwargs) -> None:
+    if kwargs.get("national") and kwargs.get("perimetre"):
+        click.echo("Erreur : --national et --perimetre s'excluent.", err=True)
+        sys.exit(2)
     _ensure_referential()
     from pvd.sources.report import SourceError
 
@@ -43,10 +48,28 @@ def _import(run, **kwargs) -> None:
     type=click.DateTime(formats=["%Y-%m-%d"]),
     help="Selection date given to laureates that have none (YYYY-MM-DD).",
 )
+@click.option(
+    "--perimetre",
+    help="Territories the list covers, e.g. reg:75,dep:23 (default: the regions of its rows).",
+)
+@click.option(
+    "--national",
+    is_flag=True,
+    help="The list is national: entries absent from it end everywhere, not only in its regions.",
+)
 def import_laureates(
-    path: Path, slug: str, dry_run: bool, millesime: str | None, selection_date
+    path: Path,
+    slug: str,
+    dry_run: bool,
+    millesime: str | None,
+    selection_date,
+    perimetre: str | None,
+    national: bool,
 ) -> None:
-    """Import an official list of laureate communes (data.gouv.fr or early layout)."""
+    """Import an official list of laureate communes (data.gouv.fr or early layout).
+
+    Only laureates inside the list's coverage change: a one-region list leaves the other
+    regions alone. The dry run shows the coverage and how many laureates would leave."""
     _setup_django()
     from pvd.programme.services import laureates_import
 
@@ -57,6 +80,8 @@ def import_laureates(
         dry_run=dry_run,
         millesime=millesime,
         selection_date=selection_date.date() if selection_date else None,
+        perimetre=perimetre,
+        national=national,
     )
 
 
@@ -64,12 +89,33 @@ def import_laureates(
 @click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--dry-run", is_flag=True, help="Show what would change, write nothing.")
 @click.option("--millesime", help="Vintage of the sheet (default: the year in the file name).")
-def import_ort(path: Path, dry_run: bool, millesime: str | None) -> None:
-    """Import the national ORT tracking sheet (French headers)."""
+@click.option(
+    "--perimetre",
+    help="Territories the list covers, e.g. reg:75,dep:23 (default: the regions of its rows).",
+)
+@click.option(
+    "--national",
+    is_flag=True,
+    help="The list is national: entries absent from it end everywhere, not only in its regions.",
+)
+def import_ort(
+    path: Path, dry_run: bool, millesime: str | None, perimetre: str | None, national: bool
+) -> None:
+    """Import the national ORT tracking sheet (French headers).
+
+    An ORT is signed only when its "Signée ?" column says so; rows whose status and date
+    disagree are reported. Only ORT inside the sheet's coverage change."""
     _setup_django()
     from pvd.programme.services import ort_import
 
-    _import(ort_import, path=path, dry_run=dry_run, millesime=millesime)
+    _import(
+        ort_import,
+        path=path,
+        dry_run=dry_run,
+        millesime=millesime,
+        perimetre=perimetre,
+        national=national,
+    )
 
 
 @programme.command("check")
@@ -80,10 +126,11 @@ def import_ort(path: Path, dry_run: bool, millesime: str | None) -> None:
 def check(statements: tuple[str, ...], slug: str, show_list: bool, as_json: bool) -> None:
     """Check published figures, e.g. "226 communes in region 84" "9.3 million inhabitants".
 
-    Exit code 1 when a statement is contradicted, 2 when one is not understood."""
+    Exit code 1 when a statement is contradicted, 2 when one is not understood, 3 when one is
+    not verifiable (a territory no loaded list covers)."""
     _setup_django()
     _ensure_referential()
-    from pvd.domain.figures import CONTRADICTED, NOT_UNDERSTOOD
+    from pvd.domain.figures import CONTRADICTED, NOT_UNDERSTOOD, NOT_VERIFIABLE
     from pvd.programme import selectors
 
     prog = selectors.programme_get(slug=slug)
@@ -96,7 +143,12 @@ def check(statements: tuple[str, ...], slug: str, show_list: bool, as_json: bool
         )
     else:
         for v in verdicts:
-            mark = {"confirmé": "OK ", "contredit": "NON", "incompris": "?? "}[v.status]
+            mark = {
+                "confirmé": "OK ",
+                "contredit": "NON",
+                "incompris": "?? ",
+                NOT_VERIFIABLE: "N/V",
+            }[v.status]
             click.echo(f"[{mark}] {v.text}\n      {v.message}")
             if show_list and v.communes:
                 for f in sorted(v.communes, key=lambda f: f.code):
@@ -107,6 +159,8 @@ def check(statements: tuple[str, ...], slug: str, show_list: bool, as_json: bool
         sys.exit(1)
     if any(v.status == NOT_UNDERSTOOD for v in verdicts):
         sys.exit(2)
+    if any(v.status == NOT_VERIFIABLE for v in verdicts):
+        sys.exit(3)
 
 
 @programme.command("grant")

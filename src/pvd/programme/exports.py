@@ -18,7 +18,7 @@ from openpyxl.styles import Font
 from pvd.domain.cartography import BaseMap
 from pvd.domain.programme import STAGE_LABELS, LaureateFacts, Stage, stage_of
 from pvd.programme.models import Laureat
-from pvd.programme.selectors import BreakdownRow
+from pvd.programme.selectors import BreakdownRow, ort_signed
 from pvd.territories.models import Dataset
 
 LAUREATE_COLUMNS = (
@@ -50,6 +50,8 @@ TERRITORY_COLUMNS = (
     "conventions_adhesion",
     "chefs_de_projet",
     "conventions_cadres",
+    # "non": no loaded list covers the territory, its figures are empty (missing), not 0.
+    "couvert",
 )
 
 
@@ -69,6 +71,7 @@ def laureate_rows(laureats: Iterable[Laureat]) -> list[list]:
             lau.date_convention_adhesion,
             lau.date_chef_projet,
             lau.date_convention_cadre,
+            ort_signee=ort_signed(c),
         )
         out.append(
             [
@@ -106,6 +109,7 @@ def territory_rows(rows: Iterable[BreakdownRow]) -> list[list]:
             r.adhesion,
             r.chef_projet,
             r.convention_cadre,
+            "oui" if r.couvert else "non",
         ]
         for r in rows
     ]

@@ -8,6 +8,9 @@
 - ``Ort``: the national tracking sheet of *opérations de revitalisation de territoire*, one row per
   commune (PVD, ACV or other); its signature date fills the laureates' convention-cadre date.
 - ``Changement``: the change history (who, when, what) of every write, imports included.
+- ``ListeImportee``: each imported laureate or ORT list and its **coverage** (regions and
+  departments it speaks for); the registry's coverage is the union of them (see
+  :mod:`pvd.domain.coverage`).
 - ``Perimetre``: an editing scope (national, one region, one department) attached to a Django
   auth group: members of the group may edit the laureates inside the scope.
 """
@@ -171,6 +174,42 @@ class Changement(models.Model):
         if self.user_id:
             return self.user.get_username()
         return self.auteur or self.origine
+
+
+class ListeImportee(models.Model):
+    """One imported list (laureates of a programme, or the ORT sheet) and its coverage."""
+
+    class Nature(models.TextChoices):
+        LAUREATS = "laureats", "Lauréats"
+        ORT = "ort", "ORT"
+
+    class Mode(models.TextChoices):
+        DEDUIT = "deduit", "Déduit des lignes"
+        DECLARE = "declare", "Déclaré (--perimetre)"
+        NATIONAL = "national", "National (--national)"
+
+    # None for the ORT sheet (it lists communes of every programme).
+    programme = models.ForeignKey(
+        Programme, null=True, blank=True, on_delete=models.CASCADE, related_name="listes"
+    )
+    nature = models.CharField(max_length=10, choices=Nature.choices)
+    fichier = models.CharField(max_length=300)
+    millesime = models.CharField(max_length=100, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.DEDUIT)
+    national = models.BooleanField(default=False)
+    regions = models.JSONField(default=list, blank=True)  # region codes (strings)
+    departements = models.JSONField(default=list, blank=True)  # departments stated alone
+    lignes = models.PositiveIntegerField(default=0)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = "liste importée"
+        verbose_name_plural = "listes importées"
+
+    def __str__(self) -> str:
+        return f"{self.get_nature_display()} {self.fichier} ({self.at:%Y-%m-%d})"
 
 
 class Perimetre(models.Model):

@@ -25,11 +25,27 @@ from pvd.domain.programme import (
     share,
     stage_of,
 )
-from pvd.programme.models import Changement, Groupe, Laureat, Ort, Programme
+from pvd.programme.coverage import (  # noqa: F401  (read here by views, API, exports)
+    commune_of,
+    commune_status,
+    coverage_note,
+    covers,
+    filters_covered,
+    lists_of,
+    ort_coverage,
+    ort_signed,
+    region_departements,
+    registry_coverage,
+)
+from pvd.programme.models import Changement, Groupe, Laureat, ListeImportee, Ort, Programme
 from pvd.territories.models import Commune, Dataset, Departement, Region
 from pvd.territories.selectors import referential_dataset
 
 ACTIVE = Q(statut=Laureat.Statut.ACTIF)
+# A convention-cadre counts as signed when the laureate has its date, or when the ORT sheet
+# says "Signée" for the commune (6 rows of the 2024 sheet are signed without a date).
+ORT_SIGNED = Q(commune__ort__signature=Ort.Signature.SIGNEE)
+CADRE = Q(date_convention_cadre__isnull=False) | ORT_SIGNED
 
 
 def programmes_list() -> list[Programme]:
@@ -103,7 +119,7 @@ def territory_totals() -> TerritoryTotals:
 
 def territories_for_figures() -> figures.Territories:
     t = territory_totals()
-    return figures.Territories(t.names_regions, t.names_departements, t.populations)
+    return figures.Territories(t.names_regions, t.names_departements, t.populations, t.region_of)
 
 
 # --- Laureates as plain facts ---------------------------------------------------------------
@@ -135,8 +151,9 @@ def laureate_facts(
         "date_convention_adhesion",
         "date_chef_projet",
         "date_convention_cadre",
+        "commune__ort__signature",
     )
-    return [LaureateFacts(*r) for r in rows]
+    return [LaureateFacts(*r[:-1], ort_signee=r[-1] == Ort.Signature.SIGNEE) for r in rows]
 
 
 # --- Dashboards -----------------------------------------------------------------------------
@@ -157,16 +174,20 @@ class Scope:
 
 @dataclass
 class BreakdownRow:
+    """One territory (or laureate commune) of a dashboard. Outside the loaded lists' coverage
+    (``couvert`` False) every figure is None: "donnée non disponible", never 0."""
+
     code: str
     nom: str
-    laureats: int = 0
-    groupes: int = 0
-    population: int = 0
+    laureats: int | None = 0
+    groupes: int | None = 0
+    population: int | None = 0
     population_territoire: int | None = None
     communes_territoire: int | None = None
-    adhesion: int = 0
-    chef_projet: int = 0
-    convention_cadre: int = 0
+    adhesion: int | None = 0
+    chef_projet: int | None = 0
+    convention_cadre: int | None = 0
+    couvert: bool = True
     # Commune rows only:
     groupe: str = ""
     etape: str = ""
@@ -180,21 +201,73 @@ class BreakdownRow:
         return share(self.laureats, self.communes_territoire)
 
 
+def _row(code: str, nom: str, a: dict | None, level: str, totals, covered: bool) -> BreakdownRow:
+    if not covered:
+        return BreakdownRow(
+            code=code,
+            nom=nom,
+            laureats=None,
+            groupes=None,
+            population=None,
+            population_territoire=totals.populations.get((level, code)),
+            communes_territoire=totals.communes.get((level, code)),
+            adhesion=None,
+            chef_projet=None,
+            convention_cadre=None,
+            couvert=False,
+        )
+    a = a or {}
+    return BreakdownRow(
+        code=code,
+        nom=nom,
+        laureats=a.get("n", 0),
+        groupes=a.get("g", 0),
+        population=a.get("p") or 0,
+        population_territoire=totals.populations.get((level, code)),
+        communes_territoire=totals.communes.get((level, code)),
+        adhesion=a.get("a", 0),
+        chef_projet=a.get("c", 0),
+        convention_cadre=a.get("o", 0),
+    )
+
+
+def _aggregate(qs: QuerySet[Laureat], key: str) -> dict[str, dict]:
+    return {
+        r[key]: r
+        for r in qs.order_by()
+        .values(key)
+        .annotate(
+            n=Count("pk"),
+            g=Count("groupe", distinct=True),
+            p=Sum("commune__population"),
+            a=Count("pk", filter=Q(date_convention_adhesion__isnull=False)),
+            c=Count("pk", filter=Q(date_chef_projet__isnull=False)),
+            o=Count("pk", filter=CADRE),
+        )
+    }
+
+
 @dataclass
 class Dashboard:
+    """Figures of a scope. ``couvert`` False: no loaded list covers the scope, every figure is
+    None. ``exclusion``: what a national total leaves out (territories no list covers)."""
+
     programme: Programme
     scope: Scope
-    laureats: int
-    groupes: int
-    epci: int
-    population: int
+    laureats: int | None
+    groupes: int | None
+    epci: int | None
+    population: int | None
     population_territoire: int
     communes_territoire: int
-    cycle: Lifecycle
+    cycle: Lifecycle | None
     alertes: list[Alert]
     breakdown: list[BreakdownRow]
     datasets: list[Dataset] = field(default_factory=list)
     today: date | None = None
+    couvert: bool = True
+    exclusion: str = ""
+    listes: list[ListeImportee] = field(default_factory=list)
 
     @property
     def part_population(self) -> float | None:
@@ -231,6 +304,7 @@ def breakdown(programme: Programme, scope: Scope) -> list[BreakdownRow]:
     qs = laureates_qs(programme, **_filter(scope)).order_by()
     if scope.child_level == "commune":
         rows = []
+        signed = set(qs.filter(ORT_SIGNED).values_list("pk", flat=True))
         for lau in qs.select_related("commune", "groupe").order_by("commune__nom"):
             c = lau.commune
             facts = LaureateFacts(
@@ -245,6 +319,7 @@ def breakdown(programme: Programme, scope: Scope) -> list[BreakdownRow]:
                 lau.date_convention_adhesion,
                 lau.date_chef_projet,
                 lau.date_convention_cadre,
+                ort_signee=lau.pk in signed,
             )
             rows.append(
                 BreakdownRow(
@@ -255,24 +330,15 @@ def breakdown(programme: Programme, scope: Scope) -> list[BreakdownRow]:
                     population=c.population or 0,
                     adhesion=int(bool(lau.date_convention_adhesion)),
                     chef_projet=int(bool(lau.date_chef_projet)),
-                    convention_cadre=int(bool(lau.date_convention_cadre)),
+                    convention_cadre=int(bool(lau.date_convention_cadre) or lau.pk in signed),
                     groupe=lau.groupe.code if lau.groupe else "",
                     etape=stage_of(facts).value,
                 )
             )
         return rows
     key = "commune__region_id" if scope.child_level == "region" else "commune__departement_id"
-    agg = {
-        r[key]: r
-        for r in qs.values(key).annotate(
-            n=Count("pk"),
-            g=Count("groupe", distinct=True),
-            p=Sum("commune__population"),
-            a=Count("pk", filter=Q(date_convention_adhesion__isnull=False)),
-            c=Count("pk", filter=Q(date_chef_projet__isnull=False)),
-            o=Count("pk", filter=Q(date_convention_cadre__isnull=False)),
-        )
-    }
+    agg = _aggregate(qs, key)
+    coverage = registry_coverage(programme)
     if scope.child_level == "region":
         children = sorted(totals.names_regions.items())
     else:
@@ -281,24 +347,17 @@ def breakdown(programme: Programme, scope: Scope) -> list[BreakdownRow]:
             for c, n in totals.names_departements.items()
             if totals.region_of[c] == scope.code
         )
-    out = []
-    for code, nom in children:
-        a = agg.get(code, {})
-        out.append(
-            BreakdownRow(
-                code=code,
-                nom=nom,
-                laureats=a.get("n", 0),
-                groupes=a.get("g", 0),
-                population=a.get("p") or 0,
-                population_territoire=totals.populations.get((scope.child_level, code)),
-                communes_territoire=totals.communes.get((scope.child_level, code)),
-                adhesion=a.get("a", 0),
-                chef_projet=a.get("c", 0),
-                convention_cadre=a.get("o", 0),
-            )
+    return [
+        _row(
+            code,
+            nom,
+            agg.get(code),
+            scope.child_level,
+            totals,
+            covers(coverage, scope.child_level, code, totals),
         )
-    return out
+        for code, nom in children
+    ]
 
 
 def registry_version(programme: Programme) -> tuple:
@@ -306,7 +365,17 @@ def registry_version(programme: Programme) -> tuple:
     touches ``updated_at`` or leaves a ``Changement``): one cheap aggregate query."""
     agg = Laureat.objects.filter(programme=programme).aggregate(n=Count("pk"), u=Max("updated_at"))
     last = Changement.objects.order_by("-pk").values_list("pk", flat=True).first()
-    return (programme.pk, programme.dataset_id, agg["n"], agg["u"], last, _referential_version())
+    lists = ListeImportee.objects.aggregate(n=Count("pk"), m=Max("pk"))
+    return (
+        programme.pk,
+        programme.dataset_id,
+        agg["n"],
+        agg["u"],
+        last,
+        lists["n"],
+        lists["m"],
+        _referential_version(),
+    )
 
 
 _dash_lock = threading.Lock()
@@ -333,22 +402,53 @@ def dashboard(*, programme: Programme, scope: Scope, today: date | None = None) 
 
 def _dashboard(*, programme: Programme, scope: Scope, today: date) -> Dashboard:
     totals = territory_totals()
-    facts = laureate_facts(programme, **_filter(scope))
+    coverage = registry_coverage(programme)
     key = (scope.level, scope.code)
+    board_rows = breakdown(programme, scope)
+    common = {
+        "programme": programme,
+        "scope": scope,
+        "breakdown": board_rows,
+        "datasets": datasets_of(programme),
+        "today": today,
+        "listes": lists_of(programme),
+    }
+    if not covers(coverage, scope.level, scope.code, totals):
+        return Dashboard(
+            laureats=None,
+            groupes=None,
+            epci=None,
+            population=None,
+            population_territoire=totals.populations.get(key, 0),
+            communes_territoire=totals.communes.get(key, 0),
+            cycle=None,
+            alertes=[],
+            couvert=False,
+            exclusion=coverage_note(coverage) if scope.level == "france" else "",
+            **common,
+        )
+    facts = laureate_facts(programme, **_filter(scope))
+    population_territoire = totals.populations.get(key, 0)
+    communes_territoire = totals.communes.get(key, 0)
+    exclusion = ""
+    if scope.level == "france":
+        # Shares of a national total are shares of the covered territories only.
+        exclusion = coverage_note(coverage)
+        if exclusion:
+            deps = [d for d, r in totals.region_of.items() if coverage.covers_departement(d, r)]
+            population_territoire = sum(totals.populations.get(("departement", d), 0) for d in deps)
+            communes_territoire = sum(totals.communes.get(("departement", d), 0) for d in deps)
     return Dashboard(
-        programme=programme,
-        scope=scope,
         laureats=len(facts),
         groupes=len({f.groupe for f in facts if f.groupe}),
         epci=len({f.epci for f in facts if f.epci}),
         population=sum(f.population or 0 for f in facts),
-        population_territoire=totals.populations.get(key, 0),
-        communes_territoire=totals.communes.get(key, 0),
+        population_territoire=population_territoire,
+        communes_territoire=communes_territoire,
         cycle=lifecycle(facts),
         alertes=alerts(facts, today=today),
-        breakdown=breakdown(programme, scope),
-        datasets=datasets_of(programme),
-        today=today,
+        exclusion=exclusion,
+        **common,
     )
 
 
@@ -386,32 +486,16 @@ def map_rows(*, programme: Programme, level: str) -> list[BreakdownRow]:
 def departements_breakdown(programme: Programme) -> list[BreakdownRow]:
     """Every department of France in one grouped query (for the national department map)."""
     totals = territory_totals()
-    agg = {
-        r["commune__departement_id"]: r
-        for r in laureates_qs(programme)
-        .order_by()
-        .values("commune__departement_id")
-        .annotate(
-            n=Count("pk"),
-            g=Count("groupe", distinct=True),
-            p=Sum("commune__population"),
-            a=Count("pk", filter=Q(date_convention_adhesion__isnull=False)),
-            c=Count("pk", filter=Q(date_chef_projet__isnull=False)),
-            o=Count("pk", filter=Q(date_convention_cadre__isnull=False)),
-        )
-    }
+    agg = _aggregate(laureates_qs(programme), "commune__departement_id")
+    coverage = registry_coverage(programme)
     return [
-        BreakdownRow(
-            code=code,
-            nom=nom,
-            laureats=agg.get(code, {}).get("n", 0),
-            groupes=agg.get(code, {}).get("g", 0),
-            population=agg.get(code, {}).get("p") or 0,
-            population_territoire=totals.populations.get(("departement", code)),
-            communes_territoire=totals.communes.get(("departement", code)),
-            adhesion=agg.get(code, {}).get("a", 0),
-            chef_projet=agg.get(code, {}).get("c", 0),
-            convention_cadre=agg.get(code, {}).get("o", 0),
+        _row(
+            code,
+            nom,
+            agg.get(code),
+            "departement",
+            totals,
+            coverage.covers_departement(code, totals.region_of.get(code)),
         )
         for code, nom in sorted(totals.names_departements.items())
     ]
@@ -459,12 +543,15 @@ SORTS = {
 STAGE_FILTERS = {
     Stage.SELECTION.value: Q(
         date_convention_adhesion=None, date_chef_projet=None, date_convention_cadre=None
-    ),
+    )
+    & ~ORT_SIGNED,
     Stage.ADHESION.value: Q(
         date_convention_adhesion__isnull=False, date_chef_projet=None, date_convention_cadre=None
-    ),
-    Stage.CHEF_PROJET.value: Q(date_chef_projet__isnull=False, date_convention_cadre=None),
-    Stage.CONVENTION_CADRE.value: Q(date_convention_cadre__isnull=False),
+    )
+    & ~ORT_SIGNED,
+    Stage.CHEF_PROJET.value: Q(date_chef_projet__isnull=False, date_convention_cadre=None)
+    & ~ORT_SIGNED,
+    Stage.CONVENTION_CADRE.value: CADRE,
 }
 
 
@@ -483,6 +570,7 @@ def laureates_list(
 ) -> QuerySet[Laureat]:
     qs = Laureat.objects.filter(programme=programme).select_related(
         "commune",
+        "commune__ort",
         "commune__departement",
         "commune__region",
         "commune__epci",
@@ -514,6 +602,7 @@ def laureate_get(*, programme: Programme, code: str) -> Laureat | None:
         Laureat.objects.select_related(
             "programme",
             "commune",
+            "commune__ort",
             "commune__departement",
             "commune__region",
             "commune__epci",
@@ -579,7 +668,12 @@ def ort_of(*, commune: Commune) -> Ort | None:
 def figures_check(*, programme: Programme, statements: list[str]) -> list[figures.Verdict]:
     facts = laureate_facts(programme)
     territories = territories_for_figures()
-    return [figures.check(s, facts, territories) for s in statements if s.strip()]
+    coverage, cadre = registry_coverage(programme), ort_coverage()
+    return [
+        figures.check(s, facts, territories, coverage, cadre if not cadre.empty else None)
+        for s in statements
+        if s.strip()
+    ]
 
 
 def verdict_dict(v: figures.Verdict) -> dict:
@@ -587,6 +681,7 @@ def verdict_dict(v: figures.Verdict) -> dict:
     return {
         "enonce": v.text,
         "statut": v.status,
+        "verifiable": v.status != figures.NOT_VERIFIABLE,
         "message": v.message,
         "valeur_registre": v.registry_value,
         "valeur_enoncee": st.value if st else None,

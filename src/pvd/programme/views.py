@@ -24,6 +24,9 @@ from pvd.programme.models import Laureat, Programme
 
 LIST_PAGE_SIZE = 100
 ALERTS_SHOWN = 20
+# Territories no loaded list covers: a hatched grey (pattern defined in the map's SVG),
+# distinct from the plain grey of "donnée non disponible".
+UNCOVERED_FILL = "url(#pvd-non-couvert)"
 LOGIN_URL = reverse_lazy("programme:login")
 
 
@@ -84,7 +87,9 @@ def _map_context(
         r = by_code[s.code]
         v = values.get(s.code)
         shown = (
-            "n.d."
+            "non couvert par les listes chargées"
+            if not r.couvert
+            else "n.d."
             if v is None
             else (f"{v:.1f} %".replace(".", ",") if percent else f"{v:,.0f}".replace(",", "\u202f"))
         )
@@ -93,7 +98,8 @@ def _map_context(
                 "code": s.code,
                 "nom": r.nom,
                 "path": s.path,
-                "fill": legend.colour(v),
+                "fill": legend.colour(v) if r.couvert else UNCOVERED_FILL,
+                "couvert": r.couvert,
                 "label": f"{r.nom} ({s.code}) : {shown}",
                 "url": reverse(link, args=[programme.slug, s.code]),
             }
@@ -102,6 +108,13 @@ def _map_context(
     if scope.level == "region":
         view_box = view_box_of([s["path"] for s in shapes])
     missing = [by_code[c].nom for c in base.missing if c in by_code and by_code[c].laureats]
+    uncovered = [s["code"] for s in shapes if not s["couvert"]]
+    # No covered territory on the map: no value classes (a lone "0" class would read as data).
+    shown_legend = (
+        list(zip(legend.colours, legend.labels, strict=True))
+        if any(v is not None for v in values.values())
+        else []
+    )
     params = {k: v for k, v in request.GET.items() if k in ("carte", "mesure")}
     return {
         "level": level,
@@ -110,11 +123,12 @@ def _map_context(
         "measures": selectors.MEASURES,
         "shapes": shapes,
         "view_box": view_box,
-        "legend": list(zip(legend.colours, legend.labels, strict=True)),
+        "legend": shown_legend,
         "source": base.source,
         "licence": base.licence,
         "url": base.url,
         "missing": missing,
+        "uncovered": uncovered,
         "params": params,
     }
 
@@ -170,29 +184,33 @@ def _dashboard(
             reverse=sort.startswith("-"),
         )
     cycle = board.cycle
-    stages = [
-        {
-            "label": STAGE_LABELS[Stage.ADHESION],
-            "count": cycle.adhesion,
-            "share": cycle.share(cycle.adhesion),
-            "median": cycle.median_selection_adhesion,
-            "median_label": "depuis la sélection",
-        },
-        {
-            "label": STAGE_LABELS[Stage.CHEF_PROJET],
-            "count": cycle.chef_projet,
-            "share": cycle.share(cycle.chef_projet),
-            "median": cycle.median_adhesion_chef,
-            "median_label": "après la convention d'adhésion",
-        },
-        {
-            "label": STAGE_LABELS[Stage.CONVENTION_CADRE],
-            "count": cycle.convention_cadre,
-            "share": cycle.share(cycle.convention_cadre),
-            "median": cycle.median_adhesion_cadre,
-            "median_label": "après la convention d'adhésion",
-        },
-    ]
+    stages = (
+        []
+        if cycle is None
+        else [
+            {
+                "label": STAGE_LABELS[Stage.ADHESION],
+                "count": cycle.adhesion,
+                "share": cycle.share(cycle.adhesion),
+                "median": cycle.median_selection_adhesion,
+                "median_label": "depuis la sélection",
+            },
+            {
+                "label": STAGE_LABELS[Stage.CHEF_PROJET],
+                "count": cycle.chef_projet,
+                "share": cycle.share(cycle.chef_projet),
+                "median": cycle.median_adhesion_chef,
+                "median_label": "après la convention d'adhésion",
+            },
+            {
+                "label": STAGE_LABELS[Stage.CONVENTION_CADRE],
+                "count": cycle.convention_cadre,
+                "share": cycle.share(cycle.convention_cadre),
+                "median": cycle.median_adhesion_cadre,
+                "median_label": "après la convention d'adhésion",
+            },
+        ]
+    )
     query = urlencode(filters)
     return render(
         request,
@@ -298,6 +316,7 @@ def laureats(request: HttpRequest, slug: str) -> HttpResponse:
                     lau.date_convention_adhesion,
                     lau.date_chef_projet,
                     lau.date_convention_cadre,
+                    ort_signee=selectors.ort_signed(c),
                 )
             )
         ]
@@ -310,6 +329,9 @@ def laureats(request: HttpRequest, slug: str) -> HttpResponse:
             "programme": programme,
             "page_obj": page,
             "filters": filters,
+            "couvert": selectors.filters_covered(
+                programme, region=filters.region, departement=filters.departement
+            ),
             "sort": sort,
             "headers": _sort_headers(request, sort),
             "regions": sorted(totals.names_regions.items()),
@@ -410,12 +432,36 @@ def export_territoires(request: HttpRequest, slug: str, fmt: str) -> HttpRespons
 # --- Laureate, group ----------------------------------------------------------------------------
 
 
+def _not_laureate(request: HttpRequest, programme: Programme, code: str) -> HttpResponse:
+    """A commune that is not an active laureate: "non couvert" when no loaded list covers it
+    (the registry cannot say it is not a laureate), else 404 "n'est pas lauréate"."""
+    commune = selectors.commune_of(code=code)
+    status = selectors.commune_status(programme=programme, commune=commune) if commune else None
+    if status != "non_couvert":
+        raise Http404(f"La commune « {code} » n'est pas lauréate du programme {programme.nom}.")
+    return render(
+        request,
+        "programme/non_couvert.html",
+        {
+            "programme": programme,
+            "commune": commune,
+            "datasets": selectors.datasets_of(programme),
+            "breadcrumb_data": _crumbs(
+                commune.nom,
+                (reverse("programme:index"), "Programmes"),
+                (reverse("programme:dashboard", args=[programme.slug]), programme.nom),
+            ),
+        },
+    )
+
+
 def laureat(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     programme = _programme(slug)
     lau = selectors.laureate_get(programme=programme, code=code)
     if lau is None:
-        raise Http404(f"La commune « {code} » n'est pas lauréate du programme {programme.nom}.")
+        return _not_laureate(request, programme, code)
     c = lau.commune
+    ort = selectors.ort_of(commune=c)
     facts = LaureateFacts(
         c.code,
         c.nom,
@@ -428,6 +474,7 @@ def laureat(request: HttpRequest, slug: str, code: str) -> HttpResponse:
         lau.date_convention_adhesion,
         lau.date_chef_projet,
         lau.date_convention_cadre,
+        ort_signee=ort is not None and ort.signature == ort.Signature.SIGNEE,
     )
     user = request.user
     editable = services.can_edit(user, departement_id=c.departement_id, region_id=c.region_id)
@@ -442,7 +489,7 @@ def laureat(request: HttpRequest, slug: str, code: str) -> HttpResponse:
             "membres": [m for m in selectors.group_members(groupe=lau.groupe) if m.pk != lau.pk]
             if lau.groupe
             else [],
-            "ort": selectors.ort_of(commune=c),
+            "ort": ort,
             "can_edit": editable,
             "history": selectors.history(objet="laureat", objet_id=lau.pk)
             if user.is_authenticated

@@ -202,6 +202,7 @@ def selection_evaluate(slug: str, laureats: Path | None, learned: bool, as_json:
     from pvd.selection import selectors
 
     rules = _rules_or_fail(slug)
+    regions, departements = None, set()
     if laureats:
         from pvd.sources.pvd_list import read_programme_list
         from pvd.sources.report import SourceError
@@ -211,14 +212,18 @@ def selection_evaluate(slug: str, laureats: Path | None, learned: bool, as_json:
         except SourceError as exc:
             _fail_source(exc)
     else:
+        # The registry: only the territories its loaded lists cover are scored.
         codes = selectors.laureate_codes()
+        regions, departements = selectors.registry_coverage()
     if not codes:
         _fail("aucun lauréat : importez une liste (`pvd programme import-laureates`) ou --laureats")
     if learned:
         click.echo("Modèle appris (régression logistique), validation croisée par région :")
-        ev = selectors.evaluate_learned(laureats=codes)
+        ev = selectors.evaluate_learned(laureats=codes, regions=regions)
     else:
-        ev = selectors.evaluate(rules=rules, laureats=codes)
+        ev = selectors.evaluate(
+            rules=rules, laureats=codes, regions=regions, departements=departements
+        )
     if as_json:
         click.echo(json.dumps(ev.as_dict(), ensure_ascii=False, indent=2))
     else:

@@ -274,19 +274,50 @@ def compare(
 
 
 def laureate_codes(*, programme: str = "pvd") -> set[str]:
+    """Codes of the programme's active laureates (those that left are not laureates)."""
     from pvd.programme.models import Laureat
 
     return set(
-        Laureat.objects.filter(programme__slug=programme).values_list("commune__code", flat=True)
+        Laureat.objects.filter(programme__slug=programme, statut=Laureat.Statut.ACTIF).values_list(
+            "commune__code", flat=True
+        )
     )
 
 
+def registry_coverage(*, programme: str = "pvd") -> tuple[set[str] | None, set[str]]:
+    """(regions, departements covered alone) of the programme's loaded lists, for scoring an
+    evaluation only inside them; (None, set()) when no list recorded a coverage (the regions
+    of the laureates are then used)."""
+    from pvd.programme import selectors as registry
+    from pvd.programme.models import Programme
+
+    prog = Programme.objects.filter(slug=programme).first()
+    if prog is None:
+        return None, set()
+    coverage = registry.registry_coverage(prog)
+    if coverage.empty:
+        return None, set()
+    if coverage.national:
+        return set(registry.region_departements()), set()
+    regions = {
+        r for r, deps in registry.region_departements().items() if coverage.covers_region(r, deps)
+    }
+    return regions, set(coverage.departements)
+
+
 def evaluate(
-    *, rules: edomain.Rules, laureats: set[str], regions: set[str] | None = None
+    *,
+    rules: edomain.Rules,
+    laureats: set[str],
+    regions: set[str] | None = None,
+    departements: set[str] | None = None,
 ) -> vdomain.Evaluation:
     result = run(rules=rules)
     return vdomain.evaluate(
-        result.select("code", "reg", "dep", "score", "criteres_ok"), laureats, regions=regions
+        result.select("code", "reg", "dep", "score", "criteres_ok"),
+        laureats,
+        regions=regions,
+        departements=departements,
     )
 
 

@@ -12,7 +12,11 @@ Contract
   ``Statut de la commune``, ``Si non signée, date de signature envisagée`` (free text such as
   "4e trimestre 2023"), ``Durée (en années)``, ``Date de fin estimée`` (``DD-MM-YYYY``),
   ``Avancement``, ``ACV``, ``PVD`` (``true``/``false``).
-- ``Signée ?``: "Signée", "En cours", "Non signée"; empty = not reported.
+- ``Signée ?``: "Signée", "En cours", "Non signée"; empty = not reported. The column decides:
+  an ORT is signed only when it says "Signée" (the 2024 sheet has 4 "Non signée" and 4
+  "En cours" rows with a date, 2 dated rows with no status and 6 "Signée" rows without a
+  date). Each row whose status and date disagree carries a ``status_date_mismatch`` message;
+  its date is kept as written but does not make it signed.
 - Same tolerance as :mod:`pvd.sources.pvd_list` (BOM, separators, encodings, ``NA``); invalid
   codes and unreadable values are row issues, a missing required column is fatal.
 """
@@ -69,6 +73,17 @@ class OrtRow:
     pvd: bool | None = None
     longitude: float | None = None
     latitude: float | None = None
+    status_date_mismatch: str = ""  # why status and date disagree ("" when they agree)
+
+
+def status_date_mismatch(signature: str, raw_status: str, signed_on: date | None) -> str:
+    """French explanation when the "Signée ?" status and the signature date disagree."""
+    if signature == "signee" and signed_on is None:
+        return "« Signée » sans date de signature (comptée signée, date inconnue)"
+    if signature != "signee" and signed_on is not None:
+        said = f"« {raw_status} »" if raw_status else "état non renseigné"
+        return f"{said} mais date de signature {signed_on:%d/%m/%Y} (non comptée signée)"
+    return ""
 
 
 @dataclass
@@ -148,8 +163,6 @@ def read_ort_list(path: Path) -> OrtList:
                     code,
                 )
             )
-        if signed_on and signature == "inconnu":
-            signature = "signee"
         end, _ = parse_date(row.get("DATE DE FIN ESTIMÉE"))
         raw_years = get(row, "Durée (en années)")
         years = int(raw_years) if raw_years.isdigit() and int(raw_years) > 0 else None
@@ -173,6 +186,7 @@ def read_ort_list(path: Path) -> OrtList:
                 pvd=_bool(row.get("PVD")),
                 longitude=_coordinate(row.get("LONGITUDE"), -180, 180),
                 latitude=_coordinate(row.get("LATITUDE"), -90, 90),
+                status_date_mismatch=status_date_mismatch(signature, raw_signed, signed_on),
             )
         )
     if not result.rows:

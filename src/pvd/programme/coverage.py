@@ -1,0 +1,113 @@
+"""Reads of the registry's coverage: which territories the loaded lists speak for, and the
+status of a commune ("non couvert" when no list covers it). See :mod:`pvd.domain.coverage`."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from pvd.domain.coverage import Coverage, exclusion_note
+from pvd.programme.models import Laureat, ListeImportee, Ort, Programme
+from pvd.territories.models import Commune
+
+
+def _totals():
+    from pvd.programme.selectors import territory_totals  # cached names and populations
+
+    return territory_totals()
+
+
+def _union(lists) -> Coverage:
+    out = Coverage()
+    for regions, departements, national in lists:
+        out = out.union(Coverage(frozenset(regions), frozenset(departements), national))
+    return out
+
+
+def registry_coverage(programme: Programme) -> Coverage:
+    """Union of the coverages of every laureate list imported for the programme."""
+    return _union(
+        ListeImportee.objects.filter(
+            programme=programme, nature=ListeImportee.Nature.LAUREATS
+        ).values_list("regions", "departements", "national")
+    )
+
+
+def ort_coverage() -> Coverage:
+    """Union of the coverages of every ORT sheet imported."""
+    return _union(
+        ListeImportee.objects.filter(nature=ListeImportee.Nature.ORT).values_list(
+            "regions", "departements", "national"
+        )
+    )
+
+
+def lists_of(programme: Programme) -> list[ListeImportee]:
+    return list(
+        ListeImportee.objects.filter(Q(programme=programme) | Q(nature=ListeImportee.Nature.ORT))
+    )
+
+
+def region_departements() -> dict[str, list[str]]:
+    t = _totals()
+    out: dict[str, list[str]] = {code: [] for code in t.names_regions}
+    for dep, reg in t.region_of.items():
+        out.setdefault(reg, []).append(dep)
+    return out
+
+
+def covers(coverage: Coverage, level: str, code: str | None, totals=None) -> bool:
+    """Whether the coverage speaks for a territory ("france" needs at least one list)."""
+    t = totals or _totals()
+    if level == "france":
+        return not coverage.empty
+    if level == "region":
+        deps = [d for d, r in t.region_of.items() if r == code]
+        return coverage.covers_region(code, deps)
+    if level == "departement":
+        return coverage.covers_departement(code, t.region_of.get(code))
+    raise ValueError(level)
+
+
+def coverage_note(coverage: Coverage) -> str:
+    """What national totals leave out ("" when every region is covered)."""
+    return exclusion_note(coverage, region_departements(), _totals().names_regions)
+
+
+def ort_signed(commune: Commune) -> bool:
+    """The ORT sheet says "Signée" for the commune (``commune__ort`` select-related)."""
+    try:
+        return commune.ort.signature == Ort.Signature.SIGNEE
+    except Ort.DoesNotExist:
+        return False
+
+
+def commune_of(*, code: str) -> Commune | None:
+    return (
+        Commune.objects.select_related("departement", "region")
+        .filter(code=code, type=Commune.Type.COM)
+        .first()
+    )
+
+
+def commune_status(*, programme: Programme, commune: Commune) -> str:
+    """ "laureat", "sorti", "non_laureat" or "non_couvert" (no loaded list covers the commune:
+    the registry cannot say it is not a laureate)."""
+    lau = Laureat.objects.filter(programme=programme, commune=commune).first()
+    if lau is not None and lau.statut == Laureat.Statut.ACTIF:
+        return "laureat"
+    if not registry_coverage(programme).covers_commune(
+        departement=commune.departement_id, region=commune.region_id
+    ):
+        return "non_couvert"
+    return "sorti" if lau is not None else "non_laureat"
+
+
+def filters_covered(programme: Programme, *, region: str | None, departement: str | None) -> bool:
+    """Whether a list filtered on a region or department is inside the loaded lists' coverage
+    (an empty result there means "no laureate"; outside, it means "not known")."""
+    coverage = registry_coverage(programme)
+    if departement:
+        return covers(coverage, "departement", departement)
+    if region:
+        return covers(coverage, "region", region)
+    return not coverage.empty

@@ -1,0 +1,132 @@
+"""PVD groups (``id_pvd``) written by a laureate list import: one group per identifier, its
+EPCI and department from its communes; groups left empty are deleted (logged)."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from pvd.programme.audit import change, fmt
+from pvd.programme.models import Groupe, Laureat, Programme
+from pvd.sources.pvd_list import id_pvd_parts
+from pvd.sources.report import TableCounts
+from pvd.territories.models import EPCI
+
+GROUPE_FIELDS = ("epci_id", "departement_id", "region_id", "nom", "notes")
+
+
+def sync(programme: Programme, ctx) -> dict[str, Groupe]:
+    """Create or update the groups of the list's rows (``ctx``: the pipeline's context)."""
+    wanted, actor, report, now = ctx.wanted, ctx.actor, ctx.report, ctx.now
+    members: dict[str, list] = defaultdict(list)
+    file_epci: dict[str, Counter] = defaultdict(Counter)
+    for row, info in wanted:
+        if row.id_pvd:
+            members[row.id_pvd].append(info)
+            if row.siren_epci:
+                file_epci[row.id_pvd][row.siren_epci] += 1
+    existing = {g.code: g for g in Groupe.objects.filter(programme=programme)}
+    counts = TableCounts()
+    log = []
+    to_create, to_update = [], []
+    known_epci = set(EPCI.objects.values_list("siren", flat=True))
+    for code, infos in members.items():
+        # The carrying EPCI: today's EPCI of the communes (the referential is current; the
+        # file's may be older). When members belong to several, the most common one.
+        epcis = Counter(i.epci for i in infos if i.epci)
+        epci = epcis.most_common(1)[0][0] if epcis else None
+        if epci is None and file_epci[code]:
+            candidate = file_epci[code].most_common(1)[0][0]
+            epci = candidate if candidate in known_epci else None
+        first = infos[0]
+        parts = id_pvd_parts(code)
+        dep = first.departement
+        if parts and parts[1] and parts[1][0] in {i.departement for i in infos}:
+            dep = parts[1][0]
+        region = next(i.region for i in infos if i.departement == dep)
+        values = {"epci_id": epci, "departement_id": dep, "region_id": region}
+        group = existing.get(code)
+        if group is None:
+            group = Groupe(programme=programme, code=code, **values)
+            to_create.append(group)
+            continue
+        diff = {k: (getattr(group, k), v) for k, v in values.items() if getattr(group, k) != v}
+        if not diff:
+            counts.unchanged += 1
+            continue
+        for k, (_, v) in diff.items():
+            setattr(group, k, v)
+        to_update.append(group)
+        report.changes.append(
+            f"~ groupe {code} : "
+            + ", ".join(f"{k} {fmt(a)} → {fmt(b)}" for k, (a, b) in diff.items())
+        )
+        log.append(
+            change(
+                actor,
+                programme=programme,
+                objet="groupe",
+                objet_id=group.pk,
+                libelle=f"groupe {code}",
+                commune_code="",
+                action="modification",
+                changes=diff,
+                at=now,
+            )
+        )
+    if to_create:
+        for g in Groupe.objects.bulk_create(to_create, batch_size=1000):
+            existing[g.code] = g
+            report.changes.append(f"+ groupe {g.code}")
+            log.append(
+                change(
+                    actor,
+                    programme=programme,
+                    objet="groupe",
+                    objet_id=g.pk,
+                    libelle=f"groupe {g.code}",
+                    commune_code="",
+                    action="creation",
+                    changes={k: (None, getattr(g, k)) for k in GROUPE_FIELDS if getattr(g, k)},
+                    at=now,
+                )
+            )
+        counts.created = len(to_create)
+    if to_update:
+        Groupe.objects.bulk_update(to_update, list(GROUPE_FIELDS), batch_size=1000)
+        counts.updated = len(to_update)
+    report.tables["groupes"] = counts
+    ctx.log.extend(log)
+    return existing
+
+
+def delete_empty(programme: Programme, ctx) -> None:
+    """Groups left without any active laureate and without notes are deleted (logged)."""
+    actor, report, now = ctx.actor, ctx.report, ctx.now
+    empty = list(
+        Groupe.objects.filter(programme=programme, notes="").exclude(
+            laureats__statut=Laureat.Statut.ACTIF
+        )
+    )
+    if not empty:
+        return
+    ctx.log.extend(
+        [
+            change(
+                actor,
+                programme=programme,
+                objet="groupe",
+                objet_id=g.pk,
+                libelle=f"groupe {g.code}",
+                commune_code="",
+                action="suppression",
+                changes={},
+                at=now,
+            )
+            for g in empty
+        ]
+    )
+    for g in empty:
+        report.changes.append(f"- groupe {g.code} (plus aucune commune)")
+    Laureat.objects.filter(groupe__in=empty).update(groupe=None)
+    Groupe.objects.filter(pk__in=[g.pk for g in empty]).delete()
+    report.tables["groupes"].deleted = len(empty)
