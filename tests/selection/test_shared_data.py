@@ -33,8 +33,9 @@ def test_calibration_on_bpe13_and_agreement_with_official(db, shared_data):
     # Measured: see bench/RESULTS.md. A floor well below it, to catch a broken pipeline.
     assert a.exact > 0.6 and a.within_one > 0.95
     stored = selectors.inputs()
-    assert stored.centralite_source == "bpe"
-    assert stored.frame.get_column("niveau").null_count() == 0
+    assert stored.centralite_sources == ("officielle", "calculee", "estimation")
+    assert stored.centralite_source == "officielle"  # the default ("auto") once imported
+    assert stored.frame.get_column("niveau_calcule").null_count() == 0
 
 
 def _laureates(shared_data) -> set[str]:
@@ -45,7 +46,7 @@ def _laureates(shared_data) -> set[str]:
 
 def test_evaluation_on_shared_laureates_proxy_centrality(shared_inputs, shared_data):
     laureats = _laureates(shared_data)
-    assert shared_inputs.centralite_source == "proxy"
+    assert shared_inputs.centralite_source == "estimation"
     result = selectors.run(rules=Rules(), data=shared_inputs)
     ev = evaluate(result.select("code", "reg", "dep", "score", "criteres_ok"), laureats)
     print("\n".join(ev.lines()[:3]))

@@ -126,17 +126,33 @@ def selection_save(slug: str, nom: str | None, base: str, changes: tuple[str, ..
 @click.option("--departement", help="Department code (e.g. 63).")
 @click.option("--eligibles", is_flag=True, help="Only the eligible communes.")
 @click.option("--output", "-o", default="-", show_default=True, help="CSV file, - for stdout.")
+@click.option(
+    "--centralite-source",
+    type=click.Choice(["auto", "officielle", "calculee", "estimation"]),
+    help="Source of the centrality levels (default: the scenario's, 'auto' for the built-in "
+    "one: official classification if imported, else BPE computation, else estimation).",
+)
 def selection_run(
-    slug: str, region: str | None, departement: str | None, eligibles: bool, output: str
+    slug: str,
+    region: str | None,
+    departement: str | None,
+    eligibles: bool,
+    output: str,
+    centralite_source: str | None,
 ) -> None:
-    """Score the communes for a scenario; CSV (UTF-8, comma) ranked by department."""
+    """Score the communes for a scenario; CSV (UTF-8, comma) ranked by department. The column
+    centralite_source names each row's source; the source used is also said on stderr."""
     _setup_django()
     _ensure_referential()
+    import dataclasses
+
     import polars as pl
 
     from pvd.selection import selectors
 
     rules = _rules_or_fail(slug)
+    if centralite_source:
+        rules = dataclasses.replace(rules, centralite_source=centralite_source)
     try:
         result = selectors.run(rules=rules, region=region, departement=departement)
     except ValueError as exc:
@@ -145,6 +161,7 @@ def selection_run(
         _fail(f"aucune commune pour la région « {region} » / le département « {departement} »")
     if eligibles:
         result = result.filter(pl.col("eligible"))
+    click.echo(selectors.centrality_used(result, rules)["resume"], err=True)
     out = result.select(selectors.EXPORT_COLUMNS)
     if output == "-":
         sys.stdout.write(out.write_csv())
