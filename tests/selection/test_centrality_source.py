@@ -112,6 +112,7 @@ def test_rules_validate_and_explain_the_source():
 
 def test_choosing_an_unloaded_source_on_every_surface(client, db):
     from pvd.cli import main
+    from pvd.selection import services
 
     r = client.get(f"/selection/resultats/?{LENIENT}&departement=48&centralite_source=officielle")
     assert r.status_code == 400 and "pvd selection import-centralite" in r.content.decode()
@@ -125,6 +126,13 @@ def test_choosing_an_unloaded_source_on_every_surface(client, db):
     assert r.exit_code == 1 and "import-centralite" in r.output
     html = client.get("/selection/").content.decode()
     assert 'value="officielle"' in html and "— non chargée" in html  # offered, disabled
+    services.scenario_save(nom="Officielle", regles={"centralite_source": "officielle"})
+    r = client.get("/selection/comparer/?a=pvd&b=officielle&region=76")
+    assert r.status_code == 400 and "import-centralite" in r.content.decode()
+    r = client.get("/api/v1/selection/comparaison?a=pvd&b=officielle&region=76")
+    assert r.status_code == 400 and "import-centralite" in r.json()["detail"]
+    r = CliRunner().invoke(main, ["selection", "compare", "pvd", "officielle", "--region", "76"])
+    assert r.exit_code == 1 and "import-centralite" in r.output
 
 
 def test_official_classification_is_the_default_once_imported(client, db):

@@ -155,9 +155,12 @@ def compare(
     region: str | None = None,
     departement: str | None = None,
 ):
-    diff = selectors.compare(
-        a=_scenario(a).rules, b=_scenario(b).rules, region=region, departement=departement
-    )
+    try:
+        diff = selectors.compare(
+            a=_scenario(a).rules, b=_scenario(b).rules, region=region, departement=departement
+        )
+    except ValueError as exc:  # e.g. a centrality source that is not loaded
+        raise HttpError(400, str(exc)) from exc
     return CompareOut(
         critere=diff["critere"],
         a=diff["a"],
@@ -179,7 +182,11 @@ def evaluation(
         raise HttpError(404, "aucun lauréat dans le registre pour ce programme")
     if appris:
         return {"modele": "appris", **selectors.evaluate_learned(laureats=codes).as_dict()}
-    return {"modele": "regles", **selectors.evaluate(rules=rules, laureats=codes).as_dict()}
+    try:
+        ev = selectors.evaluate(rules=rules, laureats=codes)
+    except ValueError as exc:  # e.g. a centrality source that is not loaded
+        raise HttpError(400, str(exc)) from exc
+    return {"modele": "regles", **ev.as_dict()}
 
 
 @router.get("/selection/centralite")

@@ -188,7 +188,10 @@ def selection_compare(
     from pvd.selection import selectors
 
     a, b = _rules_or_fail(scenario_a), _rules_or_fail(scenario_b)
-    diff = selectors.compare(a=a, b=b, region=region, departement=departement)
+    try:
+        diff = selectors.compare(a=a, b=b, region=region, departement=departement)
+    except ValueError as exc:  # e.g. a centrality source that is not loaded
+        _fail(str(exc))
     what = "retenues" if diff["critere"] == "retenue" else "éligibles"
     click.echo(f"{scenario_a} : {diff['a']} {what} ; {scenario_b} : {diff['b']} {what}")
     for label, key in (("entrent", "entrent"), ("sortent", "sortent")):
@@ -235,7 +238,10 @@ def selection_evaluate(slug: str, laureats: Path | None, learned: bool, as_json:
         click.echo("Modèle appris (régression logistique), validation croisée par région :")
         ev = selectors.evaluate_learned(laureats=codes)
     else:
-        ev = selectors.evaluate(rules=rules, laureats=codes)
+        try:
+            ev = selectors.evaluate(rules=rules, laureats=codes)
+        except ValueError as exc:
+            _fail(str(exc))
     if as_json:
         click.echo(json.dumps(ev.as_dict(), ensure_ascii=False, indent=2))
     else:

@@ -275,7 +275,10 @@ def compare(request: HttpRequest) -> HttpResponse:
         return HttpResponseBadRequest(f"Règles invalides : {exc}")
     adjusted = b_rules != b.rules
     region = request.GET.get("region") or None
-    diff = selectors.compare(a=a.rules, b=b_rules, region=region)
+    try:
+        diff = selectors.compare(a=a.rules, b=b_rules, region=region)
+    except ValueError as exc:  # e.g. a centrality source that is not loaded
+        return HttpResponseBadRequest(f"Règles invalides : {exc}")
     rb = diff["run_b"].select("code", "nom", "dep", "population", "explication")
     ra = diff["run_a"].select("code", "explication")
 
