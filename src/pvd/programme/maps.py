@@ -27,6 +27,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from pvd.domain import wgs84
 from pvd.domain.cartography import BaseMap, Shape, project_features
 
 EMBEDDED = settings.PACKAGE_DIR / "data" / "maps" / "departements.json"
@@ -167,13 +168,13 @@ def export_geometries(level: str) -> ExportGeometry:
         return ExportGeometry({f.code: f.geometry for f in imported}, source, _note(source))
     for path in true_candidates(level):
         if path.is_file():
-            key = (level, str(path), path.stat().st_mtime_ns)
+            key = (str(path), path.stat().st_mtime_ns)
             with _lock:
-                if key not in _geometries:
-                    _geometries.clear()
-                    _geometries[key] = _read_true(level, path)
+                cached = _geometries.get(level)
+                if cached is None or cached[0] != key:  # one file per level kept in memory
+                    cached = _geometries[level] = (key, _read_true(level, path))
             name = f"{TRUE_SOURCE} — fichier {path.name}"
-            return ExportGeometry(_geometries[key], name, _note(name))
+            return ExportGeometry(cached[1], name, _note(name))
     if level == "region" and imported:
         region_of = dict(Departement.objects.values_list("code", "region_id"))
         parts: dict[str, list] = {}
@@ -206,10 +207,10 @@ def _read_true(level: str, path: Path) -> dict[str, dict]:
     code_key, _ = KEYS[level]
     data = json.loads(path.read_text(encoding="utf-8-sig"))
     return {
-        str(f["properties"][code_key]): f["geometry"]
+        str(f["properties"][code_key]): wgs84.rounded(f["geometry"])
         for f in data.get("features") or []
         if f.get("geometry") and code_key in (f.get("properties") or {})
     }
 
 
-_geometries: dict[tuple, dict[str, dict]] = {}
+_geometries: dict[str, tuple[tuple, dict[str, dict]]] = {}
