@@ -21,6 +21,7 @@ Prints its figures; record them in bench/RESULTS.md.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import platform
 import statistics
@@ -114,8 +115,9 @@ def main() -> int:
             ),
         }
 
-        def evaluate_all(label: str, data) -> None:
+        def evaluate_all(label: str, data, source: str = "auto") -> None:
             for name, rules in variants.items():
+                rules = dataclasses.replace(rules, centralite_source=source)
                 result = selectors.run(rules=rules, data=data)
                 ev = evaluate(result.select("code", "reg", "dep", "score", "criteres_ok"), laureats)
                 print(
@@ -145,9 +147,11 @@ def main() -> int:
         start = time.perf_counter()
         data = with_shared(selectors._load_inputs())
         print(f"inputs (cold load, BPE): {time.perf_counter() - start:.2f} s")
-        evaluate_all("BPE", data)
+        evaluate_all("BPE", data, "calculee")
+        # The default ("auto") now uses the official classification, imported above.
+        evaluate_all("officielle (auto)", data)
 
-        default = Rules()
+        default = Rules(centralite_source="calculee")
         detailed = selectors.run(rules=default, data=data)
         ev = evaluate(detailed.select("code", "reg", "dep", "score", "criteres_ok"), laureats)
         print("\n".join(ev.lines()))

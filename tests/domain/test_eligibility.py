@@ -18,7 +18,14 @@ def _frame() -> pl.DataFrame:
             "reg": ["84", "84", "84", "84", "84", "84"],
             "population": [3412, 24310, 1, 5000, None, 8000],
             "niveau": ["intermediaire", "intermediaire", "local", "non_centre", "local", "local"],
-            "centralite_source": ["bpe", "bpe", "proxy", "bpe", "bpe", "bpe"],
+            "centralite_source": [
+                "calculee",
+                "calculee",
+                "estimation",
+                "calculee",
+                "calculee",
+                "calculee",
+            ],
             "fragilite_percentile": [71.4, 90.0, 55.0, 80.0, 60.0, None],
         }
     )

@@ -1,5 +1,5 @@
-"""Browser journey: a town's project manager logs in, creates an action, adds a co-financing
-line and a milestone, and finds them in the timeline and the budget summary.
+"""Browser journey: a town's project manager logs in, creates the project, then an action,
+adds a co-financing line and a milestone, and finds them in the timeline and the budget summary.
 
 Debian's Chromium, headless, against the live server (see conftest.py for the
 set-up notes). The live-server test is transactional: the database is flushed afterwards, so
@@ -56,6 +56,9 @@ def test_project_manager_journey(browser, site):
         page.get_by_role("button", name="Se connecter").click()
         page.wait_for_url(re.compile(r"/projets/$"))
         page.get_by_role("link", name="La Souterraine").click()
+        # No project yet: the page says so and offers its team to create it (a POST).
+        expect(page.locator("#projet-vide")).to_contain_text("pas encore de projet")
+        page.get_by_role("button", name="Créer le projet de territoire").click()
         expect(page.get_by_role("heading", level=1)).to_contain_text("Projet de territoire")
 
         page.get_by_role("link", name="Nouvelle action").click()

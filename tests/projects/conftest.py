@@ -25,6 +25,12 @@ def make_group(programme, code: str, commune_codes: list[str]):
 
 
 @pytest.fixture
+def group_factory(db):
+    """``make_group`` for tests needing more groups (conftest modules are not importable)."""
+    return make_group
+
+
+@pytest.fixture
 def groups(db):
     """g23 (Creuse, Nouvelle-Aquitaine), g16 (Charente, same region), g01 (Ain, AURA)."""
     from pvd.programme.services import programme_get

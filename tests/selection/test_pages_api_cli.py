@@ -90,7 +90,10 @@ def test_api(client, db):
     r = client.get(f"/api/v1/selection/resultats?{LENIENT}&departement=48&eligibles=true")
     assert r.status_code == 200
     body = r.json()
-    assert body["centralite_source"] == "proxy"
+    assert body["centralite_source"] == "estimation"
+    assert body["centralite"]["demandee"] == "auto" and body["centralite"]["disponibles"] == [
+        "estimation"
+    ]
     assert body["eligibles"] == len(body["resultats"]) > 0
     assert body["regles"]["fragilite_manquante"] == "admettre"
     assert client.get("/api/v1/selection/resultats?scenario=nope").status_code == 404
@@ -102,7 +105,7 @@ def test_api(client, db):
     )
     r = client.get("/api/v1/selection/comparaison?a=souple&b=intermediaires&region=76")
     assert r.status_code == 200 and r.json()["sortent"]
-    assert client.get("/api/v1/selection/centralite").json()["source"] == "proxy"
+    assert client.get("/api/v1/selection/centralite").json()["source"] == "estimation"
     assert client.get("/api/v1/selection/evaluation").status_code == 404  # empty registry
 
 
@@ -110,7 +113,7 @@ def test_cli_run_calibrate_and_import(client, db, tmp_path):
     runner = CliRunner()
     r = runner.invoke(main, ["selection", "run", "--scenario", "pvd", "--region", "76"])
     assert r.exit_code == 0, r.output
-    rows = list(csv.DictReader(io.StringIO(r.output)))
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))  # stderr names the source
     assert rows and {row["reg"] for row in rows} == {"76"}
     out = tmp_path / "out.csv"
     r = runner.invoke(main, ["selection", "run", "--region", "84", "--eligibles", "-o", str(out)])
@@ -130,12 +133,13 @@ def test_cli_run_calibrate_and_import(client, db, tmp_path):
         main, ["selection", "import-centralite", str(DATA / "centralite-invalide.csv")]
     )
     assert r.exit_code == 1 and "ligne" in r.output
-    assert selectors.inputs().centralite_source == "bpe"
+    # Both loaded: the default ("auto") now uses the official classification.
+    assert selectors.inputs().centralite_source == "officielle"
     page = client.get("/selection/methodologie/").content.decode()
     assert "Matrice de confusion" in page, page[
         page.find("Source des niveaux") : page.find("Source des niveaux") + 400
     ]
-    assert "calcul à partir de la BPE 2013" in page
+    assert "BPE 2013" in page and "source utilisée par défaut" in page
     assert "Centralité estimée" not in client.get("/selection/resultats/").content.decode()
     r = runner.invoke(main, ["selection", "save", "f60", "--set", "fragilite_min=60"])
     assert r.exit_code == 0, r.output

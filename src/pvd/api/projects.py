@@ -134,12 +134,17 @@ def _ref(g: Groupe) -> dict:
 
 
 def _group(request: HttpRequest, slug: str, code: str, need: str = "read"):
+    """The group and its project (None when it has none yet: reads never create it)."""
     g = Groupe.objects.select_related("programme").filter(programme__slug=slug, code=code).first()
     if g is None:
         raise HttpError(404, f"Aucun groupe « {code} » dans le programme « {slug} ».")
     if not getattr(services.access(request.user, g), need):
         raise HttpError(403, f"Accès refusé au projet de {g}.")
-    return g, services.project_get_or_create(groupe=g)
+    return g, selectors.project_for(g)
+
+
+def _no_project(g: Groupe) -> HttpError:
+    return HttpError(404, f"Le groupe {g} n'a pas encore de projet de territoire.")
 
 
 def _action(r: selectors.ActionRow) -> dict:
@@ -232,6 +237,8 @@ def synthese(request: HttpRequest, region: str | None = None, departement: str |
 @router.get("/projets/{slug}/{code}", response={200: ProjetOut, **ERRORS})
 def projet(request: HttpRequest, slug: str, code: str):
     g, p = _group(request, slug, code)
+    if p is None:
+        raise _no_project(g)
     totals = selectors.totals(selectors.action_rows(p))
     return {
         **_ref(g),
@@ -262,6 +269,8 @@ def actions(
     filters = {"axe": axe, "statut": statut, "phase": phase, "financeur": financeur, "q": q}
     if statut and statut not in steering.EFFECTIVE_STATUSES:
         raise HttpError(422, f"statut inconnu : {statut}")
+    if p is None:
+        return []  # no project yet: no action (and nothing created)
     return [_action(r) for r in selectors.action_rows(p, filters=filters)]
 
 
@@ -269,6 +278,9 @@ def actions(
 def action_create(request: HttpRequest, slug: str, code: str, payload: ActionIn):
     """Create an action (project team only)."""
     g, p = _group(request, slug, code, "edit")
+    if p is None:
+        # Creating an action is an explicit write of the team: the project comes with it.
+        p = services.project_create(groupe=g, user=request.user, origine="api")
     values = payload.dict()
     values["axe"] = str(values["axe"])
     values["phase"] = str(values["phase"])

@@ -41,10 +41,20 @@ class ResultRow(Schema):
     explication: str
 
 
+class CentraliteOut(Schema):
+    source: str  # the main source used: officielle, calculee or estimation
+    demandee: str  # what the rules asked: auto or one of the sources
+    libelle: str
+    communes_par_source: dict[str, int]  # rows per source (auto completes uncovered communes)
+    resume: str
+    disponibles: list[str]
+
+
 class ResultsOut(Schema):
     scenario: str
     regles: dict
     centralite_source: str
+    centralite: CentraliteOut
     communes: int
     eligibles: int
     retenues: int | None
@@ -119,13 +129,15 @@ def results(request: HttpRequest, filters: Query[Filters]):
         raise HttpError(400, str(exc)) from exc
     if frame.is_empty() and (filters.region or filters.departement):
         raise HttpError(404, "territoire inconnu")
+    centrality = selectors.centrality_used(frame, rules)
     retenue = frame.get_column("retenue")
     out = frame.filter(pl.col("eligible")) if filters.eligibles else frame
     page = out.slice(max(filters.offset, 0), max(min(filters.limit, 5000), 0))
     return ResultsOut(
         scenario=filters.scenario,
         regles=rules.as_dict(),
-        centralite_source=selectors.inputs().centralite_source,
+        centralite_source=centrality["source"],
+        centralite=centrality,
         communes=frame.height,
         eligibles=int(frame.get_column("eligible").sum()),
         retenues=None
@@ -143,9 +155,12 @@ def compare(
     region: str | None = None,
     departement: str | None = None,
 ):
-    diff = selectors.compare(
-        a=_scenario(a).rules, b=_scenario(b).rules, region=region, departement=departement
-    )
+    try:
+        diff = selectors.compare(
+            a=_scenario(a).rules, b=_scenario(b).rules, region=region, departement=departement
+        )
+    except ValueError as exc:  # e.g. a centrality source that is not loaded
+        raise HttpError(400, str(exc)) from exc
     return CompareOut(
         critere=diff["critere"],
         a=diff["a"],
@@ -173,13 +188,24 @@ def evaluation(
     if appris:
         ev = selectors.evaluate_learned(laureats=codes, regions=regions)
         return {"modele": "appris", **covered, **ev.as_dict()}
-    ev = selectors.evaluate(rules=rules, laureats=codes, regions=regions, departements=departements)
+    try:
+        ev = selectors.evaluate(
+            rules=rules, laureats=codes, regions=regions, departements=departements
+        )
+    except ValueError as exc:  # e.g. a centrality source that is not loaded
+        raise HttpError(400, str(exc)) from exc
     return {"modele": "regles", **covered, **ev.as_dict()}
 
 
 @router.get("/selection/centralite")
 def centrality(request: HttpRequest):
-    """Source of the centrality levels (BPE computation or proxy), thresholds, calibration and
-    agreement with the official classification when imported."""
+    """Sources of the centrality levels: the one the default rules use ("auto": officielle if
+    imported, else calculee from the BPE, else estimation), the loaded ones, the BPE
+    computation (thresholds, calibration, agreement) and the official import."""
     data = selectors.inputs()
-    return {"source": data.centralite_source, "details": data.centralite_details}
+    return {
+        "source": data.centralite_source,
+        "disponibles": list(data.centralite_sources),
+        "details": data.centralite_details,
+        "officielle": data.official_details,
+    }

@@ -4,7 +4,12 @@ Three criteria, each pass/fail per commune, with a plain-French explanation:
 
 - population: legal population of the chosen millésime strictly below ``population_max``
   (PVD: fewer than 20,000 inhabitants);
-- centrality: the commune's level (``pvd.domain.centrality``) is among ``niveaux``;
+- centrality: the commune's level (``pvd.domain.centrality``) is among ``niveaux``; the level
+  comes from ``centralite_source``: "officielle" (the published classification of the
+  Observatoire des territoires, when imported), "calculee" (its reproduction from a BPE file),
+  "estimation" (the proxy from the referential) or "auto" (the default: the first of these
+  three that is loaded; communes it leaves without a level, such as the overseas ones the study
+  does not cover, take the next loaded source). Every row says which source gave its level;
 - fragility: national percentile of the fragility index (``pvd.domain.fragility``) at least
   ``fragilite_min``; a commune whose index cannot be computed is excluded or admitted
   according to ``fragilite_manquante`` — it is never given a zero.
@@ -25,6 +30,29 @@ import polars as pl
 from pvd.domain.centrality import LEVEL_RANK, LEVEL_SHORT, LEVELS
 from pvd.domain.fragility import COMPONENT_BY_KEY, DEFAULT_WEIGHTS
 
+# Sources of the centrality level, in the order "auto" tries them, and their input columns.
+CENTRALITE_SOURCES = ("officielle", "calculee", "estimation")
+CENTRALITE_AUTO = "auto"
+CENTRALITE_COLUMNS = {
+    "officielle": "niveau_officiel",
+    "calculee": "niveau_calcule",
+    "estimation": "niveau_proxy",
+}
+CENTRALITE_LABELS = {
+    "officielle": "classification officielle (Observatoire des territoires)",
+    "calculee": "calculée à partir de la BPE",
+    "estimation": "estimation sans BPE (population, rang dans l'EPCI, chef-lieu, pôle postal)",
+    "auto": "automatique : officielle si importée, sinon calculée (BPE), sinon estimation",
+}
+CENTRALITE_COMMANDS = {
+    "officielle": "pvd selection import-centralite centralite.csv",
+    "calculee": "pvd selection calibrate FICHIER_BPE.csv",
+}
+
+
+class CentralitySourceUnavailable(ValueError):
+    """The rules ask for a centrality source that is not loaded (message in French)."""
+
 
 @dataclass(frozen=True)
 class Rules:
@@ -38,9 +66,16 @@ class Rules:
     poids: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
     enveloppe_nationale: int | None = None
     enveloppe_region: int | None = None
+    centralite_source: str = CENTRALITE_AUTO  # or one of CENTRALITE_SOURCES
 
     def __post_init__(self) -> None:
         errors = []
+        if self.centralite_source not in (CENTRALITE_AUTO, *CENTRALITE_SOURCES):
+            errors.append(
+                f"source de centralité inconnue « {self.centralite_source} » (attendu : auto, "
+                + ", ".join(CENTRALITE_SOURCES)
+                + ")"
+            )
         if self.population_max <= 0:
             errors.append("le seuil de population doit être positif")
         unknown = [n for n in self.niveaux if n not in LEVEL_RANK]
@@ -83,6 +118,54 @@ class Rules:
         return cls(**kwargs)
 
 
+def resolve_centrality(
+    frame: pl.DataFrame, requested: str, available: tuple[str, ...]
+) -> tuple[pl.DataFrame, str]:
+    """Add ``niveau`` and ``centralite_source`` (the source of each row's level) to a frame
+    holding the columns of :data:`CENTRALITE_COLUMNS`; ``available``: the loaded sources
+    ("estimation" always is). Returns the frame and the main source used. A source asked for
+    but not loaded raises :class:`CentralitySourceUnavailable` naming the command to load it.
+
+    An explicit source is used alone (a commune it does not cover has no level, shown as
+    unknown); "auto" uses the first loaded source and completes the communes it leaves without a
+    level from the next ones, each row naming its own source."""
+    if requested != CENTRALITE_AUTO:
+        if requested not in available:
+            raise CentralitySourceUnavailable(
+                f"source de centralité « {requested} » ({CENTRALITE_LABELS[requested]}) non "
+                f"chargée : {CENTRALITE_COMMANDS.get(requested, '')} ; sources disponibles : "
+                + ", ".join(s for s in CENTRALITE_SOURCES if s in available)
+            )
+        col = pl.col(CENTRALITE_COLUMNS[requested])
+        return frame.with_columns(
+            col.alias("niveau"), pl.lit(requested, pl.String).alias("centralite_source")
+        ), requested
+    order = [s for s in CENTRALITE_SOURCES if s in available] or ["estimation"]
+    cols = [pl.col(CENTRALITE_COLUMNS[s]) for s in order]
+    source = pl.when(cols[0].is_not_null()).then(pl.lit(order[0]))
+    for s, col in zip(order[1:], cols[1:], strict=True):
+        source = source.when(col.is_not_null()).then(pl.lit(s))
+    source = source.otherwise(pl.lit(order[0]))
+    return frame.with_columns(
+        pl.coalesce(cols).alias("niveau"), source.cast(pl.String).alias("centralite_source")
+    ), order[0]
+
+
+def centrality_summary(frame: pl.DataFrame, main: str) -> str:
+    """One French sentence: which source gave the levels of a result (with the count of
+    communes completed from another source)."""
+    counts = dict(frame.get_column("centralite_source").value_counts().iter_rows())
+    text = f"Centralité : {CENTRALITE_LABELS[main]}"
+    others = [(s, n) for s, n in counts.items() if s != main and n]
+    if others:
+        text += " ; complétée pour " + ", ".join(
+            f"{fmt_int(n)} commune{'s' if n > 1 else ''} hors de son champ par : "
+            f"{CENTRALITE_LABELS[s]}"
+            for s, n in sorted(others)
+        )
+    return text + "."
+
+
 def fmt_int(value: float | int) -> str:
     return f"{int(value):,}".replace(",", " ")
 
@@ -102,9 +185,12 @@ def _explain(pop, niveau, source, pct, ok_pop, ok_centre, ok_frag, eligible, rul
             p += f" (seuil : moins de {fmt_int(rules.population_max)})"
         parts.append(p)
     if niveau is None:
-        parts.append("centralité inconnue")
+        parts.append(
+            "centralité inconnue"
+            + (" (absente de la classification officielle)" if source == "officielle" else "")
+        )
     else:
-        notes = (["estimation"] if source == "proxy" else []) + (
+        notes = (["estimation"] if source == "estimation" else []) + (
             [] if ok_centre else ["niveau non retenu"]
         )
         parts.append(LEVEL_SHORT[niveau] + (f" ({', '.join(notes)})" if notes else ""))
@@ -256,4 +342,15 @@ def compare(a: pl.DataFrame, b: pl.DataFrame, *, on: str = "eligible") -> dict[s
     }
 
 
-__all__ = ["LEVELS", "Rules", "allocate", "compare", "evaluate", "select"]
+__all__ = [
+    "CENTRALITE_SOURCES",
+    "LEVELS",
+    "CentralitySourceUnavailable",
+    "Rules",
+    "allocate",
+    "centrality_summary",
+    "compare",
+    "evaluate",
+    "resolve_centrality",
+    "select",
+]

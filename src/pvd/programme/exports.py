@@ -15,8 +15,9 @@ from collections.abc import Iterable, Sequence
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from pvd.domain.cartography import BaseMap
+from pvd.domain import wgs84
 from pvd.domain.programme import STAGE_LABELS, LaureateFacts, Stage, stage_of
+from pvd.programme.maps import ExportGeometry
 from pvd.programme.models import Laureat
 from pvd.programme.selectors import BreakdownRow, ort_signed
 from pvd.territories.models import Dataset
@@ -163,29 +164,45 @@ def to_xlsx(
 
 
 def territories_geojson(
-    base: BaseMap,
-    geometries: dict[str, dict] | None,
+    level: str,
+    geo: ExportGeometry,
     rows: Sequence[BreakdownRow],
     datasets: Sequence[Dataset],
 ) -> bytes:
-    """Territories with their figures. ``geometries``: code -> GeoJSON geometry (lon/lat) when
-    the base map comes from GeoJSON contours; otherwise features have no geometry (the
-    embedded outlines are SVG drawings, not coordinates)."""
+    """Territories with their figures and their true WGS84 geometry (``geo``: see
+    :func:`pvd.programme.maps.export_geometries`). A territory without geometry, or whose
+    geometry falls outside its WGS84 box (moved overseas inset, projected file), is exported
+    with ``geometry: null``, its properties kept, and named in the metadata."""
     features = []
+    without: list[str] = []
+    refused: list[str] = []
     for r, values in zip(rows, territory_rows(rows), strict=True):
+        geometry = geo.geometries.get(r.code)
+        if geometry is not None and wgs84.outside(geometry, wgs84.box_of(level, r.code)):
+            geometry = None
+            refused.append(r.code)
+        if geometry is None:
+            without.append(r.code)
         features.append(
             {
                 "type": "Feature",
                 "id": r.code,
                 "properties": dict(zip(TERRITORY_COLUMNS, values, strict=True)),
-                "geometry": (geometries or {}).get(r.code),
+                "geometry": geometry,
             }
+        )
+    note = geo.note
+    if refused:
+        note += (
+            f" ; géométrie retirée (coordonnées hors du territoire en WGS84) : {', '.join(refused)}"
         )
     doc = {
         "type": "FeatureCollection",
         "metadata": {
             "sources": source_lines(datasets),
-            "contours": f"{base.source} ({base.licence})" if geometries else None,
+            "contours": geo.source,
+            "geometrie": note,
+            "sans_geometrie": without,
         },
         "features": features,
     }

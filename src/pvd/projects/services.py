@@ -126,10 +126,34 @@ PROJECT_FIELDS = ("nom", "orientations", "axes")
 
 
 def project_get_or_create(*, groupe: Groupe) -> Projet:
-    """The group's project (created empty, named after the group, on first access)."""
+    """The group's project, created empty (named after the group) if it has none. A write:
+    pages and API reads never call it (they show the empty state), only ``project_create``,
+    imports and fixtures do."""
     projet, _ = Projet.objects.get_or_create(
         groupe=groupe, defaults={"nom": f"Projet de territoire — {groupe}"}
     )
+    return projet
+
+
+def project_create(*, groupe: Groupe, user, origine: str = "web") -> Projet:
+    """Create the group's empty project on an explicit request of its team (or a superuser);
+    idempotent: an existing project is returned unchanged. Audited."""
+    _require(user, groupe, "edit")
+    with transaction.atomic():
+        projet, created = Projet.objects.get_or_create(
+            groupe=groupe, defaults={"nom": f"Projet de territoire — {groupe}"}
+        )
+        if created:
+            _audit(
+                user=user,
+                origine=origine,
+                projet=projet,
+                objet="projet",
+                objet_id=projet.pk,
+                libelle=projet.nom,
+                action="creation",
+                changes={"nom": (None, projet.nom)},
+            )
     return projet
 
 

@@ -16,6 +16,7 @@ urlpatterns = [
         name="synthese_departement",
     ),
     path(G, views.projet, name="projet"),
+    path(G + "creer/", views.projet_create, name="projet_create"),
     path(G + "modifier/", views.projet_edit, name="projet_edit"),
     path(G + "vues/", views.vue_save, name="vue_save"),
     path(G + "commentaires/", views.comment, name="comment"),

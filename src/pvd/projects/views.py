@@ -49,7 +49,8 @@ def _forbidden(request, message: str) -> HttpResponse:
     )
 
 
-def _group(request, slug: str, code: str, need: str = "read"):
+def _group_only(request, slug: str, code: str, need: str = "read"):
+    """The group and the user's access to its project, checked (no project read)."""
     groupe = (
         Groupe.objects.select_related("programme", "departement", "region", "epci")
         .filter(programme__slug=slug, code=code)
@@ -63,8 +64,49 @@ def _group(request, slug: str, code: str, need: str = "read"):
             f"Vous n'avez pas accès au projet de {groupe} : il est réservé à l'équipe projet "
             "et aux services de l'État et de la région de son territoire."
         )
-    projet = services.project_get_or_create(groupe=groupe)
+    return groupe, acc
+
+
+def _group(request, slug: str, code: str, need: str = "read"):
+    groupe, acc = _group_only(request, slug, code, need)
+    # Reads never write: a group without a project gets the empty state (see ``_guard``);
+    # only the explicit "create" POST (``projet_create``) creates it.
+    projet = selectors.project_for(groupe)
+    if projet is None:
+        raise NoProject(groupe, acc)
     return groupe, projet, acc
+
+
+class NoProject(Exception):
+    """The group has no projet de territoire yet."""
+
+    def __init__(self, groupe: Groupe, acc: services.Access) -> None:
+        super().__init__(str(groupe))
+        self.groupe = groupe
+        self.access = acc
+
+
+def _no_project(request, exc: NoProject, view_name: str) -> HttpResponse:
+    """The project page shows the empty state (and the "create" button to its team); the
+    other pages of the project lead there."""
+    groupe = exc.groupe
+    if view_name != "projet":
+        if request.method == "POST":
+            messages.info(request, "Ce groupe n'a pas encore de projet de territoire.")
+        return redirect("projects:projet", groupe.programme.slug, groupe.code)
+    return render(
+        request,
+        "projects/projet_vide.html",
+        {
+            "groupe": groupe,
+            "access": exc.access,
+            "slug": groupe.programme.slug,
+            "breadcrumb_data": _crumbs(
+                f"Projet de territoire — {groupe}",
+                (reverse("projects:index"), "Projets de territoire"),
+            ),
+        },
+    )
 
 
 def _guard(view):
@@ -73,6 +115,8 @@ def _guard(view):
             return view(request, *args, **kwargs)
         except services.PermissionDenied as exc:
             return _forbidden(request, str(exc))
+        except NoProject as exc:
+            return _no_project(request, exc, view.__name__)
 
     wrapped.__name__ = view.__name__
     wrapped.__doc__ = view.__doc__
@@ -155,6 +199,16 @@ def projet(request: HttpRequest, slug: str, code: str) -> HttpResponse:
         }
     )
     return render(request, "projects/projet.html", ctx)
+
+
+@_guard
+@require_POST
+def projet_create(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    """Create the group's empty project (its team or a superuser), then show it."""
+    groupe, _ = _group_only(request, slug, code, "edit")
+    services.project_create(groupe=groupe, user=request.user)
+    messages.success(request, "Projet de territoire créé.")
+    return redirect("projects:projet", slug, code)
 
 
 @_guard

@@ -126,17 +126,33 @@ def selection_save(slug: str, nom: str | None, base: str, changes: tuple[str, ..
 @click.option("--departement", help="Department code (e.g. 63).")
 @click.option("--eligibles", is_flag=True, help="Only the eligible communes.")
 @click.option("--output", "-o", default="-", show_default=True, help="CSV file, - for stdout.")
+@click.option(
+    "--centralite-source",
+    type=click.Choice(["auto", "officielle", "calculee", "estimation"]),
+    help="Source of the centrality levels (default: the scenario's, 'auto' for the built-in "
+    "one: official classification if imported, else BPE computation, else estimation).",
+)
 def selection_run(
-    slug: str, region: str | None, departement: str | None, eligibles: bool, output: str
+    slug: str,
+    region: str | None,
+    departement: str | None,
+    eligibles: bool,
+    output: str,
+    centralite_source: str | None,
 ) -> None:
-    """Score the communes for a scenario; CSV (UTF-8, comma) ranked by department."""
+    """Score the communes for a scenario; CSV (UTF-8, comma) ranked by department. The column
+    centralite_source names each row's source; the source used is also said on stderr."""
     _setup_django()
     _ensure_referential()
+    import dataclasses
+
     import polars as pl
 
     from pvd.selection import selectors
 
     rules = _rules_or_fail(slug)
+    if centralite_source:
+        rules = dataclasses.replace(rules, centralite_source=centralite_source)
     try:
         result = selectors.run(rules=rules, region=region, departement=departement)
     except ValueError as exc:
@@ -145,6 +161,7 @@ def selection_run(
         _fail(f"aucune commune pour la région « {region} » / le département « {departement} »")
     if eligibles:
         result = result.filter(pl.col("eligible"))
+    click.echo(selectors.centrality_used(result, rules)["resume"], err=True)
     out = result.select(selectors.EXPORT_COLUMNS)
     if output == "-":
         sys.stdout.write(out.write_csv())
@@ -171,7 +188,10 @@ def selection_compare(
     from pvd.selection import selectors
 
     a, b = _rules_or_fail(scenario_a), _rules_or_fail(scenario_b)
-    diff = selectors.compare(a=a, b=b, region=region, departement=departement)
+    try:
+        diff = selectors.compare(a=a, b=b, region=region, departement=departement)
+    except ValueError as exc:  # e.g. a centrality source that is not loaded
+        _fail(str(exc))
     what = "retenues" if diff["critere"] == "retenue" else "éligibles"
     click.echo(f"{scenario_a} : {diff['a']} {what} ; {scenario_b} : {diff['b']} {what}")
     for label, key in (("entrent", "entrent"), ("sortent", "sortent")):
@@ -221,9 +241,12 @@ def selection_evaluate(slug: str, laureats: Path | None, learned: bool, as_json:
         click.echo("Modèle appris (régression logistique), validation croisée par région :")
         ev = selectors.evaluate_learned(laureats=codes, regions=regions)
     else:
-        ev = selectors.evaluate(
-            rules=rules, laureats=codes, regions=regions, departements=departements
-        )
+        try:
+            ev = selectors.evaluate(
+                rules=rules, laureats=codes, regions=regions, departements=departements
+            )
+        except ValueError as exc:  # e.g. a centrality source that is not loaded
+            _fail(str(exc))
     if as_json:
         click.echo(json.dumps(ev.as_dict(), ensure_ascii=False, indent=2))
     else:

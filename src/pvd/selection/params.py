@@ -46,6 +46,9 @@ def rules_from_query(base: Rules, query) -> Rules:
     raw = first("fragilite_manquante")
     if raw:
         data["fragilite_manquante"] = raw
+    raw = first("centralite_source")
+    if raw:
+        data["centralite_source"] = raw
     niveaux = query.getlist("niveaux") if hasattr(query, "getlist") else query.get("niveaux")
     if niveaux:
         data["niveaux"] = [n for n in niveaux if n]
@@ -66,6 +69,7 @@ def rules_to_query(rules: Rules, base_slug: str = "pvd") -> str:
         pairs.append((key, "" if value is None else str(value)))
     pairs.append(("fragilite_min", f"{rules.fragilite_min:g}"))
     pairs.append(("fragilite_manquante", rules.fragilite_manquante))
+    pairs.append(("centralite_source", rules.centralite_source))
     pairs += [("niveaux", n) for n in rules.niveaux]
     pairs += [(f"poids_{k}", f"{v:g}") for k, v in rules.poids.items()]
     return urlencode(pairs)

@@ -4,7 +4,7 @@ process), scenario runs, comparisons and evaluation against laureates."""
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import polars as pl
 
@@ -76,11 +76,19 @@ def _version() -> tuple:
 
 @dataclass
 class Inputs:
-    frame: pl.DataFrame  # one row per current commune
-    centralite_source: str  # "bpe" or "proxy"
-    centralite_details: dict
+    # One row per current commune, with a level column per centrality source
+    # (niveau_officiel, niveau_calcule, niveau_proxy: see edomain.CENTRALITE_COLUMNS).
+    frame: pl.DataFrame
+    centralite_sources: tuple[str, ...]  # loaded sources, "estimation" always
+    centralite_details: dict  # of the BPE computation (thresholds, counts, agreement)
     population_millesimes: list[int]
     fragility_indicators: list[str]  # component indicators available
+    official_details: dict = field(default_factory=dict)
+
+    @property
+    def centralite_source(self) -> str:
+        """The source the default rules ("auto") use: officielle, calculee or estimation."""
+        return next(s for s in edomain.CENTRALITE_SOURCES if s in self.centralite_sources)
 
 
 def _pivot_indicators() -> pl.DataFrame:
@@ -168,18 +176,16 @@ def _load_inputs() -> Inputs:
         "code", "rang_epci", "part_epci", pl.col("niveau").alias("niveau_proxy")
     )
     communes = communes.join(proxy, on="code", how="left")
+    sources = ["estimation"]
     computed = Centralite.objects.filter(kind=Centralite.Kind.CALCULEE).first()
     if computed:
-        levels = frame_of(computed).select("code", "niveau", "n_p", "n_i", "n_s")
-        communes = communes.join(levels, on="code", how="left").with_columns(
-            pl.lit("bpe").alias("centralite_source")
+        levels = frame_of(computed).select(
+            "code", pl.col("niveau").alias("niveau_calcule"), "n_p", "n_i", "n_s"
         )
-        source, details = "bpe", computed.details
+        communes = communes.join(levels, on="code", how="left")
+        sources.append("calculee")
     else:
-        communes = communes.with_columns(
-            pl.col("niveau_proxy").alias("niveau"), pl.lit("proxy").alias("centralite_source")
-        )
-        source, details = "proxy", {}
+        communes = communes.with_columns(pl.lit(None, pl.String).alias("niveau_calcule"))
     official = Centralite.objects.filter(kind=Centralite.Kind.OFFICIELLE).first()
     if official:
         communes = communes.join(
@@ -187,6 +193,7 @@ def _load_inputs() -> Inputs:
             on="code",
             how="left",
         )
+        sources.append("officielle")
     else:
         communes = communes.with_columns(pl.lit(None, pl.String).alias("niveau_officiel"))
     indicators = _pivot_indicators()
@@ -199,8 +206,9 @@ def _load_inputs() -> Inputs:
         available.append("population_evolution")
     return Inputs(
         frame=communes,
-        centralite_source=source,
-        centralite_details=details,
+        centralite_sources=tuple(s for s in edomain.CENTRALITE_SOURCES if s in sources),
+        centralite_details=computed.details if computed else {},
+        official_details=official.details if official else {},
         population_millesimes=millesimes,
         fragility_indicators=available,
     )
@@ -224,9 +232,12 @@ def run(
     departement: str | None = None,
     data: Inputs | None = None,
 ) -> pl.DataFrame:
-    """Score every commune (percentiles are national), then keep a region or department."""
+    """Score every commune (percentiles are national), then keep a region or department.
+    The level of each commune comes from ``rules.centralite_source`` (column
+    ``centralite_source`` of each row); a source not loaded raises
+    ``edomain.CentralitySourceUnavailable`` (a ValueError)."""
     data = data or inputs()
-    f = data.frame
+    f, _ = edomain.resolve_centrality(data.frame, rules.centralite_source, data.centralite_sources)
     if rules.population_millesime is not None:
         col = f"pop_{rules.population_millesime}"
         if col not in f.columns:
@@ -246,6 +257,25 @@ def run(
     if departement:
         f = f.filter(pl.col("dep") == departement)
     return f.sort("dep", "rang_dep", "code", nulls_last=True)
+
+
+def centrality_used(frame: pl.DataFrame, rules: edomain.Rules, data: Inputs | None = None) -> dict:
+    """Which centrality source a run used: the main one, what was asked, the number of
+    communes per source and a French sentence for pages, CSV headers and the API."""
+    data = data or inputs()
+    asked = rules.centralite_source
+    main = data.centralite_source if asked == edomain.CENTRALITE_AUTO else asked
+    counts = dict(frame.get_column("centralite_source").value_counts().iter_rows())
+    return {
+        "source": main,
+        "demandee": asked,
+        "libelle": edomain.CENTRALITE_LABELS[main],
+        "communes_par_source": {
+            s: int(counts[s]) for s in edomain.CENTRALITE_SOURCES if s in counts
+        },
+        "resume": edomain.centrality_summary(frame, main),
+        "disponibles": list(data.centralite_sources),
+    }
 
 
 def compare(

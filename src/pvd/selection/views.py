@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from pvd.domain import centrality as cdomain
+from pvd.domain import eligibility as edomain
 from pvd.domain import fragility as fdomain
 from pvd.domain.cartography import classes, view_box_of
 from pvd.programme import maps
@@ -69,6 +70,9 @@ def methodology(request: HttpRequest) -> HttpResponse:
         "selection/methodologie.html",
         {
             "source": data.centralite_source,
+            "has_bpe": "calculee" in data.centralite_sources,
+            "sources": _sources(data),
+            "official": data.official_details,
             "details": details,
             "gammes": [(cdomain.GAMME_LABELS[g], types) for g, types in gammes.items()],
             "rules": rules,
@@ -84,6 +88,14 @@ def methodology(request: HttpRequest) -> HttpResponse:
             "breadcrumb_data": {"current": "Méthodologie de la sélection"},
         },
     )
+
+
+def _sources(data: selectors.Inputs) -> list[dict]:
+    """The centrality sources with their label and whether they are loaded (forms, pages)."""
+    return [
+        {"key": k, "label": edomain.CENTRALITE_LABELS[k], "loaded": k in data.centralite_sources}
+        for k in edomain.CENTRALITE_SOURCES
+    ]
 
 
 def editor(request: HttpRequest) -> HttpResponse:
@@ -109,7 +121,11 @@ def editor(request: HttpRequest) -> HttpResponse:
             ],
             "millesimes": data.population_millesimes,
             "regions": Region.objects.order_by("nom"),
-            "source": data.centralite_source,
+            "source": data.centralite_source
+            if rules.centralite_source == edomain.CENTRALITE_AUTO
+            else rules.centralite_source,
+            "sources": _sources(data),
+            "auto_label": edomain.CENTRALITE_LABELS[edomain.CENTRALITE_AUTO],
             "breadcrumb_data": {"current": "Scénarios de sélection"},
         },
     )
@@ -188,6 +204,7 @@ def results(request: HttpRequest) -> HttpResponse:
         .sort("dep")
     )
     names = dict(Departement.objects.values_list("code", "nom"))
+    centrality = selectors.centrality_used(frame, rules)
     return render(
         request,
         "selection/resultats.html",
@@ -216,7 +233,8 @@ def results(request: HttpRequest) -> HttpResponse:
                 f"{reverse('selection:results')}?{query}{'&' + scope_query if scope_query else ''}"
             ),
             "regions": Region.objects.order_by("nom"),
-            "source": selectors.inputs().centralite_source,
+            "source": centrality["source"],
+            "centrality": centrality,
             "scenarios": selectors.scenarios_list(),
             "sans_fragilite": frame.get_column("fragilite_percentile").null_count(),
             "breadcrumb_data": {
@@ -229,15 +247,18 @@ def results(request: HttpRequest) -> HttpResponse:
 
 def results_csv(request: HttpRequest) -> HttpResponse:
     try:
-        base, _, reg, dep, frame = _run(request)
+        base, rules, reg, dep, frame = _run(request)
     except ValueError as exc:
         return HttpResponseBadRequest(f"Règles invalides : {exc}")
+    centrality = selectors.centrality_used(frame, rules)
     if request.GET.get("tout") != "1":
         frame = frame.filter(pl.col("eligible"))
     body = frame.select(selectors.EXPORT_COLUMNS).write_csv()
     name = "-".join(["selection", base.slug] + [t.code for t in (reg, dep) if t])
     response = HttpResponse("\ufeff" + body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    # Each row's column centralite_source names its source; the header names the main one.
+    response["X-Centralite-Source"] = centrality["source"]
     return response
 
 
@@ -254,7 +275,10 @@ def compare(request: HttpRequest) -> HttpResponse:
         return HttpResponseBadRequest(f"Règles invalides : {exc}")
     adjusted = b_rules != b.rules
     region = request.GET.get("region") or None
-    diff = selectors.compare(a=a.rules, b=b_rules, region=region)
+    try:
+        diff = selectors.compare(a=a.rules, b=b_rules, region=region)
+    except ValueError as exc:  # e.g. a centrality source that is not loaded
+        return HttpResponseBadRequest(f"Règles invalides : {exc}")
     rb = diff["run_b"].select("code", "nom", "dep", "population", "explication")
     ra = diff["run_a"].select("code", "explication")
 
