@@ -28,8 +28,8 @@ from pvd.domain.rebase import CurrentGeography
 from pvd.sources import catalogue
 from pvd.sources.indicator_inputs import KINDS, REFERENTIAL_SOURCE
 from pvd.sources.insee_bpe import read_gammes
-from pvd.sources.report import ImportReport, SourceError, TableCounts
-from pvd.territories.models import Commune, Population
+from pvd.sources.report import ImportReport, SourceError, TableCounts, frame_counts
+from pvd.territories.models import EPCI, Commune, Departement, Population, Region
 from pvd.territories.services import SNAPSHOT_DATASET, dataset_record
 
 
@@ -55,6 +55,9 @@ def current_geography() -> CurrentGeography:
     return CurrentGeography(actual=actual, former_codes=former, delegated_parent=delegated)
 
 
+OBS_KEY = ("code", "variable", "millesime")
+
+
 def _frame_bytes(frame: pl.DataFrame) -> bytes:
     buffer = io.BytesIO()
     frame.write_ipc(buffer, compression="zstd")
@@ -63,6 +66,32 @@ def _frame_bytes(frame: pl.DataFrame) -> bytes:
 
 def frame_of(table: SourceTable) -> pl.DataFrame:
     return pl.read_ipc(io.BytesIO(bytes(table.frame)))
+
+
+def published_of(table: SourceTable) -> pl.DataFrame | None:
+    """The publisher's own figures of larger territories stored with ``table``, if any."""
+    if not table.published:
+        return None
+    return pl.read_ipc(io.BytesIO(bytes(table.published)))
+
+
+def _known_territories(published: pl.DataFrame | None, report: ImportReport) -> pl.DataFrame | None:
+    """The published rows of territories the referential knows; the others (an EPCI of another
+    year's map) are counted in the report and left out, never attached to a wrong territory."""
+    if published is None or published.is_empty():
+        return None
+    known = pl.DataFrame(
+        [("EPCI", c) for c in EPCI.objects.values_list("siren", flat=True)]
+        + [("DEP", c) for c in Departement.objects.values_list("code", flat=True)]
+        + [("REG", c) for c in Region.objects.values_list("code", flat=True)]
+        + [("FR", "FR")],
+        schema={"level": pl.String, "code": pl.String},
+        orient="row",
+    )
+    unknown = published.join(known, on=["level", "code"], how="anti")
+    for level, n in unknown.group_by("level").len().sort("level").rows():
+        report.skipped[f"valeurs publiées de territoires {level} inconnus du référentiel"] = n
+    return published.join(known, on=["level", "code"], how="semi")
 
 
 def vintage_label(years: list[int]) -> str:
@@ -135,14 +164,26 @@ def indicator_source_import(
         )
     report.warnings.extend(rebase.lines())
     if parsed.ignored_rows:
-        report.skipped["lignes d'autres territoires ou mesures (EPCI, départements…), non lues"] = (
+        report.skipped["lignes d'autres territoires ou mesures (arrondissements…), non lues"] = (
             parsed.ignored_rows
         )
     if parsed.missing_values:
         report.skipped["valeurs secrètes ou manquantes, gardées manquantes"] = parsed.missing_values
+    report.skipped.update(parsed.skipped)
+    published = _known_territories(parsed.published, report)
     counts = TableCounts()
     with transaction.atomic():
         existing = SourceTable.objects.filter(kind=kind).select_related("dataset").first()
+        previous = frame_of(existing) if existing is not None else None
+        report.tables["observations"] = frame_counts(previous, obs, OBS_KEY)
+        if published is not None or (existing is not None and existing.published):
+            report.tables["valeurs publiées des territoires (EPCI, départements…)"] = frame_counts(
+                published_of(existing) if existing is not None else None,
+                published
+                if published is not None
+                else pl.DataFrame(schema=engine.PUBLISHED_SCHEMA),
+                ("level", "code", "variable", "millesime"),
+            )
         if existing is not None and existing.dataset.checksum == parsed.sha256:
             counts.unchanged = 1
         else:
@@ -170,6 +211,7 @@ def indicator_source_import(
                 variables=obs.get_column("variable").n_unique(),
                 observations=obs.height,
                 frame=_frame_bytes(obs),
+                published=_frame_bytes(published) if published is not None else None,
             )
             if existing is None:
                 SourceTable.objects.create(kind=kind, **values)
@@ -179,8 +221,7 @@ def indicator_source_import(
                     setattr(existing, k, v)
                 existing.save()
                 counts.updated = 1
-        report.tables["fichier source"] = counts
-        report.tables["observations"] = TableCounts(unchanged=obs.height)
+        report.tables = {"fichier source": counts, **report.tables}
         if dry_run:
             transaction.set_rollback(True)
     return report
@@ -246,7 +287,11 @@ def observations_frame(geo: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, str]]
     used = {REFERENTIAL_SOURCE: SNAPSHOT_DATASET}
     wanted = {v for ind in indicators() for v in ind.inputs}
     for table in SourceTable.objects.select_related("dataset").order_by("kind"):
-        frame = frame_of(table).filter(pl.col("variable").is_in(wanted))
+        frame = frame_of(table)
+        derive = KINDS[table.kind].derive
+        if derive is not None:
+            frame = derive(frame)
+        frame = frame.filter(pl.col("variable").is_in(wanted))
         if table.kind == "bpe":
             # A commune absent from the BPE for a type has none of it: 0, not missing.
             grid = geo.select("code").join(
@@ -262,13 +307,24 @@ def observations_frame(geo: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, str]]
     return pl.concat(parts), used
 
 
+def published_frame() -> pl.DataFrame:
+    """INSEE's own figures of EPCI, departments, regions and France from every imported file
+    that has them (engine.engine.PUBLISHED_SCHEMA plus ``status``)."""
+    parts = []
+    for table in SourceTable.objects.exclude(published=None).order_by("kind"):
+        frame = published_of(table)
+        if frame is not None and not frame.is_empty():
+            parts.append(frame.select(list(engine.PUBLISHED_SCHEMA)).cast(engine.PUBLISHED_SCHEMA))
+    return pl.concat(parts) if parts else pl.DataFrame(schema=engine.PUBLISHED_SCHEMA)
+
+
 def indicators_build(*, peers_k: int = peers_domain.K) -> BuildReport:
     """Compute every indicator for every commune and aggregate, and the similar towns; replace
     the stored values in one transaction (pages keep showing the previous build meanwhile)."""
     start = time.perf_counter()
     geo = geography_frame()
     obs, used = observations_frame(geo)
-    result = engine.build(obs, geo)
+    result = engine.build(obs, geo, published=published_frame())
     similar = peers_domain.similar_communes(result.values, k=peers_k)
     report = BuildReport(
         values=result.values.height,
@@ -308,8 +364,11 @@ def territory_rows(values: pl.DataFrame, similar: pl.DataFrame) -> pl.DataFrame:
             pl.col("millesime").alias("m"),
             pl.col("value").alias("v"),
             pl.col("percentile").alias("p"),
+            pl.col("status").alias("s"),
         )
-        .select("level", "code", pl.struct("i", "m", "v", "p").struct.json_encode().alias("values"))
+        .select(
+            "level", "code", pl.struct("i", "m", "v", "p", "s").struct.json_encode().alias("values")
+        )
     )
     peers = (
         similar.sort("commune", "rank")

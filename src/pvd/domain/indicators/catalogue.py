@@ -189,6 +189,7 @@ def ratio(numerator: str, denominator: str, scale: float = 1.0) -> Compute:
             .alias("value"),
         )
 
+    compute.same_year = True  # type: ignore[attr-defined]  # see engine._sum_aggregates
     return compute
 
 
@@ -198,6 +199,7 @@ def level(variable: str) -> Compute:
     def compute(obs: pl.DataFrame, geo: pl.DataFrame | None = None) -> pl.DataFrame:
         return obs.filter(pl.col("variable") == variable).select("code", "millesime", "value")
 
+    compute.same_year = True  # type: ignore[attr-defined]  # see engine._sum_aggregates
     return compute
 
 

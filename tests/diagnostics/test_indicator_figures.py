@@ -1,0 +1,62 @@
+"""Indicator figures through the import services and the build inputs, on official-layout
+fixtures: periods of the natural balance, ratio-of-sums per year, import reports, INSEE's own
+medians of territories."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from pvd.diagnostics.models import SourceTable
+from pvd.diagnostics.services import (
+    geography_frame,
+    indicator_source_import,
+    observations_frame,
+    published_frame,
+)
+from pvd.domain.indicators import catalogue, engine
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+HISTORIQUE = DATA / "insee" / "base-cc-serie-historique-2022.CSV"
+AGES = DATA / "insee" / "base-cc-evol-struct-pop-2021.CSV"
+CAF_MANQUANTE = DATA / "dgfip" / "comptes-caf-manquante.csv"
+
+
+def build(ids: list[str]) -> pl.DataFrame:
+    geo = geography_frame()
+    obs, _ = observations_frame(geo)
+    return engine.build(obs, geo, [catalogue.get(i) for i in ids], published_frame()).values
+
+
+def pick(values: pl.DataFrame, indicator: str, level: str = "COM") -> dict:
+    frame = values.filter((pl.col("indicator") == indicator) & (pl.col("level") == level))
+    return {(c, m): v for c, m, v in frame.select("code", "millesime", "value").iter_rows()}
+
+
+def test_loading_ages_leaves_the_natural_balance_unchanged(referential):
+    SourceTable.objects.filter(kind__in=["historique", "ages"]).delete()
+    indicator_source_import(kind="historique", path=HISTORIQUE)
+    alone = pick(build(["solde_naturel"]), "solde_naturel")
+    # 48140: NAIS1621 − DECE1621 = 180 − 360 over 2016-2022 (P16_POP 4,169, P22_POP 4,010).
+    assert alone[("48140", 2022)] == pytest.approx(-180 / 6 / ((4169 + 4010) / 2) * 100)
+    indicator_source_import(kind="ages", path=AGES)  # adds P21_POP = 4,050 for 48140
+    both = build(["solde_naturel"])
+    assert pick(both, "solde_naturel") == alone
+    assert ("48140", 2021) not in pick(both, "solde_naturel")
+
+
+def test_debt_capacity_of_an_epci_sums_the_communes_of_that_year(referential):
+    """DGFiP layout: in 2022 Albaret-Sainte-Marie (48002) has a debt of 15,000 k€ and no CAF;
+    Saint-Chély-d'Apcher (48140) has 3,000 k€ of debt and 300 k€ of CAF. Both are in the CC
+    Terres d'Apcher-Margeride-Aubrac (200069185)."""
+    SourceTable.objects.filter(kind="finances").delete()
+    indicator_source_import(kind="finances", path=CAF_MANQUANTE)
+    values = build(["capacite_desendettement"])
+    epci = pick(values, "capacite_desendettement", "EPCI")
+    # 2021: (4,000 + 1,000) / (800 + 200) = 5 years
+    assert epci[("200069185", 2021)] == pytest.approx(5.0)
+    # 2022: 3,000 / 300 = 10 years (48140 alone), not (3,000 + 15,000) / 300 = 60 years
+    assert epci[("200069185", 2022)] == pytest.approx(10.0)
+    assert pick(values, "capacite_desendettement")[("48140", 2022)] == pytest.approx(10.0)
