@@ -60,3 +60,38 @@ def test_debt_capacity_of_an_epci_sums_the_communes_of_that_year(referential):
     # 2022: 3,000 / 300 = 10 years (48140 alone), not (3,000 + 15,000) / 300 = 60 years
     assert epci[("200069185", 2022)] == pytest.approx(10.0)
     assert pick(values, "capacite_desendettement")[("48140", 2022)] == pytest.approx(10.0)
+
+
+LOGEMENT = DATA / "insee" / "base-cc-logement-2021.CSV"
+
+
+def counts(report, table="observations"):
+    t = report.tables[table]
+    return (t.created, t.updated, t.unchanged, t.deleted)
+
+
+def test_import_report_counts_created_unchanged_and_updated_observations(referential, tmp_path):
+    SourceTable.objects.filter(kind="logement").delete()
+    # 3 communes × 4 variables read (P21_LOG, P21_RP, P21_RSECOCC, P21_LOGVAC) = 12.
+    first = indicator_source_import(kind="logement", path=LOGEMENT)
+    assert counts(first) == (12, 0, 0, 0)
+    assert counts(first, "fichier source") == (1, 0, 0, 0)
+    assert "observations: 12 créés, 0 modifiés, 0 inchangés, 0 supprimés" in "\n".join(
+        first.lines()
+    )
+    again = indicator_source_import(kind="logement", path=LOGEMENT)
+    assert counts(again) == (0, 0, 12, 0) and not again.changed
+    # A corrected file: Mende's vacant dwellings 7 -> 9, Florac's row withdrawn.
+    lines = LOGEMENT.read_text(encoding="utf-8").splitlines()
+    changed = tmp_path / LOGEMENT.name
+    changed.write_text(
+        "\n".join([lines[0], lines[1], lines[3].replace(";7;58;", ";9;58;")]) + "\n",
+        encoding="utf-8",
+    )
+    updated = indicator_source_import(kind="logement", path=changed)
+    assert counts(updated) == (0, 1, 7, 4)
+    assert counts(updated, "fichier source") == (0, 1, 0, 0)
+    # A dry run of the original file says what it would do, and writes nothing.
+    dry = indicator_source_import(kind="logement", path=LOGEMENT, dry_run=True)
+    assert counts(dry) == (4, 1, 7, 0)
+    assert SourceTable.objects.get(kind="logement").observations == 8
