@@ -4,6 +4,8 @@ medians of territories."""
 
 from __future__ import annotations
 
+import csv
+import io
 from pathlib import Path
 
 import polars as pl
@@ -95,3 +97,64 @@ def test_import_report_counts_created_unchanged_and_updated_observations(referen
     dry = indicator_source_import(kind="logement", path=LOGEMENT, dry_run=True)
     assert counts(dry) == (4, 1, 7, 0)
     assert SourceTable.objects.get(kind="logement").observations == 8
+
+
+MELODI = DATA / "insee" / "DS_FILOSOFI_CC_2021_data.csv"
+
+
+@pytest.fixture
+def melodi_build(referential):
+    from pvd.diagnostics.services import indicators_build
+
+    SourceTable.objects.all().delete()
+    indicator_source_import(kind="filosofi", path=MELODI)
+    return indicators_build(peers_k=2)
+
+
+def test_medians_of_territories_are_insee_s_or_labelled_estimates(melodi_build, client, settings):
+    from pvd.diagnostics.selectors import territory_values
+
+    def median(level, code):
+        found = [
+            (v.value, v.status)
+            for v in territory_values(level=level, code=code)
+            if v.indicator == "revenu_median" and v.millesime == 2021
+        ]
+        return found[0] if found else None
+
+    # In the file: INSEE's own figures, whatever share of the EPCI its communes cover (48140
+    # holds 38 % of the CC des Terres d'Apcher-Margeride-Aubrac).
+    assert median("EPCI", "200069185") == (20500.0, "insee")
+    assert median("DEP", "48") == (20760.0, "insee")
+    assert median("REG", "76") == (21900.0, "insee")
+    assert median("FR", "FR") == (23160.0, "insee_metropole")
+    # Not in the file: Mende (12,464 of 15,780 inhabitants, 79 %) makes an estimate of its CC...
+    assert median("EPCI", "244800405") == (19870.0, "estimation")
+    # ...but Florac Trois Rivières (2,100 of 6,908, 30 %) does not make one of its own.
+    assert median("EPCI", "200069151") is None
+
+    settings.ALLOWED_HOSTS = ["testserver"]
+    api = client.get("/api/v1/territoires/epci/244800405/indicateurs").json()
+    row = next(v for v in api["valeurs"] if v["indicateur"] == "revenu_median")
+    assert (row["valeur"], row["statut"], row["statut_libelle"]) == (
+        19870.0,
+        "estimation",
+        "estimation",
+    )
+    api = client.get("/api/v1/territoires/departement/48/indicateurs").json()
+    row = next(v for v in api["valeurs"] if v["indicateur"] == "revenu_median")
+    assert (row["valeur"], row["statut"]) == (20760.0, "insee")
+    html = client.get("/communes/48095/portrait/").content.decode()
+    assert "19\u202f870 (estimation)" in html  # the CC's estimate, said so
+    assert "20\u202f760 (valeur INSEE)" in html  # Lozère: INSEE's figure
+    assert "23\u202f160 (valeur INSEE (France métropolitaine))" in html
+    text = client.get("/communes/48095/portrait.csv").content.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+    status = {r["niveau"]: r["statut_valeur"] for r in rows if r["indicateur"] == "revenu_median"}
+    assert status == {
+        "COM": "",
+        "EPCI": "estimation",
+        "DEP": "valeur INSEE",
+        "REG": "valeur INSEE",
+        "FR": "valeur INSEE (France métropolitaine)",
+    }
