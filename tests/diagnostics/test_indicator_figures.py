@@ -12,12 +12,8 @@ import polars as pl
 import pytest
 
 from pvd.diagnostics.models import SourceTable
-from pvd.diagnostics.services import (
-    geography_frame,
-    indicator_source_import,
-    observations_frame,
-    published_frame,
-)
+from pvd.diagnostics.published import published_frame
+from pvd.diagnostics.services import geography_frame, indicator_source_import, observations_frame
 from pvd.domain.indicators import catalogue, engine
 
 DATA = Path(__file__).resolve().parent.parent / "data"

@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from pvd.diagnostics.models import Build, SourceTable, TerritoryValues
+from pvd.diagnostics.published import known_territories, published_frame, published_of
 from pvd.domain import centrality
 from pvd.domain import peers as peers_domain
 from pvd.domain.indicators import engine
@@ -29,7 +30,7 @@ from pvd.sources import catalogue
 from pvd.sources.indicator_inputs import KINDS, REFERENTIAL_SOURCE
 from pvd.sources.insee_bpe import read_gammes
 from pvd.sources.report import ImportReport, SourceError, TableCounts, frame_counts
-from pvd.territories.models import EPCI, Commune, Departement, Population, Region
+from pvd.territories.models import Commune, Population
 from pvd.territories.services import SNAPSHOT_DATASET, dataset_record
 
 
@@ -66,32 +67,6 @@ def _frame_bytes(frame: pl.DataFrame) -> bytes:
 
 def frame_of(table: SourceTable) -> pl.DataFrame:
     return pl.read_ipc(io.BytesIO(bytes(table.frame)))
-
-
-def published_of(table: SourceTable) -> pl.DataFrame | None:
-    """The publisher's own figures of larger territories stored with ``table``, if any."""
-    if not table.published:
-        return None
-    return pl.read_ipc(io.BytesIO(bytes(table.published)))
-
-
-def _known_territories(published: pl.DataFrame | None, report: ImportReport) -> pl.DataFrame | None:
-    """The published rows of territories the referential knows; the others (an EPCI of another
-    year's map) are counted in the report and left out, never attached to a wrong territory."""
-    if published is None or published.is_empty():
-        return None
-    known = pl.DataFrame(
-        [("EPCI", c) for c in EPCI.objects.values_list("siren", flat=True)]
-        + [("DEP", c) for c in Departement.objects.values_list("code", flat=True)]
-        + [("REG", c) for c in Region.objects.values_list("code", flat=True)]
-        + [("FR", "FR")],
-        schema={"level": pl.String, "code": pl.String},
-        orient="row",
-    )
-    unknown = published.join(known, on=["level", "code"], how="anti")
-    for level, n in unknown.group_by("level").len().sort("level").rows():
-        report.skipped[f"valeurs publiées de territoires {level} inconnus du référentiel"] = n
-    return published.join(known, on=["level", "code"], how="semi")
 
 
 def vintage_label(years: list[int]) -> str:
@@ -170,7 +145,7 @@ def indicator_source_import(
     if parsed.missing_values:
         report.skipped["valeurs secrètes ou manquantes, gardées manquantes"] = parsed.missing_values
     report.skipped.update(parsed.skipped)
-    published = _known_territories(parsed.published, report)
+    published = known_territories(parsed.published, report)
     counts = TableCounts()
     with transaction.atomic():
         existing = SourceTable.objects.filter(kind=kind).select_related("dataset").first()
@@ -307,17 +282,6 @@ def observations_frame(geo: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, str]]
     return pl.concat(parts), used
 
 
-def published_frame() -> pl.DataFrame:
-    """INSEE's own figures of EPCI, departments, regions and France from every imported file
-    that has them (engine.engine.PUBLISHED_SCHEMA plus ``status``)."""
-    parts = []
-    for table in SourceTable.objects.exclude(published=None).order_by("kind"):
-        frame = published_of(table)
-        if frame is not None and not frame.is_empty():
-            parts.append(frame.select(list(engine.PUBLISHED_SCHEMA)).cast(engine.PUBLISHED_SCHEMA))
-    return pl.concat(parts) if parts else pl.DataFrame(schema=engine.PUBLISHED_SCHEMA)
-
-
 def indicators_build(*, peers_k: int = peers_domain.K) -> BuildReport:
     """Compute every indicator for every commune and aggregate, and the similar towns; replace
     the stored values in one transaction (pages keep showing the previous build meanwhile)."""
@@ -356,7 +320,7 @@ def territory_rows(values: pl.DataFrame, similar: pl.DataFrame) -> pl.DataFrame:
     in :class:`TerritoryValues` (encoded by polars: no Python object per value)."""
     if values.select("level", "code", "indicator", "millesime").is_duplicated().any():
         raise ValueError("valeurs d'indicateurs en double pour un même territoire et millésime")
-    packed = (
+    grouped = (
         values.sort("level", "code", "indicator", "millesime")
         .group_by("level", "code", maintain_order=True)
         .agg(
@@ -366,9 +330,20 @@ def territory_rows(values: pl.DataFrame, similar: pl.DataFrame) -> pl.DataFrame:
             pl.col("percentile").alias("p"),
             pl.col("status").alias("s"),
         )
-        .select(
-            "level", "code", pl.struct("i", "m", "v", "p", "s").struct.json_encode().alias("values")
-        )
+    )
+    # Statuses only exist for aggregates: the 35,000 commune rows are stored without them.
+    communes = pl.col("level") == "COM"
+    packed = pl.concat(
+        [
+            grouped.filter(communes).select(
+                "level", "code", pl.struct("i", "m", "v", "p").struct.json_encode().alias("values")
+            ),
+            grouped.filter(~communes).select(
+                "level",
+                "code",
+                pl.struct("i", "m", "v", "p", "s").struct.json_encode().alias("values"),
+            ),
+        ]
     )
     peers = (
         similar.sort("commune", "rank")

@@ -24,6 +24,7 @@ import polars as pl
 from pvd.domain.indicators.catalogue import Indicator, indicators
 
 LEVELS = {"EPCI": "epci", "DEP": "dep", "REG": "reg", "FR": None}
+LEVEL_COLUMNS = [c for c in LEVELS.values() if c]
 OBS_SCHEMA = {"code": pl.String, "variable": pl.String, "millesime": pl.Int32, "value": pl.Float64}
 VALUES_SCHEMA = {
     "level": pl.String,
@@ -107,59 +108,89 @@ def _sum_aggregates(
     cover the formula *at that millésime* are summed, then the formula is applied. A commune
     with a debt but no CAF in 2022 is left out of 2022 (never debt of all communes / CAF of
     some), whatever it has in other years. A millésime whose covering communes are fewer than
-    half of the group's best millésime makes no aggregate (Mayotte's 2017 census figures are not
-    a population of France; a year where most CAF are missing is not the EPCI's debt capacity).
-    """
-    covered = _covered(ind, mine, geo).rename({"millesime": "_target"})
+    half (``COVERAGE_MIN``) of the group's best millésime makes no aggregate (Mayotte's 2017
+    census figures are not a population of France; a year where most CAF are missing is not
+    the EPCI's debt capacity).
+
+    Every level is summed in one pass: the formula sees one code per (level, territory) and,
+    for a formula over several millésimes, per millésime computed too."""
+    empty = {level: pl.DataFrame(schema=_CLEAN_SCHEMA) for level in LEVELS}
+    covered = _covered(ind, mine, geo).rename({"millesime": "_target"}).join(geo, on="code")
     if covered.is_empty():
-        return {level: pl.DataFrame(schema=_CLEAN_SCHEMA) for level in LEVELS}
+        return empty
+    keys = [
+        (pl.col(column) if column else pl.lit("FR")).alias("_key") for column in LEVELS.values()
+    ]
+    # The (level, territory, millésime) with enough covering communes.
+    valid = (
+        pl.concat(
+            [
+                covered.select(pl.lit(i, pl.Int8).alias("_level"), key, "_target")
+                for i, key in enumerate(keys)
+            ]
+        )
+        .filter(pl.col("_key").is_not_null())
+        .group_by("_level", "_key", "_target")
+        .len("_n")
+        .filter(pl.col("_n") >= COVERAGE_MIN * pl.col("_n").max().over("_level", "_key"))
+        .drop("_n")
+    )
     same_year = getattr(ind.compute, "same_year", False)
     if same_year:
-        # Inputs of the same millésime only, plus the timeless ones (an area, pop_ref).
-        dated = (
-            mine.filter(pl.col("millesime") != 0)
-            .join(covered, left_on=["code", "millesime"], right_on=["code", "_target"])
-            .with_columns(pl.col("millesime").alias("_target"))
+        # Inputs of the millésime itself, and the timeless ones (an area, pop_ref) put under
+        # it: the formula then sees each millésime's members only, without a composite code.
+        dated = mine.filter(pl.col("millesime") != 0).join(
+            covered.select("code", "_target", *LEVEL_COLUMNS),
+            left_on=["code", "millesime"],
+            right_on=["code", "_target"],
         )
-        timeless = mine.filter(pl.col("millesime") == 0).join(covered, on="code")
+        dated = dated.with_columns(pl.col("millesime").alias("_target"))
+        timeless = (
+            mine.filter(pl.col("millesime") == 0)
+            .join(covered.select("code", "_target", *LEVEL_COLUMNS), on="code")
+            .with_columns(pl.col("_target").alias("millesime"))
+        )
         members = pl.concat([dated, timeless.select(dated.columns)])
     else:
-        # A formula over several millésimes (an evolution, a period): every input of the commune.
-        members = mine.join(covered, on="code")
-    members = members.join(geo, on="code")
-    out: dict[str, pl.DataFrame] = {}
-    for level, column in LEVELS.items():
-        key = pl.col(column) if column else pl.lit("FR")
-        keyed = members.with_columns(key.alias("_key")).filter(pl.col("_key").is_not_null())
-        counts = (
-            keyed.group_by("_key", "_target")
-            .agg(pl.col("code").n_unique().alias("_n"))
-            .filter(pl.col("_n") >= COVERAGE_MIN * pl.col("_n").max().over("_key"))
-        )
-        summed = (
-            keyed.join(counts.select("_key", "_target"), on=["_key", "_target"])
-            .group_by("_key", "_target", "variable", "millesime")
-            .agg(pl.col("value").sum())
-            .select(
-                pl.concat_str("_key", pl.lit(_SEP), pl.col("_target").cast(pl.String)).alias(
-                    "code"
-                ),
-                "variable",
-                "millesime",
-                "value",
+        # A formula over several millésimes (an evolution, a period): every input of the
+        # commune, once per millésime it covers.
+        members = mine.join(covered.select("code", "_target", *LEVEL_COLUMNS), on="code")
+    stacked = pl.concat(
+        [
+            members.select(
+                pl.lit(i, pl.Int8).alias("_level"), key, "_target", "variable", "millesime", "value"
             )
+            for i, key in enumerate(keys)
+        ]
+    )
+    parts = [pl.col("_level").cast(pl.String), pl.lit(_SEP), pl.col("_key")]
+    if not same_year:
+        parts += [pl.lit(_SEP), pl.col("_target").cast(pl.String)]
+    summed = (
+        stacked.filter(pl.col("_key").is_not_null())
+        .group_by("_level", "_key", "_target", "variable", "millesime")
+        .agg(pl.col("value").sum())
+        .join(valid, on=["_level", "_key", "_target"])  # after the sums: fewer rows to join
+        .select(pl.concat_str(parts).alias("code"), "variable", "millesime", "value")
+    )
+    computed = _clean(ind.compute(summed, None))
+    if computed.is_empty():
+        return empty
+    width = 2 if same_year else 3
+    split = computed.with_columns(
+        pl.col("code").str.split_exact(_SEP, width - 1).alias("_p")
+    ).with_columns(
+        pl.col("_p").struct.field("field_0").alias("_level"),
+        pl.col("_p").struct.field("field_1").alias("code"),
+    )
+    if not same_year:
+        split = split.filter(
+            pl.col("millesime") == pl.col("_p").struct.field("field_2").cast(pl.Int32)
         )
-        computed = _clean(ind.compute(summed, None))
-        parts = computed.with_columns(pl.col("code").str.split_exact(_SEP, 1).alias("_parts"))
-        out[level] = (
-            parts.with_columns(
-                pl.col("_parts").struct.field("field_0").alias("code"),
-                pl.col("_parts").struct.field("field_1").cast(pl.Int32).alias("_target"),
-            )
-            .filter(pl.col("millesime") == pl.col("_target"))
-            .select("code", "millesime", "value")
-        )
-    return out
+    return {
+        level: split.filter(pl.col("_level") == str(i)).select("code", "millesime", "value")
+        for i, level in enumerate(LEVELS)
+    }
 
 
 def _median_aggregates(
