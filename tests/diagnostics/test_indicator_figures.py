@@ -154,3 +154,30 @@ def test_medians_of_territories_are_insee_s_or_labelled_estimates(melodi_build, 
         "REG": "valeur INSEE",
         "FR": "valeur INSEE (France métropolitaine)",
     }
+
+
+def test_published_figures_of_unknown_territories_are_reported_not_kept(referential, tmp_path):
+    SourceTable.objects.filter(kind="filosofi").delete()
+    lines = MELODI.read_text(encoding="utf-8").splitlines()
+    path = tmp_path / MELODI.name
+    extra = "999999999;EPCI;MED_SL;EUR_YR;0;F;A;2021;21000"  # a SIREN the referential lacks
+    path.write_text("\n".join([*lines, extra]) + "\n", encoding="utf-8")
+    report = indicator_source_import(kind="filosofi", path=path)
+    assert report.skipped["valeurs publiées de territoires EPCI inconnus du référentiel"] == 1
+    table = "valeurs publiées des territoires (EPCI, départements…)"
+    assert counts(report, table) == (6, 0, 0, 0)
+    assert "999999999" not in set(published_frame().get_column("code"))
+    # INSEE revises Lozère's median: one published figure updated, the others unchanged.
+    path.write_text(
+        "\n".join(
+            line.replace(
+                "48;DEP;MED_SL;EUR_YR;0;F;A;2021;20760", "48;DEP;MED_SL;EUR_YR;0;F;A;2021;20790"
+            )
+            for line in lines
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    again = indicator_source_import(kind="filosofi", path=path)
+    assert counts(again, table) == (0, 1, 5, 0)
+    assert counts(again) == (0, 0, 6, 0)  # the commune observations did not change
