@@ -121,58 +121,78 @@ def _sum_aggregates(
     keys = [
         (pl.col(column) if column else pl.lit("FR")).alias("_key") for column in LEVELS.values()
     ]
-    # The (level, territory, millésime) with enough covering communes.
-    valid = (
-        pl.concat(
-            [
-                covered.select(pl.lit(i, pl.Int8).alias("_level"), key, "_target")
-                for i, key in enumerate(keys)
-            ]
-        )
-        .filter(pl.col("_key").is_not_null())
-        .group_by("_level", "_key", "_target")
-        .len("_n")
-        .filter(pl.col("_n") >= COVERAGE_MIN * pl.col("_n").max().over("_level", "_key"))
-        .drop("_n")
-    )
     same_year = getattr(ind.compute, "same_year", False)
+    on_covered = covered.select("code", "_target", *LEVEL_COLUMNS)
     if same_year:
         # Inputs of the millésime itself, and the timeless ones (an area, pop_ref) put under
         # it: the formula then sees each millésime's members only, without a composite code.
         dated = mine.filter(pl.col("millesime") != 0).join(
-            covered.select("code", "_target", *LEVEL_COLUMNS),
-            left_on=["code", "millesime"],
-            right_on=["code", "_target"],
+            on_covered, left_on=["code", "millesime"], right_on=["code", "_target"]
         )
-        dated = dated.with_columns(pl.col("millesime").alias("_target"))
         timeless = (
             mine.filter(pl.col("millesime") == 0)
-            .join(covered.select("code", "_target", *LEVEL_COLUMNS), on="code")
+            .join(on_covered, on="code")
             .with_columns(pl.col("_target").alias("millesime"))
         )
         members = pl.concat([dated, timeless.select(dated.columns)])
+        by = ["_key", "variable", "millesime"]
     else:
         # A formula over several millésimes (an evolution, a period): every input of the
-        # commune, once per millésime it covers.
-        members = mine.join(covered.select("code", "_target", *LEVEL_COLUMNS), on="code")
-    stacked = pl.concat(
-        [
-            members.select(
-                pl.lit(i, pl.Int8).alias("_level"), key, "_target", "variable", "millesime", "value"
+        # commune counts for each millésime it covers. Communes are grouped by the set of
+        # millésimes they cover (a handful of sets), summed once per set, and the sums of the
+        # sets that contain a millésime are added up for it: sums add up, and the inputs are
+        # not copied once per millésime.
+        targets = sorted(covered.get_column("_target").unique().to_list())
+        if len(targets) > 62:  # a set is a bit mask in an Int64
+            raise ValueError(f"{ind.id} : trop de millésimes ({len(targets)})")
+        bit = {t: 1 << i for i, t in enumerate(targets)}
+        sets = covered.group_by("code").agg(
+            pl.col("_target").replace_strict(bit, return_dtype=pl.Int64).sum().alias("_set")
+        )
+        members = mine.join(sets, on="code").join(geo, on="code")
+        in_set = pl.DataFrame(
+            [(b, t) for b in sets.get_column("_set").unique() for t, v in bit.items() if b & v],
+            schema={"_set": pl.Int64, "_target": pl.Int32},
+            orient="row",
+        )
+        by = ["_key", "_set", "variable", "millesime"]
+    sums = []
+    for i, key in enumerate(keys):
+        parts = [pl.lit(str(i)), pl.lit(_SEP), pl.col("_key")]
+        grouped = (
+            members.select(key, *by[1:], "value")
+            .filter(pl.col("_key").is_not_null())
+            .group_by(by)
+            .agg(pl.col("value").sum(), pl.len().alias("_n"))
+        )
+        if not same_year:
+            grouped = (
+                grouped.join(in_set, on="_set")
+                .group_by("_key", "_target", "variable", "millesime")
+                .agg(pl.col("value").sum())
             )
-            for i, key in enumerate(keys)
-        ]
-    )
-    parts = [pl.col("_level").cast(pl.String), pl.lit(_SEP), pl.col("_key")]
-    if not same_year:
-        parts += [pl.lit(_SEP), pl.col("_target").cast(pl.String)]
-    summed = (
-        stacked.filter(pl.col("_key").is_not_null())
-        .group_by("_level", "_key", "_target", "variable", "millesime")
-        .agg(pl.col("value").sum())
-        .join(valid, on=["_level", "_key", "_target"])  # after the sums: fewer rows to join
-        .select(pl.concat_str(parts).alias("code"), "variable", "millesime", "value")
-    )
+        if same_year:
+            # Every covering commune has one row of each input at the millésime: the row
+            # count is the number of covering communes.
+            grouped = grouped.filter(
+                pl.col("_n") >= COVERAGE_MIN * pl.col("_n").max().over("_key", "variable")
+            )
+        else:
+            # The territories and millésimes with enough covering communes.
+            valid = (
+                covered.select(key, "_target")
+                .filter(pl.col("_key").is_not_null())
+                .group_by("_key", "_target")
+                .len("_n")
+                .filter(pl.col("_n") >= COVERAGE_MIN * pl.col("_n").max().over("_key"))
+                .drop("_n")
+            )
+            grouped = grouped.join(valid, on=["_key", "_target"])
+            parts += [pl.lit(_SEP), pl.col("_target").cast(pl.String)]
+        sums.append(
+            grouped.select(pl.concat_str(parts).alias("code"), "variable", "millesime", "value")
+        )
+    summed = pl.concat(sums)
     computed = _clean(ind.compute(summed, None))
     if computed.is_empty():
         return empty
@@ -205,21 +225,20 @@ def _median_aggregates(
     population-weighted mean of the commune values, only where the communes with a value hold
     at least half of the territory's population (``COVERAGE_MIN``), labelled ``estimation``."""
     weights = obs.filter(pl.col("variable") == WEIGHT).select("code", pl.col("value").alias("_w"))
-    weighted = geo.join(weights, on="code").join(
-        communes.select("code", "millesime", "value"), on="code", how="left"
-    )
+    geo_w = geo.join(weights, on="code")
+    weighted = geo_w.join(communes.select("code", "millesime", "value"), on="code")
     out: dict[str, pl.DataFrame] = {}
     for level, column in LEVELS.items():
         key = pl.col(column) if column else pl.lit("FR")
-        keyed = geo.join(weights, on="code").with_columns(key.alias("_key"))
         totals = (
-            keyed.filter(pl.col("_key").is_not_null())
+            geo_w.select(key.alias("_key"), "_w")
+            .filter(pl.col("_key").is_not_null())
             .group_by("_key")
             .agg(pl.col("_w").sum().alias("_total"))
         )
         estimated = (
-            weighted.with_columns(key.alias("_key"))
-            .filter(pl.col("_key").is_not_null() & pl.col("value").is_not_null())
+            weighted.select(key.alias("_key"), "_w", "millesime", "value")
+            .filter(pl.col("_key").is_not_null())
             .group_by("_key", "millesime")
             .agg(
                 ((pl.col("value") * pl.col("_w")).sum() / pl.col("_w").sum()).alias("value"),
