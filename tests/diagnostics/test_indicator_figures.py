@@ -181,3 +181,13 @@ def test_published_figures_of_unknown_territories_are_reported_not_kept(referent
     again = indicator_source_import(kind="filosofi", path=path)
     assert counts(again, table) == (0, 1, 5, 0)
     assert counts(again) == (0, 0, 6, 0)  # the commune observations did not change
+
+
+def test_bpe_counts_are_zero_only_in_the_departments_the_file_covers(referential):
+    SourceTable.objects.filter(kind="bpe").delete()
+    indicator_source_import(kind="bpe", path=DATA / "bpe" / "bpe24_une_ligne_par_equipement.csv")
+    values = build(["boulangeries"])
+    got = pick(values, "boulangeries")
+    assert got[("48140", 2024)] == 2  # two B203 rows
+    assert got[("48002", 2024)] == 0  # Lozère is in the file: no bakery listed, none
+    assert not any(code.startswith("01") for code, _ in got)  # Ain is not: missing, not 0

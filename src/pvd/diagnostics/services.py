@@ -268,9 +268,14 @@ def observations_frame(geo: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, str]]
             frame = derive(frame)
         frame = frame.filter(pl.col("variable").is_in(wanted))
         if table.kind == "bpe":
-            # A commune absent from the BPE for a type has none of it: 0, not missing.
-            grid = geo.select("code").join(
-                frame.select("variable", "millesime").unique(), how="cross"
+            # A commune absent from the BPE for a type has none of it: 0, not missing; but only
+            # in the departments the file covers (an extract of some departments says nothing
+            # of the others: missing there, never 0).
+            covered = geo.join(frame.select("code").unique(), on="code").select("dep").unique()
+            grid = (
+                geo.join(covered, on="dep")
+                .select("code")
+                .join(frame.select("variable", "millesime").unique(), how="cross")
             )
             frame = (
                 grid.join(frame, on=["code", "variable", "millesime"], how="left")
