@@ -142,8 +142,9 @@ def test_medians_of_territories_are_insee_s_or_labelled_estimates(melodi_build, 
     assert (row["valeur"], row["statut"]) == (20760.0, "insee")
     html = client.get("/communes/48095/portrait/").content.decode()
     assert "19\u202f870 (estimation)" in html  # the CC's estimate, said so
-    assert "20\u202f760 (valeur INSEE)" in html  # Lozère: INSEE's figure
-    assert "23\u202f160 (valeur INSEE (France métropolitaine))" in html
+    assert "20\u202f760 (INSEE)" in html  # Lozère: INSEE's figure
+    assert "23\u202f160 (INSEE, métropole)" in html
+    assert "« estimation » : l&#x27;INSEE ne donne pas la valeur de ce territoire" in html
     text = client.get("/communes/48095/portrait.csv").content.decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
     status = {r["niveau"]: r["statut_valeur"] for r in rows if r["indicateur"] == "revenu_median"}

@@ -12,7 +12,7 @@ from django.db.models.functions import Cast
 
 from pvd.diagnostics.models import Build, TerritoryValues
 from pvd.domain.indicators.catalogue import THEMES, THEMES_TO_COME, Indicator, by_theme, get
-from pvd.domain.indicators.engine import STATUS_LABELS
+from pvd.domain.indicators.engine import STATUS_LABELS, STATUS_NOTES, STATUS_SHORT
 from pvd.sources.indicator_inputs import KINDS, REFERENTIAL_SOURCE, kind_of_source
 from pvd.territories.models import Commune, Dataset
 
@@ -87,6 +87,12 @@ class Figure:
     @property
     def available(self) -> bool:
         return self.value is not None
+
+    @property
+    def status_note(self) -> str:
+        """What "estimation" or "INSEE" next to a comparison means, when one says it."""
+        seen = {c.status for c in self.comparisons if c.status}
+        return " ".join(note for status, note in STATUS_NOTES.items() if status in seen)
 
 
 @dataclass
@@ -267,9 +273,9 @@ def _figure(ind, stored, peer_values, territories, build, datasets) -> Figure:
         v = stored.get((level, ind.id), {}).get(m)
         label = LEVEL_LABELS[level] + ("" if level == "FR" else f" : {name}")
         text = fmt(v.value if v else None, ind.decimals)
-        if v is not None and v.status_label:
+        if v is not None and v.status:
             # Never an estimate shown as if it were INSEE's figure (nor the reverse).
-            text += f" ({v.status_label})"
+            text += f" ({STATUS_SHORT.get(v.status, v.status)})"
         figure.comparisons.append(
             Comparison(level, label, v.value if v else None, text, v.status if v else None)
         )

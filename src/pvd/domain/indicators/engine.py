@@ -53,6 +53,15 @@ STATUS_LABELS = {
     INSEE_METROPOLE: "valeur INSEE (France métropolitaine)",
     ESTIMATION: "estimation",
 }
+STATUS_SHORT = {INSEE: "INSEE", INSEE_METROPOLE: "INSEE, métropole", ESTIMATION: "estimation"}
+STATUS_NOTES = {
+    INSEE: "« INSEE » : valeur publiée par l'INSEE pour ce territoire (fichier chargé).",
+    INSEE_METROPOLE: "« INSEE, métropole » : valeur publiée par l'INSEE pour la France "
+    "métropolitaine, sa référence nationale.",
+    ESTIMATION: "« estimation » : l'INSEE ne donne pas la valeur de ce territoire dans le "
+    "fichier chargé ; moyenne des valeurs communales pondérée par la population, calculée "
+    "seulement si les communes ayant une valeur regroupent au moins la moitié de sa population.",
+}
 # Share of a group (communes for sums, population for estimated medians) that a millésime must
 # cover for an aggregate to be made.
 COVERAGE_MIN = 0.5
