@@ -121,8 +121,8 @@ def _sum_aggregates(
     census figures are not a population of France; a year where most CAF are missing is not
     the EPCI's debt capacity).
 
-    Every level is summed in one pass: the formula sees one code per (level, territory) and,
-    for a formula over several millésimes, per millésime computed too."""
+    The formula then runs once for every level: it sees one code per (level, territory) and,
+    for a formula over several millésimes, per millésime computed too (``_SEP``-joined)."""
     empty = {level: pl.DataFrame(schema=_CLEAN_SCHEMA) for level in LEVELS}
     covered = _covered(ind, mine, geo).rename({"millesime": "_target"}).join(geo, on="code")
     if covered.is_empty():
