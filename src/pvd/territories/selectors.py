@@ -16,9 +16,7 @@ _index: tuple[object, SearchIndex] | None = None
 
 def _data_version() -> object:
     """Changes whenever a dataset is (re)loaded: the search index is rebuilt then."""
-    return Dataset.objects.aggregate(v=Max("loaded_at"), n=Count("id"))[
-        "v"
-    ], Commune.objects.count()
+    return Dataset.objects.aggregate(v=Max("loaded_at"), n=Count("id"))["v"], Commune.objects.count()
 
 
 def search_index() -> SearchIndex:
@@ -31,26 +29,12 @@ def search_index() -> SearchIndex:
         if _index is not None and _index[0] == version:
             return _index[1]
         rows = Commune.objects.values_list(
-            "code",
-            "type",
-            "nom",
-            "departement_id",
-            "population",
-            "codes_postaux",
-            "parent__code",
-            "parent__nom",
+            "code", "type", "nom", "departement_id", "population", "codes_postaux",
+            "parent__code", "parent__nom",
         )
         entries = [
-            Entry(
-                code=c,
-                type=t,
-                nom=n,
-                departement=d,
-                population=p or 0,
-                codes_postaux=tuple(cp or ()),
-                parent_code=pc or "",
-                parent_nom=pn or "",
-            )
+            Entry(code=c, type=t, nom=n, departement=d, population=p or 0,
+                  codes_postaux=tuple(cp or ()), parent_code=pc or "", parent_nom=pn or "")
             for c, t, n, d, p, cp, pc, pn in rows.iterator(chunk_size=5000)
         ]
         _index = (version, SearchIndex(entries))
@@ -89,9 +73,8 @@ class TerritorySummary:
     population: int
 
 
-def communes_of(
-    *, departement: Departement | None = None, region: Region | None = None, sort: str = "nom"
-):
+def communes_of(*, departement: Departement | None = None, region: Region | None = None,
+                sort: str = "nom"):
     """Communes (COM only) of a department or a region, sorted by one of SORTS."""
     qs = Commune.objects.filter(type=Commune.Type.COM).select_related("departement", "epci")
     if departement is not None:

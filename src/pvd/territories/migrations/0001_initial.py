@@ -5,236 +5,122 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
-    dependencies = []
+    dependencies = [
+    ]
 
     operations = [
         migrations.CreateModel(
-            name="Dataset",
+            name='Dataset',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("key", models.CharField(max_length=64, unique=True)),
-                ("title", models.CharField(max_length=200)),
-                ("publisher", models.TextField()),
-                ("licence", models.CharField(max_length=200)),
-                ("url", models.URLField(blank=True, max_length=500)),
-                ("vintage", models.CharField(max_length=64, verbose_name="millésime")),
-                ("version", models.TextField(blank=True)),
-                ("checksum", models.CharField(blank=True, max_length=128)),
-                ("loaded_at", models.DateTimeField()),
-                ("details", models.JSONField(blank=True, default=dict)),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('key', models.CharField(max_length=64, unique=True)),
+                ('title', models.CharField(max_length=200)),
+                ('publisher', models.TextField()),
+                ('licence', models.CharField(max_length=200)),
+                ('url', models.URLField(blank=True, max_length=500)),
+                ('vintage', models.CharField(max_length=64, verbose_name='millésime')),
+                ('version', models.TextField(blank=True)),
+                ('checksum', models.CharField(blank=True, max_length=128)),
+                ('loaded_at', models.DateTimeField()),
+                ('details', models.JSONField(blank=True, default=dict)),
             ],
         ),
         migrations.CreateModel(
-            name="Departement",
+            name='Departement',
             fields=[
-                ("code", models.CharField(max_length=3, primary_key=True, serialize=False)),
-                ("nom", models.CharField(max_length=100)),
-                ("chef_lieu", models.CharField(blank=True, max_length=5)),
-                ("zone", models.CharField(blank=True, max_length=10)),
+                ('code', models.CharField(max_length=3, primary_key=True, serialize=False)),
+                ('nom', models.CharField(max_length=100)),
+                ('chef_lieu', models.CharField(blank=True, max_length=5)),
+                ('zone', models.CharField(blank=True, max_length=10)),
             ],
             options={
-                "ordering": ["code"],
+                'ordering': ['code'],
             },
         ),
         migrations.CreateModel(
-            name="EPCI",
+            name='EPCI',
             fields=[
-                ("siren", models.CharField(max_length=9, primary_key=True, serialize=False)),
-                ("nom", models.CharField(max_length=200)),
-                (
-                    "type",
-                    models.CharField(
-                        choices=[
-                            ("CC", "Communauté de communes"),
-                            ("CA", "Communauté d'agglomération"),
-                            ("CU", "Communauté urbaine"),
-                            ("METRO", "Métropole"),
-                            ("MET69", "Métropole de Lyon"),
-                        ],
-                        max_length=5,
-                    ),
-                ),
-                ("mode_financement", models.CharField(blank=True, max_length=10)),
+                ('siren', models.CharField(max_length=9, primary_key=True, serialize=False)),
+                ('nom', models.CharField(max_length=200)),
+                ('type', models.CharField(choices=[('CC', 'Communauté de communes'), ('CA', "Communauté d'agglomération"), ('CU', 'Communauté urbaine'), ('METRO', 'Métropole'), ('MET69', 'Métropole de Lyon')], max_length=5)),
+                ('mode_financement', models.CharField(blank=True, max_length=10)),
             ],
             options={
-                "verbose_name": "EPCI",
-                "verbose_name_plural": "EPCI",
-                "ordering": ["nom"],
+                'verbose_name': 'EPCI',
+                'verbose_name_plural': 'EPCI',
+                'ordering': ['nom'],
             },
         ),
         migrations.CreateModel(
-            name="Region",
+            name='Region',
             fields=[
-                ("code", models.CharField(max_length=3, primary_key=True, serialize=False)),
-                ("nom", models.CharField(max_length=100)),
-                ("chef_lieu", models.CharField(blank=True, max_length=5)),
-                ("zone", models.CharField(blank=True, max_length=10)),
+                ('code', models.CharField(max_length=3, primary_key=True, serialize=False)),
+                ('nom', models.CharField(max_length=100)),
+                ('chef_lieu', models.CharField(blank=True, max_length=5)),
+                ('zone', models.CharField(blank=True, max_length=10)),
             ],
             options={
-                "ordering": ["code"],
+                'ordering': ['code'],
             },
         ),
         migrations.CreateModel(
-            name="Arrondissement",
+            name='Arrondissement',
             fields=[
-                ("code", models.CharField(max_length=4, primary_key=True, serialize=False)),
-                ("nom", models.CharField(max_length=100)),
-                ("chef_lieu", models.CharField(blank=True, max_length=5)),
-                (
-                    "departement",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="arrondissements",
-                        to="territories.departement",
-                    ),
-                ),
+                ('code', models.CharField(max_length=4, primary_key=True, serialize=False)),
+                ('nom', models.CharField(max_length=100)),
+                ('chef_lieu', models.CharField(blank=True, max_length=5)),
+                ('departement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='arrondissements', to='territories.departement')),
             ],
             options={
-                "ordering": ["code"],
+                'ordering': ['code'],
             },
         ),
         migrations.CreateModel(
-            name="Commune",
+            name='Commune',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("code", models.CharField(db_index=True, max_length=5)),
-                (
-                    "type",
-                    models.CharField(
-                        choices=[
-                            ("COM", "Commune"),
-                            ("COMA", "Commune associée"),
-                            ("COMD", "Commune déléguée"),
-                            ("ARM", "Arrondissement municipal"),
-                        ],
-                        max_length=4,
-                    ),
-                ),
-                ("nom", models.CharField(max_length=100)),
-                ("siren", models.CharField(blank=True, max_length=9)),
-                ("codes_postaux", models.JSONField(blank=True, default=list)),
-                ("zone", models.CharField(blank=True, max_length=10)),
-                ("population", models.PositiveIntegerField(blank=True, null=True)),
-                (
-                    "arrondissement",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="communes",
-                        to="territories.arrondissement",
-                    ),
-                ),
-                (
-                    "parent",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="subdivisions",
-                        to="territories.commune",
-                    ),
-                ),
-                (
-                    "departement",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="communes",
-                        to="territories.departement",
-                    ),
-                ),
-                (
-                    "epci",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="communes",
-                        to="territories.epci",
-                    ),
-                ),
-                (
-                    "region",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="communes",
-                        to="territories.region",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('code', models.CharField(db_index=True, max_length=5)),
+                ('type', models.CharField(choices=[('COM', 'Commune'), ('COMA', 'Commune associée'), ('COMD', 'Commune déléguée'), ('ARM', 'Arrondissement municipal')], max_length=4)),
+                ('nom', models.CharField(max_length=100)),
+                ('siren', models.CharField(blank=True, max_length=9)),
+                ('codes_postaux', models.JSONField(blank=True, default=list)),
+                ('zone', models.CharField(blank=True, max_length=10)),
+                ('population', models.PositiveIntegerField(blank=True, null=True)),
+                ('arrondissement', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='communes', to='territories.arrondissement')),
+                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='subdivisions', to='territories.commune')),
+                ('departement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='communes', to='territories.departement')),
+                ('epci', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='communes', to='territories.epci')),
+                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='communes', to='territories.region')),
             ],
             options={
-                "ordering": ["code", "type"],
+                'ordering': ['code', 'type'],
             },
         ),
         migrations.AddField(
-            model_name="departement",
-            name="region",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="departements",
-                to="territories.region",
-            ),
+            model_name='departement',
+            name='region',
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='departements', to='territories.region'),
         ),
         migrations.CreateModel(
-            name="Population",
+            name='Population',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("millesime", models.PositiveSmallIntegerField()),
-                ("population", models.PositiveIntegerField()),
-                (
-                    "parts",
-                    models.PositiveSmallIntegerField(
-                        default=1,
-                        help_text="Number of communes of the source geography summed into this value.",
-                    ),
-                ),
-                (
-                    "commune",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="populations",
-                        to="territories.commune",
-                    ),
-                ),
-                (
-                    "dataset",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="+",
-                        to="territories.dataset",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('millesime', models.PositiveSmallIntegerField()),
+                ('population', models.PositiveIntegerField()),
+                ('parts', models.PositiveSmallIntegerField(default=1, help_text='Number of communes of the source geography summed into this value.')),
+                ('commune', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='populations', to='territories.commune')),
+                ('dataset', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='territories.dataset')),
             ],
             options={
-                "ordering": ["commune", "millesime"],
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("commune", "millesime"), name="population_unique"
-                    )
-                ],
+                'ordering': ['commune', 'millesime'],
+                'constraints': [models.UniqueConstraint(fields=('commune', 'millesime'), name='population_unique')],
             },
         ),
         migrations.AddConstraint(
-            model_name="commune",
-            constraint=models.UniqueConstraint(
-                fields=("code", "type"), name="commune_code_type_unique"
-            ),
+            model_name='commune',
+            constraint=models.UniqueConstraint(fields=('code', 'type'), name='commune_code_type_unique'),
         ),
     ]
