@@ -151,10 +151,12 @@ def test_filosofi_melodi_zip_import_reports_what_it_leaves_out(referential, tmp_
     report = indicator_source_import(kind="filosofi", path=archive)
     text = "\n".join(report.lines())
     assert "DS_FILOSOFI_CC_2021_data.csv" in text
+    # The D1_SL measure and the Paris arrondissement; the EPCI, department, region and France
+    # rows are INSEE's own figures of those territories, stored apart.
     assert (
-        report.skipped["lignes d'autres territoires ou mesures (EPCI, départements…), non lues"]
-        == 4
+        report.skipped["lignes d'autres territoires ou mesures (arrondissements…), non lues"] == 2
     )
+    assert report.tables["valeurs publiées des territoires (EPCI, départements…)"].created == 6
     assert report.skipped["valeurs secrètes ou manquantes, gardées manquantes"] == 1
     # Béon (01039) is now part of Culoz-Béon (01138): its code is re-based, and said.
     assert "01039→01138" in text

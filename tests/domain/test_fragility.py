@@ -54,3 +54,26 @@ def test_absent_indicator_column_counts_as_missing_and_weights_validated():
         fragility(_values(), {"nope": 1.0})
     with pytest.raises(ValueError, match="poids positif"):
         fragility(_values(), {"declin": 0.0})
+
+
+def test_every_component_and_weight_refers_to_a_registered_indicator():
+    from pvd.domain import fragility as fdomain
+    from pvd.domain.eligibility import Rules
+    from pvd.domain.indicators import catalogue
+
+    registered = {i.id for i in catalogue.indicators()}
+    for comp in fdomain.COMPONENTS:
+        assert comp.indicator in registered, comp
+        assert comp.weight > 0 and comp.sign in (1, -1)
+    assert set(fdomain.DEFAULT_WEIGHTS) == set(fdomain.COMPONENT_BY_KEY)
+    for key in Rules().poids:  # the default rules' weights
+        assert fdomain.COMPONENT_BY_KEY[key].indicator in registered
+    # Saved-scenario validation: an unknown component is refused...
+    with pytest.raises(ValueError, match="composante de fragilité inconnue : nope"):
+        Rules.from_dict({"poids": {"declin": 1.0, "nope": 1.0}})
+    # ...and a withdrawn one (no indicator ever computed it) is read without its weight.
+    assert not set(fdomain.RETIRED) & set(fdomain.COMPONENT_BY_KEY)
+    saved = Rules.from_dict({"poids": {**fdomain.DEFAULT_WEIGHTS, "equipements": 1.0}})
+    assert saved.poids == fdomain.DEFAULT_WEIGHTS
+    with pytest.raises(ValueError, match="inconnue"):
+        Rules(poids={"equipements": 1.0})

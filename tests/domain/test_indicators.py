@@ -101,10 +101,10 @@ def test_rate_aggregates_are_ratios_of_sums_not_means_of_rates():
 
 def test_natural_balance_uses_the_intercensal_period():
     rows = [
-        ("X", "pop_rp", 2016, 4169.0),
-        ("X", "pop_rp", 2022, 4010.0),
-        ("X", "pop_rp", 1999, 4600.0),
-        ("X", "pop_rp", 1990, 4960.0),
+        ("X", "pop_rp_serie", 2016, 4169.0),
+        ("X", "pop_rp_serie", 2022, 4010.0),
+        ("X", "pop_rp_serie", 1999, 4600.0),
+        ("X", "pop_rp_serie", 1990, 4960.0),
         # NAIS1621 / DECE1621 (2016 to 2021), stored under the census opening the period.
         ("X", "naissances", 2016, 180.0),
         ("X", "deces", 2016, 360.0),
@@ -122,7 +122,29 @@ def test_natural_balance_uses_the_intercensal_period():
     assert set(got) == {("X", 2022), ("X", 1999)}
 
 
-def test_weighted_mean_for_medians_and_secret_values_left_out():
+def test_natural_balance_periods_come_from_the_historical_series_only():
+    series = [
+        ("X", "pop_rp_serie", 2016, 4169.0),
+        ("X", "pop_rp_serie", 2022, 4010.0),
+        ("X", "pop_rp", 2016, 4169.0),
+        ("X", "pop_rp", 2022, 4010.0),
+        ("X", "naissances", 2016, 180.0),
+        ("X", "deces", 2016, 360.0),
+    ]
+    geo = pl.DataFrame({"code": ["X"], "epci": ["E"], "dep": ["48"], "reg": ["76"]})
+    alone = values(engine.build(obs(*series), geo, only(["solde_naturel"])), "solde_naturel")
+    # The ``ages`` file adds a 2021 census population (P21_POP): no period ends in 2021.
+    both = [*series, ("X", "pop_rp", 2021, 4050.0)]
+    r = engine.build(obs(*both), geo, only(["solde_naturel"]))
+    assert values(r, "solde_naturel") == alone == {("X", 2022): pytest.approx(-0.73358, abs=1e-5)}
+
+
+def status(result, indicator, level):
+    frame = result.values.filter((pl.col("indicator") == indicator) & (pl.col("level") == level))
+    return {(c, m): s for c, m, s in frame.select("code", "millesime", "status").iter_rows()}
+
+
+def test_estimated_medians_are_labelled_and_need_half_of_the_population():
     rows = [
         ("A", "revenu_median", 2021, 20000.0),
         ("B", "revenu_median", 2021, 30000.0),
@@ -131,9 +153,46 @@ def test_weighted_mean_for_medians_and_secret_values_left_out():
         ("C", "pop_ref", 0, 1000.0),  # secret: no median, not counted as zero
     ]
     r = engine.build(obs(*rows), GEO, only(["revenu_median"]))
+    # E1 = A + B, fully covered: (20,000 × 100 + 30,000 × 300) / 400 = 27,500, an estimate.
     assert values(r, "revenu_median", "EPCI")[("E1", 2021)] == pytest.approx(27500.0)
-    assert values(r, "revenu_median", "FR")[("FR", 2021)] == pytest.approx(27500.0)
+    assert status(r, "revenu_median", "EPCI")[("E1", 2021)] == engine.ESTIMATION
+    # C is secret: E2 has no median at all, not 0 and not a mean of nothing.
     assert ("E2", 2021) not in values(r, "revenu_median", "EPCI")
+    # France: the communes with a median hold 400 of 1,400 inhabitants (29 % < 50 %): missing.
+    assert values(r, "revenu_median", "FR") == {}
+    # Commune values and sums carry no status.
+    assert set(status(r, "revenu_median", "COM").values()) == {None}
+
+
+def test_insee_medians_of_territories_are_used_where_published():
+    rows = [
+        ("A", "revenu_median", 2021, 20000.0),
+        ("B", "revenu_median", 2021, 30000.0),
+        ("C", "revenu_median", 2021, 22000.0),
+        ("A", "pop_ref", 0, 100.0),
+        ("B", "pop_ref", 0, 300.0),
+        ("C", "pop_ref", 0, 1000.0),
+    ]
+    published = pl.DataFrame(
+        [
+            ("EPCI", "E1", "revenu_median", 2021, 26100.0, "insee"),  # INSEE's median of E1
+            ("FR", "FR", "revenu_median", 2021, 23160.0, "insee"),
+            ("EPCI", "E1", "taux_pauvrete", 2021, 14.1, "insee"),  # another measure
+        ],
+        schema=list(engine.PUBLISHED_SCHEMA),
+        orient="row",
+    ).cast(engine.PUBLISHED_SCHEMA)
+    r = engine.build(obs(*rows), GEO, only(["revenu_median"]), published=published)
+    epci = values(r, "revenu_median", "EPCI")
+    assert epci[("E1", 2021)] == 26100.0  # not the estimate 27,500
+    assert status(r, "revenu_median", "EPCI")[("E1", 2021)] == engine.INSEE
+    # E2 is not in the file: estimated from its only commune, and said so.
+    assert epci[("E2", 2021)] == pytest.approx(22000.0)
+    assert status(r, "revenu_median", "EPCI")[("E2", 2021)] == engine.ESTIMATION
+    assert values(r, "revenu_median", "FR") == {("FR", 2021): 23160.0}
+    assert status(r, "revenu_median", "FR")[("FR", 2021)] == engine.INSEE
+    # Exactly one value per territory and millésime.
+    assert not r.values.select("level", "code", "indicator", "millesime").is_duplicated().any()
 
 
 def test_rates_per_inhabitant_and_percentiles():
@@ -161,6 +220,37 @@ def test_missing_sources_are_reported_not_zero():
     assert r.missing["taux_chomage"] == ["chomeurs_15_64", "actifs_15_64"]
     assert "population" not in r.missing
     assert r.values.filter(pl.col("indicator") == "taux_chomage").is_empty()
+
+
+def test_ratio_of_sums_covers_the_year_computed():
+    rows = [
+        # 2021: both communes of E1 have debt and CAF.
+        ("A", "dgfip_dette", 2021, 4_000_000.0),
+        ("A", "dgfip_caf", 2021, 400_000.0),
+        ("B", "dgfip_dette", 2021, 1_000_000.0),
+        ("B", "dgfip_caf", 2021, 100_000.0),
+        # 2022: B's CAF is missing; its debt must not be divided by A's CAF alone.
+        ("A", "dgfip_dette", 2022, 3_000_000.0),
+        ("A", "dgfip_caf", 2022, 300_000.0),
+        ("B", "dgfip_dette", 2022, 15_000_000.0),
+    ]
+    r = engine.build(obs(*rows), GEO, only(["capacite_desendettement"]))
+    epci = values(r, "capacite_desendettement", "EPCI")
+    assert epci[("E1", 2021)] == pytest.approx(5_000_000 / 500_000)  # 10 years
+    # 2022: A alone (3,000,000 / 300,000 = 10 years), not (3 + 15) M / 0.3 M = 60 years.
+    assert epci[("E1", 2022)] == pytest.approx(10.0)
+
+
+def test_a_year_covered_by_too_few_communes_makes_no_ratio_of_sums():
+    geo = pl.DataFrame(
+        {"code": ["A", "B", "C"], "epci": ["E1"] * 3, "dep": ["01"] * 3, "reg": ["84"] * 3}
+    )
+    rows = [(c, v, 2021, 1.0) for c in "ABC" for v in ("dgfip_dette", "dgfip_caf")]
+    rows += [("A", "dgfip_dette", 2022, 5.0), ("A", "dgfip_caf", 2022, 1.0)]
+    rows += [("B", "dgfip_dette", 2022, 7.0), ("C", "dgfip_dette", 2022, 9.0)]
+    r = engine.build(obs(*rows), geo, only(["capacite_desendettement"]))
+    # 2022: one commune of three has both figures: below half, no EPCI figure (not 21 years).
+    assert values(r, "capacite_desendettement", "EPCI") == {("E1", 2021): pytest.approx(1.0)}
 
 
 def test_non_finite_values_are_dropped():

@@ -160,8 +160,49 @@ def test_filosofi_long_melodi_layout():
     # A confidential cell (CONF_STATUS C, empty OBS_VALUE) stays missing, never zero.
     assert value(p, "48061", "taux_pauvrete", 2021) is None and p.missing_values == 1
     # EPCI, department and arrondissement rows and other measures (D1_SL) are not read, counted.
-    assert p.ignored_rows == 4
+    # Not read: the D1_SL measure and the Paris arrondissement.
+    assert p.ignored_rows == 2 and p.skipped == {}
     assert set(p.observations.get_column("code")) == {"48140", "48061", "48095", "01039"}
+    # INSEE's own figures of the EPCI, department, region and (metropolitan) France.
+    published = {
+        (level, code, variable): (value, status)
+        for level, code, variable, millesime, value, status in p.published.rows()
+        if millesime == 2021
+    }
+    assert published == {
+        ("EPCI", "200069185", "revenu_median"): (20500.0, "insee"),
+        ("EPCI", "200069185", "taux_pauvrete"): (15.1, "insee"),
+        ("DEP", "48", "revenu_median"): (20760.0, "insee"),
+        ("REG", "76", "revenu_median"): (21900.0, "insee"),
+        ("FR", "FR", "revenu_median"): (23160.0, "insee_metropole"),
+        ("FR", "FR", "taux_pauvrete"): (14.5, "insee_metropole"),
+    }
+
+
+def test_filosofi_melodi_unknown_territory_kinds_are_counted_not_guessed(tmp_path):
+    header = (INSEE / "DS_FILOSOFI_CC_2021_data.csv").read_text(encoding="utf-8").splitlines()[0]
+    path = tmp_path / "DS_FILOSOFI_CC_2021_data.csv"
+    path.write_text(
+        "\n".join(
+            [
+                header,
+                "48140;COM;MED_SL;EUR_YR;0;F;A;2021;20150",
+                "00759;UU2020;MED_SL;EUR_YR;0;F;A;2021;25010",  # a kind of territory not read
+                "00759;UU2020;PR_MD60;PT;0;F;A;2021;13.2",
+                "F;FRANCE;MED_SL;EUR_YR;0;F;A;2021;23000",  # a France other than FM
+                "ZZZZZZZZZ;EPCI;MED_SL;EUR_YR;0;F;A;2021;21000",  # not a SIREN
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    p = read_filosofi(path)
+    assert p.skipped == {
+        "lignes de GEO_OBJECT « UU2020 » inconnu, non lues": 2,
+        "lignes FRANCE de code non reconnu (F…), non lues": 1,
+        "lignes EPCI de code non reconnu (ZZZZZZZZZ…), non lues": 1,
+    }
+    assert p.published.is_empty() and p.ignored_rows == 0
 
 
 def test_filosofi_long_layout_errors_name_line_and_column():

@@ -47,6 +47,11 @@ class ValueOut(Schema):
     millesime: int
     valeur: float
     percentile_communes: float | None = None
+    # Aggregates of figures that do not add up (medians): "insee" (INSEE's own figure of the
+    # territory), "insee_metropole" (INSEE's, for metropolitan France) or "estimation" (a
+    # population-weighted mean of commune values); null for the other values.
+    statut: str | None = None
+    statut_libelle: str | None = None
 
 
 class TerritoryValuesOut(Schema):
@@ -136,6 +141,8 @@ def territory_indicators(request: HttpRequest, niveau: str, code: str):
                 "millesime": v.millesime,
                 "valeur": v.value,
                 "percentile_communes": v.percentile,
+                "statut": v.status,
+                "statut_libelle": v.status_label or None,
             }
         )
     build = selectors.latest_build()

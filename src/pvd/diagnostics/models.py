@@ -22,6 +22,10 @@ class SourceTable(models.Model):
     variables = models.PositiveIntegerField(default=0)
     observations = models.PositiveIntegerField(default=0)
     frame = models.BinaryField()
+    # The publisher's own figures of larger territories, when the file has them (Filosofi's
+    # EPCI, department, region and France medians): level, code, variable, millesime, value,
+    # status; same encoding as ``frame``. Null for the other files.
+    published = models.BinaryField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.kind} ({', '.join(map(str, self.millesimes))})"

@@ -12,6 +12,7 @@ from django.db.models.functions import Cast
 
 from pvd.diagnostics.models import Build, TerritoryValues
 from pvd.domain.indicators.catalogue import THEMES, THEMES_TO_COME, Indicator, by_theme, get
+from pvd.domain.indicators.engine import STATUS_LABELS, STATUS_NOTES, STATUS_SHORT
 from pvd.sources.indicator_inputs import KINDS, REFERENTIAL_SOURCE, kind_of_source
 from pvd.territories.models import Commune, Dataset
 
@@ -38,7 +39,12 @@ class Comparison:
     level: str
     label: str  # "Intercommunalité : CC du Pays de ..."
     value: float | None
-    text: str
+    text: str  # the value in French, with its status when it has one: "20 500 (estimation)"
+    status: str | None = None  # engine.INSEE, INSEE_METROPOLE, ESTIMATION or None
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.status or "", "")
 
 
 @dataclass(frozen=True)
@@ -47,13 +53,22 @@ class StoredValue:
     millesime: int
     value: float
     percentile: float | None
+    status: str | None = None  # see engine.STATUS_LABELS
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.status or "", "")
 
 
 def unpack_values(values: dict) -> list[StoredValue]:
-    """The values of a :class:`TerritoryValues` row, in (indicator, millésime) order."""
+    """The values of a :class:`TerritoryValues` row, in (indicator, millésime) order (builds
+    made before statuses existed have no ``s``)."""
+    statuses = values.get("s") or [None] * len(values["i"])
     return [
-        StoredValue(i, m, v, p)
-        for i, m, v, p in zip(values["i"], values["m"], values["v"], values["p"], strict=True)
+        StoredValue(i, m, v, p, s)
+        for i, m, v, p, s in zip(
+            values["i"], values["m"], values["v"], values["p"], statuses, strict=True
+        )
     ]
 
 
@@ -72,6 +87,12 @@ class Figure:
     @property
     def available(self) -> bool:
         return self.value is not None
+
+    @property
+    def status_note(self) -> str:
+        """What "estimation" or "INSEE" next to a comparison means, when one says it."""
+        seen = {c.status for c in self.comparisons if c.status}
+        return " ".join(note for status, note in STATUS_NOTES.items() if status in seen)
 
 
 @dataclass
@@ -251,10 +272,12 @@ def _figure(ind, stored, peer_values, territories, build, datasets) -> Figure:
             continue
         v = stored.get((level, ind.id), {}).get(m)
         label = LEVEL_LABELS[level] + ("" if level == "FR" else f" : {name}")
+        text = fmt(v.value if v else None, ind.decimals)
+        if v is not None and v.status:
+            # Never an estimate shown as if it were INSEE's figure (nor the reverse).
+            text += f" ({STATUS_SHORT.get(v.status, v.status)})"
         figure.comparisons.append(
-            Comparison(
-                level, label, v.value if v else None, fmt(v.value if v else None, ind.decimals)
-            )
+            Comparison(level, label, v.value if v else None, text, v.status if v else None)
         )
     values = peer_values.get((ind.id, m), [])
     if values:
@@ -287,6 +310,7 @@ def csv_rows(p: Portrait) -> list[list[str]]:
         "source",
         "millesime_source",
         "licence",
+        "statut_valeur",  # "estimation" or "valeur INSEE" for aggregates of medians, else empty
     ]
     rows = [header]
     for f in p.figures:
@@ -299,17 +323,22 @@ def csv_rows(p: Portrait) -> list[list[str]]:
             src.licence if src else ind.licence,
         ]
         if not f.available:
-            rows.append(base + ["", "COM", p.commune.code, p.commune.nom, "", "", *tail])
+            rows.append(base + ["", "COM", p.commune.code, p.commune.nom, "", "", *tail, ""])
             continue
         for year, value in f.series:
             pct = f.percentile if year == f.millesime else None
             rows.append(
                 base
-                + [str(year), "COM", p.commune.code, p.commune.nom, _num(value), _num(pct), *tail]
+                + [str(year), "COM", p.commune.code, p.commune.nom, _num(value), _num(pct)]
+                + [*tail, ""]
             )
         for c in f.comparisons:
             code = p.territories.get(c.level, ("", ""))[0] if c.level != "PEERS" else ""
-            rows.append(base + [str(f.millesime), c.level, code, c.label, _num(c.value), "", *tail])
+            rows.append(
+                base
+                + [str(f.millesime), c.level, code, c.label, _num(c.value), "", *tail]
+                + [c.status_label]
+            )
     return rows
 
 

@@ -16,6 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from pvd.diagnostics.models import Build, SourceTable, TerritoryValues
+from pvd.diagnostics.published import known_territories, published_frame, published_of
 from pvd.domain import centrality
 from pvd.domain import peers as peers_domain
 from pvd.domain.indicators import engine
@@ -24,10 +25,12 @@ from pvd.domain.observations import rebase_observations
 from pvd.sources import catalogue
 from pvd.sources.indicator_inputs import KINDS, REFERENTIAL_SOURCE
 from pvd.sources.insee_bpe import read_gammes
-from pvd.sources.report import ImportReport, SourceError, TableCounts
+from pvd.sources.report import ImportReport, SourceError, TableCounts, frame_counts
 from pvd.territories.current_geography import current_geography
 from pvd.territories.models import Commune, Population
 from pvd.territories.services import SNAPSHOT_DATASET, dataset_record
+
+OBS_KEY = ("code", "variable", "millesime")
 
 
 def _frame_bytes(frame: pl.DataFrame) -> bytes:
@@ -112,14 +115,26 @@ def indicator_source_import(
     for reason, count in rebase.skipped_rows.items():
         report.skipped[reason] += count
     if parsed.ignored_rows:
-        report.skipped["lignes d'autres territoires ou mesures (EPCI, départements…), non lues"] = (
+        report.skipped["lignes d'autres territoires ou mesures (arrondissements…), non lues"] = (
             parsed.ignored_rows
         )
     if parsed.missing_values:
         report.skipped["valeurs secrètes ou manquantes, gardées manquantes"] = parsed.missing_values
+    report.skipped.update(parsed.skipped)
+    published = known_territories(parsed.published, report)
     counts = TableCounts()
     with transaction.atomic():
         existing = SourceTable.objects.filter(kind=kind).select_related("dataset").first()
+        previous = frame_of(existing) if existing is not None else None
+        report.tables["observations"] = frame_counts(previous, obs, OBS_KEY)
+        if published is not None or (existing is not None and existing.published):
+            report.tables["valeurs publiées des territoires (EPCI, départements…)"] = frame_counts(
+                published_of(existing) if existing is not None else None,
+                published
+                if published is not None
+                else pl.DataFrame(schema=engine.PUBLISHED_SCHEMA),
+                ("level", "code", "variable", "millesime"),
+            )
         if existing is not None and existing.dataset.checksum == parsed.sha256:
             counts.unchanged = 1
         else:
@@ -147,6 +162,7 @@ def indicator_source_import(
                 variables=obs.get_column("variable").n_unique(),
                 observations=obs.height,
                 frame=_frame_bytes(obs),
+                published=_frame_bytes(published) if published is not None else None,
             )
             if existing is None:
                 SourceTable.objects.create(kind=kind, **values)
@@ -156,8 +172,7 @@ def indicator_source_import(
                     setattr(existing, k, v)
                 existing.save()
                 counts.updated = 1
-        report.tables["fichier source"] = counts
-        report.tables["observations"] = TableCounts(unchanged=obs.height)
+        report.tables = {"fichier source": counts, **report.tables}
         if dry_run:
             transaction.set_rollback(True)
     return report
@@ -223,11 +238,20 @@ def observations_frame(geo: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, str]]
     used = {REFERENTIAL_SOURCE: SNAPSHOT_DATASET}
     wanted = {v for ind in indicators() for v in ind.inputs}
     for table in SourceTable.objects.select_related("dataset").order_by("kind"):
-        frame = frame_of(table).filter(pl.col("variable").is_in(wanted))
+        frame = frame_of(table)
+        derive = KINDS[table.kind].derive
+        if derive is not None:
+            frame = derive(frame)
+        frame = frame.filter(pl.col("variable").is_in(wanted))
         if table.kind == "bpe":
-            # A commune absent from the BPE for a type has none of it: 0, not missing.
-            grid = geo.select("code").join(
-                frame.select("variable", "millesime").unique(), how="cross"
+            # A commune absent from the BPE for a type has none of it: 0, not missing; but only
+            # in the departments the file covers (an extract of some departments says nothing
+            # of the others: missing there, never 0).
+            covered = geo.join(frame.select("code").unique(), on="code").select("dep").unique()
+            grid = (
+                geo.join(covered, on="dep")
+                .select("code")
+                .join(frame.select("variable", "millesime").unique(), how="cross")
             )
             frame = (
                 grid.join(frame, on=["code", "variable", "millesime"], how="left")
@@ -245,7 +269,7 @@ def indicators_build(*, peers_k: int = peers_domain.K) -> BuildReport:
     start = time.perf_counter()
     geo = geography_frame()
     obs, used = observations_frame(geo)
-    result = engine.build(obs, geo)
+    result = engine.build(obs, geo, published=published_frame())
     similar = peers_domain.similar_communes(result.values, k=peers_k)
     report = BuildReport(
         values=result.values.height,
@@ -277,7 +301,7 @@ def territory_rows(values: pl.DataFrame, similar: pl.DataFrame) -> pl.DataFrame:
     in :class:`TerritoryValues` (encoded by polars: no Python object per value)."""
     if values.select("level", "code", "indicator", "millesime").is_duplicated().any():
         raise ValueError("valeurs d'indicateurs en double pour un même territoire et millésime")
-    packed = (
+    grouped = (
         values.sort("level", "code", "indicator", "millesime")
         .group_by("level", "code", maintain_order=True)
         .agg(
@@ -285,8 +309,22 @@ def territory_rows(values: pl.DataFrame, similar: pl.DataFrame) -> pl.DataFrame:
             pl.col("millesime").alias("m"),
             pl.col("value").alias("v"),
             pl.col("percentile").alias("p"),
+            pl.col("status").alias("s"),
         )
-        .select("level", "code", pl.struct("i", "m", "v", "p").struct.json_encode().alias("values"))
+    )
+    # Statuses only exist for aggregates: the 35,000 commune rows are stored without them.
+    communes = pl.col("level") == "COM"
+    packed = pl.concat(
+        [
+            grouped.filter(communes).select(
+                "level", "code", pl.struct("i", "m", "v", "p").struct.json_encode().alias("values")
+            ),
+            grouped.filter(~communes).select(
+                "level",
+                "code",
+                pl.struct("i", "m", "v", "p", "s").struct.json_encode().alias("values"),
+            ),
+        ]
     )
     peers = (
         similar.sort("commune", "rank")

@@ -29,6 +29,7 @@ import polars as pl
 
 from pvd.domain.centrality import LEVEL_RANK, LEVEL_SHORT, LEVELS
 from pvd.domain.fragility import COMPONENT_BY_KEY, DEFAULT_WEIGHTS
+from pvd.domain.fragility import RETIRED as RETIRED_COMPONENTS
 
 # Sources of the centrality level, in the order "auto" tries them, and their input columns.
 CENTRALITE_SOURCES = ("officielle", "calculee", "estimation")
@@ -114,7 +115,11 @@ class Rules:
                 sorted(kwargs["niveaux"], key=lambda n: LEVEL_RANK.get(n, 99))
             )
         if "poids" in kwargs:
-            kwargs["poids"] = {k: float(v) for k, v in kwargs["poids"].items()}
+            # A retired component (fragility.RETIRED) had no value: dropping its weight changes
+            # no index, and keeps saved scenarios readable.
+            kwargs["poids"] = {
+                k: float(v) for k, v in kwargs["poids"].items() if k not in RETIRED_COMPONENTS
+            }
         return cls(**kwargs)
 
 

@@ -38,11 +38,19 @@ COMPONENTS: tuple[Component, ...] = (
     Component("chomage", "taux_chomage", "taux de chômage", +1, 1.0),
     Component("vacance", "taux_vacance", "taux de logements vacants", +1, 1.5),
     Component("vieillissement", "part_75_ans_plus", "part des 75 ans et plus", +1, 1.0),
-    Component("equipements", "equipements_evolution", "évolution du nombre d'équipements", -1, 1.0),
 )
 COMPONENT_BY_KEY = {c.key: c for c in COMPONENTS}
 DEFAULT_WEIGHTS = {c.key: c.weight for c in COMPONENTS}
 MIN_COVERAGE = 0.5
+# Components withdrawn, with the reason. "equipements" (loss of facilities) referred to an
+# indicator that never existed: an evolution of BPE counts needs two vintages on a constant
+# list of facility types (the nomenclature changes between vintages: D301 pharmacies until
+# 2020...), and the importer keeps one BPE file. It never had a value, so it never weighed on an
+# index; saved scenarios that still carry its weight are read without it.
+RETIRED = {
+    "equipements": "évolution du nombre d'équipements : indicateur jamais calculé (une seule "
+    "BPE chargée), composante retirée",
+}
 
 
 def percentile(col: str) -> pl.Expr:

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
+import polars as pl
+
 from pvd.sources import cerema_naf, dgfip_comptes, insee_bpe, insee_census, insee_filosofi
 from pvd.sources.insee_codgeo import ObservationFile
 
@@ -22,6 +24,9 @@ class InputKind:
     title: str  # French
     read: Callable[..., ObservationFile]
     additive: frozenset[str]  # variables that add up when communes merge
+    # Variables computed from the stored observations when the build reads them (e.g. the
+    # historical series' own census populations, see insee_census.series_population).
+    derive: Callable[[pl.DataFrame], pl.DataFrame] | None = None
 
     @property
     def command(self) -> str:
@@ -29,9 +34,14 @@ class InputKind:
         return f"pvd indicators import {self.kind} FICHIER{extra}"
 
 
-def _census(kind: str, source: str, title: str) -> InputKind:
+def _census(kind: str, source: str, title: str, derive=None) -> InputKind:
     return InputKind(
-        kind, source, title, partial(insee_census.read_census, kind=kind), insee_census.ADDITIVE
+        kind,
+        source,
+        title,
+        partial(insee_census.read_census, kind=kind),
+        insee_census.ADDITIVE,
+        derive,
     )
 
 
@@ -43,6 +53,7 @@ KINDS: dict[str, InputKind] = {
             "insee-series-historiques-2022",
             "INSEE, séries historiques du recensement (population, superficie, naissances, "
             "décès, logements)",
+            derive=insee_census.series_population,
         ),
         _census("logement", "insee-logement-2021", "INSEE, recensement : logement"),
         _census("ages", "insee-population-ages-2021", "INSEE, recensement : population par âge"),

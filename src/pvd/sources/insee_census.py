@@ -30,6 +30,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import polars as pl
+
 from pvd.sources.insee_codgeo import Family, ObservationFile, read_observations
 
 YY = r"(\d\d)"
@@ -100,6 +102,24 @@ KINDS: dict[str, dict] = {
 
 # Variables whose values add up when communes merge (all census counts here).
 ADDITIVE = frozenset(f.variable for spec in KINDS.values() for f in spec["families"])
+
+
+# The census populations of the historical series, also stored under their own name: the
+# natural balance's periods run from one census of *this* series to the next (P16 -> P22,
+# D90 -> D99), and a population of another file (``ages`` gives P21_POP) must neither close a
+# period nor replace its values.
+SERIES_POPULATION = "pop_rp_serie"
+
+
+def series_population(observations: pl.DataFrame) -> pl.DataFrame:
+    """The ``historique`` observations plus their census populations under
+    :data:`SERIES_POPULATION` (derived when the build reads the stored table, so that a file
+    imported before this variable existed gets it too)."""
+    own = observations.filter(
+        (pl.col("variable") == "pop_rp") & (pl.col("millesime") != 0)
+    ).with_columns(pl.lit(SERIES_POPULATION).alias("variable"))
+    rest = observations.filter(pl.col("variable") != SERIES_POPULATION)
+    return pl.concat([rest, own.select(rest.columns)])
 
 
 def read_census(path: Path, *, kind: str) -> ObservationFile:

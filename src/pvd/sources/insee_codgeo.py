@@ -79,6 +79,10 @@ class ObservationFile:
     columns: dict[str, list[str]] = field(default_factory=dict)  # variable -> columns read
     missing_values: int = 0  # secret or missing markers kept as missing
     ignored_rows: int = 0  # rows of a layout this importer does not read (other territories...)
+    # Figures the file gives for territories other than communes, used as they are (level,
+    # code, variable, millesime, value, status; e.g. INSEE's median income of an EPCI).
+    published: pl.DataFrame | None = None
+    skipped: dict[str, int] = field(default_factory=dict)  # other rows left out, per reason
 
     @property
     def millesimes(self) -> list[int]:
@@ -165,14 +169,17 @@ def check_codes(frame: pl.DataFrame, column: str, display: str) -> None:
 def parse_numbers(
     frame: pl.DataFrame, columns: Sequence[str], display: str, errors: ErrorCollector
 ) -> tuple[pl.DataFrame, int]:
-    """Columns parsed as floats; markers become null; other text is an error (line, column)."""
+    """Columns parsed as floats; markers become null; other text is an error (line, column).
+    Lines are counted from the frame's rows, or taken from its ``_i`` column (the 0-based index
+    of the data row in the file) when a filtered frame keeps it."""
     exprs = []
     n_missing = 0
+    indexed = frame if "_i" in frame.columns else frame.with_row_index("_i")
     for c in columns:
         raw = pl.col(c).str.strip_chars()
         marker = raw.is_null() | raw.str.to_lowercase().is_in(MISSING_MARKERS)
         parsed = raw.str.replace_all(" ", "").str.replace(",", ".").cast(pl.Float64, strict=False)
-        bad = frame.with_row_index("_i").filter(
+        bad = indexed.filter(
             ~frame.select(marker).to_series() & frame.select(parsed).to_series().is_null()
         )
         for i, value in bad.select("_i", c).iter_rows():

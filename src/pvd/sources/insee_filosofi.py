@@ -7,9 +7,15 @@ Contract: two layouts, told apart by their header.
   ``..._metadata.csv``), semicolon-separated, one row per territory, measure and year:
   ``GEO;GEO_OBJECT;FILOSOFI_MEASURE;UNIT_MEASURE;UNIT_MULT;CONF_STATUS;OBS_STATUS;TIME_PERIOD;
   OBS_VALUE``. Read: the ``GEO_OBJECT = COM`` rows of the measures ``MED_SL`` (median disposable
-  income per consumption unit) and ``PR_MD60`` (poverty rate at 60 % of the median); other
-  territories (EPCI, DEP, ARM...) and measures are counted and left out. Layout confirmed from
-  public reuses (no offline access to insee.fr).
+  income per consumption unit) and ``PR_MD60`` (poverty rate at 60 % of the median). INSEE's
+  own figures of larger territories are read too, since medians do not add up: ``EPCI``
+  (SIREN), ``DEP``, ``REG`` and ``FRANCE`` (``GEO = FM``, metropolitan France, INSEE's national
+  reference; shown for France and said so). Arrondissements (``ARM``), other measures, other
+  ``GEO`` of ``FRANCE`` and malformed territory codes are counted and left out; a
+  ``GEO_OBJECT`` value not listed here is counted and named in the report, never guessed.
+  Layout and the ``COM``/``EPCI``/``DEP``/``ARM``/``FRANCE``+``FM`` codes confirmed from public
+  reuses of the file (no offline access to insee.fr); ``REG`` is assumed by analogy with the
+  other Melodi datasets.
 - Wide (files up to the 2021 vintage in the older layout, e.g. ``cc_filosofi_2021_COM.csv``):
   CODGEO key, columns suffixed by the year: ``CODGEO;NBMENFISC21;NBPERSMENFISC21;MED21;PIMP21;
   TP6021;...``. Also any CODGEO file with ``MED<AA>`` (``TP60<AA>`` read when present), such as
@@ -64,6 +70,25 @@ LONG_LAYOUT = (
     "OBS_STATUS;TIME_PERIOD;OBS_VALUE"
 )
 MEASURES = {"MED_SL": "revenu_median", "PR_MD60": "taux_pauvrete"}
+# GEO_OBJECT of the territories whose own figures are read -> (engine level, code pattern)
+AGGREGATES = {
+    "EPCI": ("EPCI", r"^\d{9}$"),
+    "DEP": ("DEP", r"^(\d{2}|2[AB]|97\d)$"),
+    "REG": ("REG", r"^\d{2}$"),
+    "FRANCE": ("FR", r"^FM$"),
+}
+# GEO_OBJECT values known and deliberately not read.
+NOT_READ = {"ARM"}
+INSEE = "insee"  # pvd.domain.indicators.engine.INSEE
+INSEE_METROPOLE = "insee_metropole"  # pvd.domain.indicators.engine.INSEE_METROPOLE
+PUBLISHED_SCHEMA = {
+    "level": pl.String,
+    "code": pl.String,
+    "variable": pl.String,
+    "millesime": pl.Int32,
+    "value": pl.Float64,
+    "status": pl.String,
+}
 
 
 def read_filosofi(path: Path) -> ObservationFile:
@@ -130,8 +155,8 @@ def _read_long(text: str, encoding: str, display: str, sha: str) -> ObservationF
                 column="GEO",
             )
         seen.add(tuple(k))
-    mine = mine.drop("_i")
     mine, n_missing = parse_numbers(mine, ["OBS_VALUE"], display, errors)
+    published, skipped = _aggregates(frame, display, errors)
     errors.raise_if_any()
     obs = mine.drop_nulls("OBS_VALUE").select(
         pl.col("GEO").alias("code"),
@@ -153,5 +178,49 @@ def _read_long(text: str, encoding: str, display: str, sha: str) -> ObservationF
             if m in set(mine["FILOSOFI_MEASURE"])
         },
         missing_values=n_missing,
-        ignored_rows=rows - mine.height,
+        ignored_rows=rows - mine.height - published.height - sum(skipped.values()),
+        published=published.drop_nulls("value"),
+        skipped=skipped,
     )
+
+
+def _aggregates(
+    frame: pl.DataFrame, display: str, errors: ErrorCollector
+) -> tuple[pl.DataFrame, dict[str, int]]:
+    """INSEE's own rows of EPCI, departments, regions and France for the measures read, and
+    the counts of the other rows worth a line in the report."""
+    skipped: dict[str, int] = {}
+    objects = frame.get_column("GEO_OBJECT")
+    unknown = (
+        frame.filter(~objects.is_in(["COM", *AGGREGATES, *NOT_READ]))
+        .group_by("GEO_OBJECT")
+        .len()
+        .sort("GEO_OBJECT")
+    )
+    for obj, n in unknown.rows():
+        skipped[f"lignes de GEO_OBJECT « {obj} » inconnu, non lues"] = n
+    parts = []
+    measures = pl.col("FILOSOFI_MEASURE").is_in(list(MEASURES))
+    for obj, (level, pattern) in AGGREGATES.items():
+        rows = frame.filter((pl.col("GEO_OBJECT") == obj) & measures)
+        bad = rows.filter(~pl.col("GEO").str.contains(pattern))
+        if bad.height:
+            skipped[f"lignes {obj} de code non reconnu ({bad.item(0, 'GEO')}…), non lues"] = (
+                bad.height
+            )
+        rows = rows.filter(pl.col("GEO").str.contains(pattern))
+        if rows.is_empty():
+            continue
+        rows, _ = parse_numbers(rows, ["OBS_VALUE"], display, errors)
+        parts.append(
+            rows.filter(pl.col("TIME_PERIOD").str.contains(r"^\d{4}$")).select(
+                pl.lit(level).alias("level"),
+                pl.lit("FR").alias("code") if level == "FR" else pl.col("GEO").alias("code"),
+                pl.col("FILOSOFI_MEASURE").replace_strict(MEASURES).alias("variable"),
+                pl.col("TIME_PERIOD").cast(pl.Int32).alias("millesime"),
+                pl.col("OBS_VALUE").alias("value"),
+                pl.lit(INSEE_METROPOLE if level == "FR" else INSEE).alias("status"),
+            )
+        )
+    published = pl.concat(parts) if parts else pl.DataFrame(schema=PUBLISHED_SCHEMA)
+    return published.cast(PUBLISHED_SCHEMA), skipped

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+
+import polars as pl
 
 
 class SourceError(Exception):
@@ -34,6 +37,30 @@ class TableCounts:
     @property
     def changed(self) -> bool:
         return bool(self.created or self.updated or self.deleted)
+
+
+def frame_counts(
+    previous: pl.DataFrame | None, current: pl.DataFrame, key: Sequence[str], value: str = "value"
+) -> TableCounts:
+    """What replacing ``previous`` rows by ``current`` ones does, row by row on ``key``:
+    created (new keys), updated (same key, another value), unchanged, deleted (keys gone). A
+    first import (no ``previous``) creates every row."""
+    key = list(key)
+    if previous is None or previous.is_empty():
+        return TableCounts(created=current.height)
+    old = previous.select(*key, pl.col(value).alias("_old"))
+    new = current.select(*key, pl.col(value).alias("_new"))
+    both = new.join(old, on=key, how="inner", nulls_equal=True)
+    same = (pl.col("_old") == pl.col("_new")) | (
+        pl.col("_old").is_null() & pl.col("_new").is_null()
+    )
+    unchanged = both.filter(same.fill_null(False)).height
+    return TableCounts(
+        created=new.height - both.height,
+        updated=both.height - unchanged,
+        unchanged=unchanged,
+        deleted=old.height - both.height,
+    )
 
 
 @dataclass

@@ -9,10 +9,15 @@ Computation model (see :mod:`pvd.domain.indicators.engine`): every input is an *
 ``(code, variable, millesime, value)``. ``compute`` receives the observations of its ``inputs``
 keyed by a territory code and returns ``(code, millesime, value)``. Aggregates (EPCI, department,
 region, France) are computed by the same function on inputs summed over the member communes
-(``aggregate="sum"``: a rate of the EPCI is the ratio of its sums, never a mean of rates), by a
-population-weighted mean of commune values (``aggregate="weighted_mean"``, for figures that do not
-add up, such as a median income: an approximation, said so in the formula), or not at all
+that cover the formula at that millésime (``aggregate="sum"``: a rate of the EPCI is the ratio
+of its sums, never a mean of rates), for figures that do not add up such as a median income
+(``aggregate="weighted_mean"``) by the publisher's own figure of the territory when the file has
+it, else by a population-weighted mean of commune values labelled "estimation", or not at all
 (``aggregate="none"``: a rank within the EPCI only makes sense for a commune).
+
+A formula made with :func:`ratio` or :func:`level` reads each millésime's own inputs only
+(``compute.same_year``), which lets the engine sum every millésime in one pass; any other
+formula may read several millésimes (an evolution, an intercensal period).
 """
 
 from __future__ import annotations
@@ -189,6 +194,7 @@ def ratio(numerator: str, denominator: str, scale: float = 1.0) -> Compute:
             .alias("value"),
         )
 
+    compute.same_year = True  # type: ignore[attr-defined]  # see engine._sum_aggregates
     return compute
 
 
@@ -198,6 +204,7 @@ def level(variable: str) -> Compute:
     def compute(obs: pl.DataFrame, geo: pl.DataFrame | None = None) -> pl.DataFrame:
         return obs.filter(pl.col("variable") == variable).select("code", "millesime", "value")
 
+    compute.same_year = True  # type: ignore[attr-defined]  # see engine._sum_aggregates
     return compute
 
 

@@ -18,6 +18,8 @@ REFERENTIAL_VINTAGE = "populations légales 2019, 2020, 2022, 2023 (Mayotte : 20
 LO = "Licence Ouverte 2.0 (Etalab)"
 HISTORY = "insee-series-historiques-2022"
 HISTORY_VINTAGE = "recensements 1968 à 2022"
+# The historical series' own census populations (pvd.sources.insee_census.SERIES_POPULATION).
+SERIES_POP = "pop_rp_serie"
 
 
 def evolution(obs: pl.DataFrame, geo: pl.DataFrame | None = None) -> pl.DataFrame:
@@ -94,9 +96,10 @@ def natural_balance(obs: pl.DataFrame, geo: pl.DataFrame | None = None) -> pl.Da
     period, shown at the census that closes it: (births − deaths) / years / mean population
     × 100 (INSEE's *taux de variation annuel dû au solde naturel*). Births and deaths are
     stored under the census that opens the period (``NAIS1621`` under 2016, see
-    :mod:`pvd.sources.insee_census`); the period ends at the next census of the population
-    series (2016 → 2022; 1990 → 1999)."""
-    pop = obs.filter(pl.col("variable") == "pop_rp").select("code", "millesime", "value")
+    :mod:`pvd.sources.insee_census`); the period ends at the next census of the *historical
+    series* (2016 → 2022; 1990 → 1999): its populations only (``pop_rp_serie``), never a
+    census population of another file (``ages`` adds P21_POP, which is no period end)."""
+    pop = obs.filter(pl.col("variable") == SERIES_POP).select("code", "millesime", "value")
     flows = (
         obs.filter(pl.col("variable").is_in(["naissances", "deces"]))
         .pivot(
@@ -276,7 +279,7 @@ register(
         "moyenne (début et fin de période) × 100 ; période = entre deux recensements "
         "(par exemple NAIS1621 et DECE1621, naissances et décès de 2016 à 2021, avec P16_POP et "
         "P22_POP ; NAIS1520 avec P15_POP et P21_POP dans la série 2021).",
-        inputs=("naissances", "deces", "pop_rp"),
+        inputs=("naissances", "deces", SERIES_POP),
         compute=natural_balance,
         decimals=2,
         series=True,

@@ -1,9 +1,12 @@
 """Revenus: median disposable income and poverty rate (INSEE Filosofi).
 
-Filosofi medians do not add up: the aggregates below are population-weighted means of the
-commune values, an approximation of INSEE's own EPCI, department and region figures (which are
-computed on the individual incomes). Communes under statistical secrecy are missing, not zero,
-and are left out of the mean.
+Filosofi medians and rates do not add up. An EPCI, department, region or France gets INSEE's
+own figure when the imported file has it (the Melodi file does: ``GEO_OBJECT`` EPCI, DEP, REG,
+FRANCE), computed by INSEE on the individual incomes; otherwise a population-weighted mean of the
+commune values, made only where the communes with a value hold at least half of the territory's
+population and labelled "estimation" wherever it is shown (see
+:func:`pvd.domain.indicators.engine._median_aggregates`). Communes under statistical secrecy
+are missing, not zero, and are left out of the mean.
 """
 
 from __future__ import annotations
@@ -20,8 +23,12 @@ FILOSOFI = "insee-filosofi-2021"
 VINTAGE = "2021 (Filosofi)"
 LO = "Licence Ouverte 2.0 (Etalab)"
 APPROX = (
-    " Agrégats : moyenne des valeurs communales pondérée par la population (approximation ; "
-    "les communes sous secret statistique sont exclues)."
+    " Agrégats (EPCI, département, région, France) : la valeur publiée par l'INSEE pour le "
+    "territoire quand le fichier chargé la donne (fichier Melodi ; pour la France, la France "
+    "métropolitaine, référence de l'INSEE) ; sinon une estimation, moyenne des valeurs "
+    "communales pondérée par la population, calculée seulement si les communes ayant une valeur "
+    "(hors secret statistique) regroupent au moins la moitié de la population du territoire, et "
+    "signalée « estimation »."
 )
 
 register(
