@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
+from django.db.models import Q
+
 from pvd.programme.audit import change, fmt
 from pvd.programme.models import Groupe, Laureat, Programme
 from pvd.sources.pvd_list import id_pvd_parts
@@ -100,12 +102,33 @@ def sync(programme: Programme, ctx) -> dict[str, Groupe]:
 
 
 def delete_empty(programme: Programme, ctx) -> None:
-    """Groups left without any active laureate and without notes are deleted (logged)."""
+    """Groups left without any active laureate and without notes are deleted (logged).
+
+    A group that carries a projet de territoire or a project team is never deleted by an import:
+    it is kept (its project stays readable, with its actions, budgets and history) and reported.
+    The database protects it too (``on_delete=PROTECT`` on the project and team links)."""
     actor, report, now = ctx.actor, ctx.report, ctx.now
-    empty = list(
-        Groupe.objects.filter(programme=programme, notes="").exclude(
-            laureats__statut=Laureat.Statut.ACTIF
+    candidates = Groupe.objects.filter(programme=programme).exclude(
+        laureats__statut=Laureat.Statut.ACTIF
+    )
+    kept = list(
+        candidates.filter(Q(projet__isnull=False) | Q(membres_projet__isnull=False))
+        .distinct()
+        .order_by("code")
+    )
+    for g in kept:
+        report.changes.append(
+            f"= groupe {g.code} gardé sans commune active : son projet de territoire et son "
+            "équipe sont conservés"
         )
+    if kept:
+        report.warnings.append(
+            f"{len(kept)} groupe(s) sans commune active gardés car ils portent un projet de "
+            f"territoire ou une équipe : {', '.join(g.code for g in kept[:10])}"
+            + ("…" if len(kept) > 10 else "")
+        )
+    empty = list(
+        candidates.filter(notes="", projet__isnull=True, membres_projet__isnull=True).distinct()
     )
     if not empty:
         return

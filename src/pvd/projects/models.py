@@ -82,7 +82,8 @@ class Financeur(models.TextChoices):
 
 
 class Projet(models.Model):
-    groupe = models.OneToOneField(Groupe, on_delete=models.CASCADE, related_name="projet")
+    # PROTECT: a projet de territoire is never deleted with its group (an import keeps the group).
+    groupe = models.OneToOneField(Groupe, on_delete=models.PROTECT, related_name="projet")
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     nom = models.CharField(max_length=200)
     orientations = models.TextField(
@@ -251,7 +252,7 @@ class Commentaire(models.Model):
 class Membre(models.Model):
     """A member of a group's project team (e.g. its chef de projet): may edit its project."""
 
-    groupe = models.ForeignKey(Groupe, on_delete=models.CASCADE, related_name="membres_projet")
+    groupe = models.ForeignKey(Groupe, on_delete=models.PROTECT, related_name="membres_projet")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="equipes_projet"
     )
