@@ -351,25 +351,6 @@ def evaluate(
     )
 
 
-LEARNED_FEATURES = ["log_pop", "n_p", "n_i", "n_s", "fragilite", "rang_epci", "part_epci"]
-
-
-def evaluate_learned(*, laureats: set[str], regions: set[str] | None = None) -> vdomain.Evaluation:
-    """A logistic model scored only by leave-one-region-out cross-validation (each region by a
-    model fitted on the other covered regions). Features: log population, distinct types per
-    gamme (when BPE is loaded), fragility index, rank and share in the EPCI. Not the default."""
-    result = run(rules=edomain.Rules()).with_columns(
-        pl.col("population").cast(pl.Float64).log1p().alias("log_pop")
-    )
-    covered = regions or set(
-        result.filter(pl.col("code").is_in(list(laureats))).get_column("reg").unique().to_list()
-    )
-    frame = result.filter(pl.col("reg").is_in(list(covered)))
-    features = [c for c in LEARNED_FEATURES if c in frame.columns]
-    scores = vdomain.logistic_cv(frame, features, laureats)
-    return vdomain.evaluate(scores, laureats, regions=covered)
-
-
 # Columns of CSV exports and API rows.
 EXPORT_COLUMNS = [
     "code",
