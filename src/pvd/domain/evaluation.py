@@ -121,7 +121,15 @@ def calibration_table(frame: pl.DataFrame, groups: int = 10) -> list[dict]:
     rows = []
     for (d,), g in f.sort("_decile").group_by("_decile", maintain_order=True):
         n, k = g.height, int(g.get_column("laureat").sum())
-        rows.append({"groupe": f"décile de score {d}", "communes": n, "laureats": k, "part": k / n})
+        rows.append(
+            {
+                "groupe": f"décile de score {d}",
+                "communes": n,
+                "laureats": k,
+                "part": k / n,
+                "score_moyen": float(g.get_column("score").mean()),
+            }
+        )
     if "criteres_ok" in frame.columns:
         for (c,), g in frame.sort("criteres_ok").group_by("criteres_ok", maintain_order=True):
             n, k = g.height, int(g.get_column("laureat").sum())

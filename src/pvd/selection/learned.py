@@ -112,10 +112,14 @@ def score(
     out = li.frame.with_columns(
         pl.Series("probabilite", fitted.proba(x)),
         pl.Series("explication", ldomain.explain(fitted, x, li.frame), dtype=pl.String),
-        pl.col("code").is_in(list(selectors.laureate_codes(programme=model.programme)))
+        pl.col("code")
+        .is_in(list(selectors.laureate_codes(programme=model.programme)))
         .alias("laureat"),
     ).with_columns(
-        pl.col("probabilite").rank("ordinal", descending=True).over("dep").cast(pl.Int32)
+        pl.col("probabilite")
+        .rank("ordinal", descending=True)
+        .over("dep")
+        .cast(pl.Int32)
         .alias("rang_dep")
     )
     if region:
@@ -152,6 +156,10 @@ class LearnedEvaluation:
             "notes": self.notes,
             "plis": self.folds,
         }
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' if n > 1 else ''}"
 
 
 def _n(v: int) -> str:
@@ -191,9 +199,10 @@ def evaluate_learned(
     if not laureats or not covered:
         return LearnedEvaluation(None, "Aucun lauréat parmi les communes du référentiel.")
     if registry:
-        train_regions = (registry_regions or set(
-            frame.filter(codes.is_in(list(registry))).get_column("reg").to_list()
-        )) - covered
+        train_regions = (
+            registry_regions
+            or set(frame.filter(codes.is_in(list(registry))).get_column("reg").to_list())
+        ) - covered
         y_train = codes.is_in(list(registry)).to_numpy()
         train = np.isin(reg, list(train_regions))
         if train.any() and y_train[train].any():
@@ -215,8 +224,9 @@ def evaluate_learned(
     label = learned_cv.GROUP_LABELS.get(by, by)
     res = learned_cv.cross_validate(d.x[inside], y, groups, d.columns, d.concepts, by=by)
     method = (
-        f"Modèle appris, validation croisée par {label} : chaque {label} est notée par un modèle "
-        f"entraîné sur les autres seulement ({len(set(groups.tolist()))} {label}s, "
+        f"Modèle appris, validation croisée par {label} : chaque {label} est "
+        f"{'notée' if by == 'reg' else 'noté'} par un modèle "
+        f"entraîné sur les autres seulement ({_plural(len(set(groups.tolist())), label)}, "
         f"{_n(sub.height)} communes, {_n(int(y.sum()))} lauréats)."
     )
     ev = _evaluate_scores(sub, res.score, laureats, covered)

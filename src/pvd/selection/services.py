@@ -338,7 +338,6 @@ def learned_fit(
     from pvd.selection import learned, selectors
     from pvd.selection.models import ModeleAppris
 
-    start = time.perf_counter()
     if laureats is None:
         laureats = selectors.laureate_codes(programme=programme)
         if regions is None:
@@ -349,6 +348,7 @@ def learned_fit(
     inside = li.frame.get_column("reg").is_in(list(covered)).to_numpy()
     d = ldomain.design(li.frame, li.fragility)
     y = codes.is_in(list(laureats)).to_numpy()
+    start = time.perf_counter()
     fitted = ldomain.fit(d.x[inside], y[inside], d.columns, d.concepts)
     seconds = time.perf_counter() - start
     ev = learned.evaluate_learned(laureats=laureats, regions=covered, inputs=li)

@@ -73,8 +73,12 @@ def read_typology(path: Path) -> Typology:
     ):
         errors.add(INVALID_CODE, f"code commune invalide « {code} »", line=i + 2, column=code_col)
     errors.raise_if_any()
-    undefined = pl.col("valeur").is_null() | pl.col("valeur").is_in(["", "-"]) | pl.col(
-        "valeur"
-    ).str.to_lowercase().str.contains("undefined")
-    out = f.select("code", pl.when(undefined).then(None).otherwise(pl.col("valeur")).alias("valeur"))
+    undefined = (
+        pl.col("valeur").is_null()
+        | pl.col("valeur").is_in(["", "-"])
+        | pl.col("valeur").str.to_lowercase().str.contains("undefined")
+    )
+    out = f.select(
+        "code", pl.when(undefined).then(None).otherwise(pl.col("valeur")).alias("valeur")
+    )
     return Typology(path=display, sha256=sha, kind=kind, frame=out)
