@@ -4,38 +4,58 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('selection', '0001_initial'),
+        ("selection", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ModeleAppris',
+            name="ModeleAppris",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('programme', models.CharField(default='pvd', max_length=20)),
-                ('source', models.CharField(max_length=300)),
-                ('entrainement', models.JSONField(default=dict)),
-                ('modele', models.JSONField(default=dict)),
-                ('evaluation', models.JSONField(default=dict)),
-                ('notes', models.JSONField(default=list)),
-                ('secondes', models.FloatField(default=0.0)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("programme", models.CharField(default="pvd", max_length=20)),
+                ("source", models.CharField(max_length=300)),
+                ("entrainement", models.JSONField(default=dict)),
+                ("modele", models.JSONField(default=dict)),
+                ("evaluation", models.JSONField(default=dict)),
+                ("notes", models.JSONField(default=list)),
+                ("secondes", models.FloatField(default=0.0)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Typologie',
+            name="Typologie",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('densite', 'grille communale de densité'), ('ruralite', 'typologie des ruralités'), ('montagne', 'zones de montagne')], max_length=12, unique=True)),
-                ('frame', models.BinaryField()),
-                ('communes', models.PositiveIntegerField(default=0)),
-                ('details', models.JSONField(default=dict)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("densite", "grille communale de densité"),
+                            ("ruralite", "typologie des ruralités"),
+                            ("montagne", "zones de montagne"),
+                        ],
+                        max_length=12,
+                        unique=True,
+                    ),
+                ),
+                ("frame", models.BinaryField()),
+                ("communes", models.PositiveIntegerField(default=0)),
+                ("details", models.JSONField(default=dict)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
         ),
     ]
