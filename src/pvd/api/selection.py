@@ -35,6 +35,7 @@ class ResultRow(Schema):
     crit_population: bool
     crit_centralite: bool
     crit_fragilite: bool
+    crit_epci: bool
     eligible: bool
     rang_dep: int | None
     retenue: bool | None

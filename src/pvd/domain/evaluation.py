@@ -135,7 +135,7 @@ def calibration_table(frame: pl.DataFrame, groups: int = 10) -> list[dict]:
             n, k = g.height, int(g.get_column("laureat").sum())
             rows.append(
                 {
-                    "groupe": f"{c} critère(s) sur 3 remplis",
+                    "groupe": f"{c} critère(s) rempli(s)",
                     "communes": n,
                     "laureats": k,
                     "part": k / n,

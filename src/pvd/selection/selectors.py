@@ -21,7 +21,8 @@ BUILTIN = {
     DEFAULT_SLUG: (
         "Règles PVD (par défaut)",
         "Moins de 20 000 habitants, centre intermédiaire ou structurant, fragilité au moins au "
-        "50e percentile national.",
+        "50e percentile national, une des 2 communes les plus peuplées de son EPCI (ou 15 % de "
+        "sa population).",
         edomain.Rules(),
     ),
 }
@@ -366,6 +367,7 @@ EXPORT_COLUMNS = [
     "crit_population",
     "crit_centralite",
     "crit_fragilite",
+    "crit_epci",
     "eligible",
     "rang_dep",
     "retenue",
