@@ -61,6 +61,8 @@ def test_fit_store_score_and_explain(registry, client):
     runner = CliRunner()
     r = runner.invoke(main, ["selection", "run", "--scenario", "appris"])
     assert r.exit_code == 1 and "pvd selection fit" in r.output
+    assert "Aucun modèle appris" in client.get("/selection/appris/").content.decode()
+    assert "pvd selection fit" in client.get("/selection/methodologie/").content.decode()
     r = runner.invoke(main, ["selection", "fit"])
     assert r.exit_code == 0, r.output
     assert "Modèle appris enregistré : 1419 lauréats" in r.output
@@ -90,6 +92,15 @@ def test_fit_store_score_and_explain(registry, client):
     assert r.status_code == 200 and r.json()["poids"][0]["variable"]
     r = client.get("/api/v1/selection/evaluation?appris=true")
     assert r.status_code == 200 and r.json()["auc"] > 0.9 and "autres" in r.json()["methode"]
+    # Pages: the learned results (probability, explanation, current laureate), methodology.
+    r = client.get("/selection/appris/?region=76")
+    text = r.content.decode()
+    assert r.status_code == 200 and 'id="appris-resultats"' in text
+    assert "Mende" in text and "commune de son EPCI" in text and "<td>oui</td>" in text
+    r = client.get("/selection/methodologie/")
+    text = r.content.decode()
+    assert 'id="appris-regions"' in text and 'id="appris-calibration"' in text
+    assert "log_population" in text and "1 419" in text
 
 
 @pytest.mark.parametrize(
