@@ -358,4 +358,8 @@ def selection_evaluate(
     if as_json:
         click.echo(json.dumps(ev.as_dict(), ensure_ascii=False, indent=2))
     else:
+        click.echo(
+            f"Règles du scénario « {slug} » (sans apprentissage : les mêmes règles notent "
+            "chaque région, aucune n'a servi à les ajuster) :"
+        )
         click.echo("\n".join(ev.lines()))
