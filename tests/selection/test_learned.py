@@ -61,6 +61,8 @@ def test_fit_store_score_and_explain(registry, client):
     runner = CliRunner()
     r = runner.invoke(main, ["selection", "run", "--scenario", "appris"])
     assert r.exit_code == 1 and "pvd selection fit" in r.output
+    r = runner.invoke(main, ["selection", "scenarios"])
+    assert "appris (intégré)" in r.output and "aucun modèle enregistré" in r.output
     assert "Aucun modèle appris" in client.get("/selection/appris/").content.decode()
     assert "pvd selection fit" in client.get("/selection/methodologie/").content.decode()
     r = runner.invoke(main, ["selection", "fit"])

@@ -85,6 +85,16 @@ def selection_scenarios() -> None:
         tag = " (intégré)" if s.builtin else ""
         click.echo(f"{s.slug}{tag} — {s.nom}")
         click.echo(f"  {json.dumps(s.rules.as_dict(), ensure_ascii=False)}")
+    from pvd.selection import learned
+
+    model = learned.current_model()
+    click.echo(f"{learned.SLUG} (intégré) — {learned.NOM}")
+    click.echo(
+        f"  modèle du {model.created_at:%d/%m/%Y %H:%M} ({model.source}, "
+        f"{model.entrainement.get('laureats')} lauréats)"
+        if model
+        else "  aucun modèle enregistré : `pvd selection fit`"
+    )
 
 
 @selection.command("save")
