@@ -90,6 +90,8 @@ def test_fit_store_score_and_explain(registry, client):
     assert body["communes"] == len(rows) and len(body["resultats"]) == 5
     assert body["modele"]["entrainement"]["laureats"] == 1419
     assert {"probabilite", "explication", "laureat"} <= set(body["resultats"][0])
+    r = client.get("/api/v1/selection/resultats?scenario=appris")
+    assert r.status_code == 404 and "appris/resultats" in r.json()["detail"]
     r = client.get("/api/v1/selection/appris")
     assert r.status_code == 200 and r.json()["poids"][0]["variable"]
     r = client.get("/api/v1/selection/evaluation?appris=true")

@@ -81,6 +81,10 @@ class Filters(Schema):
 
 def _scenario(slug: str):
     scenario = selectors.scenario_get(slug=slug)
+    if scenario is None and slug == "appris":
+        raise HttpError(
+            404, "le scénario appris n'a pas de règles : /api/v1/selection/appris/resultats"
+        )
     if scenario is None:
         raise HttpError(404, f"scénario inconnu : {slug}")
     return scenario
