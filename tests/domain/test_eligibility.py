@@ -91,3 +91,30 @@ def test_compare_who_enters_and_leaves():
     a = evaluate(_frame(), WIDE)
     b = evaluate(_frame(), Rules(niveaux=("local",), fragilite_manquante="admettre"))
     assert compare(a, b) == {"entrent": ["02001"], "sortent": ["01001"]}
+
+
+def test_epci_role_criterion_and_ranking_score():
+    frame = _frame().with_columns(
+        pl.Series("rang_epci", [1, 2, 3, 5, None, 4], dtype=pl.UInt32),
+        pl.Series("part_epci", [0.40, 0.30, 0.10, 0.16, None, 0.05]),
+    )
+    rules = Rules(niveaux=WIDE.niveaux, fragilite_manquante="admettre")
+    out = evaluate(frame, rules)
+    rows = {r["code"]: r for r in out.iter_rows(named=True)}
+    assert rows["01001"]["explication"] == (
+        "éligible : 3 412 habitants, centre intermédiaire, fragilité 71e percentile, "
+        "1re commune de son EPCI (40 % de sa population)"
+    )
+    assert rows["01003"]["crit_epci"] is False and not rows["01003"]["eligible"]
+    assert rows["01003"]["explication"].endswith(
+        "3e commune de son EPCI (10 % de sa population) (seuil : parmi les 2 premières ou 15 %)"
+    )
+    assert rows["01004"]["crit_epci"]  # 5th but 16 % of its EPCI
+    assert rows["01005"]["explication"].endswith("hors EPCI (critère non rempli)")
+    assert rows["01001"]["criteres_ok"] == 4
+    # Same criteria met: the higher accepted level, then the EPCI rank, ranks first.
+    assert rows["01001"]["score"] > rows["01003"]["score"] + 1000
+    off = evaluate(frame, Rules(niveaux=WIDE.niveaux, rang_epci_max=None))
+    assert off.get_column("crit_epci").all() and off.get_column("criteres_ok").max() == 3
+    with pytest.raises(ValueError, match="rang dans l'EPCI"):
+        Rules(rang_epci_max=0)

@@ -35,6 +35,7 @@ class ResultRow(Schema):
     crit_population: bool
     crit_centralite: bool
     crit_fragilite: bool
+    crit_epci: bool
     eligible: bool
     rang_dep: int | None
     retenue: bool | None
@@ -80,6 +81,10 @@ class Filters(Schema):
 
 def _scenario(slug: str):
     scenario = selectors.scenario_get(slug=slug)
+    if scenario is None and slug == "appris":
+        raise HttpError(
+            404, "le scénario appris n'a pas de règles : /api/v1/selection/appris/resultats"
+        )
     if scenario is None:
         raise HttpError(404, f"scénario inconnu : {slug}")
     return scenario
@@ -186,8 +191,18 @@ def evaluation(
         "departements_couverts": sorted(departements),
     }
     if appris:
-        ev = selectors.evaluate_learned(laureats=codes, regions=regions)
-        return {"modele": "appris", **covered, **ev.as_dict()}
+        from pvd.selection import learned
+
+        res = learned.evaluate_learned(laureats=codes, regions=regions)
+        ev = res.evaluation.as_dict() if res.evaluation else {}
+        return {
+            "modele": "appris",
+            **covered,
+            **ev,
+            "methode": res.method,
+            "notes": res.notes,
+            "plis": res.folds,
+        }
     try:
         ev = selectors.evaluate(
             rules=rules, laureats=codes, regions=regions, departements=departements
@@ -209,3 +224,86 @@ def centrality(request: HttpRequest):
         "details": data.centralite_details,
         "officielle": data.official_details,
     }
+
+
+class LearnedRow(Schema):
+    code: str
+    nom: str
+    dep: str
+    reg: str
+    population: int | None
+    niveau: str | None
+    probabilite: float
+    rang_dep: int
+    laureat: bool
+    explication: str
+
+
+class LearnedOut(Schema):
+    scenario: str
+    modele: dict  # date, source, training set, evaluation summary
+    communes: int
+    resultats: list[LearnedRow]
+
+
+def _learned_model():
+    from pvd.selection import learned
+
+    model = learned.current_model()
+    if model is None:
+        raise HttpError(404, "aucun modèle appris enregistré : `pvd selection fit`")
+    return model
+
+
+def _model_summary(model) -> dict:
+    ev = (model.evaluation or {}).get("evaluation") or {}
+    return {
+        "date": model.created_at.isoformat(),
+        "source": model.source,
+        "entrainement": {k: v for k, v in model.entrainement.items() if k != "codes"},
+        "methode_evaluation": (model.evaluation or {}).get("methode"),
+        "auc": ev.get("auc"),
+        "precision_k": ev.get("precision_k"),
+        "k": ev.get("laureats"),
+        "communes_evaluees": ev.get("communes"),
+        "variables_absentes": model.notes,
+    }
+
+
+@router.get("/selection/appris", tags=["Modèle de sélection"])
+def learned_model(request: HttpRequest):
+    """The stored learned model: training set, features and weights (per standard deviation),
+    its leave-one-region-out evaluation (per region, calibration by decile)."""
+    from pvd.domain.learned import Fitted, weights
+
+    model = _learned_model()
+    return {
+        **_model_summary(model),
+        "poids": weights(Fitted.from_dict(model.modele)),
+        "evaluation": model.evaluation,
+    }
+
+
+@router.get("/selection/appris/resultats", response=LearnedOut)
+def learned_results(
+    request: HttpRequest,
+    region: str | None = None,
+    departement: str | None = None,
+    limit: int = 500,
+    offset: int = 0,
+):
+    """Communes scored by the learned model (probability, rank in the department, current
+    laureate, explanation), ranked by department."""
+    from pvd.selection import learned
+
+    model = _learned_model()
+    frame = learned.score(model=model, region=region, departement=departement)
+    if frame.is_empty() and (region or departement):
+        raise HttpError(404, "territoire inconnu")
+    page = frame.slice(max(offset, 0), max(min(limit, 5000), 0))
+    return LearnedOut(
+        scenario="appris",
+        modele=_model_summary(model),
+        communes=frame.height,
+        resultats=page.select([c for c in LearnedRow.model_fields]).to_dicts(),
+    )

@@ -1,6 +1,6 @@
 """Eligibility of communes to a programme like *Petites villes de demain*: rules as data.
 
-Three criteria, each pass/fail per commune, with a plain-French explanation:
+Four criteria, each pass/fail per commune, with a plain-French explanation:
 
 - population: legal population of the chosen millésime strictly below ``population_max``
   (PVD: fewer than 20,000 inhabitants);
@@ -12,7 +12,14 @@ Three criteria, each pass/fail per commune, with a plain-French explanation:
   does not cover, take the next loaded source). Every row says which source gave its level;
 - fragility: national percentile of the fragility index (``pvd.domain.fragility``) at least
   ``fragilite_min``; a commune whose index cannot be computed is excluded or admitted
-  according to ``fragilite_manquante`` — it is never given a zero.
+  according to ``fragilite_manquante`` — it is never given a zero;
+- role in its EPCI: among the ``rang_epci_max`` most populous communes of its EPCI, or at least
+  ``part_epci_min`` of its population (a commune outside any EPCI fails; not applied when
+  ``rang_epci_max`` is None or the frame has no ``rang_epci`` column).
+
+The ranking score (evaluation, ties) is: criteria met, then the centrality level among the
+accepted ones, then the rank in the EPCI, then fragility. Measured on the 2024 list, this order
+lifts the rules' AUC from 0.86 to 0.97 (bench/RESULTS.md): the committees chose centres first.
 
 An optional envelope turns the eligible communes into a selection: ``enveloppe_nationale``
 towns are shared between regions, or ``enveloppe_region`` towns given to each region; a
@@ -68,6 +75,8 @@ class Rules:
     enveloppe_nationale: int | None = None
     enveloppe_region: int | None = None
     centralite_source: str = CENTRALITE_AUTO  # or one of CENTRALITE_SOURCES
+    rang_epci_max: int | None = 2  # None: no EPCI-role criterion
+    part_epci_min: float = 0.15
 
     def __post_init__(self) -> None:
         errors = []
@@ -77,6 +86,10 @@ class Rules:
                 + ", ".join(CENTRALITE_SOURCES)
                 + ")"
             )
+        if self.rang_epci_max is not None and self.rang_epci_max < 1:
+            errors.append("le rang dans l'EPCI est au moins 1")
+        if not 0 <= self.part_epci_min <= 1:
+            errors.append("la part de la population de l'EPCI est entre 0 et 1")
         if self.population_max <= 0:
             errors.append("le seuil de population doit être positif")
         unknown = [n for n in self.niveaux if n not in LEVEL_RANK]
@@ -180,6 +193,17 @@ def ordinal(value: float) -> str:
     return f"{n}{'er' if n == 1 else 'e'}"
 
 
+def _explain_epci(rang, part, ok: bool, rules: Rules) -> str:
+    if rang is None:
+        return "hors EPCI" + ("" if ok else " (critère non rempli)")
+    text = ("1re" if rang == 1 else f"{int(rang)}e") + " commune de son EPCI"
+    if part is not None:
+        text += f" ({round(part * 100)} % de sa population)"
+    if not ok:
+        text += f" (seuil : parmi les {rules.rang_epci_max} premières ou {rules.part_epci_min:.0%})"
+    return text.replace("%)", " %)")
+
+
 def _explain(pop, niveau, source, pct, ok_pop, ok_centre, ok_frag, eligible, rules: Rules) -> str:
     parts = []
     if pop is None:
@@ -216,7 +240,7 @@ def evaluate(frame: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     """``frame``: code, dep, reg, population, niveau, centralite_source,
     fragilite_percentile. Adds crit_population, crit_centralite, crit_fragilite (booleans;
     a missing input fails the criterion, except fragility with "admettre"), eligible,
-    criteres_ok (0-3), score (ranking key, higher first) and explication."""
+    crit_epci (the EPCI role; true when not applied), criteres_ok (0-4), score (ranking key, higher first) and explication."""
     pop_ok = pl.col("population").is_not_null() & (pl.col("population") < rules.population_max)
     centre_ok = pl.col("niveau").is_not_null() & pl.col("niveau").is_in(list(rules.niveaux))
     pct = pl.col("fragilite_percentile")
@@ -225,23 +249,48 @@ def evaluate(frame: pl.DataFrame, rules: Rules) -> pl.DataFrame:
         .then(pl.lit(rules.fragilite_manquante == "admettre"))
         .otherwise(pct >= rules.fragilite_min)
     )
+    epci = rules.rang_epci_max is not None and "rang_epci" in frame.columns
+    rang = pl.col("rang_epci").cast(pl.Float64) if epci else pl.lit(None, pl.Float64)
+    epci_ok = (
+        (
+            rang.is_not_null()
+            & ((rang <= rules.rang_epci_max) | (pl.col("part_epci") >= rules.part_epci_min))
+        )
+        if epci
+        else pl.lit(True)
+    )
     out = frame.with_columns(
         pop_ok.alias("crit_population"),
         centre_ok.alias("crit_centralite"),
         frag_ok.alias("crit_fragilite"),
+        epci_ok.fill_null(False).alias("crit_epci"),
     ).with_columns(
-        (pl.col("crit_population") & pl.col("crit_centralite") & pl.col("crit_fragilite")).alias(
-            "eligible"
-        ),
         (
-            pl.col("crit_population").cast(pl.Int8)
-            + pl.col("crit_centralite").cast(pl.Int8)
-            + pl.col("crit_fragilite").cast(pl.Int8)
+            pl.col("crit_population")
+            & pl.col("crit_centralite")
+            & pl.col("crit_fragilite")
+            & pl.col("crit_epci")
+        ).alias("eligible"),
+        pl.sum_horizontal(
+            [
+                pl.col(c).cast(pl.Int8)
+                for c in ("crit_population", "crit_centralite", "crit_fragilite")
+            ]
+            + ([pl.col("crit_epci").cast(pl.Int8)] if epci else [])
         ).alias("criteres_ok"),
     )
-    # Score: criteria met first, then fragility (missing fragility ranks last in its group).
+    # Score: criteria met first, then the accepted centrality level, then the rank in the EPCI
+    # (first 20 only), then fragility (missing fragility ranks last in its group).
+    level = pl.col("niveau").replace_strict(
+        {n: LEVEL_RANK[n] for n in rules.niveaux}, default=0, return_dtype=pl.Float64
+    )
     out = out.with_columns(
-        (pl.col("criteres_ok").cast(pl.Float64) * 1000.0 + pct.fill_null(-1.0)).alias("score")
+        (
+            pl.col("criteres_ok").cast(pl.Float64) * 1000.0
+            + level.fill_null(0.0) * 100.0
+            + (21.0 - rang.fill_null(21.0)).clip(0.0, 20.0) * 3.0
+            + pct.fill_null(-1.0) / 2.0
+        ).alias("score")
     )
     cols = [
         "population",
@@ -253,7 +302,14 @@ def evaluate(frame: pl.DataFrame, rules: Rules) -> pl.DataFrame:
         "crit_fragilite",
         "eligible",
     ]
-    explanations = [_explain(*row[:7], row[7], rules) for row in out.select(cols).iter_rows()]
+    if epci:
+        cols += ["rang_epci", "part_epci", "crit_epci"]
+    explanations = []
+    for row in out.select(cols).iter_rows():
+        text = _explain(*row[:7], row[7], rules)
+        if epci:
+            text += ", " + _explain_epci(row[8], row[9], row[10], rules)
+        explanations.append(text)
     return out.with_columns(pl.Series("explication", explanations, dtype=pl.String))
 
 
@@ -285,12 +341,14 @@ def allocate(weights: dict[str, float], total: int, caps: dict[str, int] | None 
 
 
 def select(frame: pl.DataFrame, rules: Rules) -> pl.DataFrame:
-    """Adds rang_dep (rank of eligible communes in their department, by score then
+    """Adds rang_dep (rank of eligible communes in their department, by fragility then
     population) and retenue (inside the department's envelope; null without envelope)."""
     ranked = frame.with_columns(
         pl.when(pl.col("eligible"))
         .then(
-            pl.struct(pl.col("score"), pl.col("population").fill_null(0))
+            pl.struct(
+                pl.col("fragilite_percentile").fill_null(-1.0), pl.col("population").fill_null(0)
+            )
             .rank("ordinal", descending=True)
             .over("dep", "eligible")
         )

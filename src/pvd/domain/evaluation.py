@@ -121,13 +121,21 @@ def calibration_table(frame: pl.DataFrame, groups: int = 10) -> list[dict]:
     rows = []
     for (d,), g in f.sort("_decile").group_by("_decile", maintain_order=True):
         n, k = g.height, int(g.get_column("laureat").sum())
-        rows.append({"groupe": f"décile de score {d}", "communes": n, "laureats": k, "part": k / n})
+        rows.append(
+            {
+                "groupe": f"décile de score {d}",
+                "communes": n,
+                "laureats": k,
+                "part": k / n,
+                "score_moyen": float(g.get_column("score").mean()),
+            }
+        )
     if "criteres_ok" in frame.columns:
         for (c,), g in frame.sort("criteres_ok").group_by("criteres_ok", maintain_order=True):
             n, k = g.height, int(g.get_column("laureat").sum())
             rows.append(
                 {
-                    "groupe": f"{c} critère(s) sur 3 remplis",
+                    "groupe": f"{c} critère(s) rempli(s)",
                     "communes": n,
                     "laureats": k,
                     "part": k / n,
@@ -175,40 +183,28 @@ def evaluate(
 
 
 # --- Learned model, cross-validated across regions ----------------------------------------------
-def _fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1.0, iters: int = 300) -> np.ndarray:
-    """Plain L2 logistic regression by Newton's method (x has an intercept column)."""
-    w = np.zeros(x.shape[1])
-    reg = l2 * np.eye(x.shape[1])
-    reg[0, 0] = 0.0
-    for _ in range(iters):
-        p = 1 / (1 + np.exp(-(x @ w)))
-        grad = x.T @ (p - y) + reg @ w
-        hess = (x * (p * (1 - p))[:, None]).T @ x + reg
-        step = np.linalg.solve(hess, grad)
-        w -= step
-        if np.abs(step).max() < 1e-8:
-            break
-    return w
-
-
 def logistic_cv(frame: pl.DataFrame, features: list[str], laureats: set[str]) -> pl.DataFrame:
-    """Leave-one-region-out scores: for each region, a logistic model fitted on the *other*
-    regions (features standardised on them, missing values set to the training mean plus a
-    missing-indicator column) scores that region. Returns code, reg, dep, score."""
-    f = frame.with_columns(pl.col("code").is_in(list(laureats)).cast(pl.Float64).alias("_y"))
-    out = []
-    for reg in sorted(f.get_column("reg").unique().to_list()):
-        train, test = f.filter(pl.col("reg") != reg), f.filter(pl.col("reg") == reg)
-        xs_tr, xs_te = [np.ones(train.height)], [np.ones(test.height)]
-        for c in features:
-            a = train.get_column(c).cast(pl.Float64).to_numpy()
-            b = test.get_column(c).cast(pl.Float64).to_numpy()
-            seen = a[~np.isnan(a)]
-            mu = float(seen.mean()) if seen.size else 0.0
-            sd = float(seen.std()) if seen.size and seen.std() > 0 else 1.0
-            xs_tr += [np.nan_to_num((a - mu) / sd), np.isnan(a).astype(float)]
-            xs_te += [np.nan_to_num((b - mu) / sd), np.isnan(b).astype(float)]
-        w = _fit_logistic(np.column_stack(xs_tr), train.get_column("_y").to_numpy())
-        score = 1 / (1 + np.exp(-(np.column_stack(xs_te) @ w)))
-        out.append(test.select("code", "reg", "dep").with_columns(pl.Series("score", score)))
-    return pl.concat(out)
+    """Leave-one-region-out scores of a logistic model on numeric ``features`` (each region
+    scored by a model fitted on the *other* regions; standardised on them, missing values set
+    to the training mean plus a missing-indicator column: :mod:`pvd.domain.learned`). A region
+    that cannot be scored (its training set has no laureate) is left out, never raises.
+    Returns code, reg, dep, score."""
+    from pvd.domain.learned import MISSING
+    from pvd.domain.learned_cv import cross_validate
+
+    cols, names = [], []
+    for c in features:
+        a = frame.get_column(c).cast(pl.Float64).to_numpy().astype(float)
+        cols.append(a)
+        names.append(c)
+        if np.isnan(a).any():
+            cols.append(np.isnan(a).astype(float))
+            names.append(c + MISSING)
+    x = np.column_stack(cols) if cols else np.empty((frame.height, 0))
+    y = frame.get_column("code").is_in(list(laureats)).to_numpy()
+    res = cross_validate(x, y, frame.get_column("reg").to_numpy(), names, names)
+    return (
+        frame.select("code", "reg", "dep")
+        .with_columns(pl.Series("score", res.score))
+        .filter(pl.col("score").is_not_nan())
+    )

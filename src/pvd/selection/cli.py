@@ -85,6 +85,16 @@ def selection_scenarios() -> None:
         tag = " (intégré)" if s.builtin else ""
         click.echo(f"{s.slug}{tag} — {s.nom}")
         click.echo(f"  {json.dumps(s.rules.as_dict(), ensure_ascii=False)}")
+    from pvd.selection import learned
+
+    model = learned.current_model()
+    click.echo(f"{learned.SLUG} (intégré) — {learned.NOM}")
+    click.echo(
+        f"  modèle du {model.created_at:%d/%m/%Y %H:%M} ({model.source}, "
+        f"{model.entrainement.get('laureats')} lauréats)"
+        if model
+        else "  aucun modèle enregistré : `pvd selection fit`"
+    )
 
 
 @selection.command("save")
@@ -150,6 +160,9 @@ def selection_run(
 
     from pvd.selection import selectors
 
+    if slug == "appris":
+        _run_learned(region, departement, output)
+        return
     rules = _rules_or_fail(slug)
     if centralite_source:
         rules = dataclasses.replace(rules, centralite_source=centralite_source)
@@ -200,6 +213,87 @@ def selection_compare(
             click.echo(f"  {code} {diff['noms'][code]}")
 
 
+def _run_learned(region: str | None, departement: str | None, output: str) -> None:
+    from pvd.selection import learned
+
+    model = learned.current_model()
+    if model is None:
+        _fail("aucun modèle appris enregistré : lancez `pvd selection fit`")
+    result = learned.score(model=model, region=region, departement=departement)
+    if result.is_empty():
+        _fail(f"aucune commune pour la région « {region} » / le département « {departement} »")
+    click.echo(
+        f"Modèle appris du {model.created_at:%d/%m/%Y %H:%M} ({model.source} : "
+        f"{model.entrainement.get('laureats')} lauréats, "
+        f"{len(model.entrainement.get('regions', []))} régions)",
+        err=True,
+    )
+    out = result.select(learned.EXPORT_COLUMNS)
+    if output == "-":
+        sys.stdout.write(out.write_csv())
+    else:
+        out.write_csv(output)
+        click.echo(f"{out.height} communes écrites dans {output}", err=True)
+
+
+def _read_codes(path: Path) -> set[str]:
+    from pvd.sources.pvd_list import read_programme_list
+    from pvd.sources.report import SourceError
+
+    try:
+        return {r.code for r in read_programme_list(path).rows}
+    except SourceError as exc:
+        _fail_source(exc)
+
+
+@selection.command("fit")
+@click.option(
+    "--laureats",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Laureate list (data.gouv.fr layout); default: the PVD registry.",
+)
+def selection_fit(laureats: Path | None) -> None:
+    """Fit the learned model (scenario "appris") on the laureates, evaluate it by
+    leave-one-region-out and store it."""
+    _setup_django()
+    _ensure_referential()
+    from pvd.domain.learned import LearnedModelError
+    from pvd.selection.services import learned_fit
+
+    codes = _read_codes(laureats) if laureats else None
+    try:
+        row, ev = learned_fit(laureats=codes, source=str(laureats) if laureats else "registre")
+    except LearnedModelError as exc:
+        _fail(str(exc))
+    t = row.entrainement
+    click.echo(
+        f"Modèle appris enregistré : {t['laureats']} lauréats parmi {t['communes']} communes "
+        f"de {len(t['regions'])} régions, {len(row.modele['columns'])} variables, "
+        f"ajusté en {row.secondes:.2f} s."
+    )
+    for note in row.notes:
+        click.echo(f"  variable absente : {note}")
+    click.echo("\n".join(ev.lines()))
+
+
+@selection.command("import-territoires")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Show the result, store nothing.")
+def selection_import_territories(files: tuple[Path, ...], dry_run: bool) -> None:
+    """Import typologies of the Observatoire des territoires (densite.csv, ruralite.csv,
+    montagne.csv: insee_com,lib_com,niveau_...), used by the learned model."""
+    _setup_django()
+    _ensure_referential()
+    from pvd.selection.services import typology_import
+    from pvd.sources.report import SourceError
+
+    for file in files:
+        try:
+            click.echo("\n".join(typology_import(path=file, dry_run=dry_run)))
+        except SourceError as exc:
+            _fail_source(exc)
+
+
 @selection.command("evaluate")
 @click.option("--scenario", "slug", default="pvd", show_default=True)
 @click.option(
@@ -213,24 +307,31 @@ def selection_compare(
     is_flag=True,
     help="Evaluate the learned (logistic) model instead, by cross-validation across regions.",
 )
+@click.option(
+    "--par",
+    "by",
+    type=click.Choice(["region", "departement"]),
+    default="region",
+    show_default=True,
+    help="Learned model: leave one region (or department) out.",
+)
 @click.option("--json", "as_json", is_flag=True, help="JSON output (per department too).")
-def selection_evaluate(slug: str, laureats: Path | None, learned: bool, as_json: bool) -> None:
+def selection_evaluate(
+    slug: str, laureats: Path | None, learned: bool, by: str, as_json: bool
+) -> None:
     """Compare a scenario with the actual laureates: AUC, precision and recall at k,
-    per region, calibration table. Only the regions the list covers are scored."""
+    per region, calibration table. Only the regions the list covers are scored. The learned
+    model is scored without leak: each region by a model fitted on the others; with
+    --laureats, fitted on the registry without the file's regions and tested on the file."""
     _setup_django()
     _ensure_referential()
     from pvd.selection import selectors
 
-    rules = _rules_or_fail(slug)
+    learned = learned or slug == "appris"
+    rules = None if learned else _rules_or_fail(slug)
     regions, departements = None, set()
     if laureats:
-        from pvd.sources.pvd_list import read_programme_list
-        from pvd.sources.report import SourceError
-
-        try:
-            codes = {r.code for r in read_programme_list(laureats).rows}
-        except SourceError as exc:
-            _fail_source(exc)
+        codes = _read_codes(laureats)
     else:
         # The registry: only the territories its loaded lists cover are scored.
         codes = selectors.laureate_codes()
@@ -238,16 +339,37 @@ def selection_evaluate(slug: str, laureats: Path | None, learned: bool, as_json:
     if not codes:
         _fail("aucun lauréat : importez une liste (`pvd programme import-laureates`) ou --laureats")
     if learned:
-        click.echo("Modèle appris (régression logistique), validation croisée par région :")
-        ev = selectors.evaluate_learned(laureats=codes, regions=regions)
-    else:
-        try:
-            ev = selectors.evaluate(
-                rules=rules, laureats=codes, regions=regions, departements=departements
-            )
-        except ValueError as exc:  # e.g. a centrality source that is not loaded
-            _fail(str(exc))
+        from pvd.selection import learned as lselectors
+
+        registry, registry_regions = None, None
+        if laureats:
+            registry = selectors.laureate_codes()
+            registry_regions, _ = selectors.registry_coverage()
+        res = lselectors.evaluate_learned(
+            laureats=codes,
+            regions=regions,
+            by="reg" if by == "region" else "dep",
+            registry=registry,
+            registry_regions=registry_regions,
+        )
+        if as_json:
+            click.echo(json.dumps(res.as_dict(), ensure_ascii=False, indent=2))
+        else:
+            click.echo("\n".join(res.lines()))
+        if res.evaluation is None:
+            _fail("aucune commune n'a pu être notée (voir les notes ci-dessus)")
+        return
+    try:
+        ev = selectors.evaluate(
+            rules=rules, laureats=codes, regions=regions, departements=departements
+        )
+    except ValueError as exc:  # e.g. a centrality source that is not loaded
+        _fail(str(exc))
     if as_json:
         click.echo(json.dumps(ev.as_dict(), ensure_ascii=False, indent=2))
     else:
+        click.echo(
+            f"Règles du scénario « {slug} » (sans apprentissage : les mêmes règles notent "
+            "chaque région, aucune n'a servi à les ajuster) :"
+        )
         click.echo("\n".join(ev.lines()))

@@ -44,3 +44,44 @@ class Scenario(models.Model):
 
     def __str__(self) -> str:
         return self.nom
+
+
+class Typologie(models.Model):
+    """A commune typology of the Observatoire des territoires (density, rurality, mountain),
+    one Arrow IPC blob (code, valeur) per kind, current geography; imported by ``pvd selection
+    import-territoires``. ``details``: file, sha256, counts, codes re-based or not placed."""
+
+    class Kind(models.TextChoices):
+        DENSITE = "densite", "grille communale de densité"
+        RURALITE = "ruralite", "typologie des ruralités"
+        MONTAGNE = "montagne", "zones de montagne"
+
+    kind = models.CharField(max_length=12, choices=Kind.choices, unique=True)
+    frame = models.BinaryField()
+    communes = models.PositiveIntegerField(default=0)
+    details = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.communes} communes)"
+
+
+class ModeleAppris(models.Model):
+    """A fitted learned selection model (``pvd.domain.learned``): what it was trained on, its
+    columns, standardisation and coefficients, and its leave-one-region-out evaluation. The
+    latest row is the one the scenario "appris" uses; ``pvd selection fit`` adds one."""
+
+    programme = models.CharField(max_length=20, default="pvd")
+    source = models.CharField(max_length=300)  # "registre" or the laureate file
+    entrainement = models.JSONField(default=dict)  # regions, communes, laureates, codes
+    modele = models.JSONField(default=dict)  # Fitted.as_dict()
+    evaluation = models.JSONField(default=dict)  # Evaluation.as_dict() + folds, notes
+    notes = models.JSONField(default=list)  # features left out and why
+    secondes = models.FloatField(default=0.0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"modèle appris {self.programme} du {self.created_at:%Y-%m-%d %H:%M}"

@@ -8,8 +8,14 @@ from urllib.parse import urlencode
 from pvd.domain.eligibility import Rules
 from pvd.domain.fragility import COMPONENTS
 
-INT_KEYS = ("population_max", "population_millesime", "enveloppe_nationale", "enveloppe_region")
-FLOAT_KEYS = ("fragilite_min",)
+INT_KEYS = (
+    "population_max",
+    "population_millesime",
+    "enveloppe_nationale",
+    "enveloppe_region",
+    "rang_epci_max",
+)
+FLOAT_KEYS = ("fragilite_min", "part_epci_min")
 
 
 def rules_from_query(base: Rules, query) -> Rules:
@@ -68,6 +74,7 @@ def rules_to_query(rules: Rules, base_slug: str = "pvd") -> str:
         value = getattr(rules, key)
         pairs.append((key, "" if value is None else str(value)))
     pairs.append(("fragilite_min", f"{rules.fragilite_min:g}"))
+    pairs.append(("part_epci_min", f"{rules.part_epci_min:g}"))
     pairs.append(("fragilite_manquante", rules.fragilite_manquante))
     pairs.append(("centralite_source", rules.centralite_source))
     pairs += [("niveaux", n) for n in rules.niveaux]

@@ -21,7 +21,8 @@ BUILTIN = {
     DEFAULT_SLUG: (
         "Règles PVD (par défaut)",
         "Moins de 20 000 habitants, centre intermédiaire ou structurant, fragilité au moins au "
-        "50e percentile national.",
+        "50e percentile national, une des 2 communes les plus peuplées de son EPCI (ou 15 % de "
+        "sa population).",
         edomain.Rules(),
     ),
 }
@@ -351,25 +352,6 @@ def evaluate(
     )
 
 
-LEARNED_FEATURES = ["log_pop", "n_p", "n_i", "n_s", "fragilite", "rang_epci", "part_epci"]
-
-
-def evaluate_learned(*, laureats: set[str], regions: set[str] | None = None) -> vdomain.Evaluation:
-    """A logistic model scored only by leave-one-region-out cross-validation (each region by a
-    model fitted on the other covered regions). Features: log population, distinct types per
-    gamme (when BPE is loaded), fragility index, rank and share in the EPCI. Not the default."""
-    result = run(rules=edomain.Rules()).with_columns(
-        pl.col("population").cast(pl.Float64).log1p().alias("log_pop")
-    )
-    covered = regions or set(
-        result.filter(pl.col("code").is_in(list(laureats))).get_column("reg").unique().to_list()
-    )
-    frame = result.filter(pl.col("reg").is_in(list(covered)))
-    features = [c for c in LEARNED_FEATURES if c in frame.columns]
-    scores = vdomain.logistic_cv(frame, features, laureats)
-    return vdomain.evaluate(scores, laureats, regions=covered)
-
-
 # Columns of CSV exports and API rows.
 EXPORT_COLUMNS = [
     "code",
@@ -385,6 +367,7 @@ EXPORT_COLUMNS = [
     "crit_population",
     "crit_centralite",
     "crit_fragilite",
+    "crit_epci",
     "eligible",
     "rang_dep",
     "retenue",

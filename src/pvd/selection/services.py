@@ -283,3 +283,88 @@ def scenario_save(
 
 def scenario_delete(*, slug: str) -> bool:
     return Scenario.objects.filter(slug=slug).delete()[0] > 0
+
+
+def typology_import(*, path: Path, dry_run: bool = False) -> list[str]:
+    """Import a typology of the Observatoire des territoires (density, rurality, mountain),
+    re-based onto the current geography. Returns French report lines."""
+    from pvd.selection.models import Typologie
+    from pvd.sources.territoires import read_typology
+
+    parsed = read_typology(path)
+    frame, moved, unmapped = _rebase_codes(parsed.frame, additive=False)
+    frame = frame.sort("valeur", nulls_last=True).unique("code", keep="first").sort("code")
+    counts = dict(frame.get_column("valeur").drop_nulls().value_counts().iter_rows())
+    if not dry_run:
+        with transaction.atomic():
+            Typologie.objects.update_or_create(
+                kind=parsed.kind,
+                defaults={
+                    "frame": frame_bytes(frame),
+                    "communes": frame.height,
+                    "details": {
+                        "fichier": parsed.path,
+                        "sha256": parsed.sha256,
+                        "rebases": moved,
+                        "non_places": unmapped,
+                        "effectifs": counts,
+                    },
+                },
+            )
+    lines = [
+        f"{Typologie.Kind(parsed.kind).label} : {frame.height} communes, "
+        f"{frame.get_column('valeur').null_count()} sans valeur, {moved} codes re-basés, "
+        f"{len(unmapped)} non placés"
+    ]
+    lines += [f"  {k} : {v}" for k, v in sorted(counts.items())]
+    if dry_run:
+        lines.append("Simulation : rien n'a été enregistré.")
+    return lines
+
+
+def learned_fit(
+    *,
+    laureats: set[str] | None = None,
+    source: str = "registre",
+    programme: str = "pvd",
+    regions: set[str] | None = None,
+):
+    """Fit the learned model on the laureates (default: the programme's registry, on the
+    regions its lists cover), evaluate it by leave-one-region-out, store it. Raises
+    ``LearnedModelError`` (French message) when it cannot be fitted."""
+    import time
+
+    from pvd.domain import learned as ldomain
+    from pvd.selection import learned, selectors
+    from pvd.selection.models import ModeleAppris
+
+    if laureats is None:
+        laureats = selectors.laureate_codes(programme=programme)
+        if regions is None:
+            regions, _ = selectors.registry_coverage(programme=programme)
+    li = learned.learned_inputs()
+    codes = li.frame.get_column("code")
+    covered = regions or set(li.frame.filter(codes.is_in(list(laureats))).get_column("reg"))
+    inside = li.frame.get_column("reg").is_in(list(covered)).to_numpy()
+    d = ldomain.design(li.frame, li.fragility)
+    y = codes.is_in(list(laureats)).to_numpy()
+    start = time.perf_counter()
+    fitted = ldomain.fit(d.x[inside], y[inside], d.columns, d.concepts)
+    seconds = time.perf_counter() - start
+    ev = learned.evaluate_learned(laureats=laureats, regions=covered, inputs=li)
+    row = ModeleAppris.objects.create(
+        programme=programme,
+        source=source[:300],
+        entrainement={
+            "regions": sorted(covered),
+            "communes": int(inside.sum()),
+            "laureats": int(y[inside].sum()),
+            "codes": sorted(c for c in laureats if c in set(codes.to_list())),
+            "centralite_source": li.centralite_source,
+        },
+        modele=fitted.as_dict(),
+        evaluation=ev.as_dict(),
+        notes=d.notes,
+        secondes=round(seconds, 3),
+    )
+    return row, ev

@@ -19,8 +19,9 @@ from pvd.domain import centrality as cdomain
 from pvd.domain import eligibility as edomain
 from pvd.domain import fragility as fdomain
 from pvd.domain.cartography import classes, view_box_of
+from pvd.domain.learned import Fitted, weights
 from pvd.programme import maps
-from pvd.selection import params, selectors, services
+from pvd.selection import learned, params, selectors, services
 from pvd.territories.models import Departement, Region
 
 MAX_ROWS = 400
@@ -36,6 +37,7 @@ def _base(request: HttpRequest) -> selectors.ScenarioView:
 
 def methodology(request: HttpRequest) -> HttpResponse:
     data = selectors.inputs()
+    model = learned.current_model()
     gammes = {g: sorted(t for t, gg in cdomain.GAMMES.items() if gg == g) for g in ("P", "I", "S")}
     details = data.centralite_details
     thresholds = (
@@ -85,6 +87,8 @@ def methodology(request: HttpRequest) -> HttpResponse:
             "available": set(data.fragility_indicators),
             "min_coverage": fdomain.MIN_COVERAGE,
             "default_rules": selectors.BUILTIN[selectors.DEFAULT_SLUG][2],
+            "learned": model,
+            "weights": weights(Fitted.from_dict(model.modele))[:25] if model else [],
             "breadcrumb_data": {"current": "Méthodologie de la sélection"},
         },
     )
@@ -321,3 +325,37 @@ def save(request: HttpRequest) -> HttpResponse:
     except ValueError as exc:
         return HttpResponseBadRequest(f"Scénario non enregistré : {exc}")
     return redirect("selection:scenario", slug=saved.slug)
+
+
+def learned_results(request: HttpRequest) -> HttpResponse:
+    """The learned scenario: every commune of a region or department (or the first communes
+    of France) by probability, with its explanation and whether it is a current laureate."""
+    model = learned.current_model()
+    region = Region.objects.filter(code=request.GET.get("region") or "").first()
+    dep = Departement.objects.filter(code=request.GET.get("departement") or "").first()
+    rows, total = [], 0
+    if model is not None:
+        frame = learned.score(
+            model=model,
+            region=region.code if region else None,
+            departement=dep.code if dep else None,
+        ).sort("probabilite", descending=True)
+        total = frame.height
+        rows = frame.head(MAX_ROWS).select(learned.EXPORT_COLUMNS).to_dicts()
+    return render(
+        request,
+        "selection/appris.html",
+        {
+            "model": model,
+            "rows": rows,
+            "total": total,
+            "max_rows": MAX_ROWS,
+            "region": region,
+            "departement": dep,
+            "regions": Region.objects.order_by("nom"),
+            "breadcrumb_data": {
+                "links": [{"url": reverse("selection:editor"), "title": "Scénarios de sélection"}],
+                "current": "Modèle appris",
+            },
+        },
+    )
