@@ -42,7 +42,6 @@ COMPONENT_LABELS = {
     "taux_chomage": "taux de chômage",
     "taux_vacance": "taux de logements vacants",
     "part_75_ans_plus": "part des 75 ans et plus",
-    "equipements_evolution": "évolution du nombre d'équipements",
 }
 CATEGORICAL = {"densite": "densité", "ruralite": "ruralité"}
 CONCEPT_LABELS = {
