@@ -77,6 +77,12 @@ def test_commune_page_identity_population_and_sources(client):
     assert "population municipale 2023" in html
     assert "Licence Ouverte" in html
     assert "COG 2026" in html  # dataset vintage
+    assert "<dt>Code postal</dt>" in html
+
+
+def test_commune_page_with_several_postal_codes_says_codes_postaux(client):
+    html = page(client, "/communes/75056/")
+    assert "<dt>Codes postaux</dt>" in html and "postalaux" not in html
 
 
 def test_commune_page_chart_has_svg_and_table_alternative(client):
