@@ -83,6 +83,12 @@ def test_fit_store_score_and_explain(registry, client):
     # Region 84 was never in the training set, and is scored all the same.
     aura = learned.score(model=model, region="84")
     assert aura.height > 4000 and aura.get_column("probabilite").is_not_null().all()
+    # ... and no list covers it: its laureate status is unknown, never "not a laureate".
+    assert aura.get_column("laureat").is_null().all()
+    assert learned.score(model=model, departement="48").get_column("laureat").is_not_null().all()
+    assert "non couvert" in client.get("/selection/appris/?region=84").content.decode()
+    r = client.get("/api/v1/selection/appris/resultats?region=84&limit=3")
+    assert r.status_code == 200 and r.json()["resultats"][0]["laureat"] is None
     # API
     r = client.get("/api/v1/selection/appris/resultats?departement=48&limit=5")
     assert r.status_code == 200

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import polars as pl
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from pvd.selection import params, selectors
@@ -235,7 +235,9 @@ class LearnedRow(Schema):
     niveau: str | None
     probabilite: float
     rang_dep: int
-    laureat: bool
+    laureat: bool | None = Field(
+        None, description="Lauréat actuel ; null si aucune liste chargée ne couvre la commune"
+    )
     explication: str
 
 
