@@ -63,7 +63,10 @@ class LaureatsPageOut(Schema):
         description="Faux quand le territoire filtré n'est couvert par aucune liste chargée : "
         "une liste vide y signifie « donnée non disponible », pas « aucun lauréat »."
     )
-    total: int
+    total: int | None = Field(
+        description="Nombre de lauréates ; null quand le territoire filtré n'est pas couvert."
+    )
+    couverture: str = Field("", description="« non couvert par les listes chargées » ou vide.")
     offset: int
     limit: int
     items: list[LaureatOut]
@@ -153,6 +156,9 @@ class TableauDeBordOut(Schema):
 
 class CheckIn(Schema):
     enonces: list[str]
+
+
+UNCOVERED = "non couvert par les listes chargées (donnée non disponible)"
 
 
 def _source(d: Dataset | None) -> dict | None:
@@ -258,10 +264,12 @@ def laureats(
     qs = selectors.laureates_list(
         programme=p, filters=filters, sort=tri if tri in selectors.SORTS else "code"
     )
-    total = qs.count()
+    covered = selectors.filters_covered(p, region=region, departement=departement)
     return {
-        "couvert": selectors.filters_covered(p, region=region, departement=departement),
-        "total": total,
+        "couvert": covered,
+        # Outside the loaded lists' coverage the count is unknown, not 0.
+        "total": qs.count() if covered else None,
+        "couverture": "" if covered else UNCOVERED,
         "offset": offset,
         "limit": limit,
         "items": [_laureat(lau) for lau in qs[offset : offset + limit]],
@@ -351,7 +359,14 @@ def _groupe(g, members: list[str] | None = None) -> dict:
 def groupes(
     request: HttpRequest, slug: str, region: str | None = None, departement: str | None = None
 ):
+    """Outside the loaded lists' coverage the answer is 404 "non couvert par les listes
+    chargées" (the registry does not know the groups there), never an empty list."""
     p = _programme(slug)
+    if (region or departement) and not selectors.filters_covered(
+        p, region=region, departement=departement
+    ):
+        where = f"département {departement}" if departement else f"région {region}"
+        raise HttpError(404, f"Groupes du {where} : {UNCOVERED}.")
     return [
         _groupe(g)
         for g in selectors.groups_list(programme=p, region=region, departement=departement)

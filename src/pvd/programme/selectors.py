@@ -153,7 +153,27 @@ def laureate_facts(
         "date_convention_cadre",
         "commune__ort__signature",
     )
-    return [LaureateFacts(*r[:-1], ort_signee=r[-1] == Ort.Signature.SIGNEE) for r in rows]
+    ort_cov = ort_coverage()
+    return [
+        LaureateFacts(
+            *r[:-1],
+            ort_signee=r[-1] == Ort.Signature.SIGNEE,
+            cadre_connu=ort_cov.covers_commune(departement=r[2], region=r[3]),
+        )
+        for r in rows
+    ]
+
+
+# No imported list (laureates, ORT) carries the recruitment of project managers: the figure
+# comes only from dates entered in the registry (edit form, API, admin). Without any, it is
+# "non disponible", never 0.
+CHEF_SOURCE = "dates saisies dans le registre (aucune liste importée ne porte cette information)"
+CHEF_MISSING = "non disponible : aucune source chargée ne porte le recrutement des chefs de projet"
+
+
+def chef_known(programme: Programme) -> bool:
+    """Whether any source gave a project manager's recruitment date for the programme."""
+    return Laureat.objects.filter(programme=programme, date_chef_projet__isnull=False).exists()
 
 
 # --- Dashboards -----------------------------------------------------------------------------
@@ -201,7 +221,18 @@ class BreakdownRow:
         return share(self.laureats, self.communes_territoire)
 
 
-def _row(code: str, nom: str, a: dict | None, level: str, totals, covered: bool) -> BreakdownRow:
+def _row(
+    code: str,
+    nom: str,
+    a: dict | None,
+    level: str,
+    totals,
+    covered: bool,
+    cadre_covered: bool = True,
+    chef: bool = True,
+) -> BreakdownRow:
+    """``cadre_covered``: an ORT sheet covers the territory; ``chef``: a source carries the
+    project managers (else those figures are None)."""
     if not covered:
         return BreakdownRow(
             code=code,
@@ -226,8 +257,8 @@ def _row(code: str, nom: str, a: dict | None, level: str, totals, covered: bool)
         population_territoire=totals.populations.get((level, code)),
         communes_territoire=totals.communes.get((level, code)),
         adhesion=a.get("a", 0),
-        chef_projet=a.get("c", 0),
-        convention_cadre=a.get("o", 0),
+        chef_projet=a.get("c", 0) if chef else None,
+        convention_cadre=a.get("o", 0) if cadre_covered else None,
     )
 
 
@@ -268,6 +299,11 @@ class Dashboard:
     couvert: bool = True
     exclusion: str = ""
     listes: list[ListeImportee] = field(default_factory=list)
+    # Convention-cadre figures: what no ORT sheet covers (France), or False when the scope is
+    # not covered by one; project managers: where the figure comes from, or why it is missing.
+    exclusion_cadre: str = ""
+    cadre_couvert: bool = True
+    chef_source: str = ""
 
     @property
     def part_population(self) -> float | None:
@@ -302,6 +338,7 @@ def breakdown(programme: Programme, scope: Scope) -> list[BreakdownRow]:
     communes of a department), with every territory listed even without laureates."""
     totals = territory_totals()
     qs = laureates_qs(programme, **_filter(scope)).order_by()
+    ort_cov, chef = ort_coverage(), chef_known(programme)
     if scope.child_level == "commune":
         rows = []
         signed = set(qs.filter(ORT_SIGNED).values_list("pk", flat=True))
@@ -320,6 +357,9 @@ def breakdown(programme: Programme, scope: Scope) -> list[BreakdownRow]:
                 lau.date_chef_projet,
                 lau.date_convention_cadre,
                 ort_signee=lau.pk in signed,
+                cadre_connu=ort_cov.covers_commune(
+                    departement=c.departement_id, region=c.region_id
+                ),
             )
             rows.append(
                 BreakdownRow(
@@ -329,8 +369,8 @@ def breakdown(programme: Programme, scope: Scope) -> list[BreakdownRow]:
                     groupes=1 if lau.groupe_id else 0,
                     population=c.population or 0,
                     adhesion=int(bool(lau.date_convention_adhesion)),
-                    chef_projet=int(bool(lau.date_chef_projet)),
-                    convention_cadre=int(bool(lau.date_convention_cadre) or lau.pk in signed),
+                    chef_projet=int(bool(lau.date_chef_projet)) if chef else None,
+                    convention_cadre=int(facts.cadre_signee) if facts.cadre_connu else None,
                     groupe=lau.groupe.code if lau.groupe else "",
                     etape=stage_of(facts).value,
                 )
@@ -355,6 +395,8 @@ def breakdown(programme: Programme, scope: Scope) -> list[BreakdownRow]:
             scope.child_level,
             totals,
             covers(coverage, scope.child_level, code, totals),
+            covers(ort_cov, scope.child_level, code, totals),
+            chef,
         )
         for code, nom in children
     ]
@@ -428,6 +470,7 @@ def _dashboard(*, programme: Programme, scope: Scope, today: date) -> Dashboard:
             **common,
         )
     facts = laureate_facts(programme, **_filter(scope))
+    ort_cov, chef = ort_coverage(), chef_known(programme)
     population_territoire = totals.populations.get(key, 0)
     communes_territoire = totals.communes.get(key, 0)
     exclusion = ""
@@ -445,9 +488,12 @@ def _dashboard(*, programme: Programme, scope: Scope, today: date) -> Dashboard:
         population=sum(f.population or 0 for f in facts),
         population_territoire=population_territoire,
         communes_territoire=communes_territoire,
-        cycle=lifecycle(facts),
+        cycle=lifecycle(facts, chef_known=chef),
         alertes=alerts(facts, today=today),
         exclusion=exclusion,
+        exclusion_cadre=coverage_note(ort_cov) if scope.level == "france" else "",
+        cadre_couvert=covers(ort_cov, scope.level, scope.code, totals),
+        chef_source=CHEF_SOURCE if chef else CHEF_MISSING,
         **common,
     )
 
@@ -487,7 +533,7 @@ def departements_breakdown(programme: Programme) -> list[BreakdownRow]:
     """Every department of France in one grouped query (for the national department map)."""
     totals = territory_totals()
     agg = _aggregate(laureates_qs(programme), "commune__departement_id")
-    coverage = registry_coverage(programme)
+    coverage, ort_cov, chef = registry_coverage(programme), ort_coverage(), chef_known(programme)
     return [
         _row(
             code,
@@ -496,6 +542,8 @@ def departements_breakdown(programme: Programme) -> list[BreakdownRow]:
             "departement",
             totals,
             coverage.covers_departement(code, totals.region_of.get(code)),
+            ort_cov.covers_departement(code, totals.region_of.get(code)),
+            chef,
         )
         for code, nom in sorted(totals.names_departements.items())
     ]
@@ -669,8 +717,9 @@ def figures_check(*, programme: Programme, statements: list[str]) -> list[figure
     facts = laureate_facts(programme)
     territories = territories_for_figures()
     coverage, cadre = registry_coverage(programme), ort_coverage()
+    chef = chef_known(programme)
     return [
-        figures.check(s, facts, territories, coverage, cadre if not cadre.empty else None)
+        figures.check(s, facts, territories, coverage, cadre, chef_known=chef)
         for s in statements
         if s.strip()
     ]

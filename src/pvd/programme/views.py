@@ -201,13 +201,15 @@ def _dashboard(
                 "share": cycle.share(cycle.chef_projet),
                 "median": cycle.median_adhesion_chef,
                 "median_label": "après la convention d'adhésion",
+                "note": f"Source : {board.chef_source}." if board.chef_source else "",
             },
             {
                 "label": STAGE_LABELS[Stage.CONVENTION_CADRE],
                 "count": cycle.convention_cadre,
-                "share": cycle.share(cycle.convention_cadre),
+                "share": cycle.share_cadre,
                 "median": cycle.median_adhesion_cadre,
                 "median_label": "après la convention d'adhésion",
+                "note": _cadre_note(board),
             },
         ]
     )
@@ -231,6 +233,20 @@ def _dashboard(
             "breadcrumb_data": crumbs,
         },
     )
+
+
+def _cadre_note(board) -> str:
+    """Where the convention-cadre figure comes from, and what it leaves out."""
+    if not board.cadre_couvert:
+        return (
+            "Donnée non disponible : aucun tableau ORT chargé ne couvre ce territoire "
+            "(non couvert par les listes chargées)."
+        )
+    cycle = board.cycle
+    note = "Source : tableau national de suivi des ORT"
+    if board.exclusion_cadre:
+        note += f", {board.exclusion_cadre} ; part des {cycle.cadre_total} lauréates qu'il couvre"
+    return note + "."
 
 
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
@@ -374,20 +390,23 @@ def export_laureats(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
         )
     )
     datasets = selectors.datasets_of(programme)
+    covered = selectors.filters_covered(
+        programme, region=filters.region, departement=filters.departement
+    )
+    note = "" if covered else exports.UNCOVERED_NOTE
     stamp = timezone.localdate().isoformat()
     name = f"laureats-{programme.slug}-{stamp}"
     if fmt == "geojson":
         points = selectors.laureate_points(laureats=laureats)
         return _download(
-            exports.laureates_geojson(laureats, points, datasets), f"{name}.geojson", fmt
+            exports.laureates_geojson(laureats, points, datasets, covered), f"{name}.geojson", fmt
         )
     rows = exports.laureate_rows(laureats)
+    columns = exports.LAUREATE_COLUMNS
     if fmt == "csv":
-        return _download(
-            exports.to_csv(exports.LAUREATE_COLUMNS, rows, datasets), f"{name}.csv", fmt
-        )
+        return _download(exports.to_csv(columns, rows, datasets, note), f"{name}.csv", fmt)
     return _download(
-        exports.to_xlsx("Lauréats", exports.LAUREATE_COLUMNS, rows, datasets), f"{name}.xlsx", fmt
+        exports.to_xlsx("Lauréats", columns, rows, datasets, note), f"{name}.xlsx", fmt
     )
 
 
