@@ -85,8 +85,12 @@ class GroupeOut(Schema):
 
 
 class StageOut(Schema):
-    communes: int
+    communes: int | None = Field(
+        description="null quand aucune source chargée ne porte cette étape sur le territoire "
+        "(chefs de projet ; conventions-cadres hors tableau ORT)"
+    )
     part: float | None
+    source: str = Field("", description="D'où vient le chiffre, ou pourquoi il manque.")
 
 
 class CycleOut(Schema):
@@ -431,10 +435,18 @@ def tableau_de_bord(
         if c is None
         else {
             "convention_adhesion": {"communes": c.adhesion, "part": c.share(c.adhesion)},
-            "chef_projet": {"communes": c.chef_projet, "part": c.share(c.chef_projet)},
+            "chef_projet": {
+                "communes": c.chef_projet,
+                "part": c.share(c.chef_projet),
+                "source": b.chef_source,
+            },
             "convention_cadre": {
                 "communes": c.convention_cadre,
-                "part": c.share(c.convention_cadre),
+                "part": c.share_cadre,
+                "source": "tableau national de suivi des ORT"
+                + (f", {b.exclusion_cadre}" if b.exclusion_cadre else "")
+                if b.cadre_couvert
+                else "non couvert par un tableau ORT chargé (donnée non disponible)",
             },
             "delai_median_selection_adhesion_jours": c.median_selection_adhesion,
             "delai_median_adhesion_chef_projet_jours": c.median_adhesion_chef,
