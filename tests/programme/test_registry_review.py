@@ -228,3 +228,63 @@ def test_alert_wording_plural(pvd, data_dir, tmp_path):
     ort_import(path=data_dir / "ort.csv")  # Ussel not signed; La Souterraine absent
     html = Client().get("/programme/pvd/regions/75/").content.decode()
     assert "2 communes en retard sur leur cycle de vie" in html
+
+
+def test_shared_lists_acv_after_ort_and_bretagne_extract(db, shared_data, tmp_path):
+    """The reviewer's repro on the shared lists (all leave out region 84)."""
+    laureates_import(path=shared_data / "pvd" / "pvd-2024-hors-aura.csv", programme_slug="pvd")
+    sheet = shared_data / "programmes" / "ort-2024-hors-aura.csv"
+    ort_import(path=sheet)
+    laureates_import(path=shared_data / "programmes" / "acv.csv", programme_slug="acv")
+    acv, pvd = selectors.programme_get(slug="acv"), selectors.programme_get(slug="pvd")
+    lisieux = Laureat.objects.get(programme=acv, commune__code="14366")
+    assert lisieux.date_convention_cadre == date(2020, 9, 28)
+    client = Client()
+    html = client.get("/programme/acv/regions/84/").content.decode()
+    assert "Donnée non disponible : aucun tableau ORT chargé ne couvre ce territoire" in html
+    assert "Bourgoin-Jallieu (38) — Convention-cadre non signée" not in html
+    table = client.get("/programme/acv/territoires.csv?niveau=departement").content.decode(
+        "utf-8-sig"
+    )
+    for dep in ("03", "38", "63"):
+        row = _csv_row(table, dep)
+        assert row["conventions_cadres"] == "" and row["couvert"] == "oui", dep
+    france = selectors.dashboard(programme=acv, scope=selectors.Scope("france"))
+    in_84 = Laureat.objects.filter(programme=acv, statut="actif", commune__region_id="84").count()
+    assert in_84 > 0 and france.cycle.cadre_total == france.cycle.total - in_84
+    print(
+        f"ACV France: {france.cycle.convention_cadre}/{france.cycle.cadre_total} "
+        f"(of {france.cycle.total}; {in_84} in region 84 left out)"
+    )
+    # A national claim below what the covered regions already count is contradicted.
+    count = len(selectors.laureate_facts(pvd))
+    out = CliRunner().invoke(main, ["programme", "check", "1000 communes lauréates"])
+    assert count > 1000 and out.exit_code == 1 and "Contredit" in out.output, out.output
+    # A Bretagne extract that lacks 4 signed ORT rows withdraws their laureates' dates.
+    removed = {"29241", "29039", "29293", "29217"}
+    lines = sheet.read_text(encoding="utf-8").splitlines()
+    extract = tmp_path / "ort-2024-bretagne.csv"
+    extract.write_text(
+        "\n".join(
+            [lines[0]]
+            + [
+                x
+                for x in lines[1:]
+                if ",Bretagne," in x and not any(f",{c}," in x for c in removed)
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    bretagne = selectors.scope_for(region="53")
+    before = selectors.dashboard(programme=pvd, scope=bretagne).cycle.convention_cadre
+    signed_removed = Laureat.objects.filter(
+        programme=pvd, statut="actif", commune__code__in=removed, commune__ort__signature="signee"
+    ).count()
+    ort_import(path=extract)
+    after = selectors.dashboard(programme=pvd, scope=bretagne).cycle.convention_cadre
+    print(f"PVD Bretagne signed: {before} -> {after} ({signed_removed} removed rows signed)")
+    assert signed_removed > 0 and after == before - signed_removed
+    assert not Laureat.objects.filter(
+        commune__code__in=removed, date_convention_cadre__isnull=False
+    ).exists()
