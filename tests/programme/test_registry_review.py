@@ -105,6 +105,8 @@ def test_cadre_figures_use_the_ort_coverage_whatever_the_order(db, data_dir, tmp
     html = client.get("/programme/acv/regions/84/").content.decode()
     assert "Donnée non disponible : aucun tableau ORT chargé ne couvre ce territoire" in html
     assert "Convention-cadre non signée" not in html and "en retard" not in html
+    html = client.get("/programme/acv/communes/38053/").content.decode()
+    assert "non couvert par les tableaux ORT chargés" in html
     board = client.get("/api/v1/programmes/acv/tableau-de-bord?region=84").json()
     assert board["couvert"] is True and board["communes_laureates"] == 1
     assert board["cycle"]["convention_cadre"]["communes"] is None

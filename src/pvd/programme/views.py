@@ -508,6 +508,9 @@ def laureat(request: HttpRequest, slug: str, code: str) -> HttpResponse:
             if lau.groupe
             else [],
             "ort": ort,
+            "ort_couvert": selectors.ort_coverage().covers_commune(
+                departement=c.departement_id, region=c.region_id
+            ),
             "can_edit": editable,
             "history": selectors.history(objet="laureat", objet_id=lau.pk)
             if user.is_authenticated
