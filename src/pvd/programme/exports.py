@@ -17,9 +17,10 @@ from openpyxl.styles import Font
 
 from pvd.domain import wgs84
 from pvd.domain.programme import STAGE_LABELS, LaureateFacts, Stage, stage_of
+from pvd.programme.dashboards import BreakdownRow
 from pvd.programme.maps import ExportGeometry
 from pvd.programme.models import Laureat
-from pvd.programme.selectors import BreakdownRow, ort_signed
+from pvd.programme.selectors import ort_signed
 from pvd.territories.models import Dataset
 
 LAUREATE_COLUMNS = (
