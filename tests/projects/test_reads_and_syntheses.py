@@ -21,7 +21,10 @@ PAGES = (
     "actions/nouvelle/",
     "actions.csv",
     "export-schema.zip",
+    "rapport.pdf",
+    "financements.xlsx",
 )
+DOWNLOADS = ("actions.csv", "export-schema.zip", "rapport.pdf", "financements.xlsx")
 
 
 @pytest.mark.parametrize("role", ["chef23", "pref23", "national", "admin"])
@@ -34,7 +37,12 @@ def test_gets_never_create_a_project(client, users, groups, role):
             if page in ("modifier/", "actions/nouvelle/") and role in ("pref23", "national"):
                 assert r.status_code == 403  # editing pages: the project team only
                 continue
-            if page:
+            if page in DOWNLOADS:
+                # A file of a project that does not exist: 404 with a clear message, never
+                # the HTML page with status 200 (issue 10 review).
+                assert r.status_code == 404, page
+                assert "pas encore de projet de territoire" in r.content.decode(), page
+            elif page:
                 # Every other page of a project that does not exist leads to its empty state.
                 assert r.status_code == 302 and r["Location"] == BASE, page
     assert (Projet.objects.count(), Changement.objects.count()) == before

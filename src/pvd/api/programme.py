@@ -63,7 +63,10 @@ class LaureatsPageOut(Schema):
         description="Faux quand le territoire filtré n'est couvert par aucune liste chargée : "
         "une liste vide y signifie « donnée non disponible », pas « aucun lauréat »."
     )
-    total: int
+    total: int | None = Field(
+        description="Nombre de lauréates ; null quand le territoire filtré n'est pas couvert."
+    )
+    couverture: str = Field("", description="« non couvert par les listes chargées » ou vide.")
     offset: int
     limit: int
     items: list[LaureatOut]
@@ -82,8 +85,12 @@ class GroupeOut(Schema):
 
 
 class StageOut(Schema):
-    communes: int
+    communes: int | None = Field(
+        description="null quand aucune source chargée ne porte cette étape sur le territoire "
+        "(chefs de projet ; conventions-cadres hors tableau ORT)"
+    )
     part: float | None
+    source: str = Field("", description="D'où vient le chiffre, ou pourquoi il manque.")
 
 
 class CycleOut(Schema):
@@ -153,6 +160,9 @@ class TableauDeBordOut(Schema):
 
 class CheckIn(Schema):
     enonces: list[str]
+
+
+UNCOVERED = "non couvert par les listes chargées (donnée non disponible)"
 
 
 def _source(d: Dataset | None) -> dict | None:
@@ -258,10 +268,12 @@ def laureats(
     qs = selectors.laureates_list(
         programme=p, filters=filters, sort=tri if tri in selectors.SORTS else "code"
     )
-    total = qs.count()
+    covered = selectors.filters_covered(p, region=region, departement=departement)
     return {
-        "couvert": selectors.filters_covered(p, region=region, departement=departement),
-        "total": total,
+        "couvert": covered,
+        # Outside the loaded lists' coverage the count is unknown, not 0.
+        "total": qs.count() if covered else None,
+        "couverture": "" if covered else UNCOVERED,
         "offset": offset,
         "limit": limit,
         "items": [_laureat(lau) for lau in qs[offset : offset + limit]],
@@ -351,7 +363,14 @@ def _groupe(g, members: list[str] | None = None) -> dict:
 def groupes(
     request: HttpRequest, slug: str, region: str | None = None, departement: str | None = None
 ):
+    """Outside the loaded lists' coverage the answer is 404 "non couvert par les listes
+    chargées" (the registry does not know the groups there), never an empty list."""
     p = _programme(slug)
+    if (region or departement) and not selectors.filters_covered(
+        p, region=region, departement=departement
+    ):
+        where = f"département {departement}" if departement else f"région {region}"
+        raise HttpError(404, f"Groupes du {where} : {UNCOVERED}.")
     return [
         _groupe(g)
         for g in selectors.groups_list(programme=p, region=region, departement=departement)
@@ -416,10 +435,18 @@ def tableau_de_bord(
         if c is None
         else {
             "convention_adhesion": {"communes": c.adhesion, "part": c.share(c.adhesion)},
-            "chef_projet": {"communes": c.chef_projet, "part": c.share(c.chef_projet)},
+            "chef_projet": {
+                "communes": c.chef_projet,
+                "part": c.share(c.chef_projet),
+                "source": b.chef_source,
+            },
             "convention_cadre": {
                 "communes": c.convention_cadre,
-                "part": c.share(c.convention_cadre),
+                "part": c.share_cadre,
+                "source": "tableau national de suivi des ORT"
+                + (f", {b.exclusion_cadre}" if b.exclusion_cadre else "")
+                if b.cadre_couvert
+                else "non couvert par un tableau ORT chargé (donnée non disponible)",
             },
             "delai_median_selection_adhesion_jours": c.median_selection_adhesion,
             "delai_median_adhesion_chef_projet_jours": c.median_adhesion_chef,

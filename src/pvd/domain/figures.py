@@ -17,8 +17,9 @@ Reading rules (pure Python, no Django):
 
 Coverage: a figure about a territory that no loaded list covers is "non vérifiable" (neither
 confirmed nor contradicted: the registry knows nothing there). A national figure while some
-regions are not covered is confirmed only as a lower bound ("plus de 150 ORT"); otherwise it is
-"non vérifiable", naming the regions left out.
+regions are not covered is confirmed only as a lower bound ("plus de 150 ORT"); a claim below
+what the covered regions already count is contradicted (France can only have more); otherwise
+it is "non vérifiable", naming the regions left out.
 """
 
 from __future__ import annotations
@@ -316,11 +317,14 @@ def registry_value(
     elif m == CHEF_PROJET:
         count = sum(1 for f in rows if f.date_chef_projet)
     else:
-        count = sum(1 for f in rows if f.cadre_signee)
+        # Only where an ORT sheet gives the status (elsewhere it is unknown, not "unsigned").
+        count = sum(1 for f in rows if f.cadre_connu and f.cadre_signee)
     if not statement.percent:
         return count
     if m == POPULATION:
         total = territories.populations.get((statement.scope.kind, statement.scope.code))
+    elif m == CADRE:
+        total = sum(1 for f in rows if f.cadre_connu)
     else:
         total = len(rows)
     return 100 * count / total if total else None
@@ -330,6 +334,11 @@ def _fmt(value: float, percent: bool) -> str:
     if percent:
         return f"{value:.1f} %".replace(".", ",")
     return f"{value:,.0f}".replace(",", "\u202f")
+
+
+def _stated(st: Statement) -> str:
+    stated = _fmt(st.value, st.percent)
+    return f"{st.qualifier} {stated}" if st.qualifier else stated
 
 
 def _uncovered(st: Statement, coverage: Coverage, territories: Territories) -> str:
@@ -354,17 +363,28 @@ def check(
     territories: Territories,
     coverage: Coverage | None = None,
     cadre_coverage: Coverage | None = None,
+    chef_known: bool = True,
 ) -> Verdict:
     """Confirm or contradict one statement; ``rows`` are all active laureates of the programme.
 
     ``coverage``: what the loaded laureate lists cover (None: everything, as before coverage
-    was recorded); ``cadre_coverage``: what the ORT sheets cover, for convention-cadre figures.
+    was recorded); ``cadre_coverage``: what the ORT sheets cover, for convention-cadre figures;
+    ``chef_known``: whether any source carries the recruitment of project managers.
     """
     try:
         st = parse_statement(text, territories)
     except StatementError as exc:
         return Verdict(text=text, status=NOT_UNDERSTOOD, message=f"Énoncé non compris : {exc}.")
     behind = [f for f in rows if in_scope(f, st.scope)]
+    if st.measure == CHEF_PROJET and not chef_known:
+        return Verdict(
+            text,
+            NOT_VERIFIABLE,
+            st,
+            None,
+            "Non vérifiable : aucune liste chargée ne porte le recrutement des chefs de projet.",
+            behind,
+        )
     coverages: list[Coverage] = [] if coverage is None else [coverage]
     if cadre_coverage is not None and st.measure == CADRE:
         coverages.append(cadre_coverage)
@@ -390,6 +410,19 @@ def check(
             for c in coverages
         ]
         left_out = "; ".join(dict.fromkeys(n for n in notes if n))
+    if left_out and not st.percent and not ok and st.high < value:
+        # The covered regions alone already exceed the claim: the whole of France can only
+        # have more, so the claim is contradicted ("1000 communes" while 1,419 are counted).
+        return Verdict(
+            text,
+            CONTRADICTED,
+            st,
+            value,
+            f"Contredit : le registre compte déjà {_fmt(value, False)} "
+            f"{MEASURE_LABELS[st.measure]}, France {left_out} (minimum pour la France entière) "
+            f"; l'énoncé dit {_stated(st)}.",
+            behind,
+        )
     if left_out and not (ok and st.high == math.inf and not st.percent):
         # A partial national total can only confirm a lower bound.
         return Verdict(
@@ -402,9 +435,7 @@ def check(
             "entière.",
             behind,
         )
-    stated = _fmt(st.value, st.percent)
-    if st.qualifier:
-        stated = f"{st.qualifier} {stated}"
+    stated = _stated(st)
     verb = "Confirmé" if ok else "Contredit"
     label = MEASURE_LABELS[st.measure]
     if st.percent:

@@ -58,6 +58,9 @@ class LaureateFacts:
     date_convention_cadre: date | None = None
     # The ORT sheet says "Signée" for the commune (the date may be unknown).
     ort_signee: bool = False
+    # A loaded ORT sheet covers the commune: its convention-cadre status is known (outside,
+    # the convention-cadre figures are "donnée non disponible", never "not signed").
+    cadre_connu: bool = True
 
     @property
     def cadre_signee(self) -> bool:
@@ -91,38 +94,52 @@ def median_days(pairs: Iterable[tuple[date | None, date | None]]) -> float | Non
 
 @dataclass(frozen=True)
 class Lifecycle:
+    """Counts of the stages reached. ``chef_projet`` is None when no source carries the
+    recruitment of project managers; ``convention_cadre`` counts the laureates whose status an
+    ORT sheet gives (``cadre_total`` of them), None when no ORT sheet covers any."""
+
     total: int
     adhesion: int
-    chef_projet: int
-    convention_cadre: int
+    chef_projet: int | None
+    convention_cadre: int | None
     by_stage: dict[str, int]
     median_selection_adhesion: float | None
     median_adhesion_chef: float | None
     median_adhesion_cadre: float | None
+    cadre_total: int = 0
 
-    def share(self, count: int) -> float | None:
-        return count / self.total if self.total else None
+    def share(self, count: int | None) -> float | None:
+        return count / self.total if self.total and count is not None else None
+
+    @property
+    def share_cadre(self) -> float | None:
+        """Share of the laureates whose convention-cadre status is known."""
+        return share(self.convention_cadre, self.cadre_total)
 
 
-def lifecycle(rows: Sequence[LaureateFacts]) -> Lifecycle:
+def lifecycle(rows: Sequence[LaureateFacts], *, chef_known: bool = True) -> Lifecycle:
     stages = {s.value: 0 for s in Stage}
     for f in rows:
         stages[stage_of(f).value] += 1
+    known = [f for f in rows if f.cadre_connu]
     return Lifecycle(
         total=len(rows),
         adhesion=sum(1 for f in rows if f.date_convention_adhesion),
-        chef_projet=sum(1 for f in rows if f.date_chef_projet),
-        convention_cadre=sum(1 for f in rows if f.cadre_signee),
+        chef_projet=sum(1 for f in rows if f.date_chef_projet) if chef_known else None,
+        convention_cadre=sum(1 for f in known if f.cadre_signee) if known else None,
         by_stage=stages,
         median_selection_adhesion=median_days(
             (f.date_selection, f.date_convention_adhesion) for f in rows
         ),
         median_adhesion_chef=median_days(
             (f.date_convention_adhesion, f.date_chef_projet) for f in rows
-        ),
+        )
+        if chef_known
+        else None,
         median_adhesion_cadre=median_days(
-            (f.date_convention_adhesion, f.date_convention_cadre) for f in rows
+            (f.date_convention_adhesion, f.date_convention_cadre) for f in known
         ),
+        cadre_total=len(known),
     )
 
 
@@ -145,10 +162,13 @@ def alerts(
     cadre_months: int = CADRE_DELAY_MONTHS,
     adhesion_months: int = ADHESION_DELAY_MONTHS,
 ) -> list[Alert]:
-    """Laureates late on their life cycle, most overdue first."""
+    """Laureates late on their life cycle, most overdue first. A convention-cadre is awaited
+    only where an ORT sheet gives its status (``cadre_connu``): elsewhere it is unknown."""
     out = []
     for f in rows:
         if f.date_convention_adhesion and not f.cadre_signee:
+            if not f.cadre_connu:
+                continue
             due = add_months(f.date_convention_adhesion, cadre_months)
             if due < today:
                 out.append(

@@ -17,9 +17,10 @@ from openpyxl.styles import Font
 
 from pvd.domain import wgs84
 from pvd.domain.programme import STAGE_LABELS, LaureateFacts, Stage, stage_of
+from pvd.programme.dashboards import BreakdownRow
 from pvd.programme.maps import ExportGeometry
 from pvd.programme.models import Laureat
-from pvd.programme.selectors import BreakdownRow, ort_signed
+from pvd.programme.selectors import ort_signed
 from pvd.territories.models import Dataset
 
 LAUREATE_COLUMNS = (
@@ -124,7 +125,17 @@ def source_lines(datasets: Sequence[Dataset]) -> list[str]:
     ]
 
 
-def to_csv(columns: Sequence[str], rows: list[list], datasets: Sequence[Dataset]) -> bytes:
+# What an export of laureates says when its territory is not covered by the loaded lists.
+UNCOVERED_NOTE = (
+    "Couverture : territoire non couvert par les listes chargées — le registre ne sait pas "
+    "quelles communes y sont lauréates (donnée non disponible, pas zéro lauréate)"
+)
+
+
+def to_csv(
+    columns: Sequence[str], rows: list[list], datasets: Sequence[Dataset], note: str = ""
+) -> bytes:
+    """``note``: a line said before the sources (e.g. :data:`UNCOVERED_NOTE`)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(columns)
@@ -133,13 +144,19 @@ def to_csv(columns: Sequence[str], rows: list[list], datasets: Sequence[Dataset]
             ["" if v is None else (v.isoformat() if hasattr(v, "isoformat") else v) for v in row]
         )
     writer.writerow([])
+    if note:
+        writer.writerow([note])
     for line in source_lines(datasets):
         writer.writerow([f"Source : {line}"])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
 def to_xlsx(
-    title: str, columns: Sequence[str], rows: list[list], datasets: Sequence[Dataset]
+    title: str,
+    columns: Sequence[str],
+    rows: list[list],
+    datasets: Sequence[Dataset],
+    note: str = "",
 ) -> bytes:
     wb = Workbook()
     ws = wb.active
@@ -154,7 +171,12 @@ def to_xlsx(
             for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
                 cell.number_format = "DD/MM/YYYY"
     ws.freeze_panes = "A2"
+    if note:
+        ws.append([])
+        ws.append([note])
     sources = wb.create_sheet("Sources")
+    if note:
+        sources.append([note])
     sources.append(["Source", "Éditeur", "Millésime", "Licence", "Adresse"])
     for d in datasets:
         sources.append([d.title, d.publisher, d.vintage, d.licence, d.url])
@@ -210,9 +232,14 @@ def territories_geojson(
 
 
 def laureates_geojson(
-    laureats: Sequence[Laureat], points: dict[str, tuple[float, float]], datasets: Sequence[Dataset]
+    laureats: Sequence[Laureat],
+    points: dict[str, tuple[float, float]],
+    datasets: Sequence[Dataset],
+    covered: bool = True,
 ) -> bytes:
-    """Laureates as points where a location is known (ORT sheet coordinates), else null."""
+    """Laureates as points where a location is known (ORT sheet coordinates), else null;
+    ``metadata.couvert`` False (and ``couverture``) when the filtered territory is not
+    covered by the loaded lists (no feature there means "not known", not "no laureate")."""
     features = []
     for lau, values in zip(laureats, laureate_rows(laureats), strict=True):
         point = points.get(lau.commune.code)
@@ -229,7 +256,11 @@ def laureates_geojson(
         )
     doc = {
         "type": "FeatureCollection",
-        "metadata": {"sources": source_lines(datasets)},
+        "metadata": {
+            "sources": source_lines(datasets),
+            "couvert": covered,
+            "couverture": "" if covered else "non couvert par les listes chargées",
+        },
         "features": features,
     }
     return json.dumps(doc, ensure_ascii=False).encode("utf-8")

@@ -37,7 +37,8 @@ class LaureatForm(forms.ModelForm):
             "date_selection": "Format attendu : JJ/MM/AAAA.",
             "date_convention_adhesion": "Format attendu : JJ/MM/AAAA.",
             "date_chef_projet": "Format attendu : JJ/MM/AAAA.",
-            "date_convention_cadre": "Format attendu : JJ/MM/AAAA.",
+            "date_convention_cadre": "Format attendu : JJ/MM/AAAA. Là où un tableau national "
+            "des ORT est chargé, cette date est reprise du tableau à chaque import.",
             "notes": "Texte libre, visible des personnes connectées.",
         }
         widgets = {

@@ -20,6 +20,7 @@ from django.db import transaction
 
 from pvd.programme import groups
 from pvd.programme.audit import Actor, change, fmt
+from pvd.programme.cadre import derive_cadre_dates
 from pvd.programme.models import Laureat, ListeImportee
 from pvd.programme.pipeline import (
     DEPARTEMENT_MISMATCH,
@@ -204,6 +205,8 @@ def _laureate_writer(selection_date: date | None):
             counts.updated = len(to_update)
         report.tables["lauréats"] = counts
         groups.delete_empty(programme, ctx)
+        # The convention-cadre date comes from the ORT sheet, whichever was imported first.
+        derive_cadre_dates(ctx, programme=programme)
 
     return write
 

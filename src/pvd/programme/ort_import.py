@@ -6,8 +6,9 @@
 - An ORT is signed only when its "Signée ?" column says "Signée" (a date alone is not a
   signature); rows whose status and date disagree are reported (:mod:`pvd.sources.ort_list`).
 - Signed ORT fill the laureates' convention-cadre date (the PVD convention-cadre is the one
-  *valant ORT*); a date this sheet gave before to a commune it now says is not signed is
-  withdrawn. Laureates are never deleted by it.
+  *valant ORT*): inside the ORT coverage the date is re-derived from the rows now stored, so
+  a row that is no longer signed, or no longer in the sheet, withdraws it
+  (:mod:`pvd.programme.cadre`). Laureates are never deleted by it.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 from django.db import transaction
 
 from pvd.programme.audit import Actor, change, fmt
-from pvd.programme.imports import _lau_change
+from pvd.programme.cadre import derive_cadre_dates
 from pvd.programme.models import Laureat, ListeImportee, Ort
 from pvd.programme.pipeline import (
     DEPARTEMENT_MISMATCH,
@@ -171,51 +172,16 @@ def _ort_write(ctx: ImportContext) -> None:
 
 
 def _ort_laureates(ctx: ImportContext) -> None:
-    """Laureates' convention-cadre date from *signed* ORT; a date this sheet gave before to a
-    laureate whose ORT it now says is not signed is withdrawn; membership cross-check."""
+    """Laureates' convention-cadre date re-derived from the ORT rows now stored (see
+    :mod:`pvd.programme.cadre`); membership cross-check."""
     report = ctx.report
-    signed = {
-        info.pk: row.date_signature
-        for row, info in ctx.wanted
-        if row.signature == Ort.Signature.SIGNEE and row.date_signature
-    }
-    unsigned = {
-        info.pk: row.date_signature
-        for row, info in ctx.wanted
-        if row.signature != Ort.Signature.SIGNEE and row.date_signature
-    }
+    derive_cadre_dates(ctx, extra=ctx.coverage)
     flagged_pvd = {info.pk: row for row, info in ctx.wanted if row.pvd}
-    counts = TableCounts()
-    to_update = []
-    pvd_members = set()
-    for lau in Laureat.objects.filter(statut=Laureat.Statut.ACTIF).select_related(
-        "commune", "programme"
-    ):
-        if lau.programme.slug == "pvd":
-            pvd_members.add(lau.commune_id)
-        new = signed.get(lau.commune_id)
-        if new is None:
-            withdrawn = unsigned.get(lau.commune_id)
-            if withdrawn is None or lau.date_convention_cadre != withdrawn:
-                continue
-        elif lau.date_convention_cadre == new:
-            counts.unchanged += 1
-            continue
-        diff = {"date_convention_cadre": (lau.date_convention_cadre, new)}
-        lau.date_convention_cadre = new
-        lau.updated_at = ctx.now
-        to_update.append(lau)
-        report.changes.append(
-            f"~ {lau.commune.code} {lau.commune.nom} ({lau.programme.slug}) : "
-            f"date_convention_cadre {fmt(diff['date_convention_cadre'][0])} → {fmt(new)}"
+    pvd_members = set(
+        Laureat.objects.filter(statut=Laureat.Statut.ACTIF, programme__slug="pvd").values_list(
+            "commune_id", flat=True
         )
-        ctx.log.append(_lau_change(ctx, lau, "modification", diff))
-    if to_update:
-        Laureat.objects.bulk_update(
-            to_update, ["date_convention_cadre", "updated_at"], batch_size=1000
-        )
-        counts.updated = len(to_update)
-    report.tables["lauréats (date de convention-cadre)"] = counts
+    )
     if pvd_members:
         for pk, row in flagged_pvd.items():
             if pk not in pvd_members:

@@ -1,29 +1,21 @@
 """Reads of the programme registry, shaped for dashboards, lists, exports, API and CLI.
 
-Cost per dashboard request, whatever the scope: one grouped aggregate for the breakdown table,
-one query for the laureates' dates (statistics computed in :mod:`pvd.domain.programme`), and the
-territories' populations from a per-process cache rebuilt when the referential changes.
+The dashboards (scopes, breakdown tables, map rows, their cache) live in
+:mod:`pvd.programme.dashboards`; their names are still served from here (``selectors.dashboard``,
+``selectors.Scope`` ...) through the module ``__getattr__`` below.
 """
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass
 
-from django.db.models import Count, F, Max, Q, QuerySet, Sum
-from django.utils import timezone
+from django.db.models import Count, F, Q, QuerySet, Sum
 
 from pvd.domain import figures
 from pvd.domain.programme import (
-    Alert,
     LaureateFacts,
-    Lifecycle,
     Stage,
-    alerts,
-    lifecycle,
-    share,
-    stage_of,
 )
 from pvd.programme.coverage import (  # noqa: F401  (read here by views, API, exports)
     commune_of,
@@ -37,7 +29,7 @@ from pvd.programme.coverage import (  # noqa: F401  (read here by views, API, ex
     region_departements,
     registry_coverage,
 )
-from pvd.programme.models import Changement, Groupe, Laureat, ListeImportee, Ort, Programme
+from pvd.programme.models import Changement, Groupe, Laureat, Ort, Programme
 from pvd.territories.models import Commune, Dataset, Departement, Region
 from pvd.territories.selectors import referential_dataset
 
@@ -153,303 +145,27 @@ def laureate_facts(
         "date_convention_cadre",
         "commune__ort__signature",
     )
-    return [LaureateFacts(*r[:-1], ort_signee=r[-1] == Ort.Signature.SIGNEE) for r in rows]
-
-
-# --- Dashboards -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Scope:
-    level: str  # "france", "region", "departement"
-    code: str | None = None
-    nom: str = "France"
-    region: Region | None = None
-    departement: Departement | None = None
-
-    @property
-    def child_level(self) -> str:
-        return {"france": "region", "region": "departement", "departement": "commune"}[self.level]
-
-
-@dataclass
-class BreakdownRow:
-    """One territory (or laureate commune) of a dashboard. Outside the loaded lists' coverage
-    (``couvert`` False) every figure is None: "donnée non disponible", never 0."""
-
-    code: str
-    nom: str
-    laureats: int | None = 0
-    groupes: int | None = 0
-    population: int | None = 0
-    population_territoire: int | None = None
-    communes_territoire: int | None = None
-    adhesion: int | None = 0
-    chef_projet: int | None = 0
-    convention_cadre: int | None = 0
-    couvert: bool = True
-    # Commune rows only:
-    groupe: str = ""
-    etape: str = ""
-
-    @property
-    def part_population(self) -> float | None:
-        return share(self.population, self.population_territoire)
-
-    @property
-    def part_communes(self) -> float | None:
-        return share(self.laureats, self.communes_territoire)
-
-
-def _row(code: str, nom: str, a: dict | None, level: str, totals, covered: bool) -> BreakdownRow:
-    if not covered:
-        return BreakdownRow(
-            code=code,
-            nom=nom,
-            laureats=None,
-            groupes=None,
-            population=None,
-            population_territoire=totals.populations.get((level, code)),
-            communes_territoire=totals.communes.get((level, code)),
-            adhesion=None,
-            chef_projet=None,
-            convention_cadre=None,
-            couvert=False,
-        )
-    a = a or {}
-    return BreakdownRow(
-        code=code,
-        nom=nom,
-        laureats=a.get("n", 0),
-        groupes=a.get("g", 0),
-        population=a.get("p") or 0,
-        population_territoire=totals.populations.get((level, code)),
-        communes_territoire=totals.communes.get((level, code)),
-        adhesion=a.get("a", 0),
-        chef_projet=a.get("c", 0),
-        convention_cadre=a.get("o", 0),
-    )
-
-
-def _aggregate(qs: QuerySet[Laureat], key: str) -> dict[str, dict]:
-    return {
-        r[key]: r
-        for r in qs.order_by()
-        .values(key)
-        .annotate(
-            n=Count("pk"),
-            g=Count("groupe", distinct=True),
-            p=Sum("commune__population"),
-            a=Count("pk", filter=Q(date_convention_adhesion__isnull=False)),
-            c=Count("pk", filter=Q(date_chef_projet__isnull=False)),
-            o=Count("pk", filter=CADRE),
-        )
-    }
-
-
-@dataclass
-class Dashboard:
-    """Figures of a scope. ``couvert`` False: no loaded list covers the scope, every figure is
-    None. ``exclusion``: what a national total leaves out (territories no list covers)."""
-
-    programme: Programme
-    scope: Scope
-    laureats: int | None
-    groupes: int | None
-    epci: int | None
-    population: int | None
-    population_territoire: int
-    communes_territoire: int
-    cycle: Lifecycle | None
-    alertes: list[Alert]
-    breakdown: list[BreakdownRow]
-    datasets: list[Dataset] = field(default_factory=list)
-    today: date | None = None
-    couvert: bool = True
-    exclusion: str = ""
-    listes: list[ListeImportee] = field(default_factory=list)
-
-    @property
-    def part_population(self) -> float | None:
-        return share(self.population, self.population_territoire)
-
-    @property
-    def part_communes(self) -> float | None:
-        return share(self.laureats, self.communes_territoire)
-
-
-def scope_for(*, region: str | None = None, departement: str | None = None) -> Scope | None:
-    """The dashboard scope, or None when the code is unknown."""
-    if departement:
-        d = Departement.objects.select_related("region").filter(code=departement).first()
-        return Scope("departement", d.code, d.nom, d.region, d) if d else None
-    if region:
-        r = Region.objects.filter(code=region).first()
-        return Scope("region", r.code, r.nom, r) if r else None
-    return Scope("france")
-
-
-def _filter(scope: Scope) -> dict:
-    if scope.level == "region":
-        return {"region": scope.code}
-    if scope.level == "departement":
-        return {"departement": scope.code}
-    return {}
-
-
-def breakdown(programme: Programme, scope: Scope) -> list[BreakdownRow]:
-    """One row per child territory (regions of France, departments of a region, laureate
-    communes of a department), with every territory listed even without laureates."""
-    totals = territory_totals()
-    qs = laureates_qs(programme, **_filter(scope)).order_by()
-    if scope.child_level == "commune":
-        rows = []
-        signed = set(qs.filter(ORT_SIGNED).values_list("pk", flat=True))
-        for lau in qs.select_related("commune", "groupe").order_by("commune__nom"):
-            c = lau.commune
-            facts = LaureateFacts(
-                c.code,
-                c.nom,
-                c.departement_id,
-                c.region_id,
-                c.population,
-                None,
-                None,
-                lau.date_selection,
-                lau.date_convention_adhesion,
-                lau.date_chef_projet,
-                lau.date_convention_cadre,
-                ort_signee=lau.pk in signed,
-            )
-            rows.append(
-                BreakdownRow(
-                    code=c.code,
-                    nom=c.nom,
-                    laureats=1,
-                    groupes=1 if lau.groupe_id else 0,
-                    population=c.population or 0,
-                    adhesion=int(bool(lau.date_convention_adhesion)),
-                    chef_projet=int(bool(lau.date_chef_projet)),
-                    convention_cadre=int(bool(lau.date_convention_cadre) or lau.pk in signed),
-                    groupe=lau.groupe.code if lau.groupe else "",
-                    etape=stage_of(facts).value,
-                )
-            )
-        return rows
-    key = "commune__region_id" if scope.child_level == "region" else "commune__departement_id"
-    agg = _aggregate(qs, key)
-    coverage = registry_coverage(programme)
-    if scope.child_level == "region":
-        children = sorted(totals.names_regions.items())
-    else:
-        children = sorted(
-            (c, n)
-            for c, n in totals.names_departements.items()
-            if totals.region_of[c] == scope.code
-        )
+    ort_cov = ort_coverage()
     return [
-        _row(
-            code,
-            nom,
-            agg.get(code),
-            scope.child_level,
-            totals,
-            covers(coverage, scope.child_level, code, totals),
+        LaureateFacts(
+            *r[:-1],
+            ort_signee=r[-1] == Ort.Signature.SIGNEE,
+            cadre_connu=ort_cov.covers_commune(departement=r[2], region=r[3]),
         )
-        for code, nom in children
+        for r in rows
     ]
 
 
-def registry_version(programme: Programme) -> tuple:
-    """Changes whenever the registry or the referential changes (every write of the registry
-    touches ``updated_at`` or leaves a ``Changement``): one cheap aggregate query."""
-    agg = Laureat.objects.filter(programme=programme).aggregate(n=Count("pk"), u=Max("updated_at"))
-    last = Changement.objects.order_by("-pk").values_list("pk", flat=True).first()
-    lists = ListeImportee.objects.aggregate(n=Count("pk"), m=Max("pk"))
-    return (
-        programme.pk,
-        programme.dataset_id,
-        agg["n"],
-        agg["u"],
-        last,
-        lists["n"],
-        lists["m"],
-        _referential_version(),
-    )
+# No imported list (laureates, ORT) carries the recruitment of project managers: the figure
+# comes only from dates entered in the registry (edit form, API, admin). Without any, it is
+# "non disponible", never 0.
+CHEF_SOURCE = "dates saisies dans le registre (aucune liste importée ne porte cette information)"
+CHEF_MISSING = "non disponible : aucune source chargée ne porte le recrutement des chefs de projet"
 
 
-_dash_lock = threading.Lock()
-_dash_cache: dict[tuple, Dashboard] = {}
-DASH_CACHE_SIZE = 256
-
-
-def dashboard(*, programme: Programme, scope: Scope, today: date | None = None) -> Dashboard:
-    """The dashboard of a scope, computed once per registry version and day, then served from
-    a per-process cache (a few hundred scopes at most: France, regions, departments)."""
-    today = today or timezone.localdate()
-    key = (registry_version(programme), scope.level, scope.code, today)
-    with _dash_lock:
-        cached = _dash_cache.get(key)
-    if cached is not None:
-        return cached
-    board = _dashboard(programme=programme, scope=scope, today=today)
-    with _dash_lock:
-        if len(_dash_cache) >= DASH_CACHE_SIZE:
-            _dash_cache.clear()
-        _dash_cache[key] = board
-    return board
-
-
-def _dashboard(*, programme: Programme, scope: Scope, today: date) -> Dashboard:
-    totals = territory_totals()
-    coverage = registry_coverage(programme)
-    key = (scope.level, scope.code)
-    board_rows = breakdown(programme, scope)
-    common = {
-        "programme": programme,
-        "scope": scope,
-        "breakdown": board_rows,
-        "datasets": datasets_of(programme),
-        "today": today,
-        "listes": lists_of(programme),
-    }
-    if not covers(coverage, scope.level, scope.code, totals):
-        return Dashboard(
-            laureats=None,
-            groupes=None,
-            epci=None,
-            population=None,
-            population_territoire=totals.populations.get(key, 0),
-            communes_territoire=totals.communes.get(key, 0),
-            cycle=None,
-            alertes=[],
-            couvert=False,
-            exclusion=coverage_note(coverage) if scope.level == "france" else "",
-            **common,
-        )
-    facts = laureate_facts(programme, **_filter(scope))
-    population_territoire = totals.populations.get(key, 0)
-    communes_territoire = totals.communes.get(key, 0)
-    exclusion = ""
-    if scope.level == "france":
-        # Shares of a national total are shares of the covered territories only.
-        exclusion = coverage_note(coverage)
-        if exclusion:
-            deps = [d for d, r in totals.region_of.items() if coverage.covers_departement(d, r)]
-            population_territoire = sum(totals.populations.get(("departement", d), 0) for d in deps)
-            communes_territoire = sum(totals.communes.get(("departement", d), 0) for d in deps)
-    return Dashboard(
-        laureats=len(facts),
-        groupes=len({f.groupe for f in facts if f.groupe}),
-        epci=len({f.epci for f in facts if f.epci}),
-        population=sum(f.population or 0 for f in facts),
-        population_territoire=population_territoire,
-        communes_territoire=communes_territoire,
-        cycle=lifecycle(facts),
-        alertes=alerts(facts, today=today),
-        exclusion=exclusion,
-        **common,
-    )
+def chef_known(programme: Programme) -> bool:
+    """Whether any source gave a project manager's recruitment date for the programme."""
+    return Laureat.objects.filter(programme=programme, date_chef_projet__isnull=False).exists()
 
 
 def datasets_of(programme: Programme) -> list[Dataset]:
@@ -474,53 +190,6 @@ def sources_line(*, programme: Programme) -> str:
         )
         or "aucune liste importée"
     )
-
-
-def map_rows(*, programme: Programme, level: str) -> list[BreakdownRow]:
-    """Rows of the national choropleth: every region, or every department (one query)."""
-    if level == "region":
-        return breakdown(programme, Scope("france"))
-    return departements_breakdown(programme)
-
-
-def departements_breakdown(programme: Programme) -> list[BreakdownRow]:
-    """Every department of France in one grouped query (for the national department map)."""
-    totals = territory_totals()
-    agg = _aggregate(laureates_qs(programme), "commune__departement_id")
-    coverage = registry_coverage(programme)
-    return [
-        _row(
-            code,
-            nom,
-            agg.get(code),
-            "departement",
-            totals,
-            coverage.covers_departement(code, totals.region_of.get(code)),
-        )
-        for code, nom in sorted(totals.names_departements.items())
-    ]
-
-
-MEASURES = {
-    "laureats": "Communes lauréates",
-    "part_population": "Part de la population couverte",
-    "part_communes": "Part des communes lauréates",
-    "convention_cadre": "Conventions-cadres (ORT) signées",
-}
-
-
-def _measure(row: BreakdownRow, measure: str) -> float | None:
-    if measure == "part_population":
-        p = row.part_population
-        return None if p is None else 100 * p
-    if measure == "part_communes":
-        p = row.part_communes
-        return None if p is None else 100 * p
-    return getattr(row, measure)
-
-
-def measure_value(row: BreakdownRow, measure: str) -> float | None:
-    return _measure(row, measure)
 
 
 # --- Lists, detail, history -----------------------------------------------------------------
@@ -669,8 +338,9 @@ def figures_check(*, programme: Programme, statements: list[str]) -> list[figure
     facts = laureate_facts(programme)
     territories = territories_for_figures()
     coverage, cadre = registry_coverage(programme), ort_coverage()
+    chef = chef_known(programme)
     return [
-        figures.check(s, facts, territories, coverage, cadre if not cadre.empty else None)
+        figures.check(s, facts, territories, coverage, cadre, chef_known=chef)
         for s in statements
         if s.strip()
     ]
@@ -706,3 +376,30 @@ def verdict_dict(v: figures.Verdict) -> dict:
 
 def _finite(x: float) -> float | None:
     return None if x in (float("inf"), float("-inf")) else x
+
+
+# Names of :mod:`pvd.programme.dashboards` served from this module (it imports this one, so
+# they are looked up lazily: either module may be imported first).
+DASHBOARD_NAMES = frozenset(
+    {
+        "BreakdownRow",
+        "Dashboard",
+        "MEASURES",
+        "Scope",
+        "breakdown",
+        "dashboard",
+        "departements_breakdown",
+        "map_rows",
+        "measure_value",
+        "registry_version",
+        "scope_for",
+    }
+)
+
+
+def __getattr__(name: str):
+    if name in DASHBOARD_NAMES:
+        from pvd.programme import dashboards
+
+        return getattr(dashboards, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

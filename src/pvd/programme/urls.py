@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pvd.programme import views
+from pvd.programme import export_views, views
 
 app_name = "programme"
 
@@ -12,8 +12,12 @@ urlpatterns = [
     path("<slug:slug>/regions/<str:code>/", views.dashboard_region, name="region"),
     path("<slug:slug>/departements/<str:code>/", views.dashboard_departement, name="departement"),
     path("<slug:slug>/laureats/", views.laureats, name="laureats"),
-    path("<slug:slug>/laureats.<str:fmt>", views.export_laureats, name="export_laureats"),
-    path("<slug:slug>/territoires.<str:fmt>", views.export_territoires, name="export_territoires"),
+    path("<slug:slug>/laureats.<str:fmt>", export_views.export_laureats, name="export_laureats"),
+    path(
+        "<slug:slug>/territoires.<str:fmt>",
+        export_views.export_territoires,
+        name="export_territoires",
+    ),
     path("<slug:slug>/communes/<str:code>/", views.laureat, name="laureat"),
     path("<slug:slug>/communes/<str:code>/modifier/", views.laureat_edit, name="laureat_edit"),
     path("<slug:slug>/groupes/<str:code>/", views.groupe, name="groupe"),

@@ -13,12 +13,11 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from pvd.domain.cartography import classes, view_box_of
 from pvd.domain.programme import STAGE_LABELS, LaureateFacts, Stage, stage_of
-from pvd.programme import exports, maps, selectors, services
+from pvd.programme import maps, selectors, services
 from pvd.programme.forms import ChecksForm, LaureatForm
 from pvd.programme.models import Laureat, Programme
 
@@ -201,13 +200,15 @@ def _dashboard(
                 "share": cycle.share(cycle.chef_projet),
                 "median": cycle.median_adhesion_chef,
                 "median_label": "après la convention d'adhésion",
+                "note": f"Source : {board.chef_source}." if board.chef_source else "",
             },
             {
                 "label": STAGE_LABELS[Stage.CONVENTION_CADRE],
                 "count": cycle.convention_cadre,
-                "share": cycle.share(cycle.convention_cadre),
+                "share": cycle.share_cadre,
                 "median": cycle.median_adhesion_cadre,
                 "median_label": "après la convention d'adhésion",
+                "note": _cadre_note(board),
             },
         ]
     )
@@ -231,6 +232,20 @@ def _dashboard(
             "breadcrumb_data": crumbs,
         },
     )
+
+
+def _cadre_note(board) -> str:
+    """Where the convention-cadre figure comes from, and what it leaves out."""
+    if not board.cadre_couvert:
+        return (
+            "Donnée non disponible : aucun tableau ORT chargé ne couvre ce territoire "
+            "(non couvert par les listes chargées)."
+        )
+    cycle = board.cycle
+    note = "Source : tableau national de suivi des ORT"
+    if board.exclusion_cadre:
+        note += f", {board.exclusion_cadre} ; part des {cycle.cadre_total} lauréates qu'il couvre"
+    return note + "."
 
 
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
@@ -350,84 +365,6 @@ def laureats(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "geojson": "application/geo+json",
-}
-
-
-def _download(content: bytes, filename: str, fmt: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def export_laureats(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
-    programme = _programme(slug)
-    if fmt not in CONTENT_TYPES:
-        raise Http404("Format d'export inconnu.")
-    filters = _list_filters(request)
-    laureats = list(
-        selectors.laureates_list(
-            programme=programme, filters=filters, sort=request.GET.get("tri", "code")
-        )
-    )
-    datasets = selectors.datasets_of(programme)
-    stamp = timezone.localdate().isoformat()
-    name = f"laureats-{programme.slug}-{stamp}"
-    if fmt == "geojson":
-        points = selectors.laureate_points(laureats=laureats)
-        return _download(
-            exports.laureates_geojson(laureats, points, datasets), f"{name}.geojson", fmt
-        )
-    rows = exports.laureate_rows(laureats)
-    if fmt == "csv":
-        return _download(
-            exports.to_csv(exports.LAUREATE_COLUMNS, rows, datasets), f"{name}.csv", fmt
-        )
-    return _download(
-        exports.to_xlsx("Lauréats", exports.LAUREATE_COLUMNS, rows, datasets), f"{name}.xlsx", fmt
-    )
-
-
-def export_territoires(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
-    """The breakdown table of a dashboard (regions of France, or departments)."""
-    programme = _programme(slug)
-    if fmt not in CONTENT_TYPES:
-        raise Http404("Format d'export inconnu.")
-    region = request.GET.get("region") or None
-    level = "departement" if region or request.GET.get("niveau") == "departement" else "region"
-    if region:
-        scope = selectors.scope_for(region=region)
-        if scope is None:
-            raise Http404("Région inconnue.")
-        rows = selectors.breakdown(programme, scope)
-    else:
-        rows = selectors.map_rows(programme=programme, level=level)
-    datasets = selectors.datasets_of(programme)
-    name = f"{'departements' if level == 'departement' else 'regions'}-{programme.slug}" + (
-        f"-{region}" if region else ""
-    )
-    if fmt == "geojson":
-        # True WGS84 geometry, never the drawing-only "style1" contours of the maps.
-        return _download(
-            exports.territories_geojson(level, maps.export_geometries(level), rows, datasets),
-            f"{name}.geojson",
-            fmt,
-        )
-    table = exports.territory_rows(rows)
-    if fmt == "csv":
-        return _download(
-            exports.to_csv(exports.TERRITORY_COLUMNS, table, datasets), f"{name}.csv", fmt
-        )
-    return _download(
-        exports.to_xlsx("Territoires", exports.TERRITORY_COLUMNS, table, datasets),
-        f"{name}.xlsx",
-        fmt,
-    )
-
-
 # --- Laureate, group ----------------------------------------------------------------------------
 
 
@@ -489,6 +426,9 @@ def laureat(request: HttpRequest, slug: str, code: str) -> HttpResponse:
             if lau.groupe
             else [],
             "ort": ort,
+            "ort_couvert": selectors.ort_coverage().covers_commune(
+                departement=c.departement_id, region=c.region_id
+            ),
             "can_edit": editable,
             "history": selectors.history(objet="laureat", objet_id=lau.pk)
             if user.is_authenticated

@@ -86,10 +86,20 @@ class NoProject(Exception):
         self.access = acc
 
 
+# Views that answer a file (CSV, XLSX, PDF, zip): without a project there is no such file.
+DOWNLOADS = ("rapport", "export", "export_schema")
+
+
 def _no_project(request, exc: NoProject, view_name: str) -> HttpResponse:
     """The project page shows the empty state (and the "create" button to its team); the
     other pages of the project lead there."""
     groupe = exc.groupe
+    if view_name in DOWNLOADS:
+        # A file that does not exist: 404 with a clear message, not the HTML page.
+        raise Http404(
+            f"Le groupe {groupe} n'a pas encore de projet de territoire : "
+            "pas d'actions à exporter ni de rapport."
+        )
     if view_name != "projet":
         if request.method == "POST":
             messages.info(request, "Ce groupe n'a pas encore de projet de territoire.")
