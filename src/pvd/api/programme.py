@@ -14,7 +14,7 @@ from ninja.errors import HttpError
 
 from pvd.api.territories_schemas import ErrorOut, SourceOut
 from pvd.domain.coverage import uncovered_regions
-from pvd.domain.programme import STAGE_LABELS, LaureateFacts, stage_of
+from pvd.domain.programme import STAGE_LABELS, stage_of
 from pvd.programme import selectors
 from pvd.programme.models import Laureat, Programme
 from pvd.territories.models import Dataset
@@ -186,22 +186,7 @@ def _programme(slug: str) -> Programme:
 
 def _laureat(lau: Laureat) -> dict:
     c = lau.commune
-    stage = stage_of(
-        LaureateFacts(
-            c.code,
-            c.nom,
-            c.departement_id,
-            c.region_id,
-            None,
-            None,
-            None,
-            lau.date_selection,
-            lau.date_convention_adhesion,
-            lau.date_chef_projet,
-            lau.date_convention_cadre,
-            ort_signee=selectors.ort_signed(c),
-        )
-    )
+    stage = stage_of(selectors.facts_of(lau))
     return {
         "code": c.code,
         "nom": c.nom,

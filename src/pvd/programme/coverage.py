@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db.models import Q
 
 from pvd.domain.coverage import Coverage, exclusion_note
+from pvd.domain.programme import LaureateFacts
 from pvd.programme.models import Laureat, ListeImportee, Ort, Programme
 from pvd.territories.models import Commune
 
@@ -79,6 +80,27 @@ def ort_signed(commune: Commune) -> bool:
         return commune.ort.signature == Ort.Signature.SIGNEE
     except Ort.DoesNotExist:
         return False
+
+
+def facts_of(
+    lau: Laureat, *, ort_signee: bool | None = None, cadre_connu: bool = True
+) -> LaureateFacts:
+    """What the registry knows of one laureate (``commune`` and ``commune__ort`` select-related
+    by the caller; ``ort_signee`` given when the caller already knows it for many laureates)."""
+    c = lau.commune
+    return LaureateFacts(
+        code=c.code,
+        nom=c.nom,
+        departement=c.departement_id,
+        region=c.region_id,
+        population=c.population,
+        date_selection=lau.date_selection,
+        date_convention_adhesion=lau.date_convention_adhesion,
+        date_chef_projet=lau.date_chef_projet,
+        date_convention_cadre=lau.date_convention_cadre,
+        ort_signee=ort_signed(c) if ort_signee is None else ort_signee,
+        cadre_connu=cadre_connu,
+    )
 
 
 def commune_of(*, code: str) -> Commune | None:

@@ -20,7 +20,6 @@ from django.utils import timezone
 
 from pvd.domain.programme import (
     Alert,
-    LaureateFacts,
     Lifecycle,
     alerts,
     lifecycle,
@@ -30,6 +29,7 @@ from pvd.domain.programme import (
 from pvd.programme.coverage import (
     coverage_note,
     covers,
+    facts_of,
     lists_of,
     ort_coverage,
     registry_coverage,
@@ -215,18 +215,8 @@ def breakdown(programme: Programme, scope: Scope) -> list[BreakdownRow]:
         signed = set(qs.filter(ORT_SIGNED).values_list("pk", flat=True))
         for lau in qs.select_related("commune", "groupe").order_by("commune__nom"):
             c = lau.commune
-            facts = LaureateFacts(
-                c.code,
-                c.nom,
-                c.departement_id,
-                c.region_id,
-                c.population,
-                None,
-                None,
-                lau.date_selection,
-                lau.date_convention_adhesion,
-                lau.date_chef_projet,
-                lau.date_convention_cadre,
+            facts = facts_of(
+                lau,
                 ort_signee=lau.pk in signed,
                 cadre_connu=ort_cov.covers_commune(
                     departement=c.departement_id, region=c.region_id

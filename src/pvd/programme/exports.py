@@ -16,11 +16,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from pvd.domain import wgs84
-from pvd.domain.programme import STAGE_LABELS, LaureateFacts, Stage, stage_of
+from pvd.domain.programme import STAGE_LABELS, Stage, stage_of
 from pvd.programme.dashboards import BreakdownRow
 from pvd.programme.maps import ExportGeometry
 from pvd.programme.models import Laureat
-from pvd.programme.selectors import ort_signed
+from pvd.programme.selectors import facts_of
 from pvd.territories.models import Dataset
 
 LAUREATE_COLUMNS = (
@@ -61,20 +61,7 @@ def laureate_rows(laureats: Iterable[Laureat]) -> list[list]:
     out = []
     for lau in laureats:
         c = lau.commune
-        facts = LaureateFacts(
-            c.code,
-            c.nom,
-            c.departement_id,
-            c.region_id,
-            c.population,
-            None,
-            None,
-            lau.date_selection,
-            lau.date_convention_adhesion,
-            lau.date_chef_projet,
-            lau.date_convention_cadre,
-            ort_signee=ort_signed(c),
-        )
+        facts = facts_of(lau)
         out.append(
             [
                 c.code,

@@ -22,6 +22,7 @@ from pvd.programme.coverage import (  # noqa: F401  (read here by views, API, ex
     commune_status,
     coverage_note,
     covers,
+    facts_of,
     filters_covered,
     lists_of,
     ort_coverage,

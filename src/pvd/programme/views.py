@@ -16,7 +16,7 @@ from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_http_methods
 
 from pvd.domain.cartography import classes, view_box_of
-from pvd.domain.programme import STAGE_LABELS, LaureateFacts, Stage, stage_of
+from pvd.domain.programme import STAGE_LABELS, Stage, stage_of
 from pvd.programme import maps, selectors, services
 from pvd.programme.forms import ChecksForm, LaureatForm
 from pvd.programme.models import Laureat, Programme
@@ -316,25 +316,7 @@ def laureats(request: HttpRequest, slug: str) -> HttpResponse:
     qs = selectors.laureates_list(programme=programme, filters=filters, sort=sort)
     page = Paginator(qs, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     for lau in page:
-        c = lau.commune
-        lau.etape = STAGE_LABELS[
-            stage_of(
-                LaureateFacts(
-                    c.code,
-                    c.nom,
-                    c.departement_id,
-                    c.region_id,
-                    None,
-                    None,
-                    None,
-                    lau.date_selection,
-                    lau.date_convention_adhesion,
-                    lau.date_chef_projet,
-                    lau.date_convention_cadre,
-                    ort_signee=selectors.ort_signed(c),
-                )
-            )
-        ]
+        lau.etape = STAGE_LABELS[stage_of(selectors.facts_of(lau))]
     totals = selectors.territory_totals()
     query = {k: v for k, v in request.GET.items() if k not in ("page",) and v}
     return render(
@@ -398,20 +380,7 @@ def laureat(request: HttpRequest, slug: str, code: str) -> HttpResponse:
         return _not_laureate(request, programme, code)
     c = lau.commune
     ort = selectors.ort_of(commune=c)
-    facts = LaureateFacts(
-        c.code,
-        c.nom,
-        c.departement_id,
-        c.region_id,
-        c.population,
-        None,
-        None,
-        lau.date_selection,
-        lau.date_convention_adhesion,
-        lau.date_chef_projet,
-        lau.date_convention_cadre,
-        ort_signee=ort is not None and ort.signature == ort.Signature.SIGNEE,
-    )
+    facts = selectors.facts_of(lau)
     user = request.user
     editable = services.can_edit(user, departement_id=c.departement_id, region_id=c.region_id)
     return render(
