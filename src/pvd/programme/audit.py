@@ -71,3 +71,12 @@ def fmt(value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
+
+
+def assign_changes(obj: Any, values: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """Set ``values`` on ``obj`` and return what changed, ``{field: (before, after)}`` (empty
+    when nothing did): the diff every registry write logs."""
+    diff = {k: (getattr(obj, k), v) for k, v in values.items() if getattr(obj, k) != v}
+    for k, (_, v) in diff.items():
+        setattr(obj, k, v)
+    return diff

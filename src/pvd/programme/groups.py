@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 
 from django.db.models import Q
 
-from pvd.programme.audit import change, fmt
+from pvd.programme.audit import assign_changes, change, fmt
 from pvd.programme.models import Groupe, Laureat, Programme
 from pvd.sources.pvd_list import id_pvd_parts
 from pvd.sources.report import TableCounts
@@ -51,12 +51,10 @@ def sync(programme: Programme, ctx) -> dict[str, Groupe]:
             group = Groupe(programme=programme, code=code, **values)
             to_create.append(group)
             continue
-        diff = {k: (getattr(group, k), v) for k, v in values.items() if getattr(group, k) != v}
+        diff = assign_changes(group, values)
         if not diff:
             counts.unchanged += 1
             continue
-        for k, (_, v) in diff.items():
-            setattr(group, k, v)
         to_update.append(group)
         report.changes.append(
             f"~ groupe {code} : "

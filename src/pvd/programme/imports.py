@@ -19,7 +19,7 @@ from pathlib import Path
 from django.db import transaction
 
 from pvd.programme import groups
-from pvd.programme.audit import Actor, change, fmt
+from pvd.programme.audit import Actor, assign_changes, change, fmt
 from pvd.programme.cadre import derive_cadre_dates
 from pvd.programme.models import Laureat, ListeImportee
 from pvd.programme.pipeline import (
@@ -146,12 +146,10 @@ def _laureate_writer(selection_date: date | None):
                 continue
             if selection_date and lau.date_selection is None and "date_selection" not in values:
                 values["date_selection"] = selection_date
-            diff = {k: (getattr(lau, k), v) for k, v in values.items() if getattr(lau, k) != v}
+            diff = assign_changes(lau, values)
             if not diff:
                 counts.unchanged += 1
                 continue
-            for k, (_, v) in diff.items():
-                setattr(lau, k, v)
             lau.updated_at = now
             to_update.append(lau)
             report.changes.append(

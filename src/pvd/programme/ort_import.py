@@ -17,7 +17,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from pvd.programme.audit import Actor, change, fmt
+from pvd.programme.audit import Actor, assign_changes, change, fmt
 from pvd.programme.cadre import derive_cadre_dates
 from pvd.programme.models import Laureat, ListeImportee, Ort
 from pvd.programme.pipeline import (
@@ -129,12 +129,10 @@ def _ort_write(ctx: ImportContext) -> None:
         if ort is None:
             to_create.append((Ort(commune_id=info.pk, **values), info))
             continue
-        diff = {k: (getattr(ort, k), v) for k, v in values.items() if getattr(ort, k) != v}
+        diff = assign_changes(ort, values)
         if not diff:
             counts.unchanged += 1
             continue
-        for k, (_, v) in diff.items():
-            setattr(ort, k, v)
         to_update.append(ort)
         report.changes.append(
             f"~ ORT {info.code} {info.nom} : "

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from pvd.domain.rebase import CurrentGeography
-from pvd.programme.audit import Actor
+from pvd.programme.audit import Actor, assign_changes
 from pvd.programme.audit import change as _change
 from pvd.programme.models import Laureat, Perimetre, Programme
 from pvd.programme.pipeline import (  # noqa: F401  (public names kept importable from here)
@@ -165,11 +165,9 @@ def laureate_update(*, laureat: Laureat, user, values: dict, origine: str = "web
         raise ValueError(f"champs non modifiables : {', '.join(sorted(unknown))}")
     with transaction.atomic():
         locked = Laureat.objects.select_for_update().get(pk=laureat.pk)
-        diff = {k: (getattr(locked, k), v) for k, v in values.items() if getattr(locked, k) != v}
+        diff = assign_changes(locked, values)
         if not diff:
             return {}
-        for k, (_, v) in diff.items():
-            setattr(locked, k, v)
         locked.save()
         _change(
             Actor(origine, user),
