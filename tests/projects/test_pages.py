@@ -271,3 +271,8 @@ def test_synthese_lists_alerts(client, users, filled, projet23):
     client.force_login(users["pref23"])
     html = client.get("/projets/synthese/departements/23/").content.decode()
     assert f"actions/{late.pk}/" in html and "En retard" in html
+    # The alerts are in the page body, not in the tab title.
+    title = html.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "<" not in title and "Alertes" not in title
+    body = html.split("<main", 1)[1]
+    assert f"actions/{late.pk}/" in body and 'id="alertes"' in body
