@@ -35,8 +35,8 @@ def test_portrait_page(portrait_db, client):
     assert "Intercommunalité : CC des Terres d&#x27;Apcher-Margeride-Aubrac" in html
     assert "Médiane des communes similaires" in html
     assert "des communes de France ont une valeur inférieure" in html
-    # A source that is not loaded names the command that loads it.
-    assert "pvd indicators import finances FICHIER" in html  # DGFiP accounts not loaded
+    # A source that is not loaded is named, without an operator command (issue 13).
+    assert "source non chargée (DGFiP" in html and "pvd indicators" not in html
     assert "Équipements de la gamme de proximité" in html
     assert "Communes similaires à Saint-Chély-d&#x27;Apcher" in html
     assert "Source :" in html
@@ -60,16 +60,20 @@ def test_portrait_csv_has_every_figure(portrait_db, client):
         if v.indicator == "population" and v.millesime == 2023
     )
     row = next(r for r in body if r[0] == "population" and r[4] == "2023" and r[5] == "COM")
-    assert float(row[8]) == stored.value
+    # Decimal comma in the French CSV (";" separator), e.g. "1234,5".
+    assert float(row[8].replace(",", ".")) == float(f"{stored.value:.6g}")
 
 
-def test_catalogue_page(portrait_db, client):
+def test_catalogue_page(portrait_db, client, django_user_model):
     r = client.get("/indicateurs/")
     html = r.content.decode()
     assert r.status_code == 200
     assert "Taux de logements vacants" in html and "P21_LOGVAC / P21_LOG" in html
     assert "Méthode des communes similaires" in html
-    assert "pvd indicators import filosofi FICHIER" in html
+    assert "pvd indicators import" not in html  # operator commands: staff only (issue 13)
+    staff = django_user_model.objects.create_user("staff", password="x", is_staff=True)
+    client.force_login(staff)
+    assert "pvd indicators import filosofi FICHIER" in client.get("/indicateurs/").content.decode()
 
 
 def test_api_territory_indicators(portrait_db, client):
@@ -111,3 +115,19 @@ def test_portrait_pdf(portrait_db, client):
     assert "Saint-Chély-d'Apcher" in text
     # The comparison chart's own labels (drawn in SVG, absent from the print tables).
     assert "Médiane des communes similaires" in text
+
+
+def test_public_pages_show_no_operator_command(portrait_db, client, django_user_model):
+    """Issue 13: a visitor reads "non disponible sur cette plateforme", not `pvd ...`; an
+    administrator sees what to run."""
+    for url in ("/communes/48140/portrait/", "/indicateurs/"):
+        html = client.get(url).content.decode()
+        assert "pvd indicators" not in html and "pvd data" not in html, url
+    assert (
+        "Non disponible sur cette plateforme"
+        in client.get("/communes/48140/portrait/").content.decode()
+    )
+    admin = django_user_model.objects.create_user("admin", password="x", is_staff=True)
+    client.force_login(admin)
+    html = client.get("/communes/48140/portrait/").content.decode()
+    assert "Administration : importez le fichier avec" in html

@@ -108,7 +108,7 @@ def test_build_stores_every_level(portrait_db):
 
 def test_missing_message_tells_unloaded_from_incomplete_sources():
     from pvd.diagnostics.models import Build
-    from pvd.diagnostics.selectors import missing_message
+    from pvd.diagnostics.selectors import admin_hint, missing_message
     from pvd.domain.indicators.catalogue import get
 
     build = Build(
@@ -118,10 +118,14 @@ def test_missing_message_tells_unloaded_from_incomplete_sources():
     # The BPE was loaded, but without counts per gamme: say what it lacks.
     incomplete = missing_message(get("gamme_proximite"), build)
     assert "ne fournit pas" in incomplete and "bpe_gamme_proximite" in incomplete
-    assert "pvd indicators import bpe" in incomplete
+    # The public wording never shows an operator command (issue 13); the staff hint does.
+    assert "pvd " not in incomplete and "`" not in incomplete
+    assert "pvd indicators import bpe" in admin_hint(get("gamme_proximite"), build)
     # The census employment file was never loaded.
     absent = missing_message(get("taux_chomage"), build)
-    assert absent.startswith("Source non chargée") and "pvd indicators import emploi" in absent
+    assert absent.startswith("Non disponible sur cette plateforme : source non chargée")
+    assert "pvd " not in absent
+    assert "pvd indicators import emploi" in admin_hint(get("taux_chomage"), build)
 
 
 def test_vintage_label_fits_the_dataset_record():

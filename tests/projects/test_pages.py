@@ -276,3 +276,16 @@ def test_synthese_lists_alerts(client, users, filled, projet23):
     assert "<" not in title and "Alertes" not in title
     body = html.split("<main", 1)[1]
     assert f"actions/{late.pk}/" in body and 'id="alertes"' in body
+
+
+def test_action_page_prints_amounts_years_and_values_in_french(client, users, filled):
+    """Issue 13: no "None" for an amount not reported, no "2 026" for a year, no "16,0"."""
+    client.force_login(users["chef23"])
+    html = client.get(BASE + f"actions/{filled.pk}/").content.decode()
+    assert "None" not in html
+    assert ">2026<" in html and "2\xa0026" not in html and "2\u202f026" not in html
+    assert "400\xa0000" in html  # the budget line, grouped
+    budget = html.split('id="budget"', 1)[1].split("</table>", 1)[0]
+    assert "—" in budget  # "réalisé" not reported
+    indicators = html.split("Commerces ouverts", 1)[1]
+    assert "<td>5</td>" in indicators and "<td>3</td>" in indicators and "5,0" not in indicators

@@ -41,6 +41,9 @@ def test_editor_and_results_pages(client, db):
     assert "(estimation)" in text
     assert "Lozère (48)" in text  # per-department table
     assert "<svg" in text  # map
+    # Issue 13: the header search box is empty, not pre-filled with the scenario's query.
+    header_box = text.split('id="header-search-input"', 1)[1].split(">", 1)[0]
+    assert 'value=""' in header_box
     r = client.get(f"/selection/resultats/?{LENIENT}&departement=48")
     assert r.status_code == 200
     assert client.get("/selection/resultats/?base=inconnu").status_code == 404
@@ -50,10 +53,25 @@ def test_editor_and_results_pages(client, db):
 def test_results_csv(client, db):
     r = client.get(f"/selection/resultats.csv?{LENIENT}&departement=48")
     assert r.status_code == 200
-    rows = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
-    assert rows and all(row["eligible"] == "true" for row in rows)
+    # French spreadsheet CSV: ";", decimal comma, BOM, "oui"/"non" (issue 13).
+    text = r.content.decode("utf-8")
+    assert text.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+    assert rows and all(row["eligible"] == "oui" for row in rows)
     assert all(row["explication"].startswith("éligible") for row in rows)
     assert all(int(row["population"]) < 20_000 for row in rows)
+    assert any("," in row["fragilite"] for row in rows)
+    assert not any("." in row["fragilite"] for row in rows)
+    # The same file for programs, asked for explicitly: ",", decimal point, no BOM.
+    r = client.get(f"/selection/resultats.csv?{LENIENT}&departement=48&csv=international")
+    text = r.content.decode("utf-8")
+    assert not text.startswith("\ufeff")
+    intl = list(csv.DictReader(io.StringIO(text)))
+    assert [row["code"] for row in intl] == [row["code"] for row in rows]
+    assert all(row["eligible"] == "true" for row in intl)
+    assert [float(row["fragilite"]) for row in intl] == [
+        float(row["fragilite"].replace(",", ".")) for row in rows
+    ]
 
 
 def test_save_scenario_needs_login_and_share_url(client, db):
@@ -77,6 +95,11 @@ def test_save_scenario_needs_login_and_share_url(client, db):
     assert client.get(r["Location"]).status_code == 200
     r = client.get("/selection/comparer/?a=pvd&b=fragilite-70&region=27")
     assert r.status_code == 200 and "sortent" in r.content.decode()
+    # Issue 13: the page says which rules differ, with both values.
+    changes = r.content.decode().split('id="regles-differentes"', 1)[1].split("</table>", 1)[0]
+    assert "Fragilité minimale" in changes and "50e percentile" in changes
+    assert "70e percentile" in changes and "Niveaux de centralité retenus" in changes
+    assert "Seuil de population" not in changes  # unchanged rules are not listed
     # A what-if from the results page against a saved scenario, rules in the URL.
     r = client.get(f"/selection/comparer/?a=fragilite-70&{LENIENT}&region=76")
     text = r.content.decode()

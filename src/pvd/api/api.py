@@ -12,6 +12,9 @@ api = NinjaAPI(
     title="PVD API",
     version="1",
     urls_namespace="api-v1",
+    # The accessible documentation is /api/v1/docs (pvd.web.api_docs); Swagger UI stays as a
+    # developers' console.
+    docs_url="/console",
     description="API de la plateforme Petites villes de demain : référentiel territorial.",
 )
 api.add_router("/", territories_router)

@@ -226,6 +226,10 @@ def programmes(request: HttpRequest):
     "/programmes/{slug}/laureats",
     response={200: LaureatsPageOut, 404: ErrorOut},
     summary="Communes lauréates d'un programme",
+    description=(
+        "Les lauréates actives par défaut ; les filtres se combinent. Pagination par `offset` et "
+        "`limit`. Hors de la couverture des listes chargées, la réponse le dit (non couvert)."
+    ),
 )
 def laureats(
     request: HttpRequest,
@@ -344,6 +348,11 @@ def _groupe(g, members: list[str] | None = None) -> dict:
     "/programmes/{slug}/groupes",
     response={200: list[GroupeOut], 404: ErrorOut},
     summary="Groupes (PVD) d'un programme",
+    description=(
+        "Hors de la couverture des listes chargées, la réponse est 404 « non couvert par les "
+        "listes chargées » (le registre ne connaît pas les groupes de ce territoire), jamais une "
+        "liste vide."
+    ),
 )
 def groupes(
     request: HttpRequest, slug: str, region: str | None = None, departement: str | None = None
@@ -384,6 +393,11 @@ def groupe(request: HttpRequest, slug: str, code: str):
     "/programmes/{slug}/tableau-de-bord",
     response={200: TableauDeBordOut, 404: ErrorOut},
     summary="Chiffres du tableau de bord (France, région ou département)",
+    description=(
+        "Nombre de lauréates, population couverte et sa part, avancement du cycle de vie et "
+        "délais médians, alertes, et la ventilation par territoire (régions, départements ou "
+        "communes)."
+    ),
 )
 def tableau_de_bord(
     request: HttpRequest, slug: str, region: str | None = None, departement: str | None = None
@@ -473,6 +487,11 @@ def tableau_de_bord(
     "/programmes/{slug}/verifier",
     response={200: list[dict], 404: ErrorOut},
     summary="Vérifier des chiffres publiés",
+    description=(
+        "Chaque énoncé (« 226 communes en région 84 », « 9,3 millions d'habitants ») est "
+        "confirmé, contredit ou non compris, avec le chiffre du registre et les communes qui le "
+        "composent. Lecture seule : rien n'est écrit."
+    ),
 )
 def verifier(request: HttpRequest, slug: str, payload: CheckIn):
     """Each statement ("226 communes en région 84", "9,3 millions d'habitants") is confirmed,

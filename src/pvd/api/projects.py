@@ -193,13 +193,26 @@ def _action(r: selectors.ActionRow) -> dict:
     }
 
 
-@router.get("/projets", response=list[ProjetRefOut])
+@router.get(
+    "/projets",
+    response=list[ProjetRefOut],
+    summary="Projets de territoire",
+    description="Les projets que l'utilisateur connecté peut lire.",
+)
 def projets(request: HttpRequest):
     """Projects the logged-in user may read."""
     return [_ref(g) for g in selectors.readable_groups(request.user).order_by("code")]
 
 
-@router.get("/projets/synthese", response={200: SyntheseOut, 403: ErrorOut})
+@router.get(
+    "/projets/synthese",
+    response={200: SyntheseOut, 403: ErrorOut},
+    summary="Synthèse des projets",
+    description=(
+        "Actions par axe et par statut, taux de livraison, montants par financeur, alertes, "
+        "par territoire (France, région ou département selon les droits)."
+    ),
+)
 def synthese(request: HttpRequest, region: str | None = None, departement: str | None = None):
     """Actions by axis and status, delivery rate, money by funder, alerts, per sub-territory."""
     from pvd.programme.services import user_scopes
@@ -234,7 +247,12 @@ def synthese(request: HttpRequest, region: str | None = None, departement: str |
     }
 
 
-@router.get("/projets/{slug}/{code}", response={200: ProjetOut, **ERRORS})
+@router.get(
+    "/projets/{slug}/{code}",
+    response={200: ProjetOut, **ERRORS},
+    summary="Un projet de territoire",
+    description="Le projet d'un groupe : axes, équipe, totaux.",
+)
 def projet(request: HttpRequest, slug: str, code: str):
     g, p = _group(request, slug, code)
     if p is None:
@@ -253,7 +271,12 @@ def projet(request: HttpRequest, slug: str, code: str):
     }
 
 
-@router.get("/projets/{slug}/{code}/actions", response={200: list[ActionOut], **ERRORS})
+@router.get(
+    "/projets/{slug}/{code}/actions",
+    response={200: list[ActionOut], **ERRORS},
+    summary="Actions d'un projet",
+    description="Les actions en cours du projet, filtrées comme le tableau de la page du projet.",
+)
 def actions(
     request: HttpRequest,
     slug: str,
@@ -274,7 +297,12 @@ def actions(
     return [_action(r) for r in selectors.action_rows(p, filters=filters)]
 
 
-@router.post("/projets/{slug}/{code}/actions", response={201: ActionOut, 422: ErrorOut, **ERRORS})
+@router.post(
+    "/projets/{slug}/{code}/actions",
+    response={201: ActionOut, 422: ErrorOut, **ERRORS},
+    summary="Créer une action",
+    description="Ajoute une action au projet (membres de l'équipe du projet seulement).",
+)
 def action_create(request: HttpRequest, slug: str, code: str, payload: ActionIn):
     """Create an action (project team only)."""
     g, p = _group(request, slug, code, "edit")

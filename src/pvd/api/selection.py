@@ -97,7 +97,12 @@ def _rules(request: HttpRequest, slug: str):
         raise HttpError(400, str(exc)) from exc
 
 
-@router.get("/selection/scenarios", response=list[ScenarioOut])
+@router.get(
+    "/selection/scenarios",
+    response=list[ScenarioOut],
+    summary="Scénarios de sélection",
+    description="Les scénarios prédéfinis et enregistrés, avec leurs règles.",
+)
 def scenarios(request: HttpRequest):
     return [
         ScenarioOut(
@@ -111,7 +116,12 @@ def scenarios(request: HttpRequest):
     ]
 
 
-@router.get("/selection/scenarios/{slug}", response=ScenarioOut)
+@router.get(
+    "/selection/scenarios/{slug}",
+    response=ScenarioOut,
+    summary="Un scénario de sélection",
+    description="Les règles d'un scénario (seuils de population et de fragilité, niveaux de centralité, poids, enveloppes).",
+)
 def scenario(request: HttpRequest, slug: str):
     s = _scenario(slug)
     return ScenarioOut(
@@ -123,7 +133,15 @@ def scenario(request: HttpRequest, slug: str):
     )
 
 
-@router.get("/selection/resultats", response=ResultsOut)
+@router.get(
+    "/selection/resultats",
+    response=ResultsOut,
+    summary="Résultats d'un scénario",
+    description=(
+        "Communes notées par un scénario (les règles passées dans l'adresse remplacent celles du "
+        "scénario), classées par département ; `eligibles=true` ne garde que les éligibles."
+    ),
+)
 def results(request: HttpRequest, filters: Query[Filters]):
     """Communes scored by a scenario (rules of the query string override the scenario's),
     ranked by department; ``eligibles=true`` keeps the eligible ones."""
@@ -152,7 +170,12 @@ def results(request: HttpRequest, filters: Query[Filters]):
     )
 
 
-@router.get("/selection/comparaison", response=CompareOut)
+@router.get(
+    "/selection/comparaison",
+    response=CompareOut,
+    summary="Comparer deux scénarios",
+    description="Les communes qui entrent et qui sortent en passant du scénario A au scénario B.",
+)
 def compare(
     request: HttpRequest,
     a: str,
@@ -175,7 +198,15 @@ def compare(
     )
 
 
-@router.get("/selection/evaluation")
+@router.get(
+    "/selection/evaluation",
+    summary="Évaluer un scénario",
+    description=(
+        "Comparaison avec les lauréats du registre (dans les seules régions que ses listes "
+        "couvrent) : AUC, précision à k, par région. `appris=true` : le modèle appris, évalué "
+        "par validation croisée en laissant chaque région de côté."
+    ),
+)
 def evaluation(
     request: HttpRequest, scenario: str = "pvd", programme: str = "pvd", appris: bool = False
 ):
@@ -212,7 +243,15 @@ def evaluation(
     return {"modele": "regles", **covered, **ev.as_dict()}
 
 
-@router.get("/selection/centralite")
+@router.get(
+    "/selection/centralite",
+    summary="Sources de la centralité",
+    description=(
+        "La source des niveaux de centralité utilisée par défaut (« auto » : officielle si elle "
+        "est importée, sinon calculée d'après la BPE, sinon estimation), les sources chargées, "
+        "le calcul BPE (seuils, calibrage, accord) et l'import officiel."
+    ),
+)
 def centrality(request: HttpRequest):
     """Sources of the centrality levels: the one the default rules use ("auto": officielle if
     imported, else calculee from the BPE, else estimation), the loaded ones, the BPE
@@ -272,7 +311,15 @@ def _model_summary(model) -> dict:
     }
 
 
-@router.get("/selection/appris", tags=["Modèle de sélection"])
+@router.get(
+    "/selection/appris",
+    tags=["Modèle de sélection"],
+    summary="Modèle appris",
+    description=(
+        "Le modèle appris enregistré : données d'entraînement, variables et poids (par écart-type), "
+        "son évaluation en laissant chaque région de côté (par région, calibrage par décile)."
+    ),
+)
 def learned_model(request: HttpRequest):
     """The stored learned model: training set, features and weights (per standard deviation),
     its leave-one-region-out evaluation (per region, calibration by decile)."""
@@ -286,7 +333,15 @@ def learned_model(request: HttpRequest):
     }
 
 
-@router.get("/selection/appris/resultats", response=LearnedOut)
+@router.get(
+    "/selection/appris/resultats",
+    response=LearnedOut,
+    summary="Résultats du modèle appris",
+    description=(
+        "Communes notées par le modèle appris (probabilité, rang dans le département, lauréate "
+        "actuelle, explication), classées par département."
+    ),
+)
 def learned_results(
     request: HttpRequest,
     region: str | None = None,

@@ -73,7 +73,16 @@ def _departement(request: HttpRequest, d: Departement, totals: dict) -> dict:
     }
 
 
-@router.get("/communes/search", response=list[CommuneHitOut], summary="Rechercher une commune")
+@router.get(
+    "/communes/search",
+    response=list[CommuneHitOut],
+    summary="Rechercher une commune",
+    description=(
+        "Communes (et communes déléguées ou associées, arrondissements municipaux) par nom, code "
+        "INSEE ou code postal. Les accents, les traits d'union, « st »/« saint » et l'article "
+        "initial sont ignorés. Les meilleures correspondances d'abord, puis par population."
+    ),
+)
 def communes_search(
     request: HttpRequest,
     q: str = Query(..., min_length=1, max_length=100, description="Nom, code INSEE ou postal"),
@@ -109,7 +118,13 @@ def communes_search(
 
 
 @router.get(
-    "/communes/{code}", response={200: CommuneOut, **NOT_FOUND}, summary="Fiche d'une commune"
+    "/communes/{code}",
+    response={200: CommuneOut, **NOT_FOUND},
+    summary="Fiche d'une commune",
+    description=(
+        "Une commune (ou un arrondissement municipal) par son code INSEE, avec sa série de "
+        "populations légales."
+    ),
 )
 def commune_detail(request: HttpRequest, code: str):
     """A commune (or municipal arrondissement) by INSEE code, with its population series."""

@@ -2,9 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from pvd.api.api import api
+from pvd.web import api_docs
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/docs", api_docs.api_docs, name="api-docs"),
     path("api/v1/", api.urls),
     path("programme/", include("pvd.programme.urls")),
     path("selection/", include("pvd.selection.urls")),

@@ -11,6 +11,7 @@ from django.db.models import F, Q, TextField
 from django.db.models.functions import Cast
 
 from pvd.diagnostics.models import Build, TerritoryValues
+from pvd.domain import wording
 from pvd.domain.indicators.catalogue import THEMES, THEMES_TO_COME, Indicator, by_theme, get
 from pvd.domain.indicators.engine import STATUS_LABELS, STATUS_NOTES, STATUS_SHORT
 from pvd.sources.indicator_inputs import KINDS, REFERENTIAL_SOURCE, kind_of_source
@@ -81,12 +82,18 @@ class Figure:
     percentile: float | None = None
     comparisons: list[Comparison] = field(default_factory=list)
     series: list[tuple[int, float]] = field(default_factory=list)
-    message: str = ""  # why there is no value
+    message: str = ""  # why there is no value (public wording)
+    admin_hint: str = ""  # the command that fills the gap (staff only)
     source: Dataset | None = None
 
     @property
     def available(self) -> bool:
         return self.value is not None
+
+    @property
+    def display(self) -> str:
+        """The value with its unit, in French: "3e" (a rank), "1 équipement", "12,4 %"."""
+        return wording.quantity(self.value, self.text, self.indicator.unit)
 
     @property
     def status_note(self) -> str:
@@ -194,25 +201,33 @@ def similar_communes(*, commune: Commune, peers: dict | None = None) -> list[Pee
 
 
 def missing_message(indicator: Indicator, build: Build | None) -> str:
+    """Why a figure is missing, for the public: never an operator command nor a server path."""
     if build is None:
-        return "Indicateurs non calculés : lancez `pvd indicators build`."
+        return "Non disponible sur cette plateforme : les indicateurs n'y sont pas encore calculés."
     if indicator.id in (build.missing or {}):
         kind = kind_of_source(indicator.source)
         if kind is None:
-            return "Source non chargée."
+            return "Non disponible sur cette plateforme : source non chargée."
         if kind.source in (build.datasets or {}):
-            # Loaded, but the file (or the version that imported it) lacks these inputs.
             lacking = ", ".join(build.missing[indicator.id])
             return (
-                f"La source chargée ({kind.title}) ne fournit pas les données nécessaires "
-                f"({lacking}) : importez un fichier qui les contient avec `{kind.command}`, "
-                "puis `pvd indicators build`."
+                f"Non disponible sur cette plateforme : la source chargée ({kind.title}) ne "
+                f"fournit pas les données nécessaires ({lacking})."
             )
-        return (
-            f"Source non chargée : {kind.title}. Chargez-la avec `{kind.command}`, puis "
-            "`pvd indicators build`."
-        )
+        return f"Non disponible sur cette plateforme : source non chargée ({kind.title})."
     return "Pas de valeur pour cette commune (donnée absente ou soumise au secret statistique)."
+
+
+def admin_hint(indicator: Indicator, build: Build | None) -> str:
+    """What an administrator runs to fill the gap (shown to staff accounts only)."""
+    if build is None:
+        return "lancez `pvd indicators build`."
+    if indicator.id not in (build.missing or {}):
+        return ""
+    kind = kind_of_source(indicator.source)
+    if kind is None:
+        return ""
+    return f"importez le fichier avec `{kind.command}`, puis lancez `pvd indicators build`."
 
 
 def portrait(*, commune: Commune) -> Portrait:
@@ -259,6 +274,7 @@ def _figure(ind, stored, peer_values, territories, build, datasets) -> Figure:
         figure.source = datasets.get(REFERENTIAL_SOURCE)
     if not mine:
         figure.message = missing_message(ind, build)
+        figure.admin_hint = admin_hint(ind, build)
         return figure
     m = max(mine)
     figure.millesime = m
@@ -294,8 +310,8 @@ def _figure(ind, stored, peer_values, territories, build, datasets) -> Figure:
 
 
 def csv_rows(p: Portrait) -> list[list[str]]:
-    """Every figure of a portrait, one row per territory and millésime (machine-readable:
-    dot decimal mark, no grouping)."""
+    """Every figure of a portrait, one row per territory and millésime: raw numbers (None when
+    missing), written in the CSV variant asked for by :mod:`pvd.web.csv_fr`."""
     header = [
         "indicateur",
         "libelle",
@@ -342,8 +358,9 @@ def csv_rows(p: Portrait) -> list[list[str]]:
     return rows
 
 
-def _num(value: float | None) -> str:
-    return "" if value is None else f"{value:.6g}"
+def _num(value: float | None) -> float | None:
+    """Six significant digits, as the portrait shows them (no float noise in the file)."""
+    return None if value is None else float(f"{value:.6g}")
 
 
 def kinds_loaded() -> dict[str, bool]:

@@ -5,8 +5,6 @@ Thin: find the commune, call the portrait selector, lay out charts, render.
 
 from __future__ import annotations
 
-import csv
-
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -19,6 +17,7 @@ from pvd.domain.peers import BAND, MAX_CANDIDATES, K, feature_ids
 from pvd.sources import catalogue as sources_catalogue
 from pvd.sources.indicator_inputs import REFERENTIAL_SOURCE, kind_of_source
 from pvd.territories.models import Commune
+from pvd.web import csv_fr
 
 
 def _commune(code: str) -> Commune:
@@ -73,11 +72,9 @@ def portrait(request: HttpRequest, code: str) -> HttpResponse:
 def portrait_csv(request: HttpRequest, code: str) -> HttpResponse:
     commune = _commune(code)
     p = selectors.portrait(commune=commune)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    body = csv_fr.write(selectors.csv_rows(p), variant=csv_fr.variant_of(request.GET))
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="portrait-{commune.code}.csv"'
-    response.write("\ufeff")  # BOM: spreadsheet software then reads UTF-8 correctly
-    writer = csv.writer(response, delimiter=";")
-    writer.writerows(selectors.csv_rows(p))
     return response
 
 

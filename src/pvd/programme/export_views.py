@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from pvd.programme import exports, maps, selectors
 from pvd.programme.views import _list_filters, _programme
+from pvd.web import csv_fr
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -52,7 +53,9 @@ def export_laureats(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     rows = exports.laureate_rows(laureats)
     columns = exports.LAUREATE_COLUMNS
     if fmt == "csv":
-        return _download(exports.to_csv(columns, rows, datasets, note), f"{name}.csv", fmt)
+        return _download(exports.to_csv(
+                columns, rows, datasets, note, variant=csv_fr.variant_of(request.GET)
+            ), f"{name}.csv", fmt)
     return _download(
         exports.to_xlsx("Lauréats", columns, rows, datasets, note), f"{name}.xlsx", fmt
     )
@@ -86,7 +89,12 @@ def export_territoires(request: HttpRequest, slug: str, fmt: str) -> HttpRespons
     table = exports.territory_rows(rows)
     if fmt == "csv":
         return _download(
-            exports.to_csv(exports.TERRITORY_COLUMNS, table, datasets), f"{name}.csv", fmt
+            exports.to_csv(
+                exports.TERRITORY_COLUMNS,
+                table,
+                datasets,
+                variant=csv_fr.variant_of(request.GET),
+            ), f"{name}.csv", fmt
         )
     return _download(
         exports.to_xlsx("Territoires", exports.TERRITORY_COLUMNS, table, datasets),

@@ -7,7 +7,6 @@ spreadsheet users open by double-click; numbers are plain (no thousands separato
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections.abc import Iterable, Sequence
@@ -22,6 +21,7 @@ from pvd.programme.maps import ExportGeometry
 from pvd.programme.models import Laureat
 from pvd.programme.selectors import facts_of
 from pvd.territories.models import Dataset
+from pvd.web import csv_fr
 
 LAUREATE_COLUMNS = (
     "code_insee",
@@ -120,22 +120,20 @@ UNCOVERED_NOTE = (
 
 
 def to_csv(
-    columns: Sequence[str], rows: list[list], datasets: Sequence[Dataset], note: str = ""
+    columns: Sequence[str],
+    rows: list[list],
+    datasets: Sequence[Dataset],
+    note: str = "",
+    *,
+    variant: str = "fr",
 ) -> bytes:
-    """``note``: a line said before the sources (e.g. :data:`UNCOVERED_NOTE`)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow(
-            ["" if v is None else (v.isoformat() if hasattr(v, "isoformat") else v) for v in row]
-        )
-    writer.writerow([])
+    """``note``: a line said before the sources (e.g. :data:`UNCOVERED_NOTE`); ``variant``: see
+    :mod:`pvd.web.csv_fr` (French by default)."""
+    tail: list[list] = [[]]
     if note:
-        writer.writerow([note])
-    for line in source_lines(datasets):
-        writer.writerow([f"Source : {line}"])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+        tail.append([note])
+    tail += [[f"Source : {line}"] for line in source_lines(datasets)]
+    return csv_fr.write([list(columns), *rows, *tail], variant=variant)
 
 
 def to_xlsx(

@@ -102,12 +102,12 @@ def funding_rows(rows: list[ActionRow]) -> list[list]:
     return out
 
 
-def export(kind: str, fmt: str, rows: list[ActionRow]) -> bytes:
+def export(kind: str, fmt: str, rows: list[ActionRow], *, variant: str = "fr") -> bytes:
     columns, data = (
         (ACTION_COLUMNS, action_rows(rows))
         if kind == "actions"
         else (FUNDING_COLUMNS, funding_rows(rows))
     )
     if fmt == "csv":
-        return to_csv(columns, data, [])
+        return to_csv(columns, data, [], variant=variant)
     return to_xlsx(kind, columns, data, [])

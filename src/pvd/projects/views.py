@@ -30,6 +30,7 @@ from pvd.projects.forms import (
 )
 from pvd.projects.models import Action, Axe, Financeur, Indicateur, Phase, Priorite
 from pvd.territories.models import Departement, Region
+from pvd.web import csv_fr
 
 LOGIN_URL = reverse_lazy("programme:login")
 login = login_required(login_url=LOGIN_URL)
@@ -494,7 +495,8 @@ def export(request: HttpRequest, slug: str, code: str, kind: str, fmt: str) -> H
         raise Http404(f"{kind}.{fmt}")
     groupe, projet, acc = _group(request, slug, code)
     rows = selectors.action_rows(projet, filters=_filters(request))
-    response = HttpResponse(exports.export(kind, fmt, rows), content_type=CONTENT_TYPES[fmt])
+    content = exports.export(kind, fmt, rows, variant=csv_fr.variant_of(request.GET))
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{kind}-{groupe.code}.{fmt}"'
     return response
 

@@ -18,11 +18,13 @@ from django.views.decorators.http import require_POST
 from pvd.domain import centrality as cdomain
 from pvd.domain import eligibility as edomain
 from pvd.domain import fragility as fdomain
+from pvd.domain import rules_diff
 from pvd.domain.cartography import classes, view_box_of
 from pvd.domain.learned import Fitted, weights
 from pvd.programme import maps
 from pvd.selection import learned, params, selectors, services
 from pvd.territories.models import Departement, Region
+from pvd.web import csv_fr
 
 MAX_ROWS = 400
 
@@ -257,9 +259,10 @@ def results_csv(request: HttpRequest) -> HttpResponse:
     centrality = selectors.centrality_used(frame, rules)
     if request.GET.get("tout") != "1":
         frame = frame.filter(pl.col("eligible"))
-    body = frame.select(selectors.EXPORT_COLUMNS).write_csv()
+    out = frame.select(selectors.EXPORT_COLUMNS)
+    body = csv_fr.write([out.columns, *out.rows()], variant=csv_fr.variant_of(request.GET))
     name = "-".join(["selection", base.slug] + [t.code for t in (reg, dep) if t])
-    response = HttpResponse("\ufeff" + body, content_type="text/csv; charset=utf-8")
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     # Each row's column centralite_source names its source; the header names the main one.
     response["X-Centralite-Source"] = centrality["source"]
@@ -298,6 +301,7 @@ def compare(request: HttpRequest) -> HttpResponse:
             "b_label": f"{b.nom} (règles modifiées)" if adjusted else b.nom,
             "b_query": params.rules_to_query(b_rules, b.slug) if adjusted else "",
             "diff": diff,
+            "changes": rules_diff.differences(a.rules, b_rules),
             "entrent": rows(diff["entrent"], rb),
             "sortent": rows(diff["sortent"], rb.drop("explication").join(ra, on="code")),
             "scenarios": selectors.scenarios_list(),

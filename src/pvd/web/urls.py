@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pvd.web import views
+from pvd.web import legal, views
 
 app_name = "web"
 
@@ -12,4 +12,7 @@ urlpatterns = [
     path("departements/<str:code>/", views.departement, name="departement"),
     path("regions/", views.regions, name="regions"),
     path("regions/<str:code>/", views.region, name="region"),
+    path("accessibilite/", legal.accessibilite, name="accessibilite"),
+    path("mentions-legales/", legal.mentions_legales, name="mentions_legales"),
+    path("donnees-personnelles/", legal.donnees_personnelles, name="donnees_personnelles"),
 ]

@@ -50,6 +50,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "web/search.html",
         {
             "query": query,
+            "search_query": query,
             "results": results,
             "limit": SEARCH_LIMIT,
             "dataset": selectors.referential_dataset(),

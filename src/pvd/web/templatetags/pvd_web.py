@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import template
 from django.utils.formats import number_format
+
+from pvd.domain import wording
 
 register = template.Library()
 
@@ -29,3 +33,46 @@ def millesimes(values) -> str:
     if len(years) <= 1:
         return "".join(years)
     return f"{', '.join(years[:-1])} et {years[-1]}"
+
+
+@register.filter
+def pluriel(value, forms: str = "s") -> str:
+    """French `pluralize`: 0 and 1 take the singular ("0 commune"), 2 and more the plural.
+    ``{{ n|pluriel }}`` -> "" or "s"; ``{{ n|pluriel:"son,leur" }}``."""
+    try:
+        n = len(value) if hasattr(value, "__len__") and not isinstance(value, str) else float(value)
+    except (TypeError, ValueError):
+        return ""
+    return wording.suffix(n, forms)
+
+
+@register.filter
+def rang(value) -> str:
+    """3 -> "3e", 1 -> "1er" (a rank written as a French ordinal)."""
+    if value is None or value == "":
+        return "n.d."
+    return wording.ordinal(int(value))
+
+
+def _number(value) -> str:
+    """French grouping, no useless decimals: 16.0 -> "16", 1234.5 -> "1 234,5"."""
+    number = Decimal(str(value))
+    if number == number.to_integral_value():
+        return number_format(int(number), force_grouping=True)
+    return number_format(number.normalize(), force_grouping=True)
+
+
+@register.filter
+def montant(value) -> str:
+    """An amount in euros: 125000 -> "125 000"; None (not reported) -> "—", never "None"."""
+    if value is None or value == "":
+        return "—"
+    return _number(value)
+
+
+@register.filter
+def valeur(value) -> str:
+    """A measured value: 16.0 -> "16", 2.50 -> "2,5"; None -> "—"."""
+    if value is None or value == "":
+        return "—"
+    return _number(value)

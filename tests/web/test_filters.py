@@ -1,0 +1,39 @@
+"""Template filters that print figures in French (issue 13: "None", "2 025", "16,0")."""
+
+from decimal import Decimal
+
+import pytest
+from django.template import Context, Template
+
+
+def render(source: str, **context) -> str:
+    return Template("{% load pvd_web %}" + source).render(Context(context))
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (None, "—"),
+        (125000, "125\xa0000"),
+        (Decimal("1500.00"), "1\xa0500"),
+        (Decimal("12.50"), "12,5"),
+    ],
+)
+def test_montant(value, expected):
+    assert render("{{ v|montant }}", v=value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [(Decimal("16.0"), "16"), (2.5, "2,5"), (None, "—"), (0, "0")]
+)
+def test_valeur(value, expected):
+    assert render("{{ v|valeur }}", v=value) == expected
+
+
+def test_years_have_no_thousands_separator():
+    assert render("{{ y|annee }}", y=2025) == "2025"
+
+
+@pytest.mark.parametrize(("n", "expected"), [(0, "0 commune"), (1, "1 commune"), (2, "2 communes")])
+def test_pluriel(n, expected):
+    assert render("{{ n }} commune{{ n|pluriel }}", n=n) == expected
