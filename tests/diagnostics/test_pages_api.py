@@ -84,7 +84,7 @@ def test_api_territory_indicators(portrait_db, client):
     pop = [v for v in data["valeurs"] if v["indicateur"] == "population"]
     assert [v["millesime"] for v in pop][-1] == 2023
     assert "gamme_proximite" not in data["non_calcules"]
-    assert "pvd indicators import finances" in data["non_calcules"]["dette_par_habitant"]
+    assert "source non chargée (DGFiP" in data["non_calcules"]["dette_par_habitant"]
     fr = client.get("/api/v1/territoires/france/FR/indicateurs").json()
     assert any(v["indicateur"] == "taux_vacance" for v in fr["valeurs"])
     assert client.get("/api/v1/territoires/commune/99999/indicateurs").status_code == 404

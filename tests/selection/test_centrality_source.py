@@ -170,7 +170,7 @@ def test_official_classification_is_the_default_once_imported(client, db):
     assert "(source choisie automatiquement)" in page and "Centralité estimée" not in page
     r = client.get(f"/selection/resultats.csv?{LENIENT}&departement=48&tout=1")
     assert r["X-Centralite-Source"] == "officielle"
-    table = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig"))))
+    table = list(csv.DictReader(io.StringIO(r.content.decode("utf-8-sig")), delimiter=";"))
     assert {row["code"]: row["centralite_source"] for row in table}["48080"] == "officielle"
     body = client.get(
         f"/api/v1/selection/resultats?{LENIENT}&departement=48&centralite_source=calculee"

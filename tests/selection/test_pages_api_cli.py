@@ -216,3 +216,20 @@ def test_api_evaluation_from_registry(client, db, shared_data):
     assert body["communes"] <= covered < Commune.objects.filter(type="COM").count()
     r = client.get("/api/v1/selection/evaluation?appris=true")
     assert r.status_code == 200 and r.json()["modele"] == "appris"
+
+
+def test_results_flag_current_laureates_and_uncovered_regions(client, db, shared_data):
+    """Issue 13: the results say which candidates are laureates today; in a region no loaded
+    list covers (Auvergne-Rhône-Alpes here) they say "non couvert", never "non"."""
+    from pvd.programme.services import laureates_import
+
+    laureates_import(path=shared_data / "pvd" / "pvd-2024-hors-aura.csv", programme_slug="pvd")
+    html = client.get(f"/selection/resultats/?{LENIENT}&departement=48").content.decode()
+    table = html.split('id="candidates"', 1)[1]
+    assert "Lauréate PVD aujourd&#x27;hui" in table
+    # Saint-Chély-d'Apcher (48140) is a PVD laureate in the 2024 list.
+    row = table.split("(48140)", 1)[1].split("</tr>", 1)[0]
+    assert "lauréate" in row
+    html = client.get(f"/selection/resultats/?{LENIENT}&departement=63").content.decode()
+    table = html.split('id="candidates"', 1)[1]
+    assert "non couvert" in table and "fr-badge--success" not in table

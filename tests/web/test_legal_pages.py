@@ -32,3 +32,10 @@ def test_header_shows_the_republique_francaise_block_mark(client, db):
     html = client.get("/").content.decode()
     logo = html.split('class="fr-header__logo"', 1)[1].split("</div>", 1)[0]
     assert "République<br>française" in logo
+
+
+def test_navigation_reaches_every_module(client, db):
+    """Issue 13: /indicateurs/ is in the main navigation, beside the other modules."""
+    nav = client.get("/").content.decode().split('id="fr-navigation"', 1)[1].split("</nav>", 1)[0]
+    for href in ("/indicateurs/", "/programme/pvd/", "/selection/", "/projets/", "/api/v1/docs"):
+        assert f'href="{href}"' in nav, href

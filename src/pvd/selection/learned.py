@@ -107,21 +107,15 @@ def score(
     department), laureat (current laureate of the model's programme; null where no loaded list covers the
     commune), explication."""
     li = inputs or learned_inputs()
-    regions, departements = selectors.registry_coverage(programme=model.programme)
-    # Laureate status only where a loaded list covers the commune: elsewhere unknown (null),
-    # never "not a laureate".
-    covered = pl.col("reg").is_in(list(regions or ())) | pl.col("dep").is_in(list(departements))
     fitted = ldomain.Fitted.from_dict(model.modele)
     d = ldomain.design(li.frame, li.fragility)
     x = ldomain.align(d, fitted.columns)
     out = li.frame.with_columns(
         pl.Series("probabilite", fitted.proba(x)),
         pl.Series("explication", ldomain.explain(fitted, x, li.frame), dtype=pl.String),
-        pl.when(covered)
-        .then(pl.col("code").is_in(list(selectors.laureate_codes(programme=model.programme))))
-        .otherwise(None)
-        .alias("laureat"),
-    ).with_columns(
+    )
+    # Laureate status only where a loaded list covers the commune: elsewhere unknown (null).
+    out = selectors.with_laureate_status(out, programme=model.programme).with_columns(
         pl.col("probabilite")
         .rank("ordinal", descending=True)
         .over("dep")

@@ -315,6 +315,19 @@ def laureate_codes(*, programme: str = "pvd") -> set[str]:
     )
 
 
+def with_laureate_status(frame: pl.DataFrame, *, programme: str = "pvd") -> pl.DataFrame:
+    """Adds ``laureat``: True/False where a loaded list of the programme covers the commune,
+    null elsewhere (unknown, never "not a laureate"). ``frame`` has ``code``, ``reg``, ``dep``."""
+    regions, departements = registry_coverage(programme=programme)
+    covered = pl.col("reg").is_in(list(regions or ())) | pl.col("dep").is_in(list(departements))
+    return frame.with_columns(
+        pl.when(covered)
+        .then(pl.col("code").is_in(list(laureate_codes(programme=programme))))
+        .otherwise(None)
+        .alias("laureat")
+    )
+
+
 def registry_coverage(*, programme: str = "pvd") -> tuple[set[str] | None, set[str]]:
     """(regions, departements covered alone) of the programme's loaded lists, for scoring an
     evaluation only inside them; (None, set()) when no list recorded a coverage (the regions

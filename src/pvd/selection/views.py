@@ -194,7 +194,7 @@ def results(request: HttpRequest) -> HttpResponse:
         return HttpResponseBadRequest(f"Règles invalides : {exc}")
     with_envelope = frame.get_column("retenue").null_count() < frame.height
     measure = "retenue" if with_envelope else "eligible"
-    candidates = frame.filter(pl.col("eligible"))
+    candidates = selectors.with_laureate_status(frame.filter(pl.col("eligible")))
     query = params.rules_to_query(rules, base.slug)
     scope = {
         k: v for k, v in (("region", reg and reg.code), ("departement", dep and dep.code)) if v
