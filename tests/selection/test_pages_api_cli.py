@@ -226,7 +226,7 @@ def test_results_flag_current_laureates_and_uncovered_regions(client, db, shared
     laureates_import(path=shared_data / "pvd" / "pvd-2024-hors-aura.csv", programme_slug="pvd")
     html = client.get(f"/selection/resultats/?{LENIENT}&departement=48").content.decode()
     table = html.split('id="candidates"', 1)[1]
-    assert "Lauréate PVD aujourd&#x27;hui" in table
+    assert "Lauréate PVD aujourd'hui" in table
     # Saint-Chély-d'Apcher (48140) is a PVD laureate in the 2024 list.
     row = table.split("(48140)", 1)[1].split("</tr>", 1)[0]
     assert "lauréate" in row
