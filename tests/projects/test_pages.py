@@ -289,3 +289,26 @@ def test_action_page_prints_amounts_years_and_values_in_french(client, users, fi
     assert "—" in budget  # "réalisé" not reported
     indicators = html.split("Commerces ouverts", 1)[1]
     assert "<td>5</td>" in indicators and "<td>3</td>" in indicators and "5,0" not in indicators
+
+
+@pytest.mark.parametrize(
+    ("role", "landing"),
+    [
+        ("chef23", BASE),  # her own project
+        ("pref23", "/projets/"),  # the projects she follows
+        ("region75", "/projets/"),
+        ("national", "/programme/pvd/"),
+        ("admin", "/programme/pvd/"),
+    ],
+)
+def test_login_lands_on_the_users_own_work(client, users, role, landing):
+    """Issue 13: after login a chef de projet lands on her project, not the national dashboard."""
+    r = client.post("/programme/connexion/", {"username": role, "password": "motdepasse-42"})
+    assert r.status_code == 302 and r["Location"] == landing
+    # An explicit ?next= still wins.
+    client.logout()
+    r = client.post(
+        "/programme/connexion/?next=/selection/",
+        {"username": role, "password": "motdepasse-42"},
+    )
+    assert r["Location"] == "/selection/"

@@ -529,7 +529,10 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def get_default_redirect_url(self):
-        return reverse("programme:dashboard", args=["pvd"])
+        # A chef de projet lands on her project, an agent on the projects she follows.
+        from pvd.projects.selectors import landing_url
+
+        return landing_url(self.request.user)
 
 
 class LogoutView(auth_views.LogoutView):
