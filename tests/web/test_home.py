@@ -65,7 +65,9 @@ def test_home_with_a_partial_list_shows_figures_coverage_sources_and_map(client,
     assert "Totaux France hors" in plain and "non couverte" in plain
     assert board.exclusion in plain
     # Each figure names its source, vintage and licence.
-    assert plain.count("Agence nationale de la cohésion des territoires (ANCT) — millésime 2024") == 2
+    assert (
+        plain.count("Agence nationale de la cohésion des territoires (ANCT) — millésime 2024") == 2
+    )
     assert "Population municipale : Source : Référentiel territorial" in plain
     assert "ANCT / DGALN — millésime 2024-09" in plain
     assert plain.count("Licence Ouverte") >= 4
@@ -80,7 +82,9 @@ def test_home_with_a_partial_list_shows_figures_coverage_sources_and_map(client,
 
 def test_search_results_and_commune_page_give_the_programme_status(client, partial_list):
     html, plain = text(client, "/recherche?q=ahun")
-    row = re.search(r"<tr>\s*<th scope=\"row\">\s*<a href=\"/communes/23001/\">.*?</tr>", html, re.S)
+    row = re.search(
+        r"<tr>\s*<th scope=\"row\">\s*<a href=\"/communes/23001/\">.*?</tr>", html, re.S
+    )
     assert row and 'href="/programme/pvd/communes/23001/"' in row.group(0)
     assert "Lauréate Petites villes de demain" in row.group(0)
     # Moutier-d'Ahun (Creuse, covered, not in the list): not a laureate.
