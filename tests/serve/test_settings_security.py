@@ -23,9 +23,11 @@ django.setup()
 from django.conf import settings
 from django.test import Client
 r = Client().get("/sante/")
+home = Client(raise_request_exception=False).get("/static/web/pvd.css")
 print(json.dumps({"debug": settings.DEBUG, "key": settings.SECRET_KEY,
                   "dev_key": settings.DEVELOPMENT_SECRET_KEY,
-                  "health_status": r.status_code, "health": r.json()}))
+                  "health_status": r.status_code, "health": r.json(),
+                  "page_status": home.status_code, "location": home.get("Location", "")}))
 """
 
 
@@ -58,12 +60,18 @@ def test_short_secret_key_file_is_refused(tmp_path):
 def test_fresh_start_has_debug_off_and_never_the_development_key(tmp_path, fresh_env):
     first = probe(fresh_env(tmp_path))
     assert first["debug"] is False
+    assert first["page_status"] == 200  # plain HTTP served as is without the proxy setting
     assert first["key"] != first["dev_key"]
     assert (tmp_path / "secret_key").read_text().strip() == first["key"]
     assert stat.S_IMODE((tmp_path / "secret_key").stat().st_mode) == 0o600
     assert probe(fresh_env(tmp_path))["key"] == first["key"]  # the same key on the next start
     # An explicit key wins; debug on (pvd serve --dev) uses the development key.
     assert probe(fresh_env(tmp_path, PVD_SECRET_KEY="k" * 60))["key"] == "k" * 60
+    # Behind an HTTPS proxy: plain HTTP is redirected, except the health check.
+    proxied = probe(fresh_env(tmp_path, PVD_BEHIND_HTTPS_PROXY="1"))
+    assert proxied["page_status"] == 301
+    assert proxied["location"] == "https://testserver/static/web/pvd.css"
+    assert proxied["health_status"] == 200
     dev = probe(fresh_env(tmp_path / "dev", PVD_DEBUG="1"))
     assert dev["debug"] is True and dev["key"] == dev["dev_key"]
     assert not (tmp_path / "dev" / "secret_key").exists()
