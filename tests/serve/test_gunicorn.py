@@ -17,6 +17,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.db import connection
@@ -49,8 +50,9 @@ def database_for(data_dir: Path) -> dict:
         target.close()
         return {}
     s = connection.settings_dict
+    user, password = quote(s["USER"] or "", safe=""), quote(s["PASSWORD"] or "", safe="")
     return {
-        "DATABASE_URL": f"postgres://{s['USER']}:{s['PASSWORD']}@{s['HOST'] or 'localhost'}:"
+        "DATABASE_URL": f"postgres://{user}:{password}@{s['HOST'] or 'localhost'}:"
         f"{s['PORT'] or 5432}/{s['NAME']}"
     }
 
