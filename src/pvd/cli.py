@@ -57,6 +57,12 @@ def serve(host: str, port: int, dev: bool) -> None:
     from django.conf import settings
     from django.core.management import call_command
 
+    from pvd.config import serving
+
+    try:  # a bad PVD_WORKERS stops the start at once, not after the data load
+        workers = serving.worker_count(serving.available_cores(), os.environ.get("PVD_WORKERS"))
+    except Exception as exc:
+        _fail(str(exc))
     os.makedirs(_data_dir(), exist_ok=True)
     call_command("migrate", interactive=False, verbosity=0)
     _load_embedded_if_empty()
@@ -68,15 +74,10 @@ def serve(host: str, port: int, dev: bool) -> None:
     from django.core.wsgi import get_wsgi_application
     from django.db import connections
 
-    from pvd.config import serving
     from pvd.config.staticfiles import collect_if_needed
 
     if collect_if_needed(settings.STATIC_ROOT):
         click.echo(f"Fichiers statiques rassemblés dans {settings.STATIC_ROOT}.", err=True)
-    try:
-        workers = serving.worker_count(serving.available_cores(), os.environ.get("PVD_WORKERS"))
-    except Exception as exc:
-        _fail(str(exc))
     application = get_wsgi_application()
     serving.warm_up()
     connections.close_all()  # the workers are forked: none inherits the master's connection
