@@ -44,20 +44,57 @@ def manage(args: tuple[str, ...]) -> None:
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-def serve(host: str, port: int) -> None:
-    """Migrate, load the embedded referential if the database is empty, and serve."""
+@click.option(
+    "--dev",
+    is_flag=True,
+    help="Django's development server with debug on (reloads nothing, never in production).",
+)
+def serve(host: str, port: int, dev: bool) -> None:
+    """Migrate, load the embedded data if the database is empty, and serve (gunicorn)."""
+    if dev:
+        os.environ.setdefault("PVD_DEBUG", "1")
     _setup_django()
+    from django.conf import settings
     from django.core.management import call_command
 
-    from pvd.territories.models import Commune
+    from pvd.config import serving
 
+    try:  # a bad PVD_WORKERS stops the start at once, not after the data load
+        workers = serving.worker_count(serving.available_cores(), os.environ.get("PVD_WORKERS"))
+    except Exception as exc:
+        _fail(str(exc))
     os.makedirs(_data_dir(), exist_ok=True)
     call_command("migrate", interactive=False, verbosity=0)
+    _load_embedded_if_empty()
+    if dev:
+        click.echo(f"PVD (développement) sur http://{host}:{port}/ (Ctrl+C pour arrêter)", err=True)
+        call_command("runserver", f"{host}:{port}", use_reloader=False)
+        return
+
+    from django.core.wsgi import get_wsgi_application
+    from django.db import connections
+
+    from pvd.config.staticfiles import collect_if_needed
+
+    if collect_if_needed(settings.STATIC_ROOT):
+        click.echo(f"Fichiers statiques rassemblés dans {settings.STATIC_ROOT}.", err=True)
+    application = get_wsgi_application()
+    serving.warm_up()
+    connections.close_all()  # the workers are forked: none inherits the master's connection
+    click.echo(
+        f"PVD sur http://{host}:{port}/ ({workers} processus gunicorn ; Ctrl+C pour arrêter)",
+        err=True,
+    )
+    serving.run_gunicorn(application, serving.gunicorn_options(host, port, workers))
+
+
+def _load_embedded_if_empty() -> None:
+    """On an empty database, load the embedded data (the one place `serve` loads data)."""
+    from pvd.territories.models import Commune
+
     if not Commune.objects.exists():
         click.echo("Base vide : chargement du référentiel territorial embarqué...", err=True)
         _load_snapshot(dry_run=False)
-    click.echo(f"PVD sur http://{host}:{port}/ (Ctrl+C pour arrêter)", err=True)
-    call_command("runserver", f"{host}:{port}", use_reloader=False)
 
 
 def _data_dir() -> str:

@@ -47,6 +47,9 @@ def test_search_journey(browser, site):
     page = browser.new_page(locale="fr-FR")
     try:
         page.goto(f"{site}/")
+        # The home page is the programme's; with no list loaded it says so (no figure, no 0).
+        expect(page.get_by_role("heading", level=1)).to_have_text("Petites villes de demain")
+        expect(page.locator("main")).to_contain_text("Aucune liste de lauréats chargée")
         field = page.get_by_role("combobox", name="Rechercher une commune")
         expect(field).to_have_attribute("aria-expanded", "false")
         # Wait for the answer to the whole query: answers to partial ones may render first.
@@ -67,6 +70,10 @@ def test_search_journey(browser, site):
         page.wait_for_url(re.compile(r"/communes/63236/$"))
         expect(page.get_by_role("heading", level=1)).to_have_text("Mont-Dore")
         expect(page.locator("main")).to_contain_text("Licence Ouverte")
+        # Its status in the programme: no loaded list covers its region.
+        expect(page.locator("#programme-statut")).to_contain_text(
+            "Non couvert par les listes chargées"
+        )
 
         # Keyboard only, from the header search of the commune page: Down then Enter.
         header_field = page.get_by_role("combobox", name="Rechercher une commune")

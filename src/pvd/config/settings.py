@@ -37,10 +37,20 @@ SETTINGS_HELP = {
     "(default: SQLite file in PVD_DATA_DIR).",
     "PVD_SHARED_DATA": "Folder of shared open-data files for tests and benchmarks "
     "(default: ../shared/data next to the repository).",
-    "PVD_DEBUG": "Django debug mode (default: off).",
-    "PVD_SECRET_KEY": "Secret key for sessions and CSRF (default: a development key; set it in "
-    "production).",
+    "PVD_DEBUG": "Django debug mode (default: off; `pvd serve --dev` turns it on).",
+    "PVD_SECRET_KEY": "Secret key for sessions and CSRF (default: with debug off, a key "
+    "generated on first start and kept owner-only in PVD_DATA_DIR/secret_key; with debug on, a "
+    "development key).",
     "PVD_ALLOWED_HOSTS": "Comma-separated host names served (default: 127.0.0.1,localhost).",
+    "PVD_CSRF_TRUSTED_ORIGINS": "Comma-separated origins trusted for form posts, e.g. "
+    "https://pvd.example.fr (default: none; needed behind an HTTPS reverse proxy).",
+    "PVD_BEHIND_HTTPS_PROXY": "Served over HTTPS by a reverse proxy that sets "
+    "X-Forwarded-Proto: trust that header, redirect HTTP to HTTPS, Secure cookies, HSTS "
+    "(default: off).",
+    "PVD_HSTS_SECONDS": "HSTS max-age when PVD_BEHIND_HTTPS_PROXY is on (default: 31536000, "
+    "one year; 0 disables HSTS).",
+    "PVD_WORKERS": "Number of gunicorn worker processes of `pvd serve` (default: 2 x cores + 1, "
+    "at most 8).",
     "PVD_MAP_TILES": "Background tiles of the location maps, a Leaflet URL template such as "
     "https://data.geopf.fr/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER="
     "GEOGRAPHICALGRIDSYSTEMS.PLANIGNV2&STYLE=normal&TILEMATRIXSET=PM&FORMAT=image/png"
@@ -56,11 +66,44 @@ CACHE_DIR = DATA_DIR / "cache"
 SNAPSHOT_DIR = PACKAGE_DIR / "data" / "snapshot"
 
 DEBUG = _env_bool("PVD_DEBUG", False)
-SECRET_KEY = os.environ.get("PVD_SECRET_KEY") or "pvd-development-key-not-for-production"
+DEVELOPMENT_SECRET_KEY = "pvd-development-key-not-for-production"
+if os.environ.get("PVD_SECRET_KEY"):
+    SECRET_KEY = os.environ["PVD_SECRET_KEY"]
+elif DEBUG:
+    SECRET_KEY = DEVELOPMENT_SECRET_KEY
+else:  # never the development key with debug off: one generated and kept in the data dir
+    from pvd.config.secret import load_or_create_secret_key
+
+    SECRET_KEY = load_or_create_secret_key(DATA_DIR)
 ALLOWED_HOSTS = [
     h.strip()
     for h in os.environ.get("PVD_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 ]
+CSRF_TRUSTED_ORIGINS = [
+    o.strip() for o in os.environ.get("PVD_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+]
+for _origin in CSRF_TRUSTED_ORIGINS:
+    if not _origin.startswith(("https://", "http://")):
+        raise ImproperlyConfigured(
+            f"PVD_CSRF_TRUSTED_ORIGINS: {_origin!r} is not an origin such as https://pvd.example.fr"
+        )
+
+# Behind an HTTPS reverse proxy (see README, "Deployment"): the proxy says the request was
+# HTTPS; cookies are Secure, plain HTTP is redirected (except the health check), HSTS is sent.
+BEHIND_HTTPS_PROXY = _env_bool("PVD_BEHIND_HTTPS_PROXY", False)
+if BEHIND_HTTPS_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^sante/$"]
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    try:
+        SECURE_HSTS_SECONDS = int(os.environ.get("PVD_HSTS_SECONDS") or 31536000)
+    except ValueError as exc:
+        raise ImproperlyConfigured("PVD_HSTS_SECONDS: expected a number of seconds") from exc
+# includeSubDomains and preload commit every sub-domain of the operator's domain (and its
+# entry in the browsers' preload lists): the operator's decision, not this application's.
+SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
 
 MAP_TILES = os.environ.get("PVD_MAP_TILES", "").strip()
 MAP_TILES_ATTRIBUTION = os.environ.get("PVD_MAP_TILES_ATTRIBUTION", "").strip()
@@ -112,6 +155,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "pvd.web.middleware.RequestLogMiddleware",  # first: times and logs every request
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -155,15 +199,31 @@ USE_THOUSAND_SEPARATOR = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns at start when it is absent
-# Serve static files straight from the apps (no collectstatic step needed to run the platform).
+# `pvd serve` collects hashed, compressed copies into STATIC_ROOT (served with an immutable,
+# far-future cache header); before that, URLs stay unhashed and the finders serve the apps'
+# files (tests, `pvd serve --dev`). See pvd/config/staticfiles.py.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "pvd.config.staticfiles.StaticStorage"},
+}
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Everything on stderr. One key=value line per request (pvd.web.middleware), errors with their
+# traceback (Django's django.request logger, through the root logger).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "keyvalue": {
+            "format": "%(asctime)s level=%(levelname)s logger=%(name)s %(message)s",
+        },
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "keyvalue"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "pvd.requests": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }

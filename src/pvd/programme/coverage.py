@@ -124,6 +124,29 @@ def commune_status(*, programme: Programme, commune: Commune) -> str:
     return "sorti" if lau is not None else "non_laureat"
 
 
+def commune_statuses(
+    *, programme: Programme, communes: list[tuple[str, str, str]]
+) -> dict[str, str]:
+    """``commune_status`` of many communes at once (two queries), from (code, department,
+    region) triples: a search result page."""
+    codes = [code for code, _, _ in communes]
+    statuts = dict(
+        Laureat.objects.filter(programme=programme, commune__code__in=codes).values_list(
+            "commune__code", "statut"
+        )
+    )
+    coverage = registry_coverage(programme)
+    out = {}
+    for code, departement, region in communes:
+        if statuts.get(code) == Laureat.Statut.ACTIF:
+            out[code] = "laureat"
+        elif not coverage.covers_commune(departement=departement, region=region):
+            out[code] = "non_couvert"
+        else:
+            out[code] = "sorti" if code in statuts else "non_laureat"
+    return out
+
+
 def filters_covered(programme: Programme, *, region: str | None, departement: str | None) -> bool:
     """Whether a list filtered on a region or department is inside the loaded lists' coverage
     (an empty result there means "no laureate"; outside, it means "not known")."""

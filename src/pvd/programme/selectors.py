@@ -20,6 +20,7 @@ from pvd.domain.programme import (
 from pvd.programme.coverage import (  # noqa: F401  (read here by views, API, exports)
     commune_of,
     commune_status,
+    commune_statuses,
     coverage_note,
     covers,
     facts_of,

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from pvd.web import legal, views
+from pvd.web import health, legal, views
 
 app_name = "web"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("sante/", health.health, name="health"),
     path("recherche", views.search, name="search"),
     path("communes/<str:code>/", views.commune, name="commune"),
     path("departements/", views.departements, name="departements"),

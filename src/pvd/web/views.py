@@ -7,11 +7,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from pvd.programme import selectors as programme_selectors
+from pvd.programme.views import _map_context as programme_map
 from pvd.territories import selectors
 from pvd.territories.models import Commune
 from pvd.web.charts import bar_chart, series_rows
 from pvd.web.sorting import SORT_CAPTIONS, sort_headers, sort_param
 
+HOME_PROGRAMME = "pvd"  # the programme the home page presents
+ORT_DATASET = "programme-ort"  # key of the imported ORT sheet's dataset
 PAGE_SIZE = 500  # every department fits on two pages; regions span several
 SEARCH_LIMIT = 50
 COLUMNS = {"nom": "Commune", "code": "Code INSEE", "population": "Population"}
@@ -22,11 +26,33 @@ def _crumbs(current: str, *links: tuple[str, str]) -> dict:
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """The programme's home: national map and key figures of the registry, with the coverage of
+    the loaded lists and their sources; the search of a town; the modules' entry points."""
+    dataset = selectors.referential_dataset()
+    programme = programme_selectors.programme_get(slug=HOME_PROGRAMME)
+    board = map_ = None
+    if dataset is not None and programme is not None:
+        scope = programme_selectors.scope_for()
+        board = programme_selectors.dashboard(programme=programme, scope=scope)
+        if board.couvert:
+            # The national dashboard's map, as it is (by region unless ?carte=departements).
+            map_ = programme_map(programme, scope, request, board.breakdown)
     return render(
         request,
         "web/home.html",
         {
-            "dataset": selectors.referential_dataset(),
+            "dataset": dataset,
+            "programme": programme,
+            "board": board,
+            "cycle": board.cycle if board else None,
+            "adhesion_share": board.cycle.share(board.cycle.adhesion)
+            if board and board.cycle
+            else None,
+            "map": map_,
+            "map_desc": "Carte choroplèthe du nombre de communes lauréates par région ; "
+            "les valeurs figurent dans le tableau de bord du programme.",
+            "list_dataset": programme.dataset if programme and programme.dataset_id else None,
+            "ort_dataset": selectors.dataset_get(key=ORT_DATASET),
             "hide_header_search": True,
         },
     )
@@ -36,12 +62,25 @@ def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
     hits = selectors.communes_search(query=query, limit=SEARCH_LIMIT) if query else []
     names = selectors.departement_names() if hits else {}
+    programme = programme_selectors.programme_get(slug=HOME_PROGRAMME) if hits else None
+    statuts = {}
+    if programme is not None:  # each current commune's status in the programme
+        region_of = programme_selectors.territory_totals().region_of
+        statuts = programme_selectors.commune_statuses(
+            programme=programme,
+            communes=[
+                (h.entry.code, h.entry.departement, region_of.get(h.entry.departement, ""))
+                for h in hits
+                if h.entry.type == Commune.Type.COM
+            ],
+        )
     results = [
         {
             "hit": h,
             "departement_nom": names.get(h.entry.departement, ""),
             "subordinate": h.entry.type in (Commune.Type.COMD, Commune.Type.COMA),
             "type_libelle": Commune.Type(h.entry.type).label,
+            "statut": statuts.get(h.entry.code) if h.entry.type == Commune.Type.COM else None,
         }
         for h in hits
     ]
@@ -52,6 +91,7 @@ def search(request: HttpRequest) -> HttpResponse:
             "query": query,
             "search_query": query,
             "results": results,
+            "programme": programme,
             "limit": SEARCH_LIMIT,
             "dataset": selectors.referential_dataset(),
             "hide_header_search": True,
@@ -71,11 +111,19 @@ def commune(request: HttpRequest, code: str) -> HttpResponse:
     points = [(p.millesime, p.population) for p in populations]
     subdivisions = selectors.commune_subdivisions(commune=c)
     members = selectors.epci_members(epci=c.epci) if c.epci else []
+    programme = programme_selectors.programme_get(slug=HOME_PROGRAMME)
+    programme_status = (
+        programme_selectors.commune_status(programme=programme, commune=c)
+        if programme is not None and c.type == Commune.Type.COM
+        else None
+    )
     return render(
         request,
         "web/commune.html",
         {
             "commune": c,
+            "programme": programme,
+            "programme_status": programme_status,
             "latest": populations[-1] if populations else None,
             "population_dataset": populations[-1].dataset if populations else None,
             "chart": bar_chart(points),

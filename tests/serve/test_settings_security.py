@@ -1,0 +1,161 @@
+"""Production defaults: debug off, a generated secret key kept 0600, `check --deploy` clean,
+the health check and the request log line."""
+
+from __future__ import annotations
+
+import json
+import logging
+import stat
+import subprocess
+import sys
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from pvd.config.secret import load_or_create_secret_key
+from pvd.config.serving import worker_count
+
+PROBE = """
+import json, os
+os.environ["DJANGO_SETTINGS_MODULE"] = "pvd.config.settings"
+import django
+django.setup()
+from django.conf import settings
+from django.test import Client
+r = Client().get("/sante/")
+home = Client(raise_request_exception=False).get("/static/web/pvd.css")
+print(json.dumps({"debug": settings.DEBUG, "key": settings.SECRET_KEY,
+                  "dev_key": settings.DEVELOPMENT_SECRET_KEY,
+                  "health_status": r.status_code, "health": r.json(),
+                  "page_status": home.status_code, "location": home.get("Location", "")}))
+"""
+
+
+def probe(env: dict) -> dict:
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_secret_key_generated_owner_only_and_reused(tmp_path):
+    key = load_or_create_secret_key(tmp_path)
+    path = tmp_path / "secret_key"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert len(key) >= 50 and not key.startswith("django-insecure")
+    assert load_or_create_secret_key(tmp_path) == key  # kept across starts
+    path.chmod(0o644)  # a restored copy readable by others is made owner-only again
+    assert load_or_create_secret_key(tmp_path) == key
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["secret_key"]  # no temporary file left
+
+
+def test_short_secret_key_file_is_refused(tmp_path):
+    (tmp_path / "secret_key").write_text("short\n")
+    with pytest.raises(ImproperlyConfigured, match="shorter than 50"):
+        load_or_create_secret_key(tmp_path)
+
+
+def test_fresh_start_has_debug_off_and_never_the_development_key(tmp_path, fresh_env):
+    first = probe(fresh_env(tmp_path))
+    assert first["debug"] is False
+    assert first["page_status"] == 200  # plain HTTP served as is without the proxy setting
+    assert first["key"] != first["dev_key"]
+    assert (tmp_path / "secret_key").read_text().strip() == first["key"]
+    assert stat.S_IMODE((tmp_path / "secret_key").stat().st_mode) == 0o600
+    assert probe(fresh_env(tmp_path))["key"] == first["key"]  # the same key on the next start
+    # An explicit key wins; debug on (pvd serve --dev) uses the development key.
+    assert probe(fresh_env(tmp_path, PVD_SECRET_KEY="k" * 60))["key"] == "k" * 60
+    # Behind an HTTPS proxy: plain HTTP is redirected, except the health check.
+    proxied = probe(fresh_env(tmp_path, PVD_BEHIND_HTTPS_PROXY="1"))
+    assert proxied["page_status"] == 301
+    assert proxied["location"] == "https://testserver/static/web/pvd.css"
+    assert proxied["health_status"] == 200
+    dev = probe(fresh_env(tmp_path / "dev", PVD_DEBUG="1"))
+    assert dev["debug"] is True and dev["key"] == dev["dev_key"]
+    assert not (tmp_path / "dev" / "secret_key").exists()
+
+
+def test_health_answers_503_with_the_reason_when_the_database_is_unreachable(tmp_path, fresh_env):
+    broken = f"sqlite:///{tmp_path / 'no-such-dir' / 'pvd.sqlite3'}"
+    answer = probe(fresh_env(tmp_path, DATABASE_URL=broken))
+    assert answer["health_status"] == 503
+    assert answer["health"]["status"] == "erreur"
+    assert answer["health"]["database"] == "erreur"
+    assert "OperationalError" in answer["health"]["reason"]
+    assert "no-such-dir" not in json.dumps(answer["health"])  # details go to the log only
+
+
+def test_check_deploy_is_clean_with_the_documented_production_settings(tmp_path, fresh_env):
+    env = fresh_env(
+        tmp_path,
+        PVD_ALLOWED_HOSTS="pvd.example.fr",
+        PVD_CSRF_TRUSTED_ORIGINS="https://pvd.example.fr",
+        PVD_BEHIND_HTTPS_PROXY="1",
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", "from pvd.cli import main; main()", "manage", "check", "--deploy",
+         "--fail-level", "WARNING"],
+        env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "System check identified no issues" in out.stdout
+    # Without the HTTPS proxy settings the same check names what is missing.
+    env.pop("PVD_BEHIND_HTTPS_PROXY")
+    out = subprocess.run(
+        [sys.executable, "-c", "from pvd.cli import main; main()", "manage", "check", "--deploy"],
+        env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert "security.W004" in out.stdout + out.stderr  # HSTS
+    assert "security.W012" in out.stdout + out.stderr  # Secure session cookie
+
+
+def test_worker_count_follows_the_cores_capped_and_overridable():
+    assert worker_count(1) == 3
+    assert worker_count(2) == 5
+    assert worker_count(16) == 8
+    assert worker_count(2, "3") == 3
+    for bad in ("0", "-1", "deux"):
+        with pytest.raises(ImproperlyConfigured, match="PVD_WORKERS"):
+            worker_count(2, bad)
+
+
+@pytest.mark.django_db
+def test_health_is_cheap_without_session_or_cookie(client, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        response = client.get("/sante/")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok" and body["database"] == "ok"
+    assert body["database_engine"] in ("sqlite", "postgresql")
+    assert not response.cookies
+    assert "no-store" in response["Cache-Control"]
+    assert client.post("/sante/").status_code == 405
+
+
+class Collect(logging.Handler):
+    def __init__(self):
+        super().__init__()
+        self.lines: list[str] = []
+
+    def emit(self, record):
+        self.lines.append(record.getMessage())
+
+
+@pytest.mark.django_db
+def test_one_key_value_log_line_per_request(client):
+    handler = Collect()
+    logger = logging.getLogger("pvd.requests")
+    logger.addHandler(handler)
+    try:
+        client.get("/sante/")
+        client.get("/communes/00000/?x=a b")
+    finally:
+        logger.removeHandler(handler)
+    assert len(handler.lines) == 2
+    ok, missing = handler.lines
+    assert ok.startswith("method=GET path=/sante/ status=200 duration_ms=")
+    assert float(ok.split("duration_ms=")[1].split()[0]) >= 0
+    assert 'path="/communes/00000/?x=a b"' in missing  # quoted: one value, one line
+    assert " status=404 " in missing
