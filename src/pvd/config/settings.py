@@ -58,6 +58,11 @@ SETTINGS_HELP = {
     "contours only, offline, and the browser calls no third party).",
     "PVD_MAP_TILES_ATTRIBUTION": "Attribution shown under the tiles (required with "
     "PVD_MAP_TILES, e.g. « IGN-F / Géoplateforme »).",
+    "PVD_OPERATOR": "Who runs this instance, named in the legal notice, personal-data and "
+    "accessibility pages, e.g. « l'Agence nationale de la cohésion des territoires » (default: a "
+    "neutral wording).",
+    "PVD_CONTACT": "Contact e-mail of the operator on those pages (default: none; the pages say "
+    "it is not set).",
 }
 
 DATA_DIR = _env_path("PVD_DATA_DIR", Path.cwd() / "var")
@@ -104,6 +109,11 @@ if BEHIND_HTTPS_PROXY:
 # includeSubDomains and preload commit every sub-domain of the operator's domain (and its
 # entry in the browsers' preload lists): the operator's decision, not this application's.
 SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
+
+PVD_OPERATOR = os.environ.get("PVD_OPERATOR", "").strip()
+PVD_CONTACT = os.environ.get("PVD_CONTACT", "").strip()
+if PVD_CONTACT and "@" not in PVD_CONTACT:
+    raise ImproperlyConfigured(f"PVD_CONTACT={PVD_CONTACT!r}: expected an e-mail address")
 
 MAP_TILES = os.environ.get("PVD_MAP_TILES", "").strip()
 MAP_TILES_ATTRIBUTION = os.environ.get("PVD_MAP_TILES_ATTRIBUTION", "").strip()

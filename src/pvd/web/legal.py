@@ -12,8 +12,8 @@ DEFAULT_OPERATOR = "l'administration qui exploite cette instance de la plateform
 
 def _context(title: str) -> dict:
     return {
-        "operator": getattr(settings, "PVD_OPERATOR", "") or DEFAULT_OPERATOR,
-        "contact": getattr(settings, "PVD_CONTACT", ""),
+        "operator": settings.PVD_OPERATOR or DEFAULT_OPERATOR,
+        "contact": settings.PVD_CONTACT,
         "breadcrumb_data": {"current": title},
     }
 
