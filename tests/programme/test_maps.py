@@ -113,22 +113,20 @@ def test_each_department_map_draws_its_communes(imported, geometry):
     assert "dont 3 lauréates" in html and 'href="/programme/pvd/communes/23001/"' in html
 
 
-def test_without_geometry_the_page_says_so_and_keeps_the_table(imported, settings, tmp_path):
+def test_without_geometry_the_page_says_so_and_keeps_the_table(
+    imported, settings, tmp_path, monkeypatch
+):
     settings.CACHE_DIR = tmp_path
     settings.SHARED_DATA_DIR = tmp_path
-    original = geofiles.EMBEDDED_DIR
-    geofiles.EMBEDDED_DIR = tmp_path
-    try:
-        for url in (
-            "/programme/pvd/",
-            "/programme/pvd/regions/75/",
-            "/programme/pvd/departements/23/",
-        ):
-            html = Client().get(url).content.decode()
-            assert "Fond de carte indisponible" in html and "<svg viewBox" not in html, url
-            assert 'id="detail"' in html
-    finally:
-        geofiles.EMBEDDED_DIR = original
+    monkeypatch.setattr(geofiles, "EMBEDDED_DIR", tmp_path)
+    for url in (
+        "/programme/pvd/",
+        "/programme/pvd/regions/75/",
+        "/programme/pvd/departements/23/",
+    ):
+        html = Client().get(url).content.decode()
+        assert "Fond de carte indisponible" in html and "<svg viewBox" not in html, url
+        assert 'id="detail"' in html
 
 
 def test_reader_accepts_official_and_contract_properties(shared_data, tmp_path):

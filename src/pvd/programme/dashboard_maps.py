@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.urls import reverse
 
-from pvd.domain.cartography import INSET_NOTE, MARGIN, classes, view_box_of
+from pvd.domain.cartography import INSET_NOTE, classes
 from pvd.programme import maps, selectors
 from pvd.programme.models import Programme
 
@@ -53,7 +53,10 @@ def map_context(
         "measures": selectors.MEASURES,
         "params": {k: v for k, v in request.GET.items() if k in ("carte", "mesure")},
     }
-    base = maps.base_map(level)
+    if scope.level == "region":
+        base = maps.region_base_map([r.code for r in rows])
+    else:
+        base = maps.base_map(level)
     if base is None:
         return {**context, "unavailable": maps.unavailable(level)}
     by_code = {r.code: r for r in rows}
@@ -79,10 +82,6 @@ def map_context(
             }
         )
     drawn = {s["code"] for s in shapes}
-    if scope.level == "region":
-        view_box, insets = view_box_of([s["path"] for s in shapes], margin=MARGIN), ()
-    else:
-        view_box, insets = base.view_box, base.insets
     # No covered territory on the map: no value classes (a lone "0" class would read as data).
     shown_legend = (
         list(zip(legend.colours, legend.labels, strict=True))
@@ -92,9 +91,9 @@ def map_context(
     return {
         **context,
         "shapes": shapes,
-        "view_box": view_box,
-        "insets": insets,
-        "inset_note": INSET_NOTE if insets else "",
+        "view_box": base.view_box,
+        "insets": base.insets,
+        "inset_note": INSET_NOTE if base.insets else "",
         "legend": shown_legend,
         "source": base.source,
         "licence": base.licence,

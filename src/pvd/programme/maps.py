@@ -68,6 +68,42 @@ def _drawing(level: str, found: geofiles.Found) -> BaseMap:
     )
 
 
+def region_base_map(codes: list[str]) -> BaseMap | None:
+    """The departments ``codes`` of a region on their own: true contours in a local projection
+    (the detail a zoom on the national drawing lacks); the national drawing framed on them when
+    one of them has no true contour; None without any geometry."""
+    contours = export_geometries("departement")
+    if codes and all(c in contours.geometries for c in codes):
+        key = ("region-of", tuple(sorted(codes)), contours.source, id(contours.geometries))
+        with _lock:
+            if key not in _cache:
+                features = [(c, "", contours.geometries[c]) for c in sorted(codes)]
+                _, shapes = project_features(features, cos_lat=local_cos(features))
+                if len(_cache) > 64:  # a few dozen regions: keep memory bounded
+                    _cache.clear()
+                _cache[key] = BaseMap(
+                    level="departement",
+                    view_box=view_box_of([s.path for s in shapes], margin=MARGIN),
+                    shapes=tuple(shapes),
+                    source=contours.source or "",
+                    licence="",
+                )
+            return _cache[key]
+    base = base_map("departement")
+    if base is None:
+        return None
+    shapes = tuple(s for s in base.shapes if s.code in codes)
+    return BaseMap(
+        level="departement",
+        view_box=view_box_of([s.path for s in shapes], margin=MARGIN),
+        shapes=shapes,
+        source=base.source,
+        licence=base.licence,
+        url=base.url,
+        vintage=base.vintage,
+    )
+
+
 def unavailable(level: str) -> str:
     """What the page says instead of a map when no contour file is at hand."""
     geo = geofiles.DRAWING[level]
