@@ -158,7 +158,7 @@ def department_map(
             "Les communes lauréates sont dans le tableau ci-dessous."
         )
     centres_file = geofiles.find(geofiles.CENTRES)
-    centres = _centres(centres_file) if centres_file else {}
+    centres = commune_centres(centres_file) if centres_file else {}
     feature = [(code, nom, geometry)]
     cos_lat = local_cos(feature)
     _, shapes = project_features(feature, width=DEPARTMENT_WIDTH, min_step=0.8, cos_lat=cos_lat)
@@ -194,7 +194,7 @@ def _attribution(found: geofiles.Found) -> str:
 _centres_cache: dict[tuple, dict[str, tuple[float, float]]] = {}
 
 
-def _centres(found: geofiles.Found) -> dict[str, tuple[float, float]]:
+def commune_centres(found: geofiles.Found) -> dict[str, tuple[float, float]]:
     with _lock:
         if found.key not in _centres_cache:
             _centres_cache.clear()  # one file kept in memory
