@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 from pvd.domain.cartography import INSET_NOTE, classes
 from pvd.programme import maps, selectors
@@ -15,6 +17,43 @@ from pvd.programme.models import Programme
 # Territories no loaded list covers: a hatched grey (pattern defined in the map's SVG),
 # distinct from the plain grey of "donnée non disponible".
 UNCOVERED_FILL = "url(#pvd-non-couvert)"
+
+
+def _shapes_svg(shapes: list[dict]) -> SafeString:
+    """The territories' links and paths, each carrying its code (built here, escaped: a
+    template loop over a hundred paths or a thousand points costs more than the page)."""
+    return format_html_join(
+        "\n",
+        '<a href="{}" aria-label="{}"><path id="carte-{}" data-code="{}" d="{}" fill="{}">'
+        "<title>{}</title></path></a>",
+        (
+            (s["url"], s["label"], s["code"], s["code"], s["path"], s["fill"], s["label"])
+            for s in shapes
+        ),
+    )
+
+
+def _points_svg(points: list[dict]) -> SafeString:
+    """Other communes light and small (decorative, named on hover), then the laureates dark,
+    each a link to its page, drawn above."""
+    others = format_html_join(
+        "",
+        '<circle data-code="{}" cx="{}" cy="{}" r="2.2" class="pvd-map__commune">'
+        "<title>{} ({})</title></circle>",
+        ((p["code"], p["x"], p["y"], p["nom"], p["code"]) for p in points if not p["laureate"]),
+    )
+    laureates = format_html_join(
+        "",
+        '<a href="{}" aria-label="{} ({}), lauréate"><circle data-code="{}" cx="{}" '
+        'cy="{}" r="5" class="pvd-map__laureate"><title>{} ({}), lauréate</title>'
+        "</circle></a>",
+        (
+            (p["url"], p["nom"], p["code"], p["code"], p["x"], p["y"], p["nom"], p["code"])
+            for p in points
+            if p["laureate"]
+        ),
+    )
+    return format_html('<g aria-hidden="true">{}</g>{}', others, laureates)
 
 
 def _shown(value: float | None, *, couvert: bool, percent: bool) -> str:
@@ -91,6 +130,7 @@ def map_context(
     return {
         **context,
         "shapes": shapes,
+        "shapes_svg": _shapes_svg(shapes),
         "view_box": base.view_box,
         "insets": base.insets,
         "inset_note": INSET_NOTE if base.insets else "",
@@ -145,6 +185,7 @@ def _department(programme: Programme, scope: selectors.Scope, rows: list, *, cou
         "view_box": drawn.view_box,
         "contour": drawn.contour,
         "points": points,
+        "points_svg": _points_svg(points),
         "laureates": drawn.laureates,
         "couvert": couvert,
         "text": said,

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from pvd.domain import centrality as cdomain
 from pvd.domain import eligibility as edomain
 from pvd.domain import fragility as fdomain
-from pvd.domain.cartography import INSET_NOTE, classes, view_box_of
+from pvd.domain.cartography import INSET_NOTE, classes
 from pvd.domain.learned import Fitted, weights
 from pvd.programme import maps
 from pvd.selection import learned, params, selectors, services
@@ -144,10 +144,11 @@ def scenario(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _map(frame: pl.DataFrame, region: Region | None, measure: str) -> dict:
-    base = maps.base_map("departement")
+    per_dep = dict(frame.group_by("dep").agg(pl.col(measure).fill_null(False).sum()).iter_rows())
+    # A region: its departments' true contours; France: every department, overseas as insets.
+    base = maps.region_base_map(sorted(per_dep)) if region else maps.base_map("departement")
     if base is None:
         return {"unavailable": maps.unavailable("departement")}
-    per_dep = dict(frame.group_by("dep").agg(pl.col(measure).fill_null(False).sum()).iter_rows())
     names = dict(Departement.objects.values_list("code", "nom"))
     legend = classes(per_dep.values())
     shapes = []
@@ -163,12 +164,11 @@ def _map(frame: pl.DataFrame, region: Region | None, measure: str) -> dict:
                 "label": f"{names.get(s.code, s.code)} ({s.code}) : {v}",
             }
         )
-    whole = not region or not shapes
     return {
         "shapes": shapes,
-        "view_box": base.view_box if whole else view_box_of([s["path"] for s in shapes]),
-        "insets": base.insets if whole else (),
-        "inset_note": INSET_NOTE if whole and base.insets else "",
+        "view_box": base.view_box,
+        "insets": base.insets,
+        "inset_note": INSET_NOTE if base.insets else "",
         "legend": list(zip(legend.colours, legend.labels, strict=True)),
         "source": base.source + (f", {base.vintage}" if base.vintage else ""),
         "licence": base.licence,
