@@ -150,3 +150,11 @@ def test_downloaded_contours_come_first(imported, geometry, shared_data, setting
     (tmp_path / "contours" / name).write_bytes((shared_data / "geo" / name).read_bytes())
     base = maps.base_map("region")
     assert "fichier téléchargé" in base.source and len(base.shapes) == 18
+
+
+def test_department_map_without_commune_centres_says_so(imported, geometry, monkeypatch):
+    monkeypatch.setattr(geofiles, "CENTRES", geofiles.GeoFile("absent.csv", "absent.csv.gz", ""))
+    html = Client().get("/programme/pvd/departements/23/").content.decode()
+    frame, body = _svg(html)
+    assert not CIRCLE.findall(body) and len(PATH.findall(body)) == 1  # the contour alone
+    assert "Sans position connue, 255 communes non placées : " in html and " …" in html

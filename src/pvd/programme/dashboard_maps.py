@@ -17,6 +17,7 @@ from pvd.programme.models import Programme
 # Territories no loaded list covers: a hatched grey (pattern defined in the map's SVG),
 # distinct from the plain grey of "donnée non disponible".
 UNCOVERED_FILL = "url(#pvd-non-couvert)"
+UNPLACED_NAMED = 10  # communes without a centre named in the map's text, the rest counted
 
 
 def _shapes_svg(shapes: list[dict]) -> SafeString:
@@ -178,7 +179,11 @@ def _department(programme: Programme, scope: selectors.Scope, rows: list, *, cou
             "(points foncés) ; les mêmes communes lauréates sont dans le tableau ci-dessous."
         )
     if drawn.unplaced:
-        said += f" Sans position connue, non placées : {', '.join(drawn.unplaced)}."
+        n = len(drawn.unplaced)
+        named = ", ".join(drawn.unplaced[:UNPLACED_NAMED]) + (" …" if n > UNPLACED_NAMED else "")
+        said += f" Sans position connue, {n} commune{'s' if n > 1 else ''} non placée" + (
+            f"s : {named}." if n > 1 else f" : {named}."
+        )
     return {
         "kind": "communes",
         "code": scope.code,
