@@ -131,3 +131,67 @@ def test_public_pages_show_no_operator_command(portrait_db, client, django_user_
     client.force_login(admin)
     html = client.get("/communes/48140/portrait/").content.decode()
     assert "Administration : importez le fichier avec" in html
+
+
+def _frame(view_box: str) -> tuple[float, float, float, float]:
+    x, y, w, h = map(float, view_box.split())
+    return x, y, x + w, y + h
+
+
+def test_portrait_pdf_map_is_whole_overseas_too(portrait_db, client, settings, tmp_path):
+    """The PDF's location map (from the geometry files, nothing imported): the department's
+    contour and the communes inside the frame, for a mainland and an overseas commune."""
+    import re
+
+    from django.template.loader import render_to_string
+    from pypdf import PdfReader
+
+    from pvd.diagnostics.views import portrait_context
+    from pvd.domain.cartography import path_bbox
+    from pvd.territories.models import Commune
+
+    settings.CACHE_DIR = tmp_path
+    for code, dep in (("48140", "Lozère (48)"), ("97101", "Guadeloupe (971)")):
+        commune = Commune.objects.select_related("departement", "region", "epci").get(
+            code=code, type="COM"
+        )
+        html = render_to_string("diagnostics/portrait_print.html", portrait_context(commune))
+        svg = re.search(r'class="pvd-location__static" viewBox="([^"]+)".*?</svg>', html, re.S)
+        frame = _frame(svg.group(1))
+        box = path_bbox(re.search(r'<path d="([^"]+)"', svg.group(0)).group(1))
+        assert frame[0] <= box[0] and frame[1] <= box[1] and box[2] <= frame[2], code
+        assert box[3] <= frame[3]
+        for cx, cy in re.findall(r'<circle cx="([^"]+)" cy="([^"]+)"', svg.group(0)):
+            assert frame[0] < float(cx) < frame[2] and frame[1] < float(cy) < frame[3], code
+        r = client.get(f"/communes/{code}/portrait.pdf")
+        text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(r.content)).pages)
+        assert f"Localisation : {commune.nom}" in text and dep in text
+
+
+def test_location_on_the_national_drawing_without_true_contours(
+    db, settings, tmp_path, monkeypatch
+):
+    """Only the drawing file at hand: the department highlighted on the whole of France,
+    overseas as framed insets (the Bay-of-Biscay insets are never exported)."""
+    from pvd.diagnostics.location import geo_location, location_map
+    from pvd.domain.cartography import path_bbox
+    from pvd.programme import geofiles
+    from pvd.territories.models import Commune
+
+    found = geofiles.find(geofiles.DRAWING["departement"])
+    if found is None:
+        pytest.skip("no contour file: neither the open-data snapshot nor the shared folder")
+    (tmp_path / "contours").mkdir()
+    (tmp_path / "contours" / "fr-drom-4326-pur-style1-dep.geojson").write_bytes(
+        found.path.read_bytes()  # gzipped or not: the reader takes both
+    )
+    settings.CACHE_DIR = settings.SHARED_DATA_DIR = tmp_path
+    monkeypatch.setattr(geofiles, "EMBEDDED_DIR", tmp_path)
+    assert geo_location(Commune.objects.get(code="97101", type="COM")) is None  # no true contour
+    drawing = location_map("971")
+    assert len(drawing.areas) == 101 and drawing.areas[-1].code == "971"
+    assert drawing.areas[-1].highlighted and len(drawing.insets) == 5
+    frame = _frame(drawing.view_box)
+    for a in drawing.areas:
+        x0, y0, x1, y1 = path_bbox(a.path)
+        assert frame[0] <= x0 and frame[1] <= y0 and x1 <= frame[2] and y1 <= frame[3], a.code

@@ -49,7 +49,12 @@ def test_portrait_journey(browser, site):
         expect(page.get_by_role("heading", level=2, name="Habitat")).to_be_visible()
         vacancy = page.get_by_role("table", name=re.compile("Taux de logements vacants"))
         expect(vacancy.get_by_role("row", name=re.compile("^France"))).to_be_visible()
-        expect(page.locator("svg[role=img]").first).to_be_visible()
+        # The location map, drawn from the geometry files (nothing imported): Leaflet over the
+        # static SVG, offline.
+        location = page.locator("figure.pvd-location")
+        expect(location).to_have_class(re.compile("pvd-location--interactive"))
+        expect(location.locator(".pvd-location__map")).to_be_visible()
+        expect(page.locator("svg[role=img]:not(.pvd-location__static)").first).to_be_visible()
 
         with page.expect_download() as info:
             page.get_by_role("link", name=re.compile("Télécharger le portrait")).click()

@@ -60,8 +60,11 @@ def _points(doc: dict, code: str) -> list[tuple[float, float]]:
 
 
 @pytest.fixture
-def no_contours(settings, tmp_path):
-    """Empty cache and shared folders: only what a test puts there is found."""
+def no_contours(settings, tmp_path, monkeypatch):
+    """Empty cache, snapshot and shared folders: only what a test puts there is found."""
+    from pvd.programme import geofiles
+
+    monkeypatch.setattr(geofiles, "EMBEDDED_DIR", tmp_path / "embedded")
     settings.CACHE_DIR = tmp_path / "cache"
     settings.SHARED_DATA_DIR = tmp_path / "shared"
     (tmp_path / "cache" / "contours").mkdir(parents=True)
@@ -69,10 +72,15 @@ def no_contours(settings, tmp_path):
     return tmp_path
 
 
-def test_export_uses_the_geographic_files_not_style1(imported, shared_data, settings, tmp_path):
+def test_export_uses_the_geographic_files_not_style1(
+    imported, shared_data, settings, tmp_path, monkeypatch
+):
+    from pvd.programme import geofiles
+
     # The shared folder holds both the style1 files (maps) and polygone-4326 (geography).
     assert (shared_data / "geo" / "fr-drom-4326-pur-style1-dep.geojson").is_file()
     settings.CACHE_DIR = tmp_path
+    monkeypatch.setattr(geofiles, "EMBEDDED_DIR", tmp_path)  # the shared files, not the snapshot
     deps = _export("/programme/pvd/territoires.geojson?niveau=departement")
     assert _assert_in_france(deps, "departement") == 101
     assert set(deps["metadata"]["sans_geometrie"]) == COM

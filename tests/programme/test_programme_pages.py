@@ -75,16 +75,18 @@ def test_list_filters_sort_and_exports(imported):
     assert client.get("/programme/pvd/laureats.pdf").status_code == 404
 
 
-def test_maps_sources(imported, shared_data, settings, tmp_path):
-    totals = selectors.territory_totals()
-    settings.CACHE_DIR = tmp_path  # no downloaded contours: the shared GeoJSON is used
-    shared = maps.base_map("departement", region_of=totals.region_of)
-    assert "IGN" in shared.source and len(shared.shapes) == 101 and not shared.missing
-    fallback = maps.base_map("region", region_of=totals.region_of, search=[])
-    assert "CC-BY-4.0" in fallback.licence and "svg-maps" in fallback.source
-    assert len(fallback.shapes) == 13 and "01" in fallback.missing
-    deps = maps.base_map("departement", region_of=totals.region_of, search=[])
-    assert len(deps.shapes) == 96 and "971" in deps.missing
+def test_maps_sources(imported, shared_data, settings, tmp_path, monkeypatch):
+    from pvd.programme import geofiles
+
+    settings.CACHE_DIR = tmp_path  # nothing downloaded, no snapshot: the shared GeoJSON is used
+    monkeypatch.setattr(geofiles, "EMBEDDED_DIR", tmp_path)
+    shared = maps.base_map("departement")
+    assert "IGN" in shared.source and "dossier de données partagé" in shared.source
+    assert len(shared.shapes) == 101 and len(shared.insets) == 5
+    assert "Licence Ouverte" in shared.licence
+    settings.SHARED_DATA_DIR = tmp_path  # nothing at all: no drawn fallback
+    assert maps.base_map("region") is None
+    assert maps.unavailable("region").startswith("Fond de carte indisponible")
 
 
 def test_figures_check_page_api_and_cli(imported):

@@ -23,8 +23,6 @@ REQUIRED = [
     "insee-bpe-2024",
     "anct-pvd-communes",
     "npm-decoupage-administratif-6.0.0",
-    "npm-svg-maps-france-departements",
-    "npm-svg-maps-france-regions",
 ]
 
 

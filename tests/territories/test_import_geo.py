@@ -104,7 +104,16 @@ def test_point_lies_inside_its_projected_department():
     assert x2 > x and y2 > y
 
 
-def test_location_of_a_commune_with_geometries(db):
+@pytest.fixture
+def no_geometry_files(settings, tmp_path, monkeypatch):
+    """No contour file anywhere (cache, open-data snapshot, shared folder)."""
+    from pvd.programme import geofiles
+
+    settings.CACHE_DIR = settings.SHARED_DATA_DIR = tmp_path
+    monkeypatch.setattr(geofiles, "EMBEDDED_DIR", tmp_path)
+
+
+def test_location_of_a_commune_with_geometries(db, no_geometry_files):
     geo_import(geo=read_geo(GEO / "communes-centroides.csv"))
     assert geo_location(Commune.objects.get(code="48140", type="COM")) is None  # no contour yet
     geo_import(geo=read_geo(GEO / "polygone-4326_dep.geojson"))
@@ -119,3 +128,16 @@ def test_location_of_a_commune_with_geometries(db):
     assert roles[0] == "departement" and roles.count("commune") == 1
     assert "Saint-Chély-d'Apcher (longitude 3.2783, latitude 44.8144)" in geo.text
     assert any("ANCT" in s for s in geo.sources) and geo.tiles is None
+
+
+def test_location_from_the_geometry_files_without_import(db, shared_data, settings, tmp_path):
+    """Nothing imported: the department's true contour and the commune centres come from the
+    files (snapshot or shared folder); overseas departments too."""
+    settings.CACHE_DIR = tmp_path
+    for code, dep in (("48140", "Lozère (48)"), ("97101", "Guadeloupe (971)")):
+        commune = Commune.objects.select_related("departement").get(code=code, type="COM")
+        geo = geo_location(commune)
+        assert geo is not None and geo.departement == dep and geo.commune.code == code
+        x0, y0, w, h = map(float, geo.view_box.split())
+        assert x0 < geo.commune.x < x0 + w and y0 < geo.commune.y < y0 + h
+        assert geo.neighbours and any("Centres des communes" in s for s in geo.sources)

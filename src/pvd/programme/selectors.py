@@ -329,6 +329,15 @@ def laureate_points(*, laureats: list[Laureat]) -> dict[str, tuple[float, float]
     return {code: (lon, lat) for code, lon, lat in rows}
 
 
+def departement_communes(*, code: str) -> dict[str, str]:
+    """Current communes (code -> name) of the department ``code``: the points of its map."""
+    return dict(
+        Commune.objects.filter(departement_id=code, type=Commune.Type.COM).values_list(
+            "code", "nom"
+        )
+    )
+
+
 def ort_of(*, commune: Commune) -> Ort | None:
     return Ort.objects.filter(commune=commune).first()
 

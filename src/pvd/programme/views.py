@@ -15,17 +15,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_http_methods
 
-from pvd.domain.cartography import classes, view_box_of
 from pvd.domain.programme import STAGE_LABELS, Stage, stage_of
-from pvd.programme import maps, selectors, services
+from pvd.programme import dashboard_maps, selectors, services
 from pvd.programme.forms import ChecksForm, LaureatForm
 from pvd.programme.models import Laureat, Programme
 
 LIST_PAGE_SIZE = 100
 ALERTS_SHOWN = 20
-# Territories no loaded list covers: a hatched grey (pattern defined in the map's SVG),
-# distinct from the plain grey of "donnée non disponible".
-UNCOVERED_FILL = "url(#pvd-non-couvert)"
 LOGIN_URL = reverse_lazy("programme:login")
 
 
@@ -52,84 +48,6 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 # --- Dashboards -------------------------------------------------------------------------------
-
-
-def _map_context(
-    programme: Programme,
-    scope: selectors.Scope,
-    request: HttpRequest,
-    rows: list[selectors.BreakdownRow],
-) -> dict | None:
-    """The choropleth: national (regions or departments) or a region's departments."""
-    if scope.level == "departement":
-        return None
-    measure = request.GET.get("mesure")
-    if measure not in selectors.MEASURES:
-        measure = "laureats"
-    totals = selectors.territory_totals()
-    if scope.level == "france":
-        level = "departement" if request.GET.get("carte") == "departements" else "region"
-        if level == "departement":
-            rows = selectors.departements_breakdown(programme)
-    else:
-        level = "departement"
-    base = maps.base_map(level, region_of=totals.region_of)
-    by_code = {r.code: r for r in rows}
-    percent = measure.startswith("part_")
-    values = {r.code: selectors.measure_value(r, measure) for r in rows}
-    legend = classes(values.values(), percent=percent)
-    link = "programme:region" if level == "region" else "programme:departement"
-    shapes = []
-    for s in base.shapes:
-        if s.code not in by_code:
-            continue
-        r = by_code[s.code]
-        v = values.get(s.code)
-        shown = (
-            "non couvert par les listes chargées"
-            if not r.couvert
-            else "n.d."
-            if v is None
-            else (f"{v:.1f} %".replace(".", ",") if percent else f"{v:,.0f}".replace(",", "\u202f"))
-        )
-        shapes.append(
-            {
-                "code": s.code,
-                "nom": r.nom,
-                "path": s.path,
-                "fill": legend.colour(v) if r.couvert else UNCOVERED_FILL,
-                "couvert": r.couvert,
-                "label": f"{r.nom} ({s.code}) : {shown}",
-                "url": reverse(link, args=[programme.slug, s.code]),
-            }
-        )
-    view_box = base.view_box
-    if scope.level == "region":
-        view_box = view_box_of([s["path"] for s in shapes])
-    missing = [by_code[c].nom for c in base.missing if c in by_code and by_code[c].laureats]
-    uncovered = [s["code"] for s in shapes if not s["couvert"]]
-    # No covered territory on the map: no value classes (a lone "0" class would read as data).
-    shown_legend = (
-        list(zip(legend.colours, legend.labels, strict=True))
-        if any(v is not None for v in values.values())
-        else []
-    )
-    params = {k: v for k, v in request.GET.items() if k in ("carte", "mesure")}
-    return {
-        "level": level,
-        "measure": measure,
-        "measure_label": selectors.MEASURES[measure],
-        "measures": selectors.MEASURES,
-        "shapes": shapes,
-        "view_box": view_box,
-        "legend": shown_legend,
-        "source": base.source,
-        "licence": base.licence,
-        "url": base.url,
-        "missing": missing,
-        "uncovered": uncovered,
-        "params": params,
-    }
 
 
 def _dashboard(
@@ -223,7 +141,9 @@ def _dashboard(
             "stages": stages,
             "alerts": board.alertes[:ALERTS_SHOWN],
             "alerts_total": len(board.alertes),
-            "map": _map_context(programme, scope, request, board.breakdown),
+            "map": dashboard_maps.map_context(
+                programme, scope, request, board.breakdown, couvert=board.couvert
+            ),
             "child_level": scope.child_level,
             "sort": sort,
             "rows": rows,

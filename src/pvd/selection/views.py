@@ -19,7 +19,7 @@ from pvd.domain import centrality as cdomain
 from pvd.domain import eligibility as edomain
 from pvd.domain import fragility as fdomain
 from pvd.domain import rules_diff
-from pvd.domain.cartography import classes, view_box_of
+from pvd.domain.cartography import INSET_NOTE, classes
 from pvd.domain.learned import Fitted, weights
 from pvd.programme import maps
 from pvd.selection import learned, params, selectors, services
@@ -146,9 +146,11 @@ def scenario(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _map(frame: pl.DataFrame, region: Region | None, measure: str) -> dict:
-    totals = {d: r for d, r in Departement.objects.values_list("code", "region_id")}
-    base = maps.base_map("departement", region_of=totals)
     per_dep = dict(frame.group_by("dep").agg(pl.col(measure).fill_null(False).sum()).iter_rows())
+    # A region: its departments' true contours; France: every department, overseas as insets.
+    base = maps.region_base_map(sorted(per_dep)) if region else maps.base_map("departement")
+    if base is None:
+        return {"unavailable": maps.unavailable("departement")}
     names = dict(Departement.objects.values_list("code", "nom"))
     legend = classes(per_dep.values())
     shapes = []
@@ -164,12 +166,13 @@ def _map(frame: pl.DataFrame, region: Region | None, measure: str) -> dict:
                 "label": f"{names.get(s.code, s.code)} ({s.code}) : {v}",
             }
         )
-    view_box = view_box_of([s["path"] for s in shapes]) if region and shapes else base.view_box
     return {
         "shapes": shapes,
-        "view_box": view_box,
+        "view_box": base.view_box,
+        "insets": base.insets,
+        "inset_note": INSET_NOTE if base.insets else "",
         "legend": list(zip(legend.colours, legend.labels, strict=True)),
-        "source": base.source,
+        "source": base.source + (f", {base.vintage}" if base.vintage else ""),
         "licence": base.licence,
     }
 

