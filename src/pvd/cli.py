@@ -54,8 +54,8 @@ def serve(host: str, port: int) -> None:
     os.makedirs(_data_dir(), exist_ok=True)
     call_command("migrate", interactive=False, verbosity=0)
     if not Commune.objects.exists():
-        click.echo("Base vide : chargement du référentiel territorial embarqué...", err=True)
-        _load_snapshot(dry_run=False)
+        click.echo("Base vide : chargement des données embarquées...", err=True)
+        _load_all()
     click.echo(f"PVD sur http://{host}:{port}/ (Ctrl+C pour arrêter)", err=True)
     call_command("runserver", f"{host}:{port}", use_reloader=False)
 
@@ -88,16 +88,34 @@ def _load_snapshot(*, dry_run: bool) -> None:
         click.echo("Aucun changement : le référentiel est déjà à jour.")
 
 
+def _load_all() -> None:
+    """The embedded referential and open data, through the importers; progress on stderr."""
+    from pvd.sources.report import SourceError
+    from pvd.territories.opendata import opendata_load
+
+    try:
+        report = opendata_load(progress=lambda line: click.echo(line, err=True))
+    except SourceError as exc:
+        _fail_source(exc)
+    click.echo(report.lines()[-1], err=True)
+
+
 @data.command("load")
-@click.option("--dry-run", is_flag=True, help="Show what would change, write nothing.")
-def data_load(dry_run: bool) -> None:
-    """Load the embedded referential (regions to communes, populations). Idempotent."""
+@click.option("--dry-run", is_flag=True, help="Referential only: show what would change.")
+@click.option("--referentiel", "referential_only", is_flag=True, help="Load the referential only.")
+def data_load(dry_run: bool, referential_only: bool) -> None:
+    """Load the embedded referential, then the embedded open data (programme lists,
+    indicator inputs, typologies, contours) through the importers, and build the indicators.
+    Idempotent; never overwrites newer imported data."""
     _setup_django()
     os.makedirs(_data_dir(), exist_ok=True)
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
-    _load_snapshot(dry_run=dry_run)
+    if dry_run or referential_only:
+        _load_snapshot(dry_run=dry_run)
+        return
+    _load_all()
 
 
 def _fail_source(exc: Exception) -> None:
