@@ -134,8 +134,8 @@ def build_lists(shared: Path, out: Path) -> list[dict]:
     entries = []
     for rel, keep, meta in LISTS:
         src = shared / rel
-        if keep is None:
-            raw = src.read_bytes()
+        if keep is None:  # as published, line endings normalised to LF
+            raw = src.read_bytes().replace(b"\r\n", b"\n")
             rows = len(raw.decode("utf-8-sig").splitlines()) - 1
         else:
             header, records = _read_csv(src, ",")

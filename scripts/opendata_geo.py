@@ -84,8 +84,24 @@ def _feature(code: str, nom: str, geometry: dict) -> dict:
     return {"type": "Feature", "properties": {"code": code, "nom": nom}, "geometry": geometry}
 
 
+def _polygons(geometry: dict) -> list:
+    if geometry["type"] == "Polygon":
+        return [geometry["coordinates"]]
+    return geometry["coordinates"]
+
+
 def _collection(features: list[dict]) -> list[dict]:
-    return sorted(features, key=lambda f: f["properties"]["code"])
+    """Sorted by code, one feature per code: the style1 EPCI file has one feature per EPCI and
+    department, whose polygons are put together (in file order) into one MultiPolygon."""
+    merged: dict[str, dict] = {}
+    for f in features:
+        code = f["properties"]["code"]
+        if code not in merged:
+            merged[code] = f
+            continue
+        polygons = _polygons(merged[code]["geometry"]) + _polygons(f["geometry"])
+        merged[code]["geometry"] = {"type": "MultiPolygon", "coordinates": polygons}
+    return [merged[code] for code in sorted(merged)]
 
 
 def affine_of(style1_bounds, true_bounds):
