@@ -55,7 +55,12 @@ def serve(host: str, port: int) -> None:
     call_command("migrate", interactive=False, verbosity=0)
     if not Commune.objects.exists():
         click.echo("Base vide : chargement des données embarquées...", err=True)
-        _load_all()
+        _load_all(fit=False)
+        click.echo(
+            "Le modèle de sélection appris n'est pas ajusté au premier démarrage (environ 40 s) : "
+            "`pvd selection fit` ou `pvd data load` l'ajoute.",
+            err=True,
+        )
     click.echo(f"PVD sur http://{host}:{port}/ (Ctrl+C pour arrêter)", err=True)
     call_command("runserver", f"{host}:{port}", use_reloader=False)
 
@@ -88,13 +93,14 @@ def _load_snapshot(*, dry_run: bool) -> None:
         click.echo("Aucun changement : le référentiel est déjà à jour.")
 
 
-def _load_all() -> None:
-    """The embedded referential and open data, through the importers; progress on stderr."""
+def _load_all(*, fit: bool = True) -> None:
+    """The embedded referential and open data, through the importers; progress on stderr.
+    ``fit``: also fit the learned selection model (the longest step)."""
     from pvd.sources.report import SourceError
     from pvd.territories.opendata import opendata_load
 
     try:
-        report = opendata_load(progress=lambda line: click.echo(line, err=True))
+        report = opendata_load(progress=lambda line: click.echo(line, err=True), fit=fit)
     except SourceError as exc:
         _fail_source(exc)
     click.echo(report.lines()[-1], err=True)
