@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import platform
+import resource
 import socket
 import subprocess
 import sys
@@ -80,6 +81,12 @@ def main() -> None:
             finally:
                 server.terminate()
                 server.wait(timeout=30)
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        print(
+            f"CPU time of pvd serve (start to stop, the requests above included): "
+            f"{usage.ru_utime:.1f} s user + {usage.ru_stime:.1f} s system "
+            "(about the wall time on an idle machine)"
+        )
         for args in (["data", "load"],):
             t = time.perf_counter()
             done = subprocess.run(
