@@ -93,9 +93,10 @@ def _load_snapshot(*, dry_run: bool) -> None:
         click.echo("Aucun changement : le référentiel est déjà à jour.")
 
 
-def _load_all(*, fit: bool = True) -> None:
+def _load_all(*, fit: bool = True, details: bool = False) -> None:
     """The embedded referential and open data, through the importers; progress on stderr.
-    ``fit``: also fit the learned selection model (the longest step)."""
+    ``fit``: also fit the learned selection model (the longest step); ``details``: print each
+    importer's whole report (moves, skipped rows and their reasons) at the end."""
     from pvd.sources.report import SourceError
     from pvd.territories.opendata import opendata_load
 
@@ -103,13 +104,16 @@ def _load_all(*, fit: bool = True) -> None:
         report = opendata_load(progress=lambda line: click.echo(line, err=True), fit=fit)
     except SourceError as exc:
         _fail_source(exc)
+    if details:
+        click.echo("\n".join(report.lines(details=True)))
     click.echo(report.lines()[-1], err=True)
 
 
 @data.command("load")
 @click.option("--dry-run", is_flag=True, help="Referential only: show what would change.")
 @click.option("--referentiel", "referential_only", is_flag=True, help="Load the referential only.")
-def data_load(dry_run: bool, referential_only: bool) -> None:
+@click.option("--details", is_flag=True, help="Print every importer's report at the end.")
+def data_load(dry_run: bool, referential_only: bool, details: bool) -> None:
     """Load the embedded referential, then the embedded open data (programme lists,
     indicator inputs, typologies, contours) through the importers, and build the indicators.
     Idempotent; never overwrites newer imported data."""
@@ -121,7 +125,7 @@ def data_load(dry_run: bool, referential_only: bool) -> None:
     if dry_run or referential_only:
         _load_snapshot(dry_run=dry_run)
         return
-    _load_all()
+    _load_all(details=details)
 
 
 def _fail_source(exc: Exception) -> None:

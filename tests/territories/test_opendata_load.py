@@ -57,6 +57,11 @@ def test_progress_one_line_per_step_with_duration(load):
     assert len(lines) == len(report.steps) == len(PRODUCTS) + 2  # referential + build
     assert lines[0].startswith("[ 1/") and "Référentiel territorial" in lines[0]
     assert all(" s)" in line for line in lines)
+    # Skipped rows are counted on the line, the importer's whole report names them.
+    early = next(s for s in report.steps if s.label == "Lauréats PVD, liste de janvier 2021")
+    if early.status == "chargé":
+        assert "1 lignes ignorées" in early.detail
+        assert any("999999" in line for line in early.report)
     labels = [s.label for s in report.steps]
     # Dependency order: indicator inputs, build, laureates 2021 then 2024, ACV, ORT.
     assert (

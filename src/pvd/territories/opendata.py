@@ -70,6 +70,7 @@ class Step:
     status: str  # "chargé", "déjà chargé", "ignoré"
     seconds: float = 0.0
     detail: str = ""
+    report: list[str] = field(default_factory=list)  # the importer's whole report
 
     def line(self, index: int, total: int) -> str:
         width = len(str(total))
@@ -86,9 +87,14 @@ class LoadReport:
     def loaded(self) -> list[Step]:
         return [s for s in self.steps if s.status == "chargé"]
 
-    def lines(self) -> list[str]:
+    def lines(self, *, details: bool = False) -> list[str]:
+        """One line per step (``details``: followed by the importer's whole report)."""
         n = len(self.steps)
-        out = [s.line(i, n) for i, s in enumerate(self.steps, 1)]
+        out = []
+        for i, s in enumerate(self.steps, 1):
+            out.append(s.line(i, n))
+            if details:
+                out.extend(f"      {line}" for line in s.report)
         out.append(
             f"Données ouvertes embarquées : {len(self.loaded)} étapes exécutées, "
             f"{n - len(self.loaded)} sans objet, en {self.seconds:.1f} s."
@@ -122,7 +128,8 @@ def _counts(report) -> str:
         parts.append(f"{name} : {t.created} créés, {t.updated} modifiés, {t.unchanged} inchangés")
     skipped = report.skipped if isinstance(getattr(report, "skipped", None), dict) else {}
     if sum(skipped.values()):
-        parts.append(f"{sum(skipped.values())} lignes ignorées")
+        reasons = ", ".join(f"{n} : {reason}" for reason, n in sorted(skipped.items()))
+        parts.append(f"{sum(skipped.values())} lignes ignorées ({reasons})")
     if not parts and hasattr(report, "lines"):
         parts = report.lines()[:1]
     return " ; ".join(parts)
@@ -269,8 +276,10 @@ def load_product(product: Product, entry: dict, directory: Path, workdir: Path) 
     with transaction.atomic():
         report = _LOADERS[product.kind](product, path)
         _record(product, entry)
-    detail = report if isinstance(report, str) else _counts(report)
-    return Step(product.label, "chargé", time.perf_counter() - start, detail)
+    if isinstance(report, str):
+        return Step(product.label, "chargé", time.perf_counter() - start, report, [report])
+    lines = report.lines() if hasattr(report, "lines") else []
+    return Step(product.label, "chargé", time.perf_counter() - start, _counts(report), lines)
 
 
 def opendata_load(
