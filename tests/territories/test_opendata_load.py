@@ -166,3 +166,22 @@ def test_a_file_that_does_not_match_the_manifest_is_not_read(tmp_path):
     (copy / entry["file"]).write_bytes(b"\x1f\x8b corrupted")
     with pytest.raises(SourceError, match="somme de contrôle"):
         checked_bytes(copy, entry)
+
+
+def test_typology_imported_from_another_file_is_kept(load, tmp_path):
+    from pvd.selection.models import Typologie
+    from pvd.selection.services import typology_import
+    from pvd.territories.models import Dataset
+
+    other = tmp_path / "densite-2025.csv"
+    other.write_text(
+        "insee_com,lib_com,niveau_densite\n63236,Mont-Dore,Bourgs ruraux\n"
+        "63113,Clermont-Ferrand,Grands centres urbains\n",
+        encoding="utf-8",
+    )
+    typology_import(path=other)
+    product = _product("territoires/densite.csv.gz")
+    Dataset.objects.filter(key=f"opendata:{product.file}").delete()
+    step = load_product(product, read_manifest()[product.file], OPENDATA_DIR, tmp_path)
+    assert step.status == "ignoré" and "autre fichier" in step.detail
+    assert Typologie.objects.get(kind="densite").communes == 2
