@@ -59,7 +59,7 @@ LISTS = [
             publisher=ANCT,
             vintage="2024",
             url="https://www.data.gouv.fr/fr/datasets/programme-petites-villes-de-demain/",
-            notes="Tel que partagé : la région 84 est absente (non couverte).",
+            notes="Via anct-carto/superposeur-anct. Tel que partagé : la région 84 est absente (non couverte).",
         ),
     ),
     (
@@ -70,7 +70,7 @@ LISTS = [
             publisher=ANCT,
             vintage="2021-01",
             url="https://www.data.gouv.fr/fr/datasets/programme-petites-villes-de-demain/",
-            notes="Tel que publié, avec sa ligne au code invalide 999999 que l'import signale.",
+            notes="Via la cartographie de l'ANCT (anct-carto/pvd), colonnes personnelles retirées ; tel que publié, avec sa ligne au code invalide 999999 que l'import signale.",
         ),
     ),
     (
@@ -79,8 +79,9 @@ LISTS = [
         dict(
             title="Action cœur de ville : communes et dates de signature",
             publisher=ANCT,
-            vintage="2024",
-            url="https://www.data.gouv.fr/fr/datasets/programme-action-coeur-de-ville/",
+            vintage="2025 (dernière signature : 2025-06-03)",
+            url="",
+            notes="Adresse d'origine non indiquée par le dossier partagé.",
         ),
     ),
     (
@@ -107,8 +108,8 @@ LISTS = [
             title="Opérations de revitalisation de territoire : tableau national de suivi (septembre 2024, hors Auvergne-Rhône-Alpes)",
             publisher="ANCT / DGALN",
             vintage="2024",
-            url="https://www.data.gouv.fr/fr/datasets/operations-de-revitalisation-de-territoire-ort/",
-            notes="Colonnes de texte libre et de suivi (Remarques, Dernière actualisation, Actualisé par) retirées.",
+            url="https://github.com/MTES-MCT/zero-logement-vacant",
+            notes="Via MTES-MCT/zero-logement-vacant et bpineau/gazetteer (MIT). Colonnes de texte libre et de suivi (Remarques, Dernière actualisation, Actualisé par) retirées.",
         ),
     ),
 ]
@@ -236,9 +237,10 @@ def build_indicator_inputs(shared: Path, out: Path, geo: CurrentGeography) -> li
             title="Recensement 2021 : logements (base communale, format réduit)",
             publisher=INSEE,
             vintage="2021",
-            url="https://www.insee.fr/fr/statistiques/7631186",
+            url="https://www.insee.fr/fr/recherche?q=base-cc-logement-2021",
             inputs=[(rel, shared / rel)],
             notes=(
+                "Via bpineau/gazetteer. "
                 f"Rebasé sur les communes en vigueur : {len(report['moved'])} codes déplacés "
                 f"(comptes sommés), {skipped} lignes écartées (motifs dans « rebase »)."
             ),
@@ -299,7 +301,7 @@ def build_indicator_inputs(shared: Path, out: Path, geo: CurrentGeography) -> li
             title="Base permanente des équipements 2013 : équipements par commune et type",
             publisher=INSEE,
             vintage="2013",
-            url="https://www.insee.fr/fr/statistiques/3568629",
+            url="https://www.insee.fr/fr/recherche?q=bpe13_ensemble",
             inputs=[(rel, shared / rel)],
             notes=(
                 f"{len(records)} lignes aux codes communaux de 2013, rebasées sur les communes "

@@ -25,6 +25,7 @@ from shapely.geometry import mapping, shape
 from pvd.domain.geography import CurrentGeography
 
 DECIMALS = 4
+VINTAGE = "Admin Express (version de l'export, non indiquée)"
 TOLERANCE = 0.002  # degrees, about 150 to 220 m
 ANCT_URL = (
     "https://www.data.gouv.fr/fr/datasets/contours-des-territoires-francais-pour-cartographie/"
@@ -228,7 +229,7 @@ def build_geo(shared: Path, out: Path, geo: CurrentGeography | None = None) -> l
                 rows=len(features),
                 title=f"Contours des {name} pour le dessin (outre-mer rapprochés, « style1 »)",
                 publisher=ANCT,
-                vintage="EPCI d'un millésime antérieur" if key == "epci" else "2022",
+                vintage="EPCI d'un millésime antérieur" if key == "epci" else VINTAGE,
                 url=ANCT_URL,
                 inputs=[(f"geo/{STYLE1.format(key)}", shared / "geo" / STYLE1.format(key))],
                 notes=(
@@ -250,7 +251,7 @@ def build_geo(shared: Path, out: Path, geo: CurrentGeography | None = None) -> l
                 rows=len(features),
                 title=f"Contours des {name} (WGS84 réel, simplifiés)",
                 publisher=ANCT,
-                vintage="2022",
+                vintage=VINTAGE,
                 url=ANCT_URL,
                 inputs=[(f"geo/{TRUE.format(key)}", shared / "geo" / TRUE.format(key))],
                 notes=(
@@ -295,8 +296,8 @@ def build_geo(shared: Path, out: Path, geo: CurrentGeography | None = None) -> l
             rows=rows,
             title="Centres des communes",
             publisher="Etalab, API Découpage administratif (geo.api.gouv.fr)",
-            vintage="COG du fichier partagé, rebasé sur la géographie en vigueur",
-            url="https://geo.api.gouv.fr/decoupage-administratif",
+            vintage="géographie de l'export (2025), rebasée sur la géographie en vigueur",
+            url="https://geo.api.gouv.fr/decoupage-administratif/communes",
             inputs=[("geo/communes-centroides.csv", shared / "geo" / "communes-centroides.csv")],
             notes=(
                 f"Codes hors communes en vigueur écartés : {sum(dropped.values())} ; "

@@ -59,7 +59,7 @@ PRODUCTS: tuple[Product, ...] = (
     Product("bpe/bpe13_ensemble.csv.gz", "indicateur", "BPE 2013 : équipements", "2013", {"kind": "bpe"}),
     Product("pvd/pvd-2021-01-hors-aura.csv.gz", "laureats", "Lauréats PVD, liste de janvier 2021", "2021-01", {"programme": "pvd"}),
     Product("pvd/pvd-2024-hors-aura.csv.gz", "laureats", "Lauréats PVD, état 2024", "2024", {"programme": "pvd"}),
-    Product("programmes/acv.csv.gz", "laureats", "Action cœur de ville", "2024", {"programme": "acv"}),
+    Product("programmes/acv.csv.gz", "laureats", "Action cœur de ville", "2025", {"programme": "acv"}),
     Product("programmes/ort-2024-hors-aura.csv.gz", "ort", "ORT, tableau de suivi 2024", "2024"),
 )  # fmt: skip
 
