@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint bench snapshot clean
+.PHONY: run test lint bench snapshot snapshot-referentiel clean
 
 $(BIN)/pvd: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -23,8 +23,13 @@ lint: $(BIN)/pvd
 bench: $(BIN)/pvd
 	$(BIN)/python bench/bench_referential.py
 
-# Rebuild the embedded snapshot from the npm registry (needs npm and network).
+# Rebuild the embedded open-data snapshot (src/pvd/data/opendata) from the shared open-data
+# folder (PVD_SHARED_DATA, default ../shared/data); `--check` compares a rebuild with it.
 snapshot: $(BIN)/pvd
+	$(BIN)/python scripts/build_opendata.py
+
+# Rebuild the embedded territorial referential from the npm registry (needs npm and network).
+snapshot-referentiel: $(BIN)/pvd
 	$(BIN)/python scripts/build_snapshot.py
 
 clean:

@@ -75,7 +75,12 @@ def main() -> int:
         env.pop("DATABASE_URL", None)
         os.environ.update(env)
         os.environ.pop("DATABASE_URL", None)
-        subprocess.run([str(BIN / "pvd"), "data", "load"], env=env, check=True, capture_output=True)
+        subprocess.run(
+            [str(BIN / "pvd"), "data", "load", "--referentiel"],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
         for kind, path in (
             ("logement", SHARED / "insee" / "logement-2021-communes.csv"),
             ("filosofi", SHARED / "insee" / "filosofi-2021-communes-med.csv"),

@@ -81,7 +81,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["PVD_DATA_DIR"] = tmp
         os.environ.pop("DATABASE_URL", None)
-        pvd("data", "load")
+        pvd("data", "load", "--referentiel")
         pvd("programme", "import-laureates", str(shared / "pvd" / "pvd-2024-hors-aura.csv"))
         pvd(
             "programme",

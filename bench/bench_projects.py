@@ -156,7 +156,9 @@ def main() -> int:
             os.environ["DATABASE_URL"] = args.database_url
         else:
             os.environ.pop("DATABASE_URL", None)
-        subprocess.run([str(BIN / "pvd"), "data", "load"], check=True, capture_output=True)
+        subprocess.run(
+            [str(BIN / "pvd"), "data", "load", "--referentiel"], check=True, capture_output=True
+        )
         subprocess.run(
             [str(BIN / "pvd"), "manage", "migrate", "--noinput"], check=True, capture_output=True
         )

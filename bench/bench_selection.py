@@ -67,7 +67,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["PVD_DATA_DIR"] = tmp
         os.environ.pop("DATABASE_URL", None)
-        subprocess.run([str(BIN / "pvd"), "data", "load"], check=True, capture_output=True)
+        subprocess.run(
+            [str(BIN / "pvd"), "data", "load", "--referentiel"], check=True, capture_output=True
+        )
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pvd.config.settings")
         import django
 

@@ -93,8 +93,13 @@ def _load_embedded_if_empty() -> None:
     from pvd.territories.models import Commune
 
     if not Commune.objects.exists():
-        click.echo("Base vide : chargement du référentiel territorial embarqué...", err=True)
-        _load_snapshot(dry_run=False)
+        click.echo("Base vide : chargement des données embarquées...", err=True)
+        _load_all(fit=False)
+        click.echo(
+            "Le modèle de sélection appris n'est pas ajusté au premier démarrage (environ 40 s) : "
+            "`pvd selection fit` ou `pvd data load` l'ajoute.",
+            err=True,
+        )
 
 
 def _data_dir() -> str:
@@ -125,16 +130,39 @@ def _load_snapshot(*, dry_run: bool) -> None:
         click.echo("Aucun changement : le référentiel est déjà à jour.")
 
 
+def _load_all(*, fit: bool = True, details: bool = False) -> None:
+    """The embedded referential and open data, through the importers; progress on stderr.
+    ``fit``: also fit the learned selection model (the longest step); ``details``: print each
+    importer's whole report (moves, skipped rows and their reasons) at the end."""
+    from pvd.sources.report import SourceError
+    from pvd.territories.opendata import opendata_load
+
+    try:
+        report = opendata_load(progress=lambda line: click.echo(line, err=True), fit=fit)
+    except SourceError as exc:
+        _fail_source(exc)
+    if details:
+        click.echo("\n".join(report.lines(details=True)))
+    click.echo(report.lines()[-1], err=True)
+
+
 @data.command("load")
-@click.option("--dry-run", is_flag=True, help="Show what would change, write nothing.")
-def data_load(dry_run: bool) -> None:
-    """Load the embedded referential (regions to communes, populations). Idempotent."""
+@click.option("--dry-run", is_flag=True, help="Referential only: show what would change.")
+@click.option("--referentiel", "referential_only", is_flag=True, help="Load the referential only.")
+@click.option("--details", is_flag=True, help="Print every importer's report at the end.")
+def data_load(dry_run: bool, referential_only: bool, details: bool) -> None:
+    """Load the embedded referential, then the embedded open data (programme lists,
+    indicator inputs, typologies, contours) through the importers, and build the indicators.
+    Idempotent; never overwrites newer imported data."""
     _setup_django()
     os.makedirs(_data_dir(), exist_ok=True)
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=0)
-    _load_snapshot(dry_run=dry_run)
+    if dry_run or referential_only:
+        _load_snapshot(dry_run=dry_run)
+        return
+    _load_all(details=details)
 
 
 def _fail_source(exc: Exception) -> None:

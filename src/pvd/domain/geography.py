@@ -98,6 +98,36 @@ class CurrentGeography:
         return parent if parent in self.actual else None
 
 
+def geography_of(
+    rows: Iterable[tuple[str, str, str | None]], former_codes: dict[str, str]
+) -> CurrentGeography:
+    """The geography in force from the referential's communes ``(code, type, parent code)``
+    (types COM, COMD, COMA, ARM) and the history of former codes.
+
+    A COM row whose code is also a commune déléguée/associée of *another* commune is a former
+    commune kept by a COG import because figures refer to it: it is not a current commune.
+    """
+    rows = list(rows)
+    delegated = {
+        code: parent
+        for code, kind, parent in rows
+        if kind in ("COMD", "COMA") and parent and parent != code
+    }
+    arrondissements = {code: parent for code, kind, parent in rows if kind == "ARM" and parent}
+    actual = frozenset(code for code, kind, _ in rows if kind == "COM" and code not in delegated)
+    former = {
+        old: new
+        for old, new in former_codes.items()
+        if old not in actual and old not in arrondissements
+    }
+    return CurrentGeography(
+        actual=actual,
+        former_codes=former,
+        delegated_parent=delegated,
+        arrondissements=arrondissements,
+    )
+
+
 @dataclass
 class Plan:
     """Where each code of one file lands.

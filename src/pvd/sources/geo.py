@@ -5,7 +5,8 @@ the file, the line or feature, and the column or property), so an import never h
 
 - Commune centres: ``communes-centroides.csv`` as exported from geo.api.gouv.fr (Etalab, API
   Découpage administratif, Licence Ouverte 2.0): ``insee,dept,lon,lat,name``, comma-separated,
-  UTF-8, WGS84 degrees. Needs ``insee``, ``lon`` and ``lat``; other columns are ignored.
+  UTF-8, WGS84 degrees. Needs ``insee``, ``lon`` and ``lat``; other columns are ignored. The
+  embedded open data's ``communes-centres.csv`` (``code,lon,lat``) is read the same way.
 - Department contours: ANCT's ``polygone-4326_dep.geojson`` (from IGN Admin Express, WGS84,
   geographic, overseas departments where they are; Licence Ouverte 2.0) or any GeoJSON
   FeatureCollection of Polygon/MultiPolygon features with a department code property
@@ -82,19 +83,18 @@ def _plausible(code: str, lon: float, lat: float) -> bool:
 
 def read_commune_centres(path: Path) -> GeoFile:
     table = read_table(path, separators=(",", ";"))
-    table.require(["insee", "lon", "lat"], layout=CENTRES_LAYOUT)
+    key = "code" if "CODE" in table.columns and "INSEE" not in table.columns else "insee"
+    table.require([key, "lon", "lat"], layout=CENTRES_LAYOUT)
     errors = ErrorCollector(table.path)
     records: list[GeoRecord] = []
     seen: set[str] = set()
     for line, row in table.rows:
-        code = row["INSEE"]
+        code = row[key.upper()]
         if not COMMUNE_CODE.match(code):
-            errors.add(INVALID_CODE, f"code commune invalide « {code} »", line=line, column="insee")
+            errors.add(INVALID_CODE, f"code commune invalide « {code} »", line=line, column=key)
             continue
         if code in seen:
-            errors.add(
-                DUPLICATE_KEY, f"code commune en double « {code} »", line=line, column="insee"
-            )
+            errors.add(DUPLICATE_KEY, f"code commune en double « {code} »", line=line, column=key)
             continue
         seen.add(code)
         try:

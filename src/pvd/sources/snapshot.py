@@ -17,6 +17,8 @@ from pathlib import Path
 
 from pvd.sources.report import SourceError
 
+FORMER_CODES_FILE = "anciens-codes.csv.gz"  # every former code the current COG knows
+REBASE_REPORT_FILE = "rebase-report.csv.gz"  # moves applied to the embedded population series
 TABLES = ("regions", "departements", "arrondissements", "epci", "communes", "populations")
 
 
@@ -49,3 +51,29 @@ def read_snapshot(directory: Path) -> Snapshot:
         text = gzip.decompress(raw).decode("utf-8")
         tables[name] = list(csv.DictReader(io.StringIO(text)))
     return Snapshot(manifest=manifest, tables=tables)
+
+
+def read_former_codes(directory: Path) -> dict[str, str]:
+    """Old code -> commune code, from the embedded snapshot (each file checked against its
+    manifest): the ``anciensCodes`` of the current vintage and the merges of the population
+    re-basing. Pure: used by the referential's reader and by the open-data build."""
+    base = Path(directory)
+    manifest_path = base / "manifest.json"
+    expected = json.loads(manifest_path.read_text())["files"] if manifest_path.exists() else {}
+    former: dict[str, str] = {}
+    for name, old_key, new_key in (
+        (REBASE_REPORT_FILE, "code_ancien", "code_actuel"),
+        (FORMER_CODES_FILE, "code_ancien", "code_actuel"),
+    ):
+        path = base / name
+        if not path.exists():
+            continue
+        raw = path.read_bytes()
+        if expected.get(name) and hashlib.sha256(raw).hexdigest() != expected[name]:
+            raise SourceError(str(path), "somme de contrôle différente du manifeste")
+        with gzip.open(io.BytesIO(raw), "rt", encoding="utf-8") as f:
+            for row in csv.DictReader(f):
+                old, new = row.get(old_key, ""), row.get(new_key, "")
+                if old and new and old != new and row.get("nature", "fusion") == "fusion":
+                    former[old] = new
+    return former
