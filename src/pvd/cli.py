@@ -95,11 +95,22 @@ def _load_embedded_if_empty() -> None:
     if not Commune.objects.exists():
         click.echo("Base vide : chargement des données embarquées...", err=True)
         _load_all(fit=False)
-        click.echo(
-            "Le modèle de sélection appris n'est pas ajusté au premier démarrage (environ 40 s) : "
-            "`pvd selection fit` ou `pvd data load` l'ajoute.",
-            err=True,
-        )
+        _fit_in_background()
+
+
+def _fit_in_background() -> None:
+    """Fit the learned selection model in a child process while the site starts: the first
+    page does not wait for it (about 20 s), and /selection/appris/ shows it once stored."""
+    import subprocess
+
+    log = Path(_data_dir()) / "selection-fit.log"
+    command = [str(Path(sys.executable).with_name("pvd")), "selection", "fit"]
+    with open(log, "w") as out:
+        subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=os.environ.copy())
+    click.echo(
+        f"Modèle de sélection appris : ajustement en arrière-plan (environ 20 s ; journal {log}).",
+        err=True,
+    )
 
 
 def _data_dir() -> str:

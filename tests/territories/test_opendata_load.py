@@ -185,3 +185,14 @@ def test_typology_imported_from_another_file_is_kept(load, tmp_path):
     step = load_product(product, read_manifest()[product.file], OPENDATA_DIR, tmp_path)
     assert step.status == "ignoré" and "autre fichier" in step.detail
     assert Typologie.objects.get(kind="densite").communes == 2
+
+
+def test_mont_dore_portrait_page_shows_its_typologies_with_sources(load, client):
+    """Issue 12: the portrait shows the typology indicators (centrality, density, rurality,
+    mountain), each with its source, vintage and licence."""
+    html = client.get(f"/communes/{MONT_DORE}/portrait/").content.decode()
+    table = html.split('id="table-typologies"', 1)[1].split("</table>", 1)[0]
+    assert "centre intermédiaire d&#x27;équipements et de services" in table
+    assert "Rural à habitat dispersé" in table and "06 - Massif Central" in table
+    assert "Typologie des ruralités" in table and table.count("Licence Ouverte 2.0") == 4
+    assert "non disponible" not in table

@@ -45,6 +45,8 @@ def _crumbs(commune: Commune) -> dict:
 
 
 def portrait_context(commune: Commune) -> dict:
+    from pvd.selection import typologies
+
     p = selectors.portrait(commune=commune)
     sections = []
     for theme in p.themes:
@@ -59,6 +61,7 @@ def portrait_context(commune: Commune) -> dict:
         "sections": sections,
         "geo": geo_location(commune),
         "location": location_map(commune.departement_id),
+        "typologies": typologies.of_commune(commune.code),
     }
 
 
