@@ -57,6 +57,12 @@ def _import(run, **kwargs) -> None:
     is_flag=True,
     help="The list is national: entries absent from it end everywhere, not only in its regions.",
 )
+@click.option(
+    "--confirmer",
+    "confirm",
+    is_flag=True,
+    help="Accept that laureates end and projects become read-only (listed by the dry run).",
+)
 def import_laureates(
     path: Path,
     slug: str,
@@ -65,11 +71,13 @@ def import_laureates(
     selection_date,
     perimetre: str | None,
     national: bool,
+    confirm: bool,
 ) -> None:
     """Import an official list of laureate communes (data.gouv.fr or early layout).
 
     Only laureates inside the list's coverage change: a one-region list leaves the other
-    regions alone. The dry run shows the coverage and how many laureates would leave."""
+    regions alone. The dry run shows the coverage and names the laureates that would leave and
+    the projects that would become read-only; the import refuses them without --confirmer."""
     _setup_django()
     from pvd.programme.services import laureates_import
 
@@ -82,6 +90,7 @@ def import_laureates(
         selection_date=selection_date.date() if selection_date else None,
         perimetre=perimetre,
         national=national,
+        confirm=confirm,
     )
 
 
@@ -98,13 +107,25 @@ def import_laureates(
     is_flag=True,
     help="The list is national: entries absent from it end everywhere, not only in its regions.",
 )
+@click.option(
+    "--confirmer",
+    "confirm",
+    is_flag=True,
+    help="Accept that ORT rows absent from the sheet are removed (listed by the dry run).",
+)
 def import_ort(
-    path: Path, dry_run: bool, millesime: str | None, perimetre: str | None, national: bool
+    path: Path,
+    dry_run: bool,
+    millesime: str | None,
+    perimetre: str | None,
+    national: bool,
+    confirm: bool,
 ) -> None:
     """Import the national ORT tracking sheet (French headers).
 
     An ORT is signed only when its "Signée ?" column says so; rows whose status and date
-    disagree are reported. Only ORT inside the sheet's coverage change."""
+    disagree are reported. Only ORT inside the sheet's coverage change; removing rows the sheet
+    no longer lists needs --confirmer (the dry run names them)."""
     _setup_django()
     from pvd.programme.services import ort_import
 
@@ -115,6 +136,7 @@ def import_ort(
         millesime=millesime,
         perimetre=perimetre,
         national=national,
+        confirm=confirm,
     )
 
 

@@ -124,7 +124,14 @@ def _laureate_writer(selection_date: date | None):
         groups_by_code = groups.sync(programme, ctx)
         existing = {
             lau.commune_id: lau
-            for lau in Laureat.objects.filter(programme=programme).select_related("commune")
+            for lau in Laureat.objects.filter(programme=programme).select_related(
+                "commune", "groupe"
+            )
+        }
+        # Groups that had an active laureate before this list: if one carrying a project has
+        # none after it, its project becomes read-only (listed, needs a confirmation).
+        was_active = {
+            lau.groupe_id for lau in existing.values() if lau.statut == Laureat.Statut.ACTIF
         }
         counts = TableCounts()
         to_create: list[tuple[Laureat, object]] = []
@@ -172,6 +179,8 @@ def _laureate_writer(selection_date: date | None):
             lau.updated_at = now
             to_update.append(lau)
             report.ended_by_region[c.region_id] += 1
+            group = f", groupe {lau.groupe.code}" if lau.groupe_id else ""
+            report.ended.append(f"{c.nom} ({c.code}){group}")
             report.changes.append(
                 f"- {c.code} {c.nom} : absente du fichier, marquée « sortie du programme »"
             )
@@ -202,7 +211,7 @@ def _laureate_writer(selection_date: date | None):
             Laureat.objects.bulk_update(to_update, [*LAUREAT_FIELDS, "updated_at"], batch_size=1000)
             counts.updated = len(to_update)
         report.tables["lauréats"] = counts
-        groups.delete_empty(programme, ctx)
+        groups.delete_empty(programme, ctx, was_active=was_active)
         # The convention-cadre date comes from the ORT sheet, whichever was imported first.
         derive_cadre_dates(ctx, programme=programme)
 
@@ -234,6 +243,7 @@ def laureates_import(
     perimetre: str | None = None,
     national: bool = False,
     actor: Actor | None = None,
+    confirm: bool = False,
 ) -> RegistryImportReport:
     """Import an official list of a programme's laureate communes (see
     :mod:`pvd.sources.pvd_list`). Its coverage is inferred from its rows (regions), stated with
@@ -260,6 +270,7 @@ def laureates_import(
             perimetre=perimetre,
             national=national,
             actor=actor,
+            confirm=confirm,
         )
         if dry_run:
             transaction.set_rollback(True)

@@ -91,6 +91,7 @@ def _ort_values(row, info) -> dict:
 
 def _ort_write(ctx: ImportContext) -> None:
     report, now = ctx.report, ctx.now
+    report.ended_title = "ORT retirées du tableau"
     dataset_record(
         key="programme-ort",
         title=ort_list.TITLE,
@@ -162,6 +163,7 @@ def _ort_write(ctx: ImportContext) -> None:
         stale.append(o)
         report.ended_by_region[c.region_id] += 1
         report.changes.append(f"- ORT {c.code} {c.nom} (absente du fichier)")
+        report.ended.append(f"{c.nom} ({c.code}), ORT {o.get_signature_display().lower()}")
         ctx.log.append(ort_change(o, c.nom, c.departement_id, c.code, "suppression", {}))
     Ort.objects.filter(pk__in=[o.pk for o in stale]).delete()
     counts.deleted = len(stale)
@@ -202,6 +204,7 @@ def ort_import(
     perimetre: str | None = None,
     national: bool = False,
     actor: Actor | None = None,
+    confirm: bool = False,
 ) -> RegistryImportReport:
     """Import the national ORT tracking sheet (see :mod:`pvd.sources.ort_list`); its signed
     ORT fill the laureates' convention-cadre date (the PVD convention-cadre is the one
@@ -224,6 +227,7 @@ def ort_import(
             perimetre=perimetre,
             national=national,
             actor=actor,
+            confirm=confirm,
         )
         report.ended_label = "ORT qui sortent du tableau"
         if dry_run:
