@@ -7,11 +7,13 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 from django.db.models import ProtectedError
+from django.utils import timezone
 
 from pvd.cli import main
 from pvd.programme.models import Groupe, Laureat
 from pvd.programme.services import laureates_import
 from pvd.projects.models import Projet
+from pvd.projects.readonly import read_only_reason
 from pvd.sources.report import ConfirmationRequired
 
 HEADER = "insee_com,lib_com,id_pvd,date_signature\n"
@@ -92,6 +94,13 @@ def test_ending_laureates_and_detaching_a_project_needs_a_confirmation(pvd, tmp_
             "commune__code", flat=True
         )
     ) == ["23001"]
+    # The project stays, read-only since the day its laureate left.
+    souterraine = Laureat.objects.get(programme=pvd, commune__code="23176")
+    assert souterraine.date_sortie == timezone.localdate()
+    assert read_only_reason(groupe) == (
+        "ce projet est en lecture seule : la commune n'est plus lauréate depuis le "
+        f"{timezone.localdate():%d/%m/%Y}"
+    )
     # Nothing ends on a second run: no confirmation needed.
     again = runner.invoke(main, ["programme", "import-laureates", str(later)])
     assert again.exit_code == 0, again.output

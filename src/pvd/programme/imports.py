@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 
 from pvd.programme import groups
 from pvd.programme.audit import Actor, assign_changes, change, fmt
@@ -44,6 +45,7 @@ LAUREAT_FIELDS = (
     "date_convention_adhesion",
     "date_chef_projet",
     "date_convention_cadre",
+    "date_sortie",
     "notes",
     "code_source",
 )
@@ -137,7 +139,7 @@ def _laureate_writer(selection_date: date | None):
         to_create: list[tuple[Laureat, object]] = []
         to_update: list[Laureat] = []
         for row, info in ctx.wanted:
-            values = {"statut": Laureat.Statut.ACTIF}
+            values = {"statut": Laureat.Statut.ACTIF, "date_sortie": None}
             if row.id_pvd and row.id_pvd in groups_by_code:
                 values["groupe_id"] = groups_by_code[row.id_pvd].pk
             if row.date_signature:
@@ -174,8 +176,12 @@ def _laureate_writer(selection_date: date | None):
             if not ctx.covers(departement=c.departement_id, region=c.region_id):
                 report.outside_kept += 1
                 continue
-            diff = {"statut": (lau.statut, Laureat.Statut.SORTI)}
+            diff = {
+                "statut": (lau.statut, Laureat.Statut.SORTI),
+                "date_sortie": (lau.date_sortie, timezone.localdate(now)),
+            }
             lau.statut = Laureat.Statut.SORTI
+            lau.date_sortie = timezone.localdate(now)
             lau.updated_at = now
             to_update.append(lau)
             report.ended_by_region[c.region_id] += 1

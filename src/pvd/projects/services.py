@@ -35,6 +35,7 @@ from pvd.projects.models import (
     Projet,
     VueEnregistree,
 )
+from pvd.projects.readonly import read_only_reason
 
 
 class PermissionDenied(Exception):
@@ -46,9 +47,17 @@ class Access:
     read: bool = False
     comment: bool = False
     edit: bool = False
+    # Why the project cannot be edited nor commented although the user's role would allow it
+    # (its laureates left the programme; see :mod:`pvd.projects.readonly`), "" otherwise.
+    lecture_seule: str = ""
+
+    def refusal(self, what: str) -> str:
+        """The French reason a write (``edit``/``comment``) is refused for a read-only project,
+        "" when the refusal (if any) comes from the user's role."""
+        return self.lecture_seule if what in ("edit", "comment") else ""
 
 
-def access(user, groupe: Groupe) -> Access:
+def _role(user, groupe: Groupe) -> Access:
     if not user or not user.is_authenticated or not user.is_active:
         return Access()
     if user.is_superuser:
@@ -63,8 +72,20 @@ def access(user, groupe: Groupe) -> Access:
     return Access()
 
 
+def access(user, groupe: Groupe) -> Access:
+    role = _role(user, groupe)
+    if not role.read:
+        return role
+    reason = read_only_reason(groupe)
+    if not reason:
+        return role
+    return Access(read=True, comment=False, edit=False, lecture_seule=reason)
+
+
 def _require(user, groupe: Groupe, what: str) -> None:
     a = access(user, groupe)
+    if not getattr(a, what) and a.refusal(what):
+        raise PermissionDenied(a.refusal(what))
     if not getattr(a, what):
         verb = {"read": "consulter", "comment": "commenter", "edit": "modifier"}[what]
         raise PermissionDenied(f"Vous n'avez pas les droits pour {verb} le projet de {groupe}.")
