@@ -10,7 +10,8 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 
 from pvd.cli import main
-from pvd.programme.models import Groupe, Laureat
+from pvd.programme.audit import Actor, deletion_restore
+from pvd.programme.models import Changement, Groupe, Laureat
 from pvd.programme.services import laureates_import
 from pvd.projects.models import Projet
 from pvd.projects.readonly import read_only_reason
@@ -46,6 +47,12 @@ def test_a_group_with_a_project_survives_a_list_that_drops_its_communes(pvd, tmp
     assert Projet.objects.filter(groupe=groupe).exists()
     assert not Laureat.objects.filter(groupe=groupe, statut="actif").exists()
     assert not Groupe.objects.filter(pk=emptied.pk).exists()
+    # The deleted group is in the history with its row and its communes: restorable.
+    entry = Changement.objects.get(objet="groupe", objet_id=emptied.pk, action="suppression")
+    assert entry.changes["communes"] == [["19275"], None]
+    assert entry.contenu[0]["fields"]["code"] == "pvd-75-19-3"
+    deletion_restore(changement=entry, actor=Actor("cli"))
+    assert Groupe.objects.get(pk=emptied.pk).code == "pvd-75-19-3"
 
 
 def test_the_database_refuses_to_delete_a_group_with_a_project(pvd, tmp_path):

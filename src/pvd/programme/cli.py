@@ -221,3 +221,24 @@ def grant(username: str, niveau: str | None, region: str | None, departement: st
         _fail(f"périmètre introuvable : {exc}")
     user.groups.add(scope.group)
     click.echo(f"{username} peut modifier les lauréats : {scope} (groupe « {scope.group.name} »).")
+
+
+@programme.command("restaurer")
+@click.argument("changement_id", type=int)
+def restore(changement_id: int) -> None:
+    """Put back what a deletion removed (a project with its content, a team membership, a
+    group, an ORT row...), from its entry in the change history (id shown in the admin)."""
+    _setup_django()
+    from pvd.programme.audit import Actor, RestoreError, deletion_restore
+    from pvd.programme.models import Changement
+
+    changement = Changement.objects.filter(pk=changement_id).first()
+    if changement is None:
+        _fail(f"aucun changement n° {changement_id} dans l'historique")
+    try:
+        n = deletion_restore(
+            changement=changement, actor=Actor.import_of("pvd programme restaurer")
+        )
+    except RestoreError as exc:
+        _fail(str(exc))
+    click.echo(f"{changement.libelle} : {n} ligne(s) restaurée(s).")

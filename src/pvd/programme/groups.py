@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 
 from django.db.models import Q
 
-from pvd.programme.audit import assign_changes, change, fmt
+from pvd.programme.audit import assign_changes, change, deleted, fmt
 from pvd.programme.models import Groupe, Laureat, Programme
 from pvd.projects.models import Projet
 from pvd.sources.pvd_list import id_pvd_parts
@@ -142,18 +142,23 @@ def delete_empty(programme: Programme, ctx, *, was_active: set[int] | None = Non
     )
     if not empty:
         return
+    linked: dict[int, list[str]] = defaultdict(list)
+    for gid, code in Laureat.objects.filter(groupe__in=empty).values_list(
+        "groupe_id", "commune__code"
+    ):
+        linked[gid].append(code)
+    # With the deleted row (restorable) and the communes it grouped.
     ctx.log.extend(
         [
-            change(
+            deleted(
                 actor,
+                [g],
                 programme=programme,
                 objet="groupe",
-                objet_id=g.pk,
                 libelle=f"groupe {g.code}",
-                commune_code="",
-                action="suppression",
-                changes={},
+                changes={"communes": (sorted(linked[g.pk]), None)} if linked[g.pk] else {},
                 at=now,
+                cascade=False,
             )
             for g in empty
         ]

@@ -164,6 +164,9 @@ class Changement(models.Model):
     commune_code = models.CharField(max_length=5, blank=True, db_index=True)
     action = models.CharField(max_length=15, choices=Action.choices)
     changes = models.JSONField(default=dict, blank=True)  # field -> [old, new]
+    # A deletion's removed rows (Django serializer format, referenced rows first), so that an
+    # administrator can restore them (``pvd.programme.audit.deletion_restore``).
+    contenu = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]

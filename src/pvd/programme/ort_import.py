@@ -17,7 +17,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from pvd.programme.audit import Actor, assign_changes, change, fmt
+from pvd.programme.audit import Actor, assign_changes, change, deleted, fmt
 from pvd.programme.cadre import derive_cadre_dates
 from pvd.programme.models import Laureat, ListeImportee, Ort
 from pvd.programme.pipeline import (
@@ -164,7 +164,18 @@ def _ort_write(ctx: ImportContext) -> None:
         report.ended_by_region[c.region_id] += 1
         report.changes.append(f"- ORT {c.code} {c.nom} (absente du fichier)")
         report.ended.append(f"{c.nom} ({c.code}), ORT {o.get_signature_display().lower()}")
-        ctx.log.append(ort_change(o, c.nom, c.departement_id, c.code, "suppression", {}))
+        ctx.log.append(
+            deleted(
+                ctx.actor,
+                [o],
+                programme=None,
+                objet="ort",
+                libelle=f"ORT {c.nom} ({c.departement_id})",
+                commune_code=c.code,
+                at=now,
+                cascade=False,
+            )
+        )
     Ort.objects.filter(pk__in=[o.pk for o in stale]).delete()
     counts.deleted = len(stale)
     report.tables["ORT"] = counts

@@ -19,6 +19,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from pvd.programme.audit import Actor, deleted
 from pvd.programme.models import Changement, Groupe
 from pvd.programme.services import user_scopes
 from pvd.projects.models import (
@@ -141,7 +142,45 @@ def member_add(*, groupe: Groupe, user, fonction: str = "Chef de projet") -> Mem
     return membre
 
 
+def member_remove(*, membre: Membre, user, origine: str = "admin") -> None:
+    """Remove someone from a project team (superusers: the admin), recording the membership
+    removed so that it can be restored."""
+    if not (user and user.is_authenticated and user.is_superuser):
+        raise PermissionDenied("Seul un administrateur retire un membre d'une équipe projet.")
+    with transaction.atomic():
+        groupe = membre.groupe
+        deleted(
+            Actor(origine, user),
+            [membre],
+            programme=groupe.programme,
+            objet="membre",
+            libelle=f"{groupe.code} — équipe : {membre.user.get_username()} ({membre.fonction})",
+            changes={"user": (membre.user.get_username(), None), "groupe": (groupe.code, None)},
+        ).save()
+        membre.delete()
+
+
 # --- Project --------------------------------------------------------------------------------
+
+
+def project_delete(*, projet: Projet, user, origine: str = "admin") -> None:
+    """Delete a project with everything in it (superusers only). The history keeps the whole
+    content (actions, budgets, funding, milestones, indicators, measures, comments, saved
+    views) so that ``pvd programme restaurer ID`` puts it back."""
+    if not (user and user.is_authenticated and user.is_superuser):
+        raise PermissionDenied("Seul un administrateur supprime un projet de territoire.")
+    with transaction.atomic():
+        groupe = projet.groupe
+        deleted(
+            Actor(origine, user),
+            [projet],
+            programme=groupe.programme,
+            objet="projet",
+            libelle=f"{groupe.code} — {projet.nom}",
+            changes={"nom": (projet.nom, None)},
+        ).save()
+        projet.delete()
+
 
 PROJECT_FIELDS = ("nom", "orientations", "axes")
 
@@ -451,18 +490,18 @@ def line_delete(*, action: Action, kind: str, user, line_id: int, origine: str =
     model, fields = LINE_MODELS[kind]
     with transaction.atomic():
         line = model.objects.get(pk=line_id, action=action)
-        before = {f: (getattr(line, f), None) for f in fields}
-        line.delete()
-        _audit(
-            user=user,
-            origine=origine,
-            projet=action.projet,
+        before = {f: (_jsonable(getattr(line, f)), None) for f in fields}
+        projet = action.projet
+        # With its content (an indicator's measures too): restorable.
+        deleted(
+            Actor(origine, user),
+            [line],
+            programme=projet.groupe.programme,
             objet=kind,
-            objet_id=line_id,
-            libelle=f"{action.titre} ({kind})",
-            action="suppression",
+            libelle=f"{projet.groupe.code} — {action.titre} ({kind})",
             changes=before,
-        )
+        ).save()
+        line.delete()
 
 
 def measure_record(
