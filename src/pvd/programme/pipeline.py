@@ -384,7 +384,7 @@ def run(
             raise ConfirmationRequired(
                 report.file,
                 "import refusé sans confirmation : "
-                + "; ".join(
+                + " ; ".join(
                     part
                     for part in (
                         f"{len(report.ended)} {report.ended_title}" if report.ended else "",
