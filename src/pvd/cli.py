@@ -176,6 +176,45 @@ def data_load(dry_run: bool, referential_only: bool, details: bool) -> None:
     _load_all(details=details)
 
 
+@data.command("backup")
+@click.argument("path", required=False, type=click.Path(path_type=Path, dir_okay=False))
+def data_backup(path: Path | None) -> None:
+    """Save the whole database (SQLite: consistent copy; PostgreSQL: pg_dump). Default file:
+    PVD_DATA_DIR/sauvegardes/pvd-<date>-<heure>.sqlite3 (or .dump)."""
+    _setup_django()
+    from django.db import connection
+
+    from pvd.backup import BackupError, backup_create, default_path
+
+    path = path or default_path(Path(_data_dir()), connection.settings_dict["ENGINE"])
+    try:
+        report = backup_create(path=path)
+    except BackupError as exc:
+        _fail(str(exc))
+    click.echo("\n".join(report.lines("Sauvegarde écrite")))
+
+
+@data.command("restore")
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--confirmer",
+    "confirm",
+    is_flag=True,
+    help="Replace a database that is not empty (everything in it is replaced).",
+)
+def data_restore(path: Path, confirm: bool) -> None:
+    """Replace the database by a backup of `pvd data backup` (refused without --confirmer when
+    the database holds data)."""
+    _setup_django()
+    from pvd.backup import BackupError, backup_restore
+
+    try:
+        report = backup_restore(path=path, confirm=confirm)
+    except BackupError as exc:
+        _fail(str(exc))
+    click.echo("\n".join(report.lines("Base restaurée depuis")))
+
+
 def _fail_source(exc: Exception) -> None:
     """Print a SourceError (and the other row errors it collected) and exit 1."""
     lines = [f"Erreur : {exc}"]

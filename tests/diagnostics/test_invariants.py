@@ -90,7 +90,7 @@ def _keyed(values: pl.DataFrame) -> pl.DataFrame:
 
 def test_a_file_changes_no_value_of_another_source(referential):
     for kind, path in FIXTURES.items():
-        indicator_source_import(kind=kind, path=path)
+        indicator_source_import(kind=kind, path=path, confirm=True)  # extracts replace files
     geo = geography_frame()
     full_obs, _ = observations_frame(geo)
     full = _keyed(engine.build(full_obs, geo).values)

@@ -152,7 +152,7 @@ def test_filosofi_melodi_zip_import_reports_what_it_leaves_out(referential, tmp_
     with zipfile.ZipFile(archive, "w") as z:
         z.write(data, "DS_FILOSOFI_CC_2021_data.csv")
         z.writestr("DS_FILOSOFI_CC_2021_metadata.csv", "COD_VAR;LIB_VAR\nGEO;Code géographique\n")
-    report = indicator_source_import(kind="filosofi", path=archive)
+    report = indicator_source_import(kind="filosofi", path=archive, confirm=True)
     text = "\n".join(report.lines())
     assert "DS_FILOSOFI_CC_2021_data.csv" in text
     # The D1_SL measure and the Paris arrondissement; the EPCI, department, region and France

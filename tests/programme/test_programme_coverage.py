@@ -17,7 +17,7 @@ from pvd.programme import selectors
 from pvd.programme.models import Laureat, ListeImportee, Ort
 from pvd.programme.services import laureates_import, ort_import
 from pvd.sources.ort_list import read_ort_list, status_date_mismatch
-from pvd.sources.report import SourceError
+from pvd.sources.report import ConfirmationRequired, SourceError
 
 
 def _active_by_region(programme) -> Counter:
@@ -55,7 +55,15 @@ def test_one_region_list_leaves_the_other_regions_untouched(pvd, data_dir, tmp_p
     assert "lauréats qui sortiraient du programme : 1 (par région : 75 : 1)" in text
     assert "hors périmètre, laissés inchangés : 1" in text
     assert _active_by_region(pvd) == before  # dry run: nothing written
-    report = laureates_import(path=tmp_path / "pvd-2024-naq.csv", programme_slug="pvd")
+    assert "lauréats qui sortiraient du programme, par nom" in text
+    assert "    - Aigre (16005)" in text
+    # Ending a laureate needs a confirmation: refused (nothing written), then confirmed.
+    with pytest.raises(ConfirmationRequired, match="Aigre \\(16005\\)"):
+        laureates_import(path=tmp_path / "pvd-2024-naq.csv", programme_slug="pvd")
+    assert _active_by_region(pvd) == before
+    report = laureates_import(
+        path=tmp_path / "pvd-2024-naq.csv", programme_slug="pvd", confirm=True
+    )
     assert report.ended_by_region == {"75": 1} and report.outside_kept == 1
     assert _active_by_region(pvd) == {"75": 5, "01": 1}
     assert Laureat.objects.get(programme=pvd, commune__code="16005").statut == "sorti"
@@ -77,7 +85,7 @@ def test_national_flag_ends_laureates_everywhere(pvd, data_dir, tmp_path):
     text = "\n".join(dry.lines())
     assert "national (toutes les régions)" in text
     assert "qui sortiraient du programme : 6 (par région : 01 : 1, 75 : 5)" in text
-    laureates_import(path=tmp_path / "naq.csv", programme_slug="pvd", national=True)
+    laureates_import(path=tmp_path / "naq.csv", programme_slug="pvd", national=True, confirm=True)
     assert _active_by_region(pvd) == {"75": 1}
     assert selectors.registry_coverage(pvd).national
 

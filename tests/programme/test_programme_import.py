@@ -119,7 +119,7 @@ def test_early_layout_groups_and_later_list(pvd, data_dir):
     assert amberieu.statut == Laureat.Statut.ACTIF and partial.outside_kept == 1
     assert sum(partial.ended_by_region.values()) == 0
     later = laureates_import(
-        path=data_dir / "pvd-datagouv.csv", programme_slug="pvd", national=True
+        path=data_dir / "pvd-datagouv.csv", programme_slug="pvd", national=True, confirm=True
     )
     assert later.ended_by_region == {"84": 1}
     amberieu.refresh_from_db()

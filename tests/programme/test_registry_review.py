@@ -18,6 +18,7 @@ from pvd.cli import main
 from pvd.programme import selectors
 from pvd.programme.models import Laureat
 from pvd.programme.services import laureates_import, ort_import
+from pvd.sources.report import ConfirmationRequired
 
 # Rows in the layout of the national ORT tracking sheet (values of the 2024 sheet).
 LISIEUX = (
@@ -128,7 +129,8 @@ def test_ort_extract_withdraws_the_rows_it_removes(db, data_dir, tmp_path):
     acv = selectors.programme_get(slug="acv")
     assert _figures(acv)["regions"]["53"] == 1
     # A Bretagne extract without Concarneau: its signed ORT row is removed, so is its date.
-    report = ort_import(path=_ort(tmp_path, data_dir, [BREST], "ort-bretagne-2024.csv"))
+    extract = _ort(tmp_path, data_dir, [BREST], "ort-bretagne-2024.csv")
+    report = ort_import(path=extract, confirm=True)
     assert any("29039" in line and "ORT non signée ou absente" in line for line in report.changes)
     figures = _figures(acv)
     assert figures["dates"]["29039"] is None and figures["regions"]["53"] == 0
@@ -283,7 +285,11 @@ def test_shared_lists_acv_after_ort_and_bretagne_extract(db, shared_data, tmp_pa
     signed_removed = Laureat.objects.filter(
         programme=pvd, statut="actif", commune__code__in=removed, commune__ort__signature="signee"
     ).count()
-    ort_import(path=extract)
+    with pytest.raises(ConfirmationRequired) as refused:  # removing signed ORT rows: confirm
+        ort_import(path=extract)
+    assert "Concarneau (29039), ORT signée" in str(refused.value)
+    assert selectors.dashboard(programme=pvd, scope=bretagne).cycle.convention_cadre == before
+    ort_import(path=extract, confirm=True)
     after = selectors.dashboard(programme=pvd, scope=bretagne).cycle.convention_cadre
     print(f"PVD Bretagne signed: {before} -> {after} ({signed_removed} removed rows signed)")
     assert signed_removed > 0 and after == before - signed_removed

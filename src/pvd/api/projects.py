@@ -138,8 +138,9 @@ def _group(request: HttpRequest, slug: str, code: str, need: str = "read"):
     g = Groupe.objects.select_related("programme").filter(programme__slug=slug, code=code).first()
     if g is None:
         raise HttpError(404, f"Aucun groupe « {code} » dans le programme « {slug} ».")
-    if not getattr(services.access(request.user, g), need):
-        raise HttpError(403, f"Accès refusé au projet de {g}.")
+    acc = services.access(request.user, g)
+    if not getattr(acc, need):
+        raise HttpError(403, acc.refusal(need) or f"Accès refusé au projet de {g}.")
     return g, selectors.project_for(g)
 
 

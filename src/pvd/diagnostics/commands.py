@@ -58,8 +58,19 @@ def indicators_list(as_json: bool) -> None:
     help="BPE: CSV of facility types per gamme (TYPEQU;GAMME).",
 )
 @click.option("--dry-run", is_flag=True, help="Check and report, write nothing.")
+@click.option(
+    "--confirmer",
+    "confirm",
+    is_flag=True,
+    help="Accept a file that removes more than 5 % of the values of the file it replaces.",
+)
 def indicators_import(
-    kind: str, file: Path, millesime: int | None, gammes: Path | None, dry_run: bool
+    kind: str,
+    file: Path,
+    millesime: int | None,
+    gammes: Path | None,
+    dry_run: bool,
+    confirm: bool,
 ) -> None:
     """Import an official file feeding indicators (INSEE, Cerema, DGFiP), then run
     `pvd indicators build`."""
@@ -72,7 +83,12 @@ def indicators_import(
 
     try:
         report = indicator_source_import(
-            kind=kind, path=file, millesime=millesime, gammes=gammes, dry_run=dry_run
+            kind=kind,
+            path=file,
+            millesime=millesime,
+            gammes=gammes,
+            dry_run=dry_run,
+            confirm=confirm,
         )
     except SourceError as exc:
         _fail_source(exc)

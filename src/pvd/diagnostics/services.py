@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from pvd.diagnostics.models import Build, SourceTable, TerritoryValues
 from pvd.diagnostics.published import known_territories, published_frame, published_of
-from pvd.domain import centrality
+from pvd.domain import centrality, replacement
 from pvd.domain import peers as peers_domain
 from pvd.domain.indicators import engine
 from pvd.domain.indicators.catalogue import indicators
@@ -25,7 +25,13 @@ from pvd.domain.observations import rebase_observations
 from pvd.sources import catalogue
 from pvd.sources.indicator_inputs import KINDS, REFERENTIAL_SOURCE
 from pvd.sources.insee_bpe import read_gammes
-from pvd.sources.report import ImportReport, SourceError, TableCounts, frame_counts
+from pvd.sources.report import (
+    ConfirmationRequired,
+    ImportReport,
+    SourceError,
+    TableCounts,
+    frame_counts,
+)
 from pvd.territories.current_geography import current_geography
 from pvd.territories.models import Commune, Population
 from pvd.territories.services import SNAPSHOT_DATASET, dataset_record
@@ -78,6 +84,7 @@ def indicator_source_import(
     millesime: int | None = None,
     gammes: Path | None = None,
     dry_run: bool = False,
+    confirm: bool = False,
 ) -> ImportReport:
     """Import one official file feeding indicators (replaces the previous file of that kind).
 
@@ -85,6 +92,11 @@ def indicator_source_import(
     are re-based onto the current geography (moves, unknown codes and dropped non-additive values
     are reported); the observations are stored with a Dataset record. Idempotent: importing the
     same file again reports it unchanged. Run ``pvd indicators build`` afterwards.
+
+    A file that would remove more than ``replacement.MAX_LOSS_SHARE`` of the (territory,
+    variable) values of the file it replaces (header only, truncated, one department...) is
+    refused (:class:`ConfirmationRequired`, nothing written) unless ``confirm``; the dry run
+    says so. A first import is never refused.
     """
     spec = KINDS.get(kind)
     if spec is None:
@@ -127,6 +139,16 @@ def indicator_source_import(
         existing = SourceTable.objects.filter(kind=kind).select_related("dataset").first()
         previous = frame_of(existing) if existing is not None else None
         report.tables["observations"] = frame_counts(previous, obs, OBS_KEY)
+        loss = replacement.keys_loss(
+            previous, obs, ("code", "variable"), "valeurs (territoire × variable)"
+        )
+        if loss.needs_confirmation:
+            if not dry_run and not confirm:
+                raise ConfirmationRequired(str(path), loss.message())
+            report.warnings.append(
+                loss.message()
+                + (" (confirmé)" if confirm else " : l'import réel demandera --confirmer")
+            )
         if published is not None or (existing is not None and existing.published):
             report.tables["valeurs publiées des territoires (EPCI, départements…)"] = frame_counts(
                 published_of(existing) if existing is not None else None,

@@ -76,6 +76,21 @@ class ChangementAdmin(admin.ModelAdmin):
     list_filter = ("origine", "action", "objet")
     search_fields = ("libelle", "commune_code", "auteur")
     date_hierarchy = "at"
+    actions = ["restaurer"]
+
+    @admin.action(description="Restaurer le contenu supprimé")
+    def restaurer(self, request, queryset) -> None:
+        from django.contrib import messages
+
+        from pvd.programme.audit import Actor, RestoreError, deletion_restore
+
+        for changement in queryset.order_by("at", "id"):
+            try:
+                n = deletion_restore(changement=changement, actor=Actor("admin", request.user))
+            except RestoreError as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+            else:
+                self.message_user(request, f"{changement.libelle} : {n} ligne(s) restaurée(s).")
 
     def has_add_permission(self, request) -> bool:
         return False

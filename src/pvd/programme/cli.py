@@ -57,6 +57,12 @@ def _import(run, **kwargs) -> None:
     is_flag=True,
     help="The list is national: entries absent from it end everywhere, not only in its regions.",
 )
+@click.option(
+    "--confirmer",
+    "confirm",
+    is_flag=True,
+    help="Accept that laureates end and projects become read-only (listed by the dry run).",
+)
 def import_laureates(
     path: Path,
     slug: str,
@@ -65,11 +71,13 @@ def import_laureates(
     selection_date,
     perimetre: str | None,
     national: bool,
+    confirm: bool,
 ) -> None:
     """Import an official list of laureate communes (data.gouv.fr or early layout).
 
     Only laureates inside the list's coverage change: a one-region list leaves the other
-    regions alone. The dry run shows the coverage and how many laureates would leave."""
+    regions alone. The dry run shows the coverage and names the laureates that would leave and
+    the projects that would become read-only; the import refuses them without --confirmer."""
     _setup_django()
     from pvd.programme.services import laureates_import
 
@@ -82,6 +90,7 @@ def import_laureates(
         selection_date=selection_date.date() if selection_date else None,
         perimetre=perimetre,
         national=national,
+        confirm=confirm,
     )
 
 
@@ -98,13 +107,25 @@ def import_laureates(
     is_flag=True,
     help="The list is national: entries absent from it end everywhere, not only in its regions.",
 )
+@click.option(
+    "--confirmer",
+    "confirm",
+    is_flag=True,
+    help="Accept that ORT rows absent from the sheet are removed (listed by the dry run).",
+)
 def import_ort(
-    path: Path, dry_run: bool, millesime: str | None, perimetre: str | None, national: bool
+    path: Path,
+    dry_run: bool,
+    millesime: str | None,
+    perimetre: str | None,
+    national: bool,
+    confirm: bool,
 ) -> None:
     """Import the national ORT tracking sheet (French headers).
 
     An ORT is signed only when its "Signée ?" column says so; rows whose status and date
-    disagree are reported. Only ORT inside the sheet's coverage change."""
+    disagree are reported. Only ORT inside the sheet's coverage change; removing rows the sheet
+    no longer lists needs --confirmer (the dry run names them)."""
     _setup_django()
     from pvd.programme.services import ort_import
 
@@ -115,6 +136,7 @@ def import_ort(
         millesime=millesime,
         perimetre=perimetre,
         national=national,
+        confirm=confirm,
     )
 
 
@@ -199,3 +221,24 @@ def grant(username: str, niveau: str | None, region: str | None, departement: st
         _fail(f"périmètre introuvable : {exc}")
     user.groups.add(scope.group)
     click.echo(f"{username} peut modifier les lauréats : {scope} (groupe « {scope.group.name} »).")
+
+
+@programme.command("restaurer")
+@click.argument("changement_id", type=int)
+def restore(changement_id: int) -> None:
+    """Put back what a deletion removed (a project with its content, a team membership, a
+    group, an ORT row...), from its entry in the change history (id shown in the admin)."""
+    _setup_django()
+    from pvd.programme.audit import Actor, RestoreError, deletion_restore
+    from pvd.programme.models import Changement
+
+    changement = Changement.objects.filter(pk=changement_id).first()
+    if changement is None:
+        _fail(f"aucun changement n° {changement_id} dans l'historique")
+    try:
+        n = deletion_restore(
+            changement=changement, actor=Actor.import_of("pvd programme restaurer")
+        )
+    except RestoreError as exc:
+        _fail(str(exc))
+    click.echo(f"{changement.libelle} : {n} ligne(s) restaurée(s).")

@@ -7,8 +7,9 @@ from collections import Counter, defaultdict
 
 from django.db.models import Q
 
-from pvd.programme.audit import assign_changes, change, fmt
+from pvd.programme.audit import assign_changes, change, deleted, fmt
 from pvd.programme.models import Groupe, Laureat, Programme
+from pvd.projects.models import Projet
 from pvd.sources.pvd_list import id_pvd_parts
 from pvd.sources.report import TableCounts
 from pvd.territories.models import EPCI
@@ -99,7 +100,7 @@ def sync(programme: Programme, ctx) -> dict[str, Groupe]:
     return existing
 
 
-def delete_empty(programme: Programme, ctx) -> None:
+def delete_empty(programme: Programme, ctx, *, was_active: set[int] | None = None) -> None:
     """Groups left without any active laureate and without notes are deleted (logged).
 
     A group that carries a projet de territoire or a project team is never deleted by an import:
@@ -114,7 +115,18 @@ def delete_empty(programme: Programme, ctx) -> None:
         .distinct()
         .order_by("code")
     )
+    was_active = was_active or set()
     for g in kept:
+        if g.pk in was_active and Projet.objects.filter(groupe=g).exists():
+            names = ", ".join(
+                f"{c} ({code})"
+                for c, code in g.laureats.order_by("commune__code").values_list(
+                    "commune__nom", "commune__code"
+                )
+            )
+            report.detached.append(
+                f"« {g.projet.nom} », groupe {g.code}" + (f" ({names})" if names else "")
+            )
         report.changes.append(
             f"= groupe {g.code} gardé sans commune active : son projet de territoire et son "
             "équipe sont conservés"
@@ -130,18 +142,23 @@ def delete_empty(programme: Programme, ctx) -> None:
     )
     if not empty:
         return
+    linked: dict[int, list[str]] = defaultdict(list)
+    for gid, code in Laureat.objects.filter(groupe__in=empty).values_list(
+        "groupe_id", "commune__code"
+    ):
+        linked[gid].append(code)
+    # With the deleted row (restorable) and the communes it grouped.
     ctx.log.extend(
         [
-            change(
+            deleted(
                 actor,
+                [g],
                 programme=programme,
                 objet="groupe",
-                objet_id=g.pk,
                 libelle=f"groupe {g.code}",
-                commune_code="",
-                action="suppression",
-                changes={},
+                changes={"communes": (sorted(linked[g.pk]), None)} if linked[g.pk] else {},
                 at=now,
+                cascade=False,
             )
             for g in empty
         ]

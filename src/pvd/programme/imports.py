@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 
 from pvd.programme import groups
 from pvd.programme.audit import Actor, assign_changes, change, fmt
@@ -44,6 +45,7 @@ LAUREAT_FIELDS = (
     "date_convention_adhesion",
     "date_chef_projet",
     "date_convention_cadre",
+    "date_sortie",
     "notes",
     "code_source",
 )
@@ -124,13 +126,20 @@ def _laureate_writer(selection_date: date | None):
         groups_by_code = groups.sync(programme, ctx)
         existing = {
             lau.commune_id: lau
-            for lau in Laureat.objects.filter(programme=programme).select_related("commune")
+            for lau in Laureat.objects.filter(programme=programme).select_related(
+                "commune", "groupe"
+            )
+        }
+        # Groups that had an active laureate before this list: if one carrying a project has
+        # none after it, its project becomes read-only (listed, needs a confirmation).
+        was_active = {
+            lau.groupe_id for lau in existing.values() if lau.statut == Laureat.Statut.ACTIF
         }
         counts = TableCounts()
         to_create: list[tuple[Laureat, object]] = []
         to_update: list[Laureat] = []
         for row, info in ctx.wanted:
-            values = {"statut": Laureat.Statut.ACTIF}
+            values = {"statut": Laureat.Statut.ACTIF, "date_sortie": None}
             if row.id_pvd and row.id_pvd in groups_by_code:
                 values["groupe_id"] = groups_by_code[row.id_pvd].pk
             if row.date_signature:
@@ -167,11 +176,17 @@ def _laureate_writer(selection_date: date | None):
             if not ctx.covers(departement=c.departement_id, region=c.region_id):
                 report.outside_kept += 1
                 continue
-            diff = {"statut": (lau.statut, Laureat.Statut.SORTI)}
+            diff = {
+                "statut": (lau.statut, Laureat.Statut.SORTI),
+                "date_sortie": (lau.date_sortie, timezone.localdate(now)),
+            }
             lau.statut = Laureat.Statut.SORTI
+            lau.date_sortie = timezone.localdate(now)
             lau.updated_at = now
             to_update.append(lau)
             report.ended_by_region[c.region_id] += 1
+            group = f", groupe {lau.groupe.code}" if lau.groupe_id else ""
+            report.ended.append(f"{c.nom} ({c.code}){group}")
             report.changes.append(
                 f"- {c.code} {c.nom} : absente du fichier, marquée « sortie du programme »"
             )
@@ -202,7 +217,7 @@ def _laureate_writer(selection_date: date | None):
             Laureat.objects.bulk_update(to_update, [*LAUREAT_FIELDS, "updated_at"], batch_size=1000)
             counts.updated = len(to_update)
         report.tables["lauréats"] = counts
-        groups.delete_empty(programme, ctx)
+        groups.delete_empty(programme, ctx, was_active=was_active)
         # The convention-cadre date comes from the ORT sheet, whichever was imported first.
         derive_cadre_dates(ctx, programme=programme)
 
@@ -234,6 +249,7 @@ def laureates_import(
     perimetre: str | None = None,
     national: bool = False,
     actor: Actor | None = None,
+    confirm: bool = False,
 ) -> RegistryImportReport:
     """Import an official list of a programme's laureate communes (see
     :mod:`pvd.sources.pvd_list`). Its coverage is inferred from its rows (regions), stated with
@@ -260,6 +276,7 @@ def laureates_import(
             perimetre=perimetre,
             national=national,
             actor=actor,
+            confirm=confirm,
         )
         if dry_run:
             transaction.set_rollback(True)

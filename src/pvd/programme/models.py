@@ -87,6 +87,9 @@ class Laureat(models.Model):
     date_convention_cadre = models.DateField(
         "date de signature de la convention-cadre valant ORT", null=True, blank=True
     )
+    # When the laureate left the programme (status "sorti"); its group's project is read-only
+    # from then on when no laureate of the group is active (``pvd.projects.readonly``).
+    date_sortie = models.DateField("date de sortie du programme", null=True, blank=True)
     notes = models.TextField(blank=True)
     # The code as written in the imported file when it was a former code (merged commune).
     code_source = models.CharField(max_length=10, blank=True)
@@ -161,6 +164,9 @@ class Changement(models.Model):
     commune_code = models.CharField(max_length=5, blank=True, db_index=True)
     action = models.CharField(max_length=15, choices=Action.choices)
     changes = models.JSONField(default=dict, blank=True)  # field -> [old, new]
+    # A deletion's removed rows (Django serializer format, referenced rows first), so that an
+    # administrator can restore them (``pvd.programme.audit.deletion_restore``).
+    contenu = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from pvd.programme.audit import Actor, assign_changes, change, fmt
+from pvd.programme.audit import Actor, assign_changes, change, deleted, fmt
 from pvd.programme.cadre import derive_cadre_dates
 from pvd.programme.models import Laureat, ListeImportee, Ort
 from pvd.programme.pipeline import (
@@ -91,6 +91,7 @@ def _ort_values(row, info) -> dict:
 
 def _ort_write(ctx: ImportContext) -> None:
     report, now = ctx.report, ctx.now
+    report.ended_title = "ORT retirées du tableau"
     dataset_record(
         key="programme-ort",
         title=ort_list.TITLE,
@@ -162,7 +163,19 @@ def _ort_write(ctx: ImportContext) -> None:
         stale.append(o)
         report.ended_by_region[c.region_id] += 1
         report.changes.append(f"- ORT {c.code} {c.nom} (absente du fichier)")
-        ctx.log.append(ort_change(o, c.nom, c.departement_id, c.code, "suppression", {}))
+        report.ended.append(f"{c.nom} ({c.code}), ORT {o.get_signature_display().lower()}")
+        ctx.log.append(
+            deleted(
+                ctx.actor,
+                [o],
+                programme=None,
+                objet="ort",
+                libelle=f"ORT {c.nom} ({c.departement_id})",
+                commune_code=c.code,
+                at=now,
+                cascade=False,
+            )
+        )
     Ort.objects.filter(pk__in=[o.pk for o in stale]).delete()
     counts.deleted = len(stale)
     report.tables["ORT"] = counts
@@ -202,6 +215,7 @@ def ort_import(
     perimetre: str | None = None,
     national: bool = False,
     actor: Actor | None = None,
+    confirm: bool = False,
 ) -> RegistryImportReport:
     """Import the national ORT tracking sheet (see :mod:`pvd.sources.ort_list`); its signed
     ORT fill the laureates' convention-cadre date (the PVD convention-cadre is the one
@@ -224,6 +238,7 @@ def ort_import(
             perimetre=perimetre,
             national=national,
             actor=actor,
+            confirm=confirm,
         )
         report.ended_label = "ORT qui sortent du tableau"
         if dry_run:

@@ -33,7 +33,7 @@ from pvd.programme.audit import Actor
 from pvd.programme.models import Changement, ListeImportee, Programme
 from pvd.sources import pvd_list
 from pvd.sources.pvd_list import Issue
-from pvd.sources.report import ImportReport, SourceError
+from pvd.sources.report import ConfirmationRequired, ImportReport, SourceError
 from pvd.territories.models import Departement, Region
 
 UNKNOWN_CODE = "unknown-code"
@@ -86,6 +86,12 @@ class RegistryImportReport(ImportReport):
     ended_by_region: Counter = field(default_factory=Counter)
     ended_label: str = "lauréats qui sortent du programme"
     outside_kept: int = 0
+    # By name, what needs an explicit confirmation (``confirm=True``, ``--confirmer``): the
+    # entries that end ("Ahun (23001), groupe pvd-75-23-1") and the projets de territoire that
+    # become read-only because their group has no active laureate left.
+    ended: list[str] = field(default_factory=list)
+    detached: list[str] = field(default_factory=list)
+    ended_title: str = "lauréats qui sortent du programme"
 
     def issue_counts(self) -> Counter:
         return Counter(i.code for i in self.issues)
@@ -110,6 +116,7 @@ class RegistryImportReport(ImportReport):
                 f"  hors périmètre, laissés inchangés : {self.outside_kept} "
                 "(--national pour traiter la liste comme nationale)",
             )
+        out.extend(self.loss_lines())
         by_code: dict[str, list[Issue]] = defaultdict(list)
         for issue in self.issues:
             by_code[issue.code].append(issue)
@@ -126,6 +133,33 @@ class RegistryImportReport(ImportReport):
             if len(self.changes) > CHANGES_SHOWN:
                 out.append(f"    ... et {len(self.changes) - CHANGES_SHOWN} autres")
         return out
+
+    def loss_lines(self) -> list[str]:
+        """Every entry that ends and every project that becomes read-only, by name."""
+        out = []
+        would = " (confirmation nécessaire : --confirmer)" if self.dry_run else ""
+        if self.ended:
+            title = (
+                self.ended_title.replace("qui sortent", "qui sortiraient")
+                if self.dry_run
+                else self.ended_title
+            )
+            out.append(f"  {title}, par nom{would} :")
+            out.extend(f"    - {e}" for e in self.ended)
+        if self.detached:
+            verb = "passeraient" if self.dry_run else "passent"
+            out.append(
+                f"  projets de territoire qui {verb} en lecture seule (plus aucune commune "
+                f"lauréate active){would} :"
+            )
+            out.extend(f"    - {d}" for d in self.detached)
+        return out
+
+    def confirmation_items(self) -> list[str]:
+        return [
+            *(f"{self.ended_title} : {e}" for e in self.ended),
+            *(f"projet en lecture seule : {d}" for d in self.detached),
+        ]
 
 
 def resolve(
@@ -301,8 +335,13 @@ def run(
     perimetre: str | None,
     national: bool,
     actor: Actor | None,
+    confirm: bool = False,
 ) -> RegistryImportReport:
-    """Run the pipeline for one file (the caller wraps it in the dry-run transaction)."""
+    """Run the pipeline for one file (the caller wraps it in the dry-run transaction).
+
+    What ends (``report.ended``) or becomes read-only (``report.detached``) is written only
+    with ``confirm``: otherwise the import raises :class:`ConfirmationRequired` (nothing is
+    written, the list is in the message). A dry run lists them and never needs it."""
     from pvd.programme.services import _geography  # the current-geography entry point
 
     parsed = spec.parse(Path(path))
@@ -341,6 +380,23 @@ def run(
             parsed=parsed,
         )
         spec.write(ctx)
+        if not dry_run and not confirm and (report.ended or report.detached):
+            raise ConfirmationRequired(
+                report.file,
+                "import refusé sans confirmation : "
+                + " ; ".join(
+                    part
+                    for part in (
+                        f"{len(report.ended)} {report.ended_title}" if report.ended else "",
+                        f"{len(report.detached)} projet(s) de territoire qui passent en lecture "
+                        "seule"
+                        if report.detached
+                        else "",
+                    )
+                    if part
+                ),
+                items=report.confirmation_items(),
+            )
         _record_list(ctx, spec.nature)
         Changement.objects.bulk_create(ctx.log, batch_size=1000)
     return report

@@ -165,6 +165,10 @@ def laureate_update(*, laureat: Laureat, user, values: dict, origine: str = "web
         raise ValueError(f"champs non modifiables : {', '.join(sorted(unknown))}")
     with transaction.atomic():
         locked = Laureat.objects.select_for_update().get(pk=laureat.pk)
+        if values.get("statut") == Laureat.Statut.SORTI and locked.statut != Laureat.Statut.SORTI:
+            values = {**values, "date_sortie": timezone.localdate()}
+        elif values.get("statut") == Laureat.Statut.ACTIF:
+            values = {**values, "date_sortie": None}
         diff = assign_changes(locked, values)
         if not diff:
             return {}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from pvd.projects import services
 from pvd.projects.models import Action, Membre, Organisation, Projet
 
 
@@ -24,6 +25,23 @@ class ReadOnly(admin.ModelAdmin):
 class ProjetAdmin(ReadOnly):
     list_display = ("nom", "groupe", "updated_at")
     search_fields = ("nom", "groupe__code")
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def get_deleted_objects(self, objs, request):
+        # The actions and their lines are read-only here but go with their project (recorded
+        # with it by ``project_delete``): a superuser needs no delete right on each of them.
+        deleted, counts, _, protected = super().get_deleted_objects(objs, request)
+        return deleted, counts, set(), protected
+
+    def delete_model(self, request, obj) -> None:
+        # Recorded with its whole content (restorable from the history).
+        services.project_delete(projet=obj, user=request.user, origine="admin")
+
+    def delete_queryset(self, request, queryset) -> None:
+        for projet in queryset:
+            self.delete_model(request, projet)
 
 
 @admin.register(Action)
@@ -45,3 +63,11 @@ class MembreAdmin(admin.ModelAdmin):
     search_fields = ("user__username", "groupe__code")
     autocomplete_fields = ()
     raw_id_fields = ("groupe", "user")
+
+    def delete_model(self, request, obj) -> None:
+        # Recorded with the membership removed (restorable from the history).
+        services.member_remove(membre=obj, user=request.user, origine="admin")
+
+    def delete_queryset(self, request, queryset) -> None:
+        for membre in queryset.select_related("groupe", "user"):
+            self.delete_model(request, membre)

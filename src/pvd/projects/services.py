@@ -19,6 +19,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from pvd.programme.audit import Actor, deleted
 from pvd.programme.models import Changement, Groupe
 from pvd.programme.services import user_scopes
 from pvd.projects.models import (
@@ -35,6 +36,7 @@ from pvd.projects.models import (
     Projet,
     VueEnregistree,
 )
+from pvd.projects.readonly import read_only_reason
 
 
 class PermissionDenied(Exception):
@@ -46,9 +48,17 @@ class Access:
     read: bool = False
     comment: bool = False
     edit: bool = False
+    # Why the project cannot be edited nor commented although the user's role would allow it
+    # (its laureates left the programme; see :mod:`pvd.projects.readonly`), "" otherwise.
+    lecture_seule: str = ""
+
+    def refusal(self, what: str) -> str:
+        """The French reason a write (``edit``/``comment``) is refused for a read-only project,
+        "" when the refusal (if any) comes from the user's role."""
+        return self.lecture_seule if what in ("edit", "comment") else ""
 
 
-def access(user, groupe: Groupe) -> Access:
+def _role(user, groupe: Groupe) -> Access:
     if not user or not user.is_authenticated or not user.is_active:
         return Access()
     if user.is_superuser:
@@ -63,8 +73,20 @@ def access(user, groupe: Groupe) -> Access:
     return Access()
 
 
+def access(user, groupe: Groupe) -> Access:
+    role = _role(user, groupe)
+    if not role.read:
+        return role
+    reason = read_only_reason(groupe)
+    if not reason:
+        return role
+    return Access(read=True, comment=False, edit=False, lecture_seule=reason)
+
+
 def _require(user, groupe: Groupe, what: str) -> None:
     a = access(user, groupe)
+    if not getattr(a, what) and a.refusal(what):
+        raise PermissionDenied(a.refusal(what))
     if not getattr(a, what):
         verb = {"read": "consulter", "comment": "commenter", "edit": "modifier"}[what]
         raise PermissionDenied(f"Vous n'avez pas les droits pour {verb} le projet de {groupe}.")
@@ -120,7 +142,45 @@ def member_add(*, groupe: Groupe, user, fonction: str = "Chef de projet") -> Mem
     return membre
 
 
+def member_remove(*, membre: Membre, user, origine: str = "admin") -> None:
+    """Remove someone from a project team (superusers: the admin), recording the membership
+    removed so that it can be restored."""
+    if not (user and user.is_authenticated and user.is_superuser):
+        raise PermissionDenied("Seul un administrateur retire un membre d'une équipe projet.")
+    with transaction.atomic():
+        groupe = membre.groupe
+        deleted(
+            Actor(origine, user),
+            [membre],
+            programme=groupe.programme,
+            objet="membre",
+            libelle=f"{groupe.code} — équipe : {membre.user.get_username()} ({membre.fonction})",
+            changes={"user": (membre.user.get_username(), None), "groupe": (groupe.code, None)},
+        ).save()
+        membre.delete()
+
+
 # --- Project --------------------------------------------------------------------------------
+
+
+def project_delete(*, projet: Projet, user, origine: str = "admin") -> None:
+    """Delete a project with everything in it (superusers only). The history keeps the whole
+    content (actions, budgets, funding, milestones, indicators, measures, comments, saved
+    views) so that ``pvd programme restaurer ID`` puts it back."""
+    if not (user and user.is_authenticated and user.is_superuser):
+        raise PermissionDenied("Seul un administrateur supprime un projet de territoire.")
+    with transaction.atomic():
+        groupe = projet.groupe
+        deleted(
+            Actor(origine, user),
+            [projet],
+            programme=groupe.programme,
+            objet="projet",
+            libelle=f"{groupe.code} — {projet.nom}",
+            changes={"nom": (projet.nom, None)},
+        ).save()
+        projet.delete()
+
 
 PROJECT_FIELDS = ("nom", "orientations", "axes")
 
@@ -430,18 +490,18 @@ def line_delete(*, action: Action, kind: str, user, line_id: int, origine: str =
     model, fields = LINE_MODELS[kind]
     with transaction.atomic():
         line = model.objects.get(pk=line_id, action=action)
-        before = {f: (getattr(line, f), None) for f in fields}
-        line.delete()
-        _audit(
-            user=user,
-            origine=origine,
-            projet=action.projet,
+        before = {f: (_jsonable(getattr(line, f)), None) for f in fields}
+        projet = action.projet
+        # With its content (an indicator's measures too): restorable.
+        deleted(
+            Actor(origine, user),
+            [line],
+            programme=projet.groupe.programme,
             objet=kind,
-            objet_id=line_id,
-            libelle=f"{action.titre} ({kind})",
-            action="suppression",
+            libelle=f"{projet.groupe.code} — {action.titre} ({kind})",
             changes=before,
-        )
+        ).save()
+        line.delete()
 
 
 def measure_record(

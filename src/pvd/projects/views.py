@@ -60,6 +60,8 @@ def _group_only(request, slug: str, code: str, need: str = "read"):
     if groupe is None:
         raise Http404(f"Aucun groupe « {code} » dans le programme « {slug} ».")
     acc = services.access(request.user, groupe)
+    if not getattr(acc, need) and acc.refusal(need):
+        raise services.PermissionDenied(acc.refusal(need))
     if not getattr(acc, need):
         raise services.PermissionDenied(
             f"Vous n'avez pas accès au projet de {groupe} : il est réservé à l'équipe projet "

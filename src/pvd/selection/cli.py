@@ -36,8 +36,14 @@ def _rules_or_fail(slug: str):
 @click.option("--millesime", type=click.IntRange(1990, 2100), help="BPE vintage (default: AN).")
 @click.option("--no-calibrate", is_flag=True, help="Apply the default thresholds, fit nothing.")
 @click.option("--dry-run", is_flag=True, help="Show the result, store nothing.")
+@click.option(
+    "--confirmer",
+    "confirm",
+    is_flag=True,
+    help="Accept a file that leaves more than 5 % of the communes equipped before without any.",
+)
 def selection_calibrate(
-    bpe_file: Path, millesime: int | None, no_calibrate: bool, dry_run: bool
+    bpe_file: Path, millesime: int | None, no_calibrate: bool, dry_run: bool, confirm: bool
 ) -> None:
     """Compute the centrality levels from a BPE file and fit the thresholds to the published
     counts of the 2020 study (7,010 / 2,880 / 742 / 142, within 5 %)."""
@@ -48,7 +54,11 @@ def selection_calibrate(
 
     try:
         report = centrality_compute(
-            path=bpe_file, calibrate=not no_calibrate, millesime=millesime, dry_run=dry_run
+            path=bpe_file,
+            calibrate=not no_calibrate,
+            millesime=millesime,
+            dry_run=dry_run,
+            confirm=confirm,
         )
     except SourceError as exc:
         _fail_source(exc)
@@ -60,7 +70,13 @@ def selection_calibrate(
 @selection.command("import-centralite")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Show the result, store nothing.")
-def selection_import_official(file: Path, dry_run: bool) -> None:
+@click.option(
+    "--confirmer",
+    "confirm",
+    is_flag=True,
+    help="Accept a file that removes the level of more than 5 % of the communes classified.",
+)
+def selection_import_official(file: Path, dry_run: bool, confirm: bool) -> None:
     """Import the official classification (Observatoire des territoires, centralite.csv) and
     print its agreement (confusion matrix) with the computed levels."""
     _setup_django()
@@ -69,7 +85,7 @@ def selection_import_official(file: Path, dry_run: bool) -> None:
     from pvd.sources.report import SourceError
 
     try:
-        report = centrality_import_official(path=file, dry_run=dry_run)
+        report = centrality_import_official(path=file, dry_run=dry_run, confirm=confirm)
     except SourceError as exc:
         _fail_source(exc)
     click.echo("\n".join(report.lines()))

@@ -13,11 +13,12 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from pvd.domain import centrality as cdomain
-from pvd.domain import geography
+from pvd.domain import geography, replacement
 from pvd.domain.eligibility import Rules
 from pvd.selection.models import Centralite, Scenario
 from pvd.sources.centralite import read_official_centrality
 from pvd.sources.insee_bpe import read_bpe
+from pvd.sources.report import ConfirmationRequired
 from pvd.territories.current_geography import current_geography
 from pvd.territories.models import Commune
 
@@ -112,12 +113,40 @@ def mainland(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.filter(~pl.col("code").str.starts_with("97"))
 
 
+def _facility_codes(frame: pl.DataFrame) -> pl.DataFrame:
+    """Communes with at least one facility type counted (the rows a BPE file brings)."""
+    return frame.filter((pl.col("n_p") + pl.col("n_i") + pl.col("n_s")) > 0).select("code")
+
+
+def _guard(loss: replacement.Loss, *, path: Path, dry_run: bool, confirm: bool) -> list[str]:
+    """Refuse (nothing written) a file that removes too much of what it replaces unless
+    confirmed; the note for the report otherwise."""
+    if not loss.needs_confirmation:
+        return []
+    if not dry_run and not confirm:
+        raise ConfirmationRequired(str(path), loss.message())
+    return [
+        "  ATTENTION : "
+        + loss.message()
+        + (" (confirmé)" if confirm else " : l'import réel demandera --confirmer")
+    ]
+
+
 def centrality_compute(
-    *, path: Path, calibrate: bool = True, millesime: int | None = None, dry_run: bool = False
+    *,
+    path: Path,
+    calibrate: bool = True,
+    millesime: int | None = None,
+    dry_run: bool = False,
+    confirm: bool = False,
 ) -> CentralityReport:
     """Read a BPE file, re-base its codes, count distinct types per gamme for every current
     commune (absent = none), calibrate the thresholds on mainland France (or use the default
-    ones) and store the levels; compare with the official classification if imported."""
+    ones) and store the levels; compare with the official classification if imported.
+
+    A file that would leave without any facility more than ``replacement.MAX_LOSS_SHARE`` of
+    the communes that had one in the stored computation (truncated or partial BPE) is refused
+    unless ``confirm``."""
     bpe = read_bpe(path, millesime=millesime)
     obs = bpe.observations.filter(pl.col("variable").str.contains(TYPE_VARIABLE.pattern))
     presence = obs.select(
@@ -141,6 +170,18 @@ def centrality_compute(
     official = Centralite.objects.filter(kind=Centralite.Kind.OFFICIELLE).first()
     if official:
         agreement = cdomain.agreement(levels.select("code", "niveau"), frame_of(official))
+    stored = Centralite.objects.filter(kind=Centralite.Kind.CALCULEE).first()
+    notes = _guard(
+        replacement.keys_loss(
+            _facility_codes(frame_of(stored)) if stored else None,
+            _facility_codes(levels),
+            ("code",),
+            "communes pourvues d'équipements",
+        ),
+        path=path,
+        dry_run=dry_run,
+        confirm=confirm,
+    )
     report = CentralityReport(
         communes=levels.height,
         millesime=millesime_read,
@@ -151,6 +192,7 @@ def centrality_compute(
         counts=got,
         agreement=agreement,
         dry_run=dry_run,
+        notes=notes,
     )
     if not dry_run:
         details = {
@@ -199,6 +241,7 @@ class OfficialReport:
     counts: dict[str, int]
     agreement: cdomain.Agreement | None
     dry_run: bool = False
+    notes: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         out = [
@@ -214,12 +257,18 @@ class OfficialReport:
             out += self.agreement.lines()
         else:
             out.append("  (pas de centralité calculée à comparer : `pvd selection calibrate`)")
+        out += self.notes
         if self.dry_run:
             out.append("Simulation : rien n'a été enregistré.")
         return out
 
 
-def centrality_import_official(*, path: Path, dry_run: bool = False) -> OfficialReport:
+def centrality_import_official(
+    *, path: Path, dry_run: bool = False, confirm: bool = False
+) -> OfficialReport:
+    """Store the official classification (replaces the previous one). A file that would
+    remove the level of more than ``replacement.MAX_LOSS_SHARE`` of the communes classified
+    before is refused unless ``confirm``."""
     parsed = read_official_centrality(path)
     frame, moved, unmapped = _rebase_codes(parsed.frame, additive=False)
     # Several old codes on one current commune: keep the highest level.
@@ -235,6 +284,18 @@ def centrality_import_official(*, path: Path, dry_run: bool = False) -> Official
     computed = Centralite.objects.filter(kind=Centralite.Kind.CALCULEE).first()
     agreement = cdomain.agreement(frame_of(computed), frame) if computed else None
     counts = dict(frame.get_column("niveau").drop_nulls().value_counts().iter_rows())
+    stored = Centralite.objects.filter(kind=Centralite.Kind.OFFICIELLE).first()
+    notes = _guard(
+        replacement.keys_loss(
+            frame_of(stored).filter(pl.col("niveau").is_not_null()) if stored else None,
+            frame.filter(pl.col("niveau").is_not_null()),
+            ("code",),
+            "communes classées",
+        ),
+        path=path,
+        dry_run=dry_run,
+        confirm=confirm,
+    )
     if not dry_run:
         with transaction.atomic():
             Centralite.objects.update_or_create(
@@ -263,6 +324,7 @@ def centrality_import_official(*, path: Path, dry_run: bool = False) -> Official
         counts=counts,
         agreement=agreement,
         dry_run=dry_run,
+        notes=notes,
     )
 
 

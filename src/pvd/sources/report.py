@@ -27,6 +27,20 @@ class SourceError(Exception):
         super().__init__(f"{where} : {message}")
 
 
+class ConfirmationRequired(SourceError):
+    """An import that would end, detach or remove what was there before (laureates, projects,
+    a large share of a vintage) and was not confirmed: nothing is written, the message says what
+    would be lost and how to confirm (``--confirmer``, service parameter ``confirm=True``)."""
+
+    def __init__(self, path: str, message: str, *, items: Sequence[str] = ()):
+        self.items = list(items)
+        listed = "".join(f"\n  - {i}" for i in self.items)
+        super().__init__(
+            path,
+            f"{message}{listed}\nRien n'a été écrit. Relancez avec --confirmer pour l'accepter.",
+        )
+
+
 @dataclass
 class TableCounts:
     created: int = 0
