@@ -30,7 +30,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from pvd.sources.report import SourceError
+from pvd.sources.report import ConfirmationRequired, SourceError
 from pvd.territories.models import Commune, Dataset
 from pvd.territories.services import dataset_record
 
@@ -213,18 +213,30 @@ def _load_indicateur(product: Product, path: Path):
     return indicator_source_import(kind=product.options["kind"], path=path)
 
 
+def _no_project() -> bool:
+    """A later embedded list may end laureates of an earlier one (the 2024 state after January
+    2021): confirmed on the loader's behalf only while no projet de territoire exists, so that
+    no project can become read-only without a person confirming it."""
+    from pvd.projects.models import Projet
+
+    return not Projet.objects.exists()
+
+
 def _load_laureats(product: Product, path: Path):
     from pvd.programme.services import laureates_import
 
     return laureates_import(
-        path=path, programme_slug=product.options["programme"], millesime=product.millesime
+        path=path,
+        programme_slug=product.options["programme"],
+        millesime=product.millesime,
+        confirm=_no_project(),
     )
 
 
 def _load_ort(product: Product, path: Path):
     from pvd.programme.services import ort_import
 
-    return ort_import(path=path, millesime=product.millesime)
+    return ort_import(path=path, millesime=product.millesime, confirm=_no_project())
 
 
 _LOADERS: dict[str, Callable] = {
@@ -273,9 +285,16 @@ def load_product(product: Product, entry: dict, directory: Path, workdir: Path) 
     # without .gz, in a private folder.
     path = workdir / Path(product.file).name.removesuffix(".gz")
     path.write_bytes(content)
-    with transaction.atomic():
-        report = _LOADERS[product.kind](product, path)
-        _record(product, entry)
+    try:
+        with transaction.atomic():
+            report = _LOADERS[product.kind](product, path)
+            _record(product, entry)
+    except ConfirmationRequired as exc:
+        # Never confirmed for a person: the step is skipped, its message says what it would
+        # change and the command to run (with --confirmer) once someone has decided.
+        return Step(
+            product.label, "ignoré", time.perf_counter() - start, str(exc).splitlines()[0]
+        )
     if isinstance(report, str):
         return Step(product.label, "chargé", time.perf_counter() - start, report, [report])
     lines = report.lines() if hasattr(report, "lines") else []
