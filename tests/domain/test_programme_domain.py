@@ -164,8 +164,13 @@ def test_figures_number_reading():
 def test_projection_and_classes():
     square = {"type": "Polygon", "coordinates": [[[0, 40], [1, 40], [1, 41], [0, 41], [0, 40]]]}
     view_box, shapes = project_features([("01", "Un", square)], width=100)
-    assert view_box.startswith("0 0 100 ")
-    assert shapes[0].path.startswith("M0.0 ")
+    # The larger side of the drawing is `width`, one scale for both axes (a square degree at
+    # 40° N is taller than wide), and the view box frames the shape with a margin.
+    x0, y0, w, h = map(float, view_box.split())
+    bx0, by0, bx1, by1 = path_bbox(shapes[0].path)
+    assert max(bx1 - bx0, by1 - by0) == pytest.approx(100, abs=0.2)
+    assert bx1 - bx0 < by1 - by0
+    assert x0 < bx0 and y0 < by0 and bx1 < x0 + w and by1 < y0 + h
     assert path_bbox("m 10,10 5,0 0,5 z m 20,0 1,1 z") == (10, 10, 31, 15)
     assert path_bbox("M0 0L10 5Z") == (0, 0, 10, 5)
     assert view_box_of(["M0 0L10 10Z"], margin=0) == "0.0 0.0 10.0 10.0"
@@ -175,3 +180,20 @@ def test_projection_and_classes():
     assert c.colour(200) == c.colours[-1]
     assert len(c.labels) == len(c.colours) == len(c.breaks) + 1
     assert classes([]).labels == ("0",)
+
+
+@pytest.mark.parametrize(
+    ("names", "label"),
+    [
+        (["Nontron"], "Nontron"),
+        (["Saint-Flour", "Neuvéglise"], "Saint-Flour – Neuvéglise"),
+        (["A", "B", "C"], "A – B – C"),
+        (["A", "B", "C", "D"], "A – B – C et 1 autre commune"),
+        (["A", "B", "C", "D", "E"], "A – B – C et 2 autres communes"),
+        ([], ""),
+    ],
+)
+def test_group_label_names_the_communes(names, label):
+    from pvd.domain.programme import group_label
+
+    assert group_label(names) == label

@@ -110,6 +110,8 @@ def test_early_layout_groups_and_later_list(pvd, data_dir):
     ussel = Groupe.objects.get(programme=pvd, code="pvd-75-1923-9")
     assert set(ussel.laureats.values_list("commune__code", flat=True)) == {"19275", "23067"}
     assert ussel.epci_id == "200066744" and ussel.departement_id == "19"
+    # Named after its communes, the most populated first (issue 13), not "pvd-75-1923-9".
+    assert ussel.libelle_communes == "Ussel – La Courtine" and str(ussel) == "Ussel – La Courtine"
     # A later list without Ambérieu (Ain, region 84): the list covers only regions 75 and 01,
     # so Ambérieu stays; stated national, it leaves the programme (kept with its history),
     # groups left empty are deleted, and a list without id_pvd keeps the groups it does not

@@ -208,3 +208,17 @@ def share(part: int | None, whole: int | None) -> float | None:
     if part is None or not whole:
         return None
     return part / whole
+
+
+GROUP_LABEL_NAMES = 3  # communes named in a group's label before "et N autres"
+
+
+def group_label(names: Sequence[str]) -> str:
+    """A group named after its communes, most populated first: "Nontron", "Saint-Flour –
+    Neuvéglise", "A – B – C et 2 autres communes" (never a code like pvd-75-24-12)."""
+    names = [n for n in names if n]
+    shown = " – ".join(names[:GROUP_LABEL_NAMES])
+    rest = len(names) - GROUP_LABEL_NAMES
+    if rest <= 0:
+        return shown
+    return f"{shown} et {rest} autre{'s' if rest > 1 else ''} commune{'s' if rest > 1 else ''}"

@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 
 from django.db.models import Q
 
+from pvd.domain.programme import group_label
 from pvd.programme.audit import assign_changes, change, deleted, fmt
 from pvd.programme.models import Groupe, Laureat, Programme
 from pvd.projects.models import Projet
@@ -14,7 +15,7 @@ from pvd.sources.pvd_list import id_pvd_parts
 from pvd.sources.report import TableCounts
 from pvd.territories.models import EPCI
 
-GROUPE_FIELDS = ("epci_id", "departement_id", "region_id", "nom", "notes")
+GROUPE_FIELDS = ("epci_id", "departement_id", "region_id", "nom", "libelle_communes", "notes")
 
 
 def sync(programme: Programme, ctx) -> dict[str, Groupe]:
@@ -46,7 +47,13 @@ def sync(programme: Programme, ctx) -> dict[str, Groupe]:
         if parts and parts[1] and parts[1][0] in {i.departement for i in infos}:
             dep = parts[1][0]
         region = next(i.region for i in infos if i.departement == dep)
-        values = {"epci_id": epci, "departement_id": dep, "region_id": region}
+        by_size = sorted(infos, key=lambda i: (-(i.population or 0), i.nom))
+        values = {
+            "epci_id": epci,
+            "departement_id": dep,
+            "region_id": region,
+            "libelle_communes": group_label([i.nom for i in by_size])[:300],
+        }
         group = existing.get(code)
         if group is None:
             group = Groupe(programme=programme, code=code, **values)

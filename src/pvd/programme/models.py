@@ -47,7 +47,10 @@ class Programme(models.Model):
 class Groupe(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="groupes")
     code = models.CharField(max_length=64)
-    nom = models.CharField(max_length=200, blank=True)
+    nom = models.CharField(max_length=200, blank=True)  # an official or chosen name, if any
+    # Its communes' names, most populated first, rewritten by each list import: what the group
+    # is called when it has no name ("Saint-Flour – Neuvéglise", never "pvd-75-15-12").
+    libelle_communes = models.CharField(max_length=300, blank=True)
     epci = models.ForeignKey(
         EPCI, null=True, blank=True, on_delete=models.SET_NULL, related_name="groupes_programme"
     )
@@ -63,7 +66,7 @@ class Groupe(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.nom or self.code
+        return self.nom or self.libelle_communes or self.code
 
 
 class Laureat(models.Model):

@@ -38,6 +38,7 @@ class CommuneInfo:
     departement: str
     region: str
     epci: str | None
+    population: int | None = None
 
 
 def _geography() -> tuple[dict[str, CommuneInfo], CurrentGeography]:
@@ -46,11 +47,11 @@ def _geography() -> tuple[dict[str, CommuneInfo], CurrentGeography]:
     geo = current_geography()
     current: dict[str, CommuneInfo] = {}
     rows = Commune.objects.filter(type=Commune.Type.COM).values_list(
-        "pk", "code", "nom", "departement_id", "region_id", "epci_id"
+        "pk", "code", "nom", "departement_id", "region_id", "epci_id", "population"
     )
-    for pk, code, nom, dep, reg, epci in rows.iterator(chunk_size=5000):
+    for pk, code, nom, dep, reg, epci, pop in rows.iterator(chunk_size=5000):
         if code in geo.actual:
-            current[code] = CommuneInfo(pk, code, nom, dep, reg, epci)
+            current[code] = CommuneInfo(pk, code, nom, dep, reg, epci, pop)
     return current, geo
 
 

@@ -406,7 +406,7 @@ def groupe(request: HttpRequest, slug: str, code: str) -> HttpResponse:
             ),
             "datasets": selectors.datasets_of(programme),
             "breadcrumb_data": _crumbs(
-                f"Groupe {g.code}",
+                f"Groupe {g}",
                 (reverse("programme:index"), "Programmes"),
                 (reverse("programme:dashboard", args=[slug]), programme.nom),
             ),
