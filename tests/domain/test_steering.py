@@ -132,3 +132,48 @@ def test_merge_equals_one_pass():
         "funding_by_year",
     ):
         assert getattr(merged, name) == getattr(one, name), name
+
+
+REASON_DAY = date(2026, 12, 3)
+
+
+@pytest.mark.parametrize(
+    ("status", "start", "end", "milestones", "reason"),
+    [
+        (
+            "en_cours",
+            None,
+            date(2026, 11, 21),
+            (),
+            "fin prévue le 21/11/2026, dépassée de 12 jours",
+        ),
+        (
+            "a_lancer",
+            date(2026, 12, 2),
+            None,
+            (),
+            "devait commencer le 02/12/2026, non commencée depuis 1 jour",
+        ),
+        (
+            "en_cours",
+            None,
+            date(2027, 6, 30),
+            [("Permis", date(2026, 11, 1), None), ("Travaux", date(2026, 11, 20), None)],
+            "jalon « Permis » prévu le 01/11/2026, non atteint (32 jours) et 1 autre jalon en retard",
+        ),
+        (
+            "en_cours",
+            None,
+            date(2027, 6, 30),
+            [("Permis", date(2026, 11, 1), date(2026, 11, 2))],
+            "",
+        ),
+        ("bloquee", None, date(2026, 1, 1), (), ""),  # blocked says more than late
+        ("en_cours", None, None, (), ""),
+    ],
+)
+def test_late_reason_says_which_date_and_by_how_many_days(status, start, end, milestones, reason):
+    assert (
+        s.late_reason(status, start=start, planned_end=end, today=REASON_DAY, milestones=milestones)
+        == reason
+    )

@@ -312,3 +312,24 @@ def test_login_lands_on_the_users_own_work(client, users, role, landing):
         {"username": role, "password": "motdepasse-42"},
     )
     assert r["Location"] == "/selection/"
+
+
+def test_late_actions_say_why(client, users, projet23):
+    """Issue 13: "En retard" always says why (which date, by how many days), in the project's
+    table and on the action page."""
+    late = services.action_create(
+        projet=projet23,
+        user=users["chef23"],
+        values={
+            "titre": "Étude pré-opérationnelle",
+            "axe": "habitat",
+            "statut": "en_cours",
+            "date_fin_prevue": date(2020, 1, 31),
+        },
+    )
+    client.force_login(users["chef23"])
+    table = client.get(BASE).content.decode()
+    row = table.split("Étude pré-opérationnelle", 1)[1].split("</tr>", 1)[0]
+    assert "En retard" in row and "Fin prévue le 31/01/2020, dépassée de" in row
+    page = client.get(BASE + f"actions/{late.pk}/").content.decode()
+    assert "Fin prévue le 31/01/2020, dépassée de" in page

@@ -14,7 +14,7 @@ pages, the API, the exports and the benchmark.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -65,6 +65,58 @@ def effective_status(
     if overdue_milestones > 0:
         return LATE
     return status
+
+
+def _days(n: int) -> str:
+    return f"{n} jour{'s' if n > 1 else ''}"
+
+
+def late_reason(
+    status: str,
+    *,
+    start: date | None,
+    planned_end: date | None,
+    today: date,
+    milestones: Sequence[tuple[str, date, date | None]] = (),
+) -> str:
+    """Why an action is late, in French, with the date and by how many days ("fin prévue le
+    30/06/2025, dépassée de 12 jours"); "" when it is not late. ``milestones``: (label,
+    planned date, date reached or None)."""
+    if (
+        effective_status(
+            status,
+            start=start,
+            planned_end=planned_end,
+            today=today,
+            overdue_milestones=sum(
+                1 for _, due, done in milestones if done is None and due < today
+            ),
+        )
+        != LATE
+    ):
+        return ""
+    reasons = []
+    if planned_end is not None and planned_end < today:
+        reasons.append(
+            f"fin prévue le {planned_end:%d/%m/%Y}, dépassée de {_days((today - planned_end).days)}"
+        )
+    elif status == TO_START and start is not None and start < today:
+        reasons.append(
+            f"devait commencer le {start:%d/%m/%Y}, non commencée depuis "
+            f"{_days((today - start).days)}"
+        )
+    overdue = sorted(
+        (due, label) for label, due, done in milestones if done is None and due < today
+    )
+    if overdue:
+        due, label = overdue[0]
+        text = (
+            f"jalon « {label} » prévu le {due:%d/%m/%Y}, non atteint ({_days((today - due).days)})"
+        )
+        if len(overdue) > 1:
+            text += f" et {len(overdue) - 1} autre{'s' if len(overdue) > 2 else ''} jalon{'s' if len(overdue) > 2 else ''} en retard"
+        reasons.append(text)
+    return " ; ".join(reasons)
 
 
 # --- Budget of one action ------------------------------------------------------------------

@@ -65,6 +65,7 @@ class ActionRow:
     budget: steering.Budget
     communes: list[str] = field(default_factory=list)
     milestones: list[Jalon] = field(default_factory=list)
+    late_reason: str = ""  # why "en retard": which date or milestone, by how many days
 
     @property
     def status_label(self) -> str:
@@ -122,7 +123,16 @@ def action_rows(projet: Projet, *, filters: dict | None = None, deleted: bool = 
                 for f in a.financements.all()
             ],
         )
-        rows.append(ActionRow(a, status, budget, [c.nom for c in a.communes.all()], jalons))
+        reason = steering.late_reason(
+            a.statut,
+            start=a.date_debut,
+            planned_end=a.date_fin_prevue,
+            today=day,
+            milestones=[(j.libelle, j.date_prevue, j.date_reelle) for j in jalons],
+        )
+        rows.append(
+            ActionRow(a, status, budget, [c.nom for c in a.communes.all()], jalons, reason)
+        )
     return rows
 
 
