@@ -15,6 +15,7 @@ from pvd.diagnostics.models import SourceTable
 from pvd.diagnostics.published import published_frame
 from pvd.diagnostics.services import geography_frame, indicator_source_import, observations_frame
 from pvd.domain.indicators import catalogue, engine
+from pvd.sources.report import ConfirmationRequired
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 HISTORIQUE = DATA / "insee" / "base-cc-serie-historique-2022.CSV"
@@ -86,7 +87,10 @@ def test_import_report_counts_created_unchanged_and_updated_observations(referen
         "\n".join([lines[0], lines[1], lines[3].replace(";7;58;", ";9;58;")]) + "\n",
         encoding="utf-8",
     )
-    updated = indicator_source_import(kind="logement", path=changed)
+    # Withdrawing a third of the values is refused unless confirmed (issue 18).
+    with pytest.raises(ConfirmationRequired, match="retirerait 4 des 12 valeurs"):
+        indicator_source_import(kind="logement", path=changed)
+    updated = indicator_source_import(kind="logement", path=changed, confirm=True)
     assert counts(updated) == (0, 1, 7, 4)
     assert counts(updated, "fichier source") == (0, 1, 0, 0)
     # A dry run of the original file says what it would do, and writes nothing.
