@@ -150,7 +150,8 @@ def test_later_census_imported_first_is_not_overwritten(load, tmp_path):
 
     later = tmp_path / "base-cc-logement-2022.csv"
     later.write_text("CODGEO;P22_LOG;P22_RP;P22_RSECOCC;P22_LOGVAC\n63236;3150;700;2320;130\n")
-    indicator_source_import(kind="logement", path=later)
+    # One vintage per source: the 2022 file replaces the embedded 2021 one, confirmed.
+    indicator_source_import(kind="logement", path=later, confirm=True)
     product = _product("insee/logement-2021-communes.csv.gz")
     Dataset.objects.filter(key=f"opendata:{product.file}").delete()
     step = load_product(product, read_manifest()[product.file], OPENDATA_DIR, tmp_path)
