@@ -37,3 +37,21 @@ def test_years_have_no_thousands_separator():
 @pytest.mark.parametrize(("n", "expected"), [(0, "0 commune"), (1, "1 commune"), (2, "2 communes")])
 def test_pluriel(n, expected):
     assert render("{{ n }} commune{{ n|pluriel }}", n=n) == expected
+
+
+def test_csv_variants_never_mix_separator_and_decimal_mark():
+    from pvd.web import csv_fr
+
+    rows = [
+        ["code", "valeur", "eligible", "manque"],
+        ["01001", 12.5, True, None],
+        ["2A004", 3.0, False, ""],
+    ]
+    fr = csv_fr.write(rows).decode("utf-8")
+    assert fr == "\ufeffcode;valeur;eligible;manque\r\n01001;12,5;oui;\r\n2A004;3;non;\r\n"
+    intl = csv_fr.write(rows, variant=csv_fr.INTERNATIONAL).decode("utf-8")
+    assert intl == "code,valeur,eligible,manque\n01001,12.5,true,\n2A004,3,false,\n"
+    assert (
+        csv_fr.cell(1e-05) == "0,00001"
+        and csv_fr.variant_of({"csv": "international"}) == "international"
+    )
