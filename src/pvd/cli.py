@@ -79,7 +79,6 @@ def serve(host: str, port: int, dev: bool) -> None:
     if collect_if_needed(settings.STATIC_ROOT):
         click.echo(f"Fichiers statiques rassemblés dans {settings.STATIC_ROOT}.", err=True)
     application = get_wsgi_application()
-    serving.warm_up()
     connections.close_all()  # the workers are forked: none inherits the master's connection
     click.echo(
         f"PVD sur http://{host}:{port}/ ({workers} processus gunicorn ; Ctrl+C pour arrêter)",
@@ -94,8 +93,18 @@ def _load_embedded_if_empty() -> None:
 
     if not Commune.objects.exists():
         click.echo("Base vide : chargement des données embarquées...", err=True)
-        _load_all(fit=False)
+        # In a child process: the loader computes with polars, whose thread pool does not
+        # survive a fork, and gunicorn's workers are forked from this process.
+        import subprocess
+
+        done = subprocess.run([_pvd_executable(), "data", "load", "--sans-modele"], check=False)
+        if done.returncode != 0:
+            _fail("le chargement des données embarquées a échoué (voir ci-dessus).")
         _fit_in_background()
+
+
+def _pvd_executable() -> str:
+    return str(Path(sys.executable).with_name("pvd"))
 
 
 def _fit_in_background() -> None:
@@ -104,7 +113,7 @@ def _fit_in_background() -> None:
     import subprocess
 
     log = Path(_data_dir()) / "selection-fit.log"
-    command = [str(Path(sys.executable).with_name("pvd")), "selection", "fit"]
+    command = [_pvd_executable(), "selection", "fit"]
     with open(log, "w") as out:
         subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=os.environ.copy())
     click.echo(
@@ -161,7 +170,10 @@ def _load_all(*, fit: bool = True, details: bool = False) -> None:
 @click.option("--dry-run", is_flag=True, help="Referential only: show what would change.")
 @click.option("--referentiel", "referential_only", is_flag=True, help="Load the referential only.")
 @click.option("--details", is_flag=True, help="Print every importer's report at the end.")
-def data_load(dry_run: bool, referential_only: bool, details: bool) -> None:
+@click.option(
+    "--sans-modele", "no_fit", is_flag=True, help="Do not fit the learned selection model."
+)
+def data_load(dry_run: bool, referential_only: bool, details: bool, no_fit: bool) -> None:
     """Load the embedded referential, then the embedded open data (programme lists,
     indicator inputs, typologies, contours) through the importers, and build the indicators.
     Idempotent; never overwrites newer imported data."""
@@ -173,7 +185,7 @@ def data_load(dry_run: bool, referential_only: bool, details: bool) -> None:
     if dry_run or referential_only:
         _load_snapshot(dry_run=dry_run)
         return
-    _load_all(details=details)
+    _load_all(fit=not no_fit, details=details)
 
 
 @data.command("backup")

@@ -98,6 +98,10 @@ def test_pvd_serve_runs_gunicorn_with_static_files_health_and_logs(tmp_path, fre
         assert "immutable" in headers["Cache-Control"]
         assert "max-age=315360000" in headers["Cache-Control"]
         assert get(f"{base}/communes/00000/")[0] == 404
+        # Pages that compute with polars answer in a worker: nothing computed in the master
+        # before the fork (polars' thread pool does not survive it; a worker would hang).
+        assert get(f"{base}/selection/resultats/?departement=48")[0] == 200
+        assert get(f"{base}/communes/48140/portrait/")[0] == 200
     finally:
         server.send_signal(signal.SIGTERM)
         try:

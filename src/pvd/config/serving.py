@@ -1,7 +1,8 @@
 """`pvd serve`: gunicorn in front of the Django application, sized to the machine's cores.
 
-The master process has already set Django up (migrations, data, static files): the workers are
-forked from it, with no database connection open, and serve the same WSGI application.
+The master process has already set Django up (migrations, static files; the data load runs in a
+child process): the workers are forked from it, with no database connection open and no polars
+computation done (its thread pool does not survive a fork), and serve the same WSGI application.
 """
 
 from __future__ import annotations
@@ -49,14 +50,17 @@ def gunicorn_options(host: str, port: int, workers: int) -> dict:
         # no runtime control socket (gunicorn >= 25 creates one in ~/.gunicorn by default)
         "control_socket_disable": True,
         "forwarded_allow_ips": os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1"),
+        # Each worker warms its own caches after the fork: polars' thread pool, used by the
+        # pages, does not survive a fork, so the master never computes anything.
+        "post_worker_init": lambda worker: warm_up(),
     }
 
 
 def warm_up() -> None:
     """Import every view module (polars, scikit-learn...) and build the per-process caches the
-    home and search pages use (search index, national dashboard, map) once, in the master:
-    forked workers share them and answer their first request at once instead of each spending
-    0.7 s (home) to 4 s (search) on it. A failure here only costs that time later."""
+    home and search pages use (search index, national dashboard, map), in each worker as it
+    starts (never in the master: see ``post_worker_init``), so that its first request does not
+    spend 0.7 s (home) to 4 s (search) on them. A failure here only costs that time later."""
     import logging
 
     from django.conf import settings
