@@ -23,7 +23,7 @@ def site(live_server):
 
     With an in-memory SQLite test database the server thread shares the test's connection, so
     the data loaded once per session is visible; it is gone only if an earlier transactional
-    test flushed the database, and is then loaded again.
+    test flushed the database, and is then loaded again (with the built-in programmes).
     """
     from pvd.territories.models import Commune
 
@@ -32,6 +32,11 @@ def site(live_server):
         from pvd.territories.services import referential_load_snapshot
 
         referential_load_snapshot(snapshot=read_snapshot(settings.SNAPSHOT_DIR))
+    # The built-in programmes come with the migrations; a flush by an earlier transactional
+    # test removes them.
+    from pvd.programme.services import programme_get
+
+    programme_get(slug="pvd")
     return live_server.url
 
 
