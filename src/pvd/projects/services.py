@@ -142,22 +142,38 @@ def member_add(*, groupe: Groupe, user, fonction: str = "Chef de projet") -> Mem
     return membre
 
 
+def _delete_recorded(
+    obj, *, user, origine: str, objet: str, libelle: str, changes: dict, refusal: str
+) -> None:
+    """Delete ``obj`` (superusers only) after recording it with its whole content in the history,
+    so that ``pvd programme restaurer ID`` can put it back."""
+    if not (user and user.is_authenticated and user.is_superuser):
+        raise PermissionDenied(refusal)
+    with transaction.atomic():
+        deleted(
+            Actor(origine, user),
+            [obj],
+            programme=obj.groupe.programme,
+            objet=objet,
+            libelle=libelle,
+            changes=changes,
+        ).save()
+        obj.delete()
+
+
 def member_remove(*, membre: Membre, user, origine: str = "admin") -> None:
     """Remove someone from a project team (superusers: the admin), recording the membership
     removed so that it can be restored."""
-    if not (user and user.is_authenticated and user.is_superuser):
-        raise PermissionDenied("Seul un administrateur retire un membre d'une équipe projet.")
-    with transaction.atomic():
-        groupe = membre.groupe
-        deleted(
-            Actor(origine, user),
-            [membre],
-            programme=groupe.programme,
-            objet="membre",
-            libelle=f"{groupe.code} — équipe : {membre.user.get_username()} ({membre.fonction})",
-            changes={"user": (membre.user.get_username(), None), "groupe": (groupe.code, None)},
-        ).save()
-        membre.delete()
+    groupe = membre.groupe
+    _delete_recorded(
+        membre,
+        user=user,
+        origine=origine,
+        objet="membre",
+        libelle=f"{groupe.code} — équipe : {membre.user.get_username()} ({membre.fonction})",
+        changes={"user": (membre.user.get_username(), None), "groupe": (groupe.code, None)},
+        refusal="Seul un administrateur retire un membre d'une équipe projet.",
+    )
 
 
 # --- Project --------------------------------------------------------------------------------
@@ -167,19 +183,15 @@ def project_delete(*, projet: Projet, user, origine: str = "admin") -> None:
     """Delete a project with everything in it (superusers only). The history keeps the whole
     content (actions, budgets, funding, milestones, indicators, measures, comments, saved
     views) so that ``pvd programme restaurer ID`` puts it back."""
-    if not (user and user.is_authenticated and user.is_superuser):
-        raise PermissionDenied("Seul un administrateur supprime un projet de territoire.")
-    with transaction.atomic():
-        groupe = projet.groupe
-        deleted(
-            Actor(origine, user),
-            [projet],
-            programme=groupe.programme,
-            objet="projet",
-            libelle=f"{groupe.code} — {projet.nom}",
-            changes={"nom": (projet.nom, None)},
-        ).save()
-        projet.delete()
+    _delete_recorded(
+        projet,
+        user=user,
+        origine=origine,
+        objet="projet",
+        libelle=f"{projet.groupe.code} — {projet.nom}",
+        changes={"nom": (projet.nom, None)},
+        refusal="Seul un administrateur supprime un projet de territoire.",
+    )
 
 
 PROJECT_FIELDS = ("nom", "orientations", "axes")
