@@ -13,7 +13,7 @@ def test_docs_page_lists_every_operation_in_french(client, db):
     schema = api.get_openapi_schema()
     for path, methods in schema["paths"].items():
         for op in methods.values():
-            assert f"<code>{path}</code>" in html, path
+            assert f"<code class=\"pvd-api-path\">{path}</code>" in html, path
             assert op["summary"] in html.replace("&#x27;", "'"), path
     # Parameters are documented in tables with their French descriptions.
     assert "Code de région (ex. 84)" in html
