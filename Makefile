@@ -14,8 +14,9 @@ $(BIN)/pvd: pyproject.toml
 run: $(BIN)/pvd
 	$(BIN)/pvd serve
 
+# PYTEST_ARGS narrows a run (CI runs the browser and fuzz suites on one database only).
 test: $(BIN)/pvd
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 lint: $(BIN)/pvd
 	$(BIN)/ruff check src tests bench scripts
