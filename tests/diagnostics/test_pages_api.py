@@ -32,14 +32,17 @@ def test_portrait_page(portrait_db, client):
     ):
         assert theme in html
     assert "Chiffres clés" in html and "<svg" in html
-    assert "Intercommunalité : CC des Terres d&#x27;Apcher-Margeride-Aubrac" in html
-    assert "Médiane des communes similaires" in html
-    assert "des communes de France ont une valeur inférieure" in html
+    # One table per theme, the territories as columns (issue 13).
+    head = html.split('id="table-demographie"', 1)[1].split("</thead>", 1)[0]
+    assert "CC des Terres d&#x27;Apcher-Margeride-Aubrac" in head and "(intercommunalité)" in head
+    assert "Lozère" in head and "Occitanie" in head and "France" in head
+    assert "Communes similaires (médiane)" in head and "Position en France" in head
+    assert "part des communes de France dont la valeur est inférieure" in html
     # A source that is not loaded is named, without an operator command (issue 13).
     assert "source non chargée (DGFiP" in html and "pvd indicators" not in html
     assert "Équipements de la gamme de proximité" in html
     assert "Communes similaires à Saint-Chély-d&#x27;Apcher" in html
-    assert "Source :" in html
+    assert "Sources : " in html and "Afficher les graphiques du thème" in html
 
 
 def test_portrait_unknown_commune_is_404(portrait_db, client):
@@ -124,7 +127,7 @@ def test_public_pages_show_no_operator_command(portrait_db, client, django_user_
         html = client.get(url).content.decode()
         assert "pvd indicators" not in html and "pvd data" not in html, url
     assert (
-        "Non disponible sur cette plateforme"
+        "non disponible sur cette plateforme"
         in client.get("/communes/48140/portrait/").content.decode()
     )
     admin = django_user_model.objects.create_user("admin", password="x", is_staff=True)

@@ -47,14 +47,22 @@ def test_portrait_journey(browser, site):
             "Portrait de ville : Saint-Chély-d'Apcher"
         )
         expect(page.get_by_role("heading", level=2, name="Habitat")).to_be_visible()
-        vacancy = page.get_by_role("table", name=re.compile("Taux de logements vacants"))
-        expect(vacancy.get_by_role("row", name=re.compile("^France"))).to_be_visible()
+        # One table per theme, territories as columns (issue 13): the vacancy row has the
+        # commune's value and France's.
+        habitat = page.get_by_role("table", name=re.compile("^Habitat"))
+        vacancy = habitat.get_by_role("row", name=re.compile("Taux de logements vacants"))
+        expect(vacancy).to_be_visible()
+        assert re.search(r"\d+,\d", vacancy.locator("td.pvd-own").inner_text())
+        # Charts on demand.
+        charts = page.locator("details.pvd-charts").filter(has_text="Habitat")
+        expect(charts.locator("svg[role=img]").first).to_be_hidden()
+        charts.locator("summary").click()
+        expect(charts.locator("svg[role=img]").first).to_be_visible()
         # The location map, drawn from the geometry files (nothing imported): Leaflet over the
         # static SVG, offline.
         location = page.locator("figure.pvd-location")
         expect(location).to_have_class(re.compile("pvd-location--interactive"))
         expect(location.locator(".pvd-location__map")).to_be_visible()
-        expect(page.locator("svg[role=img]:not(.pvd-location__static)").first).to_be_visible()
 
         with page.expect_download() as info:
             page.get_by_role("link", name=re.compile("Télécharger le portrait")).click()
@@ -65,6 +73,29 @@ def test_portrait_journey(browser, site):
         assert "Saint-Chély-d'Apcher" in text
         # Labels drawn inside the comparison chart (SVG): at least one chart made it in.
         assert "Médiane des communes similaires" in text or "Intercommunalité :" in text
+    finally:
+        page.close()
+
+
+OFF_SCREEN_CELLS = """() => Array.from(document.querySelectorAll('main td, main th'))
+  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+  .map(e => e.textContent.trim().slice(0, 40))"""
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_portrait_values_stay_on_screen(browser, site, width):
+    """Every value of the portrait's tables is within the screen at desktop and phone widths:
+    on a phone each row of a theme table becomes a card of labelled values (issue 13)."""
+    page = browser.new_page(locale="fr-FR", viewport={"width": width, "height": 900})
+    try:
+        page.goto(f"{site}/communes/48140/portrait/")
+        off = page.evaluate(OFF_SCREEN_CELLS)
+        assert off == [], off
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        if width == 390:
+            cell = page.locator("#table-habitat td.pvd-own").first
+            label = cell.evaluate("e => getComputedStyle(e, '::before').content")
+            assert "Saint-Chély" in label  # the column's name beside the value
     finally:
         page.close()
 

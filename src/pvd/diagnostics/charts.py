@@ -1,7 +1,8 @@
 """Server-side SVG charts of the portrait (no JavaScript: they print in the PDF too).
 
 Coordinates are preformatted strings (Django would localise floats as "12,5" and break the SVG).
-Every bar carries its value as text, so nothing is conveyed by length or colour alone.
+Every bar carries its value as text (or, where years are too close to print them all, the
+chart's title lists them), so nothing is conveyed by length or colour alone.
 """
 
 from __future__ import annotations
@@ -83,6 +84,7 @@ class VBar:
     height: str
     label_x: str
     text_y: str
+    show_label: bool = True  # False when a neighbour's label would overlap it
 
 
 @dataclass
@@ -94,7 +96,7 @@ class VBarChart:
 
 
 def series_chart(figure: Figure) -> VBarChart | None:
-    """Vertical bars per millésime (zero baseline; negative values below it)."""
+    """Vertical bars per millésime, placed by year (zero baseline; negative values below it)."""
     if len(figure.series) < 2:
         return None
     width, height, top, bottom, side = 640, 220, 24, 30, 16
@@ -107,21 +109,41 @@ def series_chart(figure: Figure) -> VBarChart | None:
         return top + 14 + (hi - v) / span * plot_h
 
     base = y_of(0.0)
-    slot = (width - 2 * side) / len(values)
+    # Bars stand at their year on a time axis: 1968, 1975, 1982 ... 2021 are unevenly spaced
+    # and evenly spaced bars would distort the trend.
+    first, last = figure.series[0][0], figure.series[-1][0]
+    slot = (width - 2 * side) / (last - first + 1)
+    bar_w = min(slot * 0.7, 60.0)
     bars = []
-    for i, (year, v) in enumerate(figure.series):
+    for year, v in figure.series:
         y1 = y_of(v)
-        x = side + i * slot + slot * 0.15
+        centre = side + (year - first + 0.5) * slot
         bars.append(
             VBar(
                 year=str(year),
                 text=fmt(v, figure.indicator.decimals),
-                x=_f(x),
+                x=_f(centre - bar_w / 2),
                 y=_f(min(base, y1)),
-                width=_f(slot * 0.7),
+                width=_f(bar_w),
                 height=_f(max(abs(base - y1), 1.0)),
-                label_x=_f(x + slot * 0.35),
+                label_x=_f(centre),
                 text_y=_f(min(base, y1) - 4 if v >= 0 else max(base, y1) + 12),
             )
         )
+    _thin_labels(bars)
     return VBarChart(width, height, _f(base), bars)
+
+
+LABEL_GAP = 44.0  # room for "12 345" at font size 11 in the 640-wide view box
+
+
+def _thin_labels(bars: list[VBar]) -> None:
+    """Close years (2020, 2021, 2022 after 1968) would print their labels over each other:
+    keep the last one and every one at least LABEL_GAP from the next kept one (the chart's
+    title lists every value)."""
+    kept_x = None
+    for bar in reversed(bars):
+        x = float(bar.label_x)
+        bar.show_label = kept_x is None or kept_x - x >= LABEL_GAP
+        if bar.show_label:
+            kept_x = x

@@ -12,6 +12,7 @@ from django.urls import reverse
 from pvd.diagnostics import selectors
 from pvd.diagnostics.charts import comparison_chart, series_chart
 from pvd.diagnostics.location import geo_location, location_map
+from pvd.diagnostics.portrait_tables import theme_tables
 from pvd.domain.indicators.catalogue import DIRECTIONS, THEMES, THEMES_TO_COME, by_theme
 from pvd.domain.peers import BAND, MAX_CANDIDATES, K, feature_ids
 from pvd.sources import catalogue as sources_catalogue
@@ -49,12 +50,13 @@ def portrait_context(commune: Commune) -> dict:
 
     p = selectors.portrait(commune=commune)
     sections = []
-    for theme in p.themes:
+    for theme, table in zip(p.themes, theme_tables(p), strict=True):
         items = [
             {"figure": f, "bars": comparison_chart(f), "series": series_chart(f)}
             for f in theme.figures
         ]
-        sections.append({"theme": theme, "items": items})
+        charts = [item for item in items if item["bars"] or item["series"]]
+        sections.append({"theme": theme, "items": items, "table": table, "charts": charts})
     return {
         "portrait": p,
         "commune": commune,

@@ -47,3 +47,12 @@ def quantity(value: float | None, text: str, unit: str) -> str:
     if unit == "rang":
         return ordinal(int(value))
     return f"{text} {unit_for(value, unit)}".strip()
+
+
+# A source older than this (in years) says so next to its figures ("données de 2013").
+OLD_VINTAGE_YEARS = 5
+
+
+def vintage_age_note(millesime: int, current_year: int) -> str:
+    """"données de 2013" when the millésime is more than OLD_VINTAGE_YEARS old, else ""."""
+    return f"données de {millesime}" if current_year - millesime > OLD_VINTAGE_YEARS else ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django import template
@@ -24,6 +25,15 @@ def nombre(value) -> str:
 def annee(value) -> str:
     """A year printed as is: without it USE_THOUSAND_SEPARATOR would print 2023 as "2 023"."""
     return "" if value is None else str(int(value))
+
+
+@register.filter
+def millesime(value) -> str:
+    """A source's year, flagged when old: 2021 -> "2021"; 2013 -> "données de 2013"."""
+    if value is None:
+        return ""
+    year = int(value)
+    return wording.vintage_age_note(year, datetime.date.today().year) or str(year)
 
 
 @register.filter
