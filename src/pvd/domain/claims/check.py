@@ -68,6 +68,18 @@ class Verdict:
     def ok(self) -> bool:
         return self.status == lx.CONFIRMED
 
+    @property
+    def label(self) -> str:
+        return lx.STATUS_LABELS[self.status]
+
+    @property
+    def badge(self) -> str:
+        return lx.BADGES[self.status]
+
+    @property
+    def slug(self) -> str:
+        return lx.STATUS_SLUGS[self.status]
+
 
 @dataclass(frozen=True)
 class Consistency:

@@ -135,5 +135,18 @@ STATUS_LABELS = {
     NOT_VERIFIABLE: "Non vérifiable",
     NOT_UNDERSTOOD: "Non compris",
 }
+# CSS class suffixes of the highlighted text.
+STATUS_SLUGS = {
+    CONFIRMED: "confirme",
+    CONTRADICTED: "contredit",
+    NOT_VERIFIABLE: "non-verifiable",
+    NOT_UNDERSTOOD: "incompris",
+}
+BADGES = {
+    CONFIRMED: "fr-badge--success",
+    CONTRADICTED: "fr-badge--error",
+    NOT_VERIFIABLE: "fr-badge--info",
+    NOT_UNDERSTOOD: "fr-badge--warning",
+}
 # Worst first: the verdict of a number shared by several claims.
 SEVERITY = (CONTRADICTED, NOT_UNDERSTOOD, NOT_VERIFIABLE, CONFIRMED)

@@ -20,6 +20,10 @@ class Segment:
     def label(self) -> str:
         return lx.STATUS_LABELS.get(self.status, "")
 
+    @property
+    def slug(self) -> str:
+        return lx.STATUS_SLUGS.get(self.status, "")
+
 
 def segments(report: Report) -> list[Segment]:
     spans: dict[tuple[int, int], list[int]] = {}
