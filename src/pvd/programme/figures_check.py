@@ -23,7 +23,7 @@ MONTHS = (
 
 
 def vintage_label(millesime: str, fichier: str) -> str:
-    """"2021-01" -> "janvier 2021"; "2024" -> "2024"; else the file's name."""
+    """ "2021-01" -> "janvier 2021"; "2024" -> "2024"; else the file's name."""
     m = re.search(r"((?:19|20)\d{2})(?:[-_ ]?(0[1-9]|1[0-2]))?(?!\d)", millesime or fichier)
     if not m:
         return millesime or fichier

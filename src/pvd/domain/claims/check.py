@@ -240,9 +240,7 @@ def _with_vintages(v: Verdict, reg: Registry) -> Verdict:
     yes = [m.label for m in v.vintages if m.status == lx.CONFIRMED]
     no = [m.label for m in v.vintages if m.status == lx.CONTRADICTED]
     if yes and no:
-        v.message += (
-            f" Conforme à la liste de {', '.join(yes)}, pas à celle de {', '.join(no)}."
-        )
+        v.message += f" Conforme à la liste de {', '.join(yes)}, pas à celle de {', '.join(no)}."
     elif yes:
         v.message += f" Conforme à chaque liste chargée ({', '.join(yes)})."
     elif no:
@@ -291,7 +289,7 @@ def consistency(claims: Sequence[Claim], territories: Territories) -> list[Consi
 
 
 def _terms(parts: Sequence[Claim]) -> list[str]:
-    """"22 + 20 × 3 + 18 × 2": one term per written figure."""
+    """ "22 + 20 × 3 + 18 × 2": one term per written figure."""
     out: list[str] = []
     seen: dict[tuple[int, int], int] = {}
     for p in parts:

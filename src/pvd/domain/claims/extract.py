@@ -130,9 +130,7 @@ def extract(text: str, territories: Territories) -> list[Claim]:
             for n in find_numbers(text, folded, s, e)
             if not any(m.name_start <= n.start < m.end for m in in_sentence)
         ]
-        topic = next(
-            (m for m in in_sentence if not numbers or m.end <= numbers[0].start), None
-        )
+        topic = next((m for m in in_sentence if not numbers or m.end <= numbers[0].start), None)
         previous_measure: str | None = None
         total: Claim | None = None
         parts_open = False
@@ -143,8 +141,17 @@ def extract(text: str, territories: Territories) -> list[Claim]:
             if any(f" {p} " in f" {' '.join(between.split())} " for p in lx.PARTS_OPENERS):
                 parts_open = True
                 total = claims[-1] if claims and claims[-1].sentence == sent_no else None
-            qualifier = phrase_at(folded, n.start, (*lx.ABOUT, *lx.MORE_STRICT, *lx.MORE_INCLUSIVE,
-                                                    *lx.LESS_STRICT, *lx.LESS_INCLUSIVE))
+            qualifier = phrase_at(
+                folded,
+                n.start,
+                (
+                    *lx.ABOUT,
+                    *lx.MORE_STRICT,
+                    *lx.MORE_INCLUSIVE,
+                    *lx.LESS_STRICT,
+                    *lx.LESS_INCLUSIVE,
+                ),
+            )
             if qualifier is None and text[s : n.start].rstrip().endswith("~"):
                 qualifier = "environ"
             if qualifier is None and text[s : n.start].rstrip().endswith("+ de"):

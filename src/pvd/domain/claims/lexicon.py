@@ -46,7 +46,13 @@ MEASURE_WORDS: list[tuple[str, tuple[str, ...]]] = [
     ),
     (
         CHEF_PROJET,
-        ("chef de projet", "chefs de projet", "cheffe de projet", "project manager", "project managers"),
+        (
+            "chef de projet",
+            "chefs de projet",
+            "cheffe de projet",
+            "project manager",
+            "project managers",
+        ),
     ),
     (
         EPCI,

@@ -67,8 +67,6 @@ def report_dict(report: Report, sources: list[dict] | None = None) -> dict:
             }
             for c in report.consistency
         ],
-        "resume": {
-            st: sum(1 for v in report.verdicts if v.status == st) for st in lx.SEVERITY
-        },
+        "resume": {st: sum(1 for v in report.verdicts if v.status == st) for st in lx.SEVERITY},
         "sources": sources or [],
     }

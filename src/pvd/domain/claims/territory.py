@@ -139,9 +139,15 @@ def find_mentions(text: str, folded: str, territories: Territories) -> list[Ment
         code = m.group(1).upper().zfill(2)
         if code in territories.departements and free(m.start(), m.end()):
             # "Finistère (29)": the name before is the same department.
-            before = [x for x in found if x.end <= m.start() and not text[x.end : m.start()].strip()]
+            before = [
+                x for x in found if x.end <= m.start() and not text[x.end : m.start()].strip()
+            ]
             if not before:
-                add(Mention(m.start(), m.end(), territories.scope("departement", code), "", m.start()))
+                add(
+                    Mention(
+                        m.start(), m.end(), territories.scope("departement", code), "", m.start()
+                    )
+                )
             else:
                 # The code belongs to the name's mention: "Finistère (29)".
                 found.remove(before[-1])
