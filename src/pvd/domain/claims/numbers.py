@@ -33,7 +33,9 @@ UNITS = {
 _WORD = r"(?:" + "|".join(sorted([*UNITS, "cent", "cents", "mille"], key=len, reverse=True)) + ")"
 _WORDS = re.compile(rf"(?<![a-z0-9]){_WORD}(?:(?: +| et ){_WORD})*(?![a-z0-9])")
 # Words that are also ordinary words: a figure only when a unit follows ("neuf communes").
-_AMBIGUOUS = frozenset({"un", "une", "neuf", "cent", "mille", "six"})
+_ARTICLES = frozenset({"un", "une"})
+_AMBIGUOUS = frozenset({"neuf", "cent", "mille"})  # "un bâtiment neuf", "mille fois"
+_PREPOSITIONS = frozenset("dans en au aux a sur de du des sont ont pour".split())
 _UNIT_NOUNS = frozenset(
     "commune communes groupe groupes ville villes collectivite collectivites habitants "
     "intercommunalites epci laureates laureats".split()
@@ -118,10 +120,15 @@ def find_numbers(text: str, folded: str, start: int, end: int) -> list[Number]:
     for m in _WORDS.finditer(folded, start, end):
         s, e = m.span()
         words = m.group(0)
-        if " " not in words.strip() and words in _AMBIGUOUS:
-            nxt = folded[e:].split()[:1]
-            if not nxt or nxt[0] not in _UNIT_NOUNS:
-                continue
+        if re.match(r"-\w", text[e : e + 2]) and text[e + 1].isupper() or text[s - 1 : s] == "-":
+            continue  # part of a proper name: "Deux-Sèvres", "Trois-Rivières"
+        if any(n.start <= s < n.end for n in out):
+            continue  # "75 pour cent": the percent sign of a number
+        nxt = (folded[e:].split()[:1] or [""])[0]
+        if words in _ARTICLES and nxt not in _UNIT_NOUNS:
+            continue
+        if words in _AMBIGUOUS and nxt not in _UNIT_NOUNS and nxt not in _PREPOSITIONS:
+            continue
         e2, fvalue, step, percent = _suffix(text, e, float(words_value(words)), 1.0)
         out.append(Number(s, e2, fvalue, step, percent, in_words=True))
     return sorted(out, key=lambda n: n.start)
