@@ -4,6 +4,8 @@ layout (runs without the shared folder)."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from pvd.domain import claims
@@ -31,7 +33,9 @@ def _lines(report):
 def test_issue_paragraph_on_the_shared_2024_list(db, shared_data):
     laureates_import(path=shared_data / "pvd" / "pvd-2024-hors-aura.csv", programme_slug="pvd")
     pvd = selectors.programme_get(slug="pvd")
+    started = time.perf_counter()
     report = text_check(programme=pvd, text=PARAGRAPH)
+    print(f"\nparagraph checked in {1000 * (time.perf_counter() - started):.0f} ms")
     groups = report.verdicts[0]
     # "près de 1000 collectivités": groups (not communes), ± 5 % as "près de" implies; the
     # registry (without Auvergne-Rhône-Alpes) already counts more groups than 1,050.
