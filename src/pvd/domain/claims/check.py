@@ -140,6 +140,8 @@ def registry_value(
 def fmt(value: float, percent: bool = False) -> str:
     if percent:
         return f"{value:.1f} %".replace(".", ",")
+    if value != int(value) and abs(value) < 1000:
+        return f"{value:.2f}".rstrip("0").replace(".", ",")  # "10,5", a stated decimal
     return f"{value:,.0f}".replace(",", "\u202f")
 
 
