@@ -59,7 +59,7 @@ def test_cli_page_and_api_agree(imported):
         "23067",
         "23176",
     }
-    assert data["affirmations"][0]["tolerance"].startswith("± 5 % (« Près de »)")
+    assert data["affirmations"][0]["tolerance"].startswith("± 5 % (« près de »)")
     assert data["sources"] and data["sources"][0]["millesime"] == "2024"
     # The page shows the same verdicts and messages, claim by claim.
     html = _page(client, TEXT).content.decode()

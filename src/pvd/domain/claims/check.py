@@ -191,7 +191,7 @@ def check_claim(c: Claim, reg: Registry) -> Verdict:
         why = "le registre ne permet pas de calculer ce chiffre (total inconnu)"
         return Verdict(words, lx.NOT_UNDERSTOOD, c, None, f"Non compris : {why}.", behind)
     ok = c.low <= value <= c.high
-    label = lx.MEASURE_LABELS[c.measure]
+    label = lx.measure_label(c.measure, 2 if c.percent else value)
     left_out = ""
     if c.scope.kind == "france":
         notes = [exclusion_note(cov, t.region_departements(), t.regions) for cov in coverages]

@@ -172,6 +172,7 @@ def extract(text: str, territories: Territories) -> list[Claim]:
                 found = folded.rfind(qualifier.split()[0], s, n.start)
                 if found >= 0:
                     start, shown = found, " ".join(text[found : n.start].split())
+                    shown = shown[:1].lower() + shown[1:]  # "Près de" opening a sentence
                 else:
                     start = text.rfind("~" if qualifier == "environ" else "+", s, n.start)
             low, high, tolerance = _bounds(n, qualifier, shown)

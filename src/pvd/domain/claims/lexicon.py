@@ -24,6 +24,22 @@ MEASURE_LABELS = {
     CADRE: "conventions-cadres (ORT) signées",
 }
 
+MEASURE_LABELS_ONE = {
+    COMMUNES: "commune lauréate",
+    GROUPES: "groupe (collectivité accompagnée)",
+    POPULATION: "habitant des communes lauréates",
+    EPCI: "intercommunalité (EPCI) des communes lauréates",
+    ADHESION: "convention d'adhésion signée",
+    CHEF_PROJET: "chef de projet recruté",
+    CADRE: "convention-cadre (ORT) signée",
+}
+
+
+def measure_label(measure: str, value: float) -> str:
+    """The measure's words agreeing with the figure ("1 commune lauréate", "0 commune...")."""
+    return (MEASURE_LABELS_ONE if abs(value) < 2 else MEASURE_LABELS)[measure]
+
+
 # Stages of the life cycle: a count of them says which communes, so a specific word anywhere
 # in the clause after the number wins over a generic "communes" ("32 communes ont signé leur
 # convention d'adhésion").
