@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from pvd.domain import figures
+from pvd.domain import claims as figures
 from pvd.domain.cartography import classes, path_bbox, project_features, view_box_of
 from pvd.domain.programme import (
     LaureateFacts,
@@ -140,24 +140,29 @@ def test_alerts_18_months_after_adhesion():
     ],
 )
 def test_figures_check(text, status, value):
-    v = figures.check(text, ROWS, TERRITORIES)
+    (v,) = figures.check_text(text, figures.Registry(ROWS, TERRITORIES)).verdicts
     assert v.status == status, v.message
     if value is not None:
         assert v.registry_value == pytest.approx(value)
         assert v.message
 
 
+def _claim(text):
+    (c,) = figures.extract(text, TERRITORIES)
+    return c
+
+
 def test_figures_number_reading():
-    st = figures.parse_statement("1,587 communes", TERRITORIES)
+    st = _claim("1,587 communes")
     assert st.value == 1587 and st.low == st.high == 1587
-    st = figures.parse_statement("9,3 millions d'habitants", TERRITORIES)
+    st = _claim("9,3 millions d'habitants")
     assert st.measure == figures.POPULATION
     assert st.low == pytest.approx(9_250_000) and st.high == pytest.approx(9_350_000)
-    st = figures.parse_statement("22 communes (2A)", TERRITORIES)
+    st = _claim("22 communes (2A)")
     assert st.scope.kind == "departement" and st.scope.code == "2A"
-    st = figures.parse_statement("3 communes en Corse-du-Sud", TERRITORIES)
+    st = _claim("3 communes en Corse-du-Sud")
     assert st.scope.code == "2A"  # the longest name wins over "Corse"
-    v = figures.check("2 in department 01", ROWS, TERRITORIES)
+    (v,) = figures.check_text("2 in department 01", figures.Registry(ROWS, TERRITORIES)).verdicts
     assert [f.code for f in v.communes] == ["01001", "01002"]
 
 

@@ -195,7 +195,7 @@ def test_uncovered_laureate_exports_and_api_say_so(imported):
 
 
 def test_national_claim_below_the_covered_count_is_contradicted(imported):
-    from pvd.domain import figures
+    from pvd.domain import claims as figures
 
     pvd = imported
     count = len(selectors.laureate_facts(pvd))

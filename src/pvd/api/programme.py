@@ -502,3 +502,44 @@ def verifier(request: HttpRequest, slug: str, payload: CheckIn):
         raise HttpError(422, "50 énoncés au plus par requête.")
     verdicts = selectors.figures_check(programme=p, statements=payload.enonces)
     return [selectors.verdict_dict(v) for v in verdicts]
+
+
+class TextCheckIn(Schema):
+    texte: str = Field(..., min_length=1, max_length=5000)
+
+
+_TEXT_CHECK_DESCRIPTION = (
+    "Un texte en français (article, communiqué) lu chiffre par chiffre : chaque affirmation "
+    "(nombre, unité, qualificatif et tolérance, territoire, position dans le texte) est "
+    "confirmée, contredite, non vérifiable (territoire qu'aucune liste chargée ne couvre) ou "
+    "non comprise, avec le chiffre du registre, les communes qui le composent et, quand "
+    "plusieurs millésimes de la liste sont chargés, ceux auxquels elle est conforme ; les "
+    "totaux et leurs parties sont confrontés entre eux (« coherence »). Même JSON que "
+    "`pvd programme check --json` et que la page (`?format=json`). Lecture seule."
+)
+
+
+@router.post(
+    "/programmes/{slug}/verifier-texte",
+    response={200: dict, 404: ErrorOut},
+    summary="Vérifier les chiffres d'un texte",
+    description=_TEXT_CHECK_DESCRIPTION,
+)
+def verifier_texte(request: HttpRequest, slug: str, payload: TextCheckIn):
+    """Every claim of a French text against the registry (reads only)."""
+    from pvd.programme.figures_check import text_check_json
+
+    return text_check_json(programme=_programme(slug), text=payload.texte)
+
+
+@router.get(
+    "/programmes/{slug}/verifier-texte",
+    response={200: dict, 404: ErrorOut},
+    summary="Vérifier les chiffres d'un texte (lien permanent)",
+    description=_TEXT_CHECK_DESCRIPTION,
+)
+def verifier_texte_get(request: HttpRequest, slug: str, query: Query[TextCheckIn]):
+    """The same check with the text in the query string (a permalink)."""
+    from pvd.programme.figures_check import text_check_json
+
+    return text_check_json(programme=_programme(slug), text=query.texte)

@@ -141,47 +141,64 @@ def import_ort(
 
 
 @programme.command("check")
-@click.argument("statements", nargs=-1, required=True)
+@click.argument("statements", nargs=-1)
 @click.option("--programme", "slug", default="pvd", show_default=True)
+@click.option(
+    "--fichier",
+    "path",
+    type=click.File("r", encoding="utf-8"),
+    help="Read the text from a file ('-': standard input), e.g. a press article.",
+)
 @click.option("--list", "show_list", is_flag=True, help="Print the communes behind each figure.")
-@click.option("--json", "as_json", is_flag=True, help="JSON output.")
-def check(statements: tuple[str, ...], slug: str, show_list: bool, as_json: bool) -> None:
-    """Check published figures, e.g. "226 communes in region 84" "9.3 million inhabitants".
+@click.option("--json", "as_json", is_flag=True, help="JSON output (the API's).")
+def check(statements: tuple[str, ...], slug: str, path, show_list: bool, as_json: bool) -> None:
+    """Check the figures of a French text, claim by claim, e.g. "201 communes de
+    Nouvelle-Aquitaine, dont 22 dans la Creuse" or "9,3 millions d'habitants" (each argument
+    is one line of the text).
 
-    Exit code 1 when a statement is contradicted, 2 when one is not understood, 3 when one is
-    not verifiable (a territory no loaded list covers)."""
+    Exit code 1 when a claim is contradicted or the text contradicts itself (parts against
+    their total), 2 when one is not understood, 3 when one is not verifiable (a territory no
+    loaded list covers)."""
     _setup_django()
     _ensure_referential()
-    from pvd.domain.figures import CONTRADICTED, NOT_UNDERSTOOD, NOT_VERIFIABLE
-    from pvd.programme import selectors
+    from pvd.domain import claims
+    from pvd.programme import figures_check, selectors
 
+    text = "\n".join([*statements, *([path.read()] if path else [])])
+    if not text.strip():
+        raise click.UsageError("aucun texte : donnez des énoncés ou --fichier")
     prog = selectors.programme_get(slug=slug)
     if prog is None:
         _fail(f"programme inconnu « {slug} »")
-    verdicts = selectors.figures_check(programme=prog, statements=list(statements))
+    report = figures_check.text_check(programme=prog, text=text)
+    verdicts = report.verdicts
     if as_json:
-        click.echo(
-            json.dumps([selectors.verdict_dict(v) for v in verdicts], ensure_ascii=False, indent=2)
-        )
+        data = claims.report_dict(report, figures_check.sources_of(prog))
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
-        for v in verdicts:
-            mark = {
-                "confirmé": "OK ",
-                "contredit": "NON",
-                "incompris": "?? ",
-                NOT_VERIFIABLE: "N/V",
-            }[v.status]
-            click.echo(f"[{mark}] {v.text}\n      {v.message}")
+        marks = {
+            claims.CONFIRMED: "OK ",
+            claims.CONTRADICTED: "NON",
+            claims.NOT_UNDERSTOOD: "?? ",
+            claims.NOT_VERIFIABLE: "N/V",
+        }
+        for i, v in enumerate(verdicts, 1):
+            where = f" — {v.claim.scope.label}" if v.claim else ""
+            click.echo(f"[{marks[v.status]}] {i}. {v.text}{where}\n      {v.message}")
             if show_list and v.communes:
                 for f in sorted(v.communes, key=lambda f: f.code):
                     click.echo(f"      {f.code}\t{f.nom} ({f.departement})")
+        for c in report.consistency:
+            click.echo(f"[{'OK ' if c.consistent else 'NON'}] cohérence : {c.message}")
         source = selectors.sources_line(programme=prog)
         click.echo(f"Source : {source}")
-    if any(v.status == CONTRADICTED for v in verdicts):
+    if any(v.status == claims.CONTRADICTED for v in verdicts) or any(
+        not c.consistent for c in report.consistency
+    ):
         sys.exit(1)
-    if any(v.status == NOT_UNDERSTOOD for v in verdicts):
+    if any(v.status == claims.NOT_UNDERSTOOD for v in verdicts):
         sys.exit(2)
-    if any(v.status == NOT_VERIFIABLE for v in verdicts):
+    if any(v.status == claims.NOT_VERIFIABLE for v in verdicts):
         sys.exit(3)
 
 

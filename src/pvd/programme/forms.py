@@ -68,9 +68,10 @@ class LaureatForm(forms.ModelForm):
 
 class ChecksForm(forms.Form):
     enonces = forms.CharField(
-        label="Chiffres publiés à vérifier",
-        help_text="Un énoncé par ligne, par exemple : « 226 communes en région 84 », "
-        "« 22 dans le département 01 », « 9,3 millions d'habitants ».",
-        widget=forms.Textarea(attrs={"rows": 6}),
+        label="Texte à vérifier",
+        help_text="Collez un paragraphe de presse ou des énoncés, par exemple : « 201 communes "
+        "de Nouvelle-Aquitaine, dont 22 dans la Creuse », « près de 1 000 collectivités », "
+        "« 9,3 millions d'habitants ». 5 000 caractères au plus.",
+        widget=forms.Textarea(attrs={"rows": 8}),
         max_length=5000,
     )

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 
-from pvd.domain import figures
+from pvd.domain import claims
 from pvd.domain.programme import (
     LaureateFacts,
     Stage,
@@ -111,9 +111,9 @@ def territory_totals() -> TerritoryTotals:
         return value
 
 
-def territories_for_figures() -> figures.Territories:
+def territories_for_figures() -> claims.Territories:
     t = territory_totals()
-    return figures.Territories(t.names_regions, t.names_departements, t.populations, t.region_of)
+    return claims.Territories(t.names_regions, t.names_departements, t.populations, t.region_of)
 
 
 # --- Laureates as plain facts ---------------------------------------------------------------
@@ -345,48 +345,17 @@ def ort_of(*, commune: Commune) -> Ort | None:
 # --- Published-figures check ----------------------------------------------------------------
 
 
-def figures_check(*, programme: Programme, statements: list[str]) -> list[figures.Verdict]:
-    facts = laureate_facts(programme)
-    territories = territories_for_figures()
-    coverage, cadre = registry_coverage(programme), ort_coverage()
-    chef = chef_known(programme)
-    return [
-        figures.check(s, facts, territories, coverage, cadre, chef_known=chef)
-        for s in statements
-        if s.strip()
-    ]
+def figures_check(*, programme: Programme, statements: list[str]) -> list[claims.Verdict]:
+    """The verdicts of every claim of each statement (a statement may hold several claims:
+    see :mod:`pvd.programme.figures_check` for a whole text with its consistency)."""
+    from pvd.programme.figures_check import registry_of
+
+    registry = registry_of(programme)
+    return [v for s in statements if s.strip() for v in claims.check_text(s, registry).verdicts]
 
 
-def verdict_dict(v: figures.Verdict) -> dict:
-    st = v.statement
-    return {
-        "enonce": v.text,
-        "statut": v.status,
-        "verifiable": v.status != figures.NOT_VERIFIABLE,
-        "message": v.message,
-        "valeur_registre": v.registry_value,
-        "valeur_enoncee": st.value if st else None,
-        "intervalle_accepte": [_finite(st.low), _finite(st.high)] if st else None,
-        "mesure": st.measure if st else None,
-        "pourcentage": st.percent if st else None,
-        "perimetre": {"niveau": st.scope.kind, "code": st.scope.code, "nom": st.scope.nom}
-        if st
-        else None,
-        "communes": [
-            {
-                "code": f.code,
-                "nom": f.nom,
-                "departement": f.departement,
-                "population": f.population,
-                "groupe": f.groupe,
-            }
-            for f in v.communes
-        ],
-    }
-
-
-def _finite(x: float) -> float | None:
-    return None if x in (float("inf"), float("-inf")) else x
+def verdict_dict(v: claims.Verdict) -> dict:
+    return claims.verdict_dict(v)
 
 
 # Names of :mod:`pvd.programme.dashboards` served from this module (it imports this one, so

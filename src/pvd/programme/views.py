@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_http_methods
@@ -418,19 +418,30 @@ def groupe(request: HttpRequest, slug: str, code: str) -> HttpResponse:
 
 
 def verifier(request: HttpRequest, slug: str) -> HttpResponse:
+    """A pasted text, each claim highlighted with its verdict; the URL (GET, the text in the
+    query) is the permalink; ``?format=json`` gives the JSON of the API and the CLI."""
+    from pvd.domain import claims
+    from pvd.programme import figures_check
+
     programme = _programme(slug)
     form = ChecksForm(request.GET or None)
-    verdicts = []
+    report = None
     if form.is_valid():
-        statements = [s for s in form.cleaned_data["enonces"].splitlines() if s.strip()][:50]
-        verdicts = selectors.figures_check(programme=programme, statements=statements)
+        report = figures_check.text_check(programme=programme, text=form.cleaned_data["enonces"])
+        if request.GET.get("format") == "json":
+            data = claims.report_dict(report, figures_check.sources_of(programme))
+            return JsonResponse(data, json_dumps_params={"ensure_ascii": False})
     return render(
         request,
         "programme/verifier.html",
         {
             "programme": programme,
             "form": form,
-            "verdicts": verdicts,
+            "report": report,
+            "verdicts": report.verdicts if report else [],
+            "segments": claims.segments(report) if report else [],
+            "permalink": request.build_absolute_uri() if report else "",
+            "json_url": f"{request.get_full_path()}&format=json" if report else "",
             "datasets": selectors.datasets_of(programme),
             "breadcrumb_data": _crumbs(
                 "Vérifier des chiffres",

@@ -1,0 +1,136 @@
+"""Reads for the published-figures check: the registry as :mod:`pvd.domain.claims` reads it,
+and the laureates of each loaded vintage of the list.
+
+Vintages: the registry keeps only the current state, but every import writes its changes to
+the history (``Changement``: creations and status changes of laureates, at the import's time)
+and records the list (``ListeImportee``: file, millésime, coverage, time). Replaying the history
+up to each list's time gives the communes that list left active, so a claim can say which
+vintage it matches ("conforme à la liste de janvier 2021, pas à celle de 2024").
+"""
+
+from __future__ import annotations
+
+import re
+
+from pvd.domain import claims
+from pvd.domain.coverage import Coverage
+from pvd.domain.programme import LaureateFacts
+from pvd.programme.models import Changement, Laureat, ListeImportee, Ort, Programme
+
+MONTHS = (
+    "janvier février mars avril mai juin juillet août septembre octobre novembre décembre"
+).split()
+
+
+def vintage_label(millesime: str, fichier: str) -> str:
+    """ "2021-01" -> "janvier 2021"; "2024" -> "2024"; else the file's name."""
+    m = re.search(r"((?:19|20)\d{2})(?:[-_ ]?(0[1-9]|1[0-2]))?(?!\d)", millesime or fichier)
+    if not m:
+        return millesime or fichier
+    year, month = m.group(1), m.group(2)
+    return f"{MONTHS[int(month) - 1]} {year}" if month else year
+
+
+def _all_facts(programme: Programme) -> dict[int, LaureateFacts]:
+    """Every laureate of the programme (active or not), by primary key."""
+    from pvd.programme.selectors import ort_coverage
+
+    ort_cov = ort_coverage()
+    rows = Laureat.objects.filter(programme=programme).values_list(
+        "pk",
+        "commune__code",
+        "commune__nom",
+        "commune__departement_id",
+        "commune__region_id",
+        "commune__population",
+        "groupe__code",
+        "commune__epci_id",
+        "date_selection",
+        "date_convention_adhesion",
+        "date_chef_projet",
+        "date_convention_cadre",
+        "commune__ort__signature",
+    )
+    return {
+        r[0]: LaureateFacts(
+            *r[1:-1],
+            ort_signee=r[-1] == Ort.Signature.SIGNEE,
+            cadre_connu=ort_cov.covers_commune(departement=r[3], region=r[4]),
+        )
+        for r in rows
+    }
+
+
+def vintages_of(programme: Programme) -> list[claims.Vintage]:
+    """The laureates each imported list left active (oldest list first); one per millésime
+    (the last import of a millésime wins)."""
+    lists = list(
+        ListeImportee.objects.filter(
+            programme=programme, nature=ListeImportee.Nature.LAUREATS
+        ).order_by("at", "pk")
+    )
+    if len(lists) < 2:
+        return []
+    facts = _all_facts(programme)
+    changes = Changement.objects.filter(programme=programme, objet="laureat").order_by("at", "pk")
+    active: dict[int, bool] = {}
+    it = iter(changes.values_list("at", "objet_id", "action", "changes"))
+    pending = next(it, None)
+    by_label: dict[str, claims.Vintage] = {}
+    for lst in lists:
+        while pending is not None and pending[0] <= lst.at:
+            _, pk, action, diff = pending
+            if action == Changement.Action.SUPPRESSION:
+                active.pop(pk, None)
+            elif "statut" in diff:
+                active[pk] = diff["statut"][1] == Laureat.Statut.ACTIF
+            elif action == Changement.Action.CREATION:
+                active[pk] = True
+            pending = next(it, None)
+        coverage = Coverage(
+            regions=frozenset(lst.regions),
+            departements=frozenset(lst.departements),
+            national=lst.national,
+        )
+        rows = [facts[pk] for pk, on in active.items() if on and pk in facts]
+        label = vintage_label(lst.millesime, lst.fichier)
+        by_label.pop(label, None)
+        by_label[label] = claims.Vintage(label, rows, coverage)
+    return list(by_label.values()) if len(by_label) > 1 else []
+
+
+def registry_of(programme: Programme) -> claims.Registry:
+    from pvd.programme import selectors
+
+    return claims.Registry(
+        rows=selectors.laureate_facts(programme),
+        territories=selectors.territories_for_figures(),
+        coverage=selectors.registry_coverage(programme),
+        cadre_coverage=selectors.ort_coverage(),
+        chef_known=selectors.chef_known(programme),
+        vintages=vintages_of(programme),
+    )
+
+
+def sources_of(programme: Programme) -> list[dict]:
+    from pvd.programme.selectors import datasets_of
+
+    return [
+        {
+            "titre": d.title,
+            "producteur": d.publisher,
+            "millesime": d.vintage,
+            "licence": d.licence,
+        }
+        for d in datasets_of(programme)
+    ]
+
+
+def text_check(*, programme: Programme, text: str) -> claims.Report:
+    """Every claim of ``text`` against the registry of ``programme`` (reads only)."""
+    return claims.check_text(text, registry_of(programme))
+
+
+def text_check_json(*, programme: Programme, text: str) -> dict:
+    """The JSON shared by the API, the CLI and the page."""
+    return claims.report_dict(text_check(programme=programme, text=text), sources_of(programme))
