@@ -49,3 +49,37 @@ def browser():
         )
         yield browser
         browser.close()
+
+
+# axe-core from npm (pinned in .ci/run, which exports PVD_AXE_JS), or a local node_modules.
+AXE_VERSION = "4.14.1"
+AXE_CANDIDATES = [
+    os.environ.get("PVD_AXE_JS", ""),
+    str(Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"),
+]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.fixture(scope="session")
+def axe():
+    """``axe(page, impacts=...)``: the page's axe-core violations (see axe_violations)."""
+    path = next((p for p in AXE_CANDIDATES if p and Path(p).is_file()), None)
+    if path is None:
+        _unavailable(f"axe-core not found (npm install axe-core@{AXE_VERSION}, or set PVD_AXE_JS)")
+    source = Path(path).read_text(encoding="utf-8")
+    return lambda page, **kwargs: axe_violations(page, source, **kwargs)
+
+
+def axe_violations(page, source: str, impacts=("serious", "critical")) -> list:
+    """axe-core's WCAG 2.1 A/AA violations of the page at these impacts, as
+    (rule, impact, first targets). Evaluated through the DevTools protocol, so a strict
+    Content-Security-Policy does not block it."""
+    page.evaluate(source)
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+    )
+    return [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in result["violations"]
+        if v["impact"] in impacts
+    ]

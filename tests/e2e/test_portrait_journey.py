@@ -83,7 +83,7 @@ OFF_SCREEN_CELLS = """() => Array.from(document.querySelectorAll('main td, main 
 
 
 @pytest.mark.parametrize("width", [1366, 390])
-def test_portrait_values_stay_on_screen(browser, site, width):
+def test_portrait_values_stay_on_screen(browser, site, width, axe):
     """Every value of the portrait's tables is within the screen at desktop and phone widths:
     on a phone each row of a theme table becomes a card of labelled values (issue 13)."""
     page = browser.new_page(locale="fr-FR", viewport={"width": width, "height": 900})
@@ -96,6 +96,7 @@ def test_portrait_values_stay_on_screen(browser, site, width):
             cell = page.locator("#table-habitat td.pvd-own").first
             label = cell.evaluate("e => getComputedStyle(e, '::before').content")
             assert "Saint-Chély" in label  # the column's name beside the value
+        assert axe(page) == []  # no serious or critical WCAG A/AA violation
     finally:
         page.close()
 
