@@ -1,13 +1,13 @@
 from django.urls import path
 
-from pvd.projects import views
+from pvd.projects import views, views_list
 
 app_name = "projects"
 
 G = "<slug:slug>/<str:code>/"
 
 urlpatterns = [
-    path("", views.index, name="index"),
+    path("", views_list.index, name="index"),
     path("synthese/", views.synthese, name="synthese"),
     path("synthese/regions/<str:code>/", views.synthese_region, name="synthese_region"),
     path(

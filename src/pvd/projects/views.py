@@ -171,23 +171,6 @@ FILTER_CHOICES = {
 # --- Index and project --------------------------------------------------------------------
 
 
-@login
-def index(request: HttpRequest) -> HttpResponse:
-    groups = selectors.readable_groups(request.user).order_by("region_id", "code")
-    scopes = user_scopes(request.user)
-    return render(
-        request,
-        "projects/index.html",
-        {
-            "groups": groups[:500],
-            "count": groups.count(),
-            "scopes": scopes,
-            "national": request.user.is_superuser or any(s.niveau == "national" for s in scopes),
-            "breadcrumb_data": _crumbs("Projets de territoire"),
-        },
-    )
-
-
 @_guard
 def projet(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     groupe, projet, acc = _group(request, slug, code)
