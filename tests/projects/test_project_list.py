@@ -130,3 +130,15 @@ def test_list_page_filters_paginates_and_keeps_the_query(followed, users, client
     # Ordinary bad input: no error.
     for bad in ({"page": "abc"}, {"page": "99999"}, {"tri": "<script>"}, {"q": "x" * 500}):
         assert client.get("/projets/", bad).status_code == 200
+
+
+def test_laureate_page_links_to_the_town_project(followed, users, client, projet23):
+    url = "/programme/pvd/communes/23176/"
+    assert "pas encore de projet" in client.get("/programme/pvd/communes/01004/").content.decode()
+    public = client.get(url).content.decode()
+    assert "accès réservé" in public and "/projets/pvd/pvd-75-23-1/" not in public
+    client.force_login(users["region84"])  # another region: no access
+    assert "/projets/pvd/pvd-75-23-1/" not in client.get(url).content.decode()
+    client.force_login(users["pref23"])
+    html = client.get(url).content.decode()
+    assert f'href="/projets/pvd/pvd-75-23-1/">{projet23.nom}</a>' in html
