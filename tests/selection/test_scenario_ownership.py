@@ -68,7 +68,9 @@ def test_the_author_and_superusers_change_it_everyone_reads_it(owned):
     assert r.status_code == 302 and "fragilite_min=65" in r["Location"]
     api = anonymous.get("/api/v1/selection/scenarios/fragilite-forte")
     assert api.status_code == 200 and api.json()["regles"]["fragilite_min"] == 65
-    assert "fragilite-forte" in {s["slug"] for s in anonymous.get("/api/v1/selection/scenarios").json()}
+    assert "fragilite-forte" in {
+        s["slug"] for s in anonymous.get("/api/v1/selection/scenarios").json()
+    }
     # The API has no way to write a scenario.
     assert anonymous.post("/api/v1/selection/scenarios", {}).status_code == 405
     assert services.scenario_delete(slug=owned.slug, user=alice) is True

@@ -270,3 +270,38 @@ AXES_LOCKOUT_CALLABLE = "pvd.web.lockout.lockout_response"  # the login page wit
 AXES_CLIENT_IP_CALLABLE = "pvd.web.lockout.client_ip"  # the proxy's X-Forwarded-For entry
 AXES_VERBOSE = False
 MIDDLEWARE += ["axes.middleware.AxesMiddleware"]  # last, as axes documents
+
+# Content Security Policy: every script is a static file of this site (DSFR, Leaflet, ours), no
+# inline script nor event handler; <style> elements need the page's nonce; style
+# attributes stay allowed (maps, legends and the Gantt chart position elements with them, Leaflet
+# sets them from its scripts). Images from this site, the data: URIs of the DSFR and Leaflet
+# stylesheets, and the map tiles' host only when PVD_MAP_TILES is set. No framing, no <base>,
+# forms post to this site only.
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE  # noqa: E402
+
+
+def _tiles_source(template: str) -> str:
+    """The CSP source of a Leaflet URL template: its scheme and host, {s} sub-domains as *."""
+    from urllib.parse import urlsplit
+
+    return f"https://{urlsplit(template).netloc.replace('{s}', '*')}"
+
+
+INSTALLED_APPS += ["csp"]
+MIDDLEWARE += ["csp.middleware.CSPMiddleware"]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "style-src-elem": [SELF, NONCE],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"] + ([_tiles_source(MAP_TILES)] if MAP_TILES else []),
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}

@@ -323,9 +323,7 @@ def laureat(request: HttpRequest, slug: str, code: str) -> HttpResponse:
             ),
             "can_edit": editable,
             "notes_visible": notes_visible,
-            "history": selectors.history(objet="laureat", objet_id=lau.pk)
-            if notes_visible
-            else [],
+            "history": selectors.history(objet="laureat", objet_id=lau.pk) if notes_visible else [],
             "datasets": selectors.datasets_of(programme),
             "breadcrumb_data": _crumbs(
                 c.nom,

@@ -6,16 +6,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('selection', '0002_learned_model'),
+        ("selection", "0002_learned_model"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='scenario',
-            name='auteur',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='scenarios_selection', to=settings.AUTH_USER_MODEL),
+            model_name="scenario",
+            name="auteur",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="scenarios_selection",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
     ]
