@@ -45,8 +45,8 @@ def test_no_inline_script_nor_event_handler_in_the_pages(client, db):
 
 
 def test_project_pages_style_element_carries_the_nonce(client, db):
-    from pvd.programme.services import programme_get
     from pvd.programme.models import Groupe
+    from pvd.programme.services import programme_get
     from pvd.projects.services import member_add
 
     groupe = Groupe.objects.create(
