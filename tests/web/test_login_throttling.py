@@ -47,6 +47,7 @@ def test_forty_wrong_passwords_then_the_right_one_is_refused(client, agent, url)
     assert r.status_code == 429
     assert LOCKED in page and "Réessayez dans 15 minutes" in page
     assert 'name="password"' in page  # the login form itself, not a bare error page
+    assert "frame-ancestors 'none'" in r["Content-Security-Policy"]  # the policy holds there too
     for i in range(6, 41):
         assert attempt(client, url, f"faux-{i}").status_code == 429
     r = attempt(client, url, PASSWORD)
