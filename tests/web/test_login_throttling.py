@@ -108,3 +108,13 @@ def test_client_address_behind_the_https_proxy_is_the_one_the_proxy_appended():
         assert client_ip(_Request(REMOTE_ADDR="127.0.0.1")) == "127.0.0.1"
     with override_settings(BEHIND_HTTPS_PROXY=False):
         assert client_ip(forwarded) == "127.0.0.1"
+
+
+def test_an_administrator_unlocks_an_account_before_the_cool_off(client, agent):
+    from django.core.management import call_command
+
+    for i in range(5):
+        attempt(client, SITE, f"faux-{i}")
+    assert attempt(client, SITE, PASSWORD).status_code == 429
+    call_command("axes_reset_username", "agent", verbosity=0)  # README: pvd manage ...
+    assert attempt(client, SITE, PASSWORD).status_code == 302
