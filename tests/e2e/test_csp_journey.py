@@ -65,6 +65,7 @@ def test_pages_raise_no_csp_violation(browser, site):
             "site login": "/programme/connexion/",
             "admin login": "/admin/login/",
             "API reference": "/api/v1/docs",
+            "API console (Swagger UI)": "/api/v1/console",
         }
         seen = {name: _visit(page, site + path, console) for name, path in pages.items()}
         assert seen == {name: [] for name in pages}
