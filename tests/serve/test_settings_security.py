@@ -159,3 +159,66 @@ def test_one_key_value_log_line_per_request(client):
     assert float(ok.split("duration_ms=")[1].split()[0]) >= 0
     assert 'path="/communes/00000/?x=a b"' in missing  # quoted: one value, one line
     assert " status=404 " in missing
+
+
+PRODUCTION_PROBE = """
+import json, os
+os.environ["DJANGO_SETTINGS_MODULE"] = "pvd.config.settings"
+import django
+django.setup()
+from django.conf import settings
+from django.core.management import call_command
+from django.test import Client
+call_command("migrate", verbosity=0)
+r = Client().get("/programme/connexion/", secure=True, HTTP_HOST="pvd.example.fr")
+print(json.dumps({"status": r.status_code, "csp": r.get("Content-Security-Policy", ""),
+                  "backends": settings.AUTHENTICATION_BACKENDS,
+                  "middleware": settings.MIDDLEWARE, "limit": settings.AXES_FAILURE_LIMIT,
+                  "cooloff": settings.AXES_COOLOFF_TIME.total_seconds()}))
+"""
+
+
+def test_production_settings_throttle_logins_and_send_the_policy(tmp_path, fresh_env):
+    """With the README's production settings (and tiles): axes guards every login (its checks
+    run in `check --deploy` above), and pages carry the CSP with the tiles' host only then."""
+    tiles = "https://data.geopf.fr/wmts?TILEMATRIX={z}&TILEROW={y}&TILECOL={x}"
+    base = {
+        "PVD_ALLOWED_HOSTS": "pvd.example.fr",
+        "PVD_CSRF_TRUSTED_ORIGINS": "https://pvd.example.fr",
+        "PVD_BEHIND_HTTPS_PROXY": "1",
+    }
+    runs = {}
+    for name, extra in (
+        ("plain", {}),
+        ("tiles", {"PVD_MAP_TILES": tiles, "PVD_MAP_TILES_ATTRIBUTION": "IGN-F / Géoplateforme"}),
+        ("tuned", {"PVD_LOGIN_FAILURE_LIMIT": "3", "PVD_LOGIN_COOLOFF_MINUTES": "60"}),
+    ):
+        env = fresh_env(tmp_path / name, **base, **extra)
+        out = subprocess.run(
+            [sys.executable, "-c", PRODUCTION_PROBE], env=env, capture_output=True, text=True,
+            timeout=180,
+        )  # fmt: skip
+        assert out.returncode == 0, out.stderr
+        runs[name] = json.loads(out.stdout.strip().splitlines()[-1])
+    plain = runs["plain"]
+    assert plain["status"] == 200
+    assert plain["backends"][0] == "axes.backends.AxesStandaloneBackend"
+    assert plain["middleware"][-2:] == [
+        "csp.middleware.CSPMiddleware",
+        "axes.middleware.AxesMiddleware",  # last, as axes documents
+    ]
+    assert (plain["limit"], plain["cooloff"]) == (5, 900)
+    assert "img-src 'self' data:;" in plain["csp"] and "frame-ancestors 'none'" in plain["csp"]
+    assert "img-src 'self' data: https://data.geopf.fr;" in runs["tiles"]["csp"]
+    assert (runs["tuned"]["limit"], runs["tuned"]["cooloff"]) == (3, 3600)
+
+
+@pytest.mark.parametrize("name", ["PVD_LOGIN_FAILURE_LIMIT", "PVD_LOGIN_COOLOFF_MINUTES"])
+def test_invalid_throttling_settings_stop_the_start(tmp_path, fresh_env, name):
+    env = fresh_env(tmp_path, **{name: "0"})
+    out = subprocess.run(
+        [sys.executable, "-c", "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = "
+         "'pvd.config.settings'; django.setup()"],
+        env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert out.returncode != 0 and name in out.stderr

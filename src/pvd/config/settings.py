@@ -6,6 +6,7 @@ Unknown or invalid configuration fails at start with a message naming the variab
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -63,6 +64,9 @@ SETTINGS_HELP = {
     "neutral wording).",
     "PVD_CONTACT": "Contact e-mail of the operator on those pages (default: none; the pages say "
     "it is not set).",
+    "PVD_LOGIN_FAILURE_LIMIT": "Failed logins of one account from one address (site and admin) "
+    "after which that account is locked for that address (default: 5).",
+    "PVD_LOGIN_COOLOFF_MINUTES": "How long such a lock lasts, in minutes (default: 15).",
 }
 
 DATA_DIR = _env_path("PVD_DATA_DIR", Path.cwd() / "var")
@@ -236,4 +240,71 @@ LOGGING = {
     "loggers": {
         "pvd.requests": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
+}
+
+
+# --- Login throttling (django-axes) and Content Security Policy (django-csp) ---------------------
+# Appended as one block: the lists above stay as they are.
+
+
+def _env_positive_int(name: str, default: int) -> int:
+    raw = os.environ.get(name) or str(default)
+    if not raw.isdigit() or int(raw) < 1:
+        raise ImproperlyConfigured(f"{name}={raw!r}: expected a whole number of at least 1")
+    return int(raw)
+
+
+INSTALLED_APPS += ["axes"]
+# axes' backend first: it refuses a locked account+address before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = _env_positive_int("PVD_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=_env_positive_int("PVD_LOGIN_COOLOFF_MINUTES", 15))
+# One account from one address: a wrong guess elsewhere never locks the account's owner out.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True  # a successful login clears the account's failures
+AXES_DISABLE_ACCESS_LOG = True  # keep failures only, no log of every successful login
+AXES_LOCKOUT_CALLABLE = "pvd.web.lockout.lockout_response"  # the login page with a message
+AXES_CLIENT_IP_CALLABLE = "pvd.web.lockout.client_ip"  # the proxy's X-Forwarded-For entry
+AXES_VERBOSE = False
+MIDDLEWARE += ["axes.middleware.AxesMiddleware"]  # last, as axes documents
+
+# Content Security Policy: every script is a static file of this site (DSFR, Leaflet, ours), no
+# inline script nor event handler; <style> elements need the page's nonce; style
+# attributes stay allowed (maps, legends and the Gantt chart position elements with them, Leaflet
+# sets them from its scripts). Images from this site, the data: URIs of the DSFR and Leaflet
+# stylesheets, and the map tiles' host only when PVD_MAP_TILES is set. No framing, no <base>,
+# forms post to this site only.
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE  # noqa: E402
+
+
+def _tiles_source(template: str) -> str:
+    """The CSP source of a Leaflet URL template: its scheme and host, {s} sub-domains as *."""
+    from urllib.parse import urlsplit
+
+    return f"https://{urlsplit(template).netloc.replace('{s}', '*')}"
+
+
+INSTALLED_APPS += ["csp"]
+# Around axes' middleware, so that the lockout page it answers carries the policy too.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("axes.middleware.AxesMiddleware"), "csp.middleware.CSPMiddleware"
+)
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "style-src-elem": [SELF, NONCE],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"] + ([_tiles_source(MAP_TILES)] if MAP_TILES else []),
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
 }

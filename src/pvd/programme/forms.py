@@ -39,7 +39,7 @@ class LaureatForm(forms.ModelForm):
             "date_chef_projet": "Format attendu : JJ/MM/AAAA.",
             "date_convention_cadre": "Format attendu : JJ/MM/AAAA. Là où un tableau national "
             "des ORT est chargé, cette date est reprise du tableau à chaque import.",
-            "notes": "Texte libre, visible des personnes connectées.",
+            "notes": "Texte libre, visible des agents dont le périmètre couvre la commune et de l'équipe du projet.",
         }
         widgets = {
             "date_selection": DateInput(),

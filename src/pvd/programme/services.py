@@ -144,6 +144,19 @@ def can_edit(user, *, departement_id: str, region_id: str) -> bool:
     )
 
 
+def can_read_notes(user, *, groupe=None, departement_id: str, region_id: str) -> bool:
+    """Who reads the notes of a laureate or a group and its change history (who changed what):
+    superusers, the agents whose scope covers the territory (prefecture, region, national: those
+    who write them) and the project team of the group. Not any logged-in account."""
+    if can_edit(user, departement_id=departement_id, region_id=region_id):
+        return True
+    if groupe is None or not user or not user.is_authenticated or not user.is_active:
+        return False
+    from pvd.projects.models import Membre  # projects builds on programme, not the reverse
+
+    return Membre.objects.filter(user=user, groupe=groupe).exists()
+
+
 EDITABLE = (
     "statut",
     "date_selection",

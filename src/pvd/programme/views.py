@@ -303,6 +303,9 @@ def laureat(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     facts = selectors.facts_of(lau)
     user = request.user
     editable = services.can_edit(user, departement_id=c.departement_id, region_id=c.region_id)
+    notes_visible = services.can_read_notes(
+        user, groupe=lau.groupe, departement_id=c.departement_id, region_id=c.region_id
+    )
     return render(
         request,
         "programme/laureat.html",
@@ -319,9 +322,8 @@ def laureat(request: HttpRequest, slug: str, code: str) -> HttpResponse:
                 departement=c.departement_id, region=c.region_id
             ),
             "can_edit": editable,
-            "history": selectors.history(objet="laureat", objet_id=lau.pk)
-            if user.is_authenticated
-            else [],
+            "notes_visible": notes_visible,
+            "history": selectors.history(objet="laureat", objet_id=lau.pk) if notes_visible else [],
             "datasets": selectors.datasets_of(programme),
             "breadcrumb_data": _crumbs(
                 c.nom,
@@ -400,6 +402,9 @@ def groupe(request: HttpRequest, slug: str, code: str) -> HttpResponse:
         {
             "programme": programme,
             "groupe": g,
+            "notes_visible": services.can_read_notes(
+                request.user, groupe=g, departement_id=g.departement_id, region_id=g.region_id
+            ),
             "membres": membres,
             "population": sum(
                 m.commune.population or 0 for m in membres if m.statut == Laureat.Statut.ACTIF

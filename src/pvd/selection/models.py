@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 
@@ -30,12 +31,21 @@ class Centralite(models.Model):
 
 class Scenario(models.Model):
     """A named set of eligibility rules (``pvd.domain.eligibility.Rules.as_dict()``),
-    shareable by its URL /selection/scenarios/<slug>/."""
+    shareable by its URL /selection/scenarios/<slug>/: everyone reads it, only its author (or a
+    superuser, or the operator's CLI) changes or deletes it (``services.can_change_scenario``).
+    No author: saved before authors were recorded, or from the CLI."""
 
     slug = models.SlugField(max_length=60, unique=True)
     nom = models.CharField(max_length=120)
     description = models.TextField(blank=True)
     regles = models.JSONField(default=dict)
+    auteur = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="scenarios_selection",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -328,23 +328,60 @@ def centrality_import_official(
     )
 
 
+class PermissionDenied(Exception):
+    """The user may not change this scenario (message in French)."""
+
+
+def can_change_scenario(user, scenario: Scenario) -> bool:
+    """Who changes or deletes a saved scenario: its author and superusers (everyone reads it).
+    ``user=None`` is the operator at the command line."""
+    if user is None:
+        return True
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or (scenario.auteur_id is not None and scenario.auteur_id == user.pk)
+
+
+def _refusal(scenario: Scenario) -> str:
+    return (
+        f"Le scénario « {scenario.nom} » a été enregistré par un autre compte : vous ne pouvez "
+        "pas le modifier. Enregistrez vos règles sous un autre nom."
+    )
+
+
 def scenario_save(
-    *, nom: str, regles: dict, description: str = "", slug: str | None = None
+    *, nom: str, regles: dict, description: str = "", slug: str | None = None, user=None
 ) -> Scenario:
-    """Create or update a scenario; the rules are validated (ValueError with a French message)."""
+    """Create or update a scenario; the rules are validated (ValueError with a French message).
+    An existing scenario is changed only by who may (``can_change_scenario``; PermissionDenied
+    otherwise); a new one records ``user`` as its author (none from the CLI)."""
     rules = Rules.from_dict(regles)
     slug = slugify(slug or nom)[:60]
     if not slug:
         raise ValueError("le nom du scénario doit contenir des lettres ou des chiffres")
-    scenario, _ = Scenario.objects.update_or_create(
-        slug=slug,
-        defaults={"nom": nom, "description": description, "regles": rules.as_dict()},
-    )
+    values = {"nom": nom, "description": description, "regles": rules.as_dict()}
+    with transaction.atomic():
+        scenario = Scenario.objects.select_for_update().filter(slug=slug).first()
+        if scenario is None:
+            author = user if user is not None and user.is_authenticated else None
+            return Scenario.objects.create(slug=slug, auteur=author, **values)
+        if not can_change_scenario(user, scenario):
+            raise PermissionDenied(_refusal(scenario))
+        for k, v in values.items():
+            setattr(scenario, k, v)
+        scenario.save()
     return scenario
 
 
-def scenario_delete(*, slug: str) -> bool:
-    return Scenario.objects.filter(slug=slug).delete()[0] > 0
+def scenario_delete(*, slug: str, user=None) -> bool:
+    with transaction.atomic():
+        scenario = Scenario.objects.select_for_update().filter(slug=slug).first()
+        if scenario is None:
+            return False
+        if not can_change_scenario(user, scenario):
+            raise PermissionDenied(_refusal(scenario).replace("le modifier", "le supprimer"))
+        scenario.delete()
+    return True
 
 
 def typology_import(*, path: Path, dry_run: bool = False) -> list[str]:

@@ -10,7 +10,13 @@ from urllib.parse import parse_qsl
 
 import polars as pl
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseForbidden,
+)
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -328,7 +334,10 @@ def save(request: HttpRequest) -> HttpResponse:
             nom=request.POST.get("nom", "").strip() or "Scénario",
             description=request.POST.get("description", "").strip(),
             regles=rules.as_dict(),
+            user=request.user,
         )
+    except services.PermissionDenied as exc:
+        return HttpResponseForbidden(f"Scénario non enregistré : {exc}")
     except ValueError as exc:
         return HttpResponseBadRequest(f"Scénario non enregistré : {exc}")
     return redirect("selection:scenario", slug=saved.slug)
