@@ -201,10 +201,10 @@ def timeline(rows: list[ActionRow]) -> dict:
 
 
 def history(projet: Projet, limit: int = 50):
-    action_ids = list(Action.objects.filter(projet=projet).values_list("pk", flat=True))
-    q = Q(objet="projet", objet_id=projet.pk) | Q(objet="action", objet_id__in=action_ids)
-    q |= Q(libelle__startswith=f"{projet.groupe.code} — ", programme=projet.groupe.programme)
-    return Changement.objects.filter(q).select_related("user")[:limit]
+    """The project's history: every write linked to its group (``Changement.groupe``), the
+    project itself, its actions, lines, comments and team."""
+    q = Q(groupe=projet.groupe) | Q(objet="projet", objet_id=projet.pk)
+    return Changement.objects.filter(q).select_related("user", "groupe")[:limit]
 
 
 # --- Aggregations (department, region, nation) ---------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pvd.projects import views
+from pvd.projects import views, views_lines
 
 app_name = "projects"
 
@@ -32,4 +32,9 @@ urlpatterns = [
     path(G + "actions/<int:pk>/supprimer/", views.action_delete, name="action_delete"),
     path(G + "actions/<int:pk>/mesures/", views.measure, name="measure"),
     path(G + "actions/<int:pk>/<str:kind>/", views.action_line, name="action_line"),
+    path(
+        G + "actions/<int:pk>/<str:kind>/<int:line>/",
+        views_lines.line_update,
+        name="line_update",
+    ),
 ]
