@@ -48,6 +48,8 @@ class Access:
     read: bool = False
     comment: bool = False
     edit: bool = False
+    # Manage the project team (invite, change roles, remove): its managers and superusers.
+    manage: bool = False
     # Why the project cannot be edited nor commented although the user's role would allow it
     # (its laureates left the programme; see :mod:`pvd.projects.readonly`), "" otherwise.
     lecture_seule: str = ""
@@ -55,16 +57,22 @@ class Access:
     def refusal(self, what: str) -> str:
         """The French reason a write (``edit``/``comment``) is refused for a read-only project,
         "" when the refusal (if any) comes from the user's role."""
-        return self.lecture_seule if what in ("edit", "comment") else ""
+        return self.lecture_seule if what in ("edit", "comment", "manage") else ""
 
 
 def _role(user, groupe: Groupe) -> Access:
     if not user or not user.is_authenticated or not user.is_active:
         return Access()
     if user.is_superuser:
-        return Access(True, True, True)
-    if Membre.objects.filter(user=user, groupe=groupe).exists():
-        return Access(True, True, True)
+        return Access(True, True, True, True)
+    role = Membre.objects.filter(user=user, groupe=groupe).values_list("role", flat=True).first()
+    if role is not None:
+        return Access(
+            True,
+            True,
+            role != Membre.Role.LECTEUR,
+            role == Membre.Role.GESTIONNAIRE,
+        )
     if any(
         s.covers(departement_id=groupe.departement_id, region_id=groupe.region_id)
         for s in user_scopes(user)
@@ -88,8 +96,13 @@ def _require(user, groupe: Groupe, what: str) -> None:
     if not getattr(a, what) and a.refusal(what):
         raise PermissionDenied(a.refusal(what))
     if not getattr(a, what):
-        verb = {"read": "consulter", "comment": "commenter", "edit": "modifier"}[what]
-        raise PermissionDenied(f"Vous n'avez pas les droits pour {verb} le projet de {groupe}.")
+        verb = {
+            "read": "consulter le",
+            "comment": "commenter le",
+            "edit": "modifier le",
+            "manage": "gérer l'équipe du",
+        }[what]
+        raise PermissionDenied(f"Vous n'avez pas les droits pour {verb} projet de {groupe}.")
 
 
 def _jsonable(value: Any) -> Any:
@@ -137,10 +150,13 @@ def _diff(obj, values: dict) -> dict:
 # --- Team -----------------------------------------------------------------------------------
 
 
-def member_add(*, groupe: Groupe, user, fonction: str = "Chef de projet") -> Membre:
+def member_add(
+    *, groupe: Groupe, user, fonction: str = "Chef de projet", role: str = "gestionnaire"
+) -> Membre:
+    """Attach someone to a team (admin, fixtures); the pages invite (``pvd.projects.team``)."""
     with transaction.atomic():
         membre, _ = Membre.objects.get_or_create(
-            groupe=groupe, user=user, defaults={"fonction": fonction}
+            groupe=groupe, user=user, defaults={"fonction": fonction, "role": role}
         )
     return membre
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pvd.projects import views, views_lines
+from pvd.projects import views, views_lines, views_team
 
 app_name = "projects"
 
@@ -15,7 +15,11 @@ urlpatterns = [
         views.synthese_departement,
         name="synthese_departement",
     ),
+    path("activer/<uidb64>/<token>/", views_team.ActivateView.as_view(), name="activer"),
     path(G, views.projet, name="projet"),
+    path(G + "equipe/", views_team.equipe, name="equipe"),
+    path(G + "equipe/inviter/", views_team.equipe_inviter, name="equipe_inviter"),
+    path(G + "equipe/<int:pk>/", views_team.equipe_membre, name="equipe_membre"),
     path(G + "creer/", views.projet_create, name="projet_create"),
     path(G + "modifier/", views.projet_edit, name="projet_edit"),
     path(G + "vues/", views.vue_save, name="vue_save"),
