@@ -5,6 +5,7 @@ projects and roles without the edit right are refused."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -116,7 +117,9 @@ def test_a_funding_decision_is_one_edit(client, users, lines):
         "montant_accorde": [None, 80_000],
     }
     page = client.get(_url(a)).content.decode()
-    assert "Accordé" in page and "80 000" in page
+    row = page[page.index(f'id="ligne-financement-{f.pk}"') :]
+    row = row[: row.index("</tr>")]
+    assert "Accordé" in row and re.search(r"80\s000", row)
 
 
 def test_a_decision_without_its_date_is_refused_in_the_row(client, users, lines):

@@ -194,5 +194,6 @@ def deletion_restore(*, changement: Changement, actor: Actor) -> int:
             action=Changement.Action.CREATION,
             changes={"restauration_de": (None, changement.pk)},
             at=timezone.now(),
+            groupe=changement.groupe,
         ).save()
     return len(objects)
