@@ -120,6 +120,8 @@ def test_a_funding_decision_is_one_edit(client, users, lines):
     row = page[page.index(f'id="ligne-financement-{f.pk}"') :]
     row = row[: row.index("</tr>")]
     assert "Accordé" in row and re.search(r"80\s000", row)
+    api = client.get("/api/v1/projets/pvd/pvd-75-23-1/actions").json()
+    assert api[0]["financements"][0]["decision"] == "accorde"
 
 
 def test_a_decision_without_its_date_is_refused_in_the_row(client, users, lines):
