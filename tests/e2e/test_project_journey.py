@@ -93,7 +93,7 @@ def test_project_manager_journey(browser, site):
         funding.get_by_role("link", name="Modifier le financement DETR").click()
         edit = page.locator("form.pvd-line-edit")
         expect(edit.get_by_label("Montant demandé (€)")).to_have_value("120000")  # pre-filled
-        edit.get_by_label("Décision").select_option(label="Accordé")
+        edit.get_by_role("combobox", name=re.compile("^Décision")).select_option(label="Accordé")
         edit.get_by_label("Date de décision").fill("2026-04-15")
         edit.get_by_label("Montant accordé (€)").fill("90000")
         edit.get_by_role("button", name="Enregistrer").click()
@@ -106,6 +106,7 @@ def test_project_manager_journey(browser, site):
         expect(row).to_contain_text("décision 15/04/2026")
         _fits(page, "action page")
         funding.get_by_role("link", name="Modifier le financement DETR").click()
+        expect(page.locator("form.pvd-line-edit")).to_be_visible()
         _fits(page, "action page, a line's form open")
         for width in (1366, 390):
             page.set_viewport_size({"width": width, "height": 900})
@@ -136,8 +137,9 @@ def test_project_manager_journey(browser, site):
         # The team, managed in the pages: invite a colleague by e-mail as a contributor.
         page.get_by_role("link", name="Équipe").click()
         page.get_by_label("Adresse e-mail").fill("adjoint@souterraine.fr")
-        page.get_by_label("Rôle", exact=True).select_option(value="contributeur")
+        page.locator("#id_role").select_option(value="contributeur")
         page.get_by_role("button", name="Inviter").click()
+        page.wait_for_load_state()
         team = page.get_by_role("table", name="Membres de l'équipe")
         expect(team).to_contain_text("adjoint@souterraine.fr")
         expect(team).to_contain_text("invitation en attente")

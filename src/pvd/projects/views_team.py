@@ -38,7 +38,11 @@ class InvitationForm(forms.Form):
 
 
 def _context(request, groupe, acc, form=None) -> dict:
-    membres = Membre.objects.filter(groupe=groupe).select_related("user").order_by("role", "id")
+    order = list(Membre.Role.values)  # managers first, then contributors, then readers
+    membres = sorted(
+        Membre.objects.filter(groupe=groupe).select_related("user"),
+        key=lambda m: (order.index(m.role), m.pk),
+    )
     projet = selectors.project_for(groupe)
     url = reverse("projects:projet", args=[groupe.programme.slug, groupe.code])
     return {
