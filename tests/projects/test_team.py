@@ -69,6 +69,8 @@ def test_team_page_and_invitation_by_role(client, users, team, who, page, invite
         assert ("Inviter une personne" in html) == (invite == 302)
     r = client.post(TEAM + "inviter/", {"email": f"x-{who}@mairie.fr", "role": "lecteur"})
     assert r.status_code == invite
+    if who in ("contrib", "reader"):
+        assert "Seuls les gestionnaires" in r.content.decode()
     assert Membre.objects.filter(user__email=f"x-{who}@mairie.fr").exists() == (invite == 302)
 
 

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_POST
 
-from pvd.projects import selectors, team
+from pvd.projects import selectors, services, team
 from pvd.projects.forms import person_label
 from pvd.projects.models import Membre
 from pvd.projects.views import _crumbs, _group_only, _guard
@@ -61,6 +61,16 @@ def _context(request, groupe, acc, form=None) -> dict:
     }
 
 
+def _managed(request, slug: str, code: str):
+    groupe, acc = _group_only(request, slug, code)
+    if not acc.manage:
+        raise services.PermissionDenied(
+            acc.refusal("manage")
+            or f"Seuls les gestionnaires de l'équipe du projet de {groupe} gèrent son équipe."
+        )
+    return groupe, acc
+
+
 @_guard
 def equipe(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     groupe, acc = _group_only(request, slug, code)
@@ -70,7 +80,7 @@ def equipe(request: HttpRequest, slug: str, code: str) -> HttpResponse:
 @_guard
 @require_POST
 def equipe_inviter(request: HttpRequest, slug: str, code: str) -> HttpResponse:
-    groupe, acc = _group_only(request, slug, code, "manage")
+    groupe, acc = _managed(request, slug, code)
     form = InvitationForm(request.POST)
     if form.is_valid():
         d = form.cleaned_data
@@ -110,7 +120,7 @@ def equipe_inviter(request: HttpRequest, slug: str, code: str) -> HttpResponse:
 @require_POST
 def equipe_membre(request: HttpRequest, slug: str, code: str, pk: int) -> HttpResponse:
     """Change a member's role (``role``) or remove them (``retirer``)."""
-    groupe, acc = _group_only(request, slug, code, "manage")
+    groupe, acc = _managed(request, slug, code)
     membre = get_object_or_404(Membre, pk=pk, groupe=groupe)
     name = person_label(membre.user)
     try:
