@@ -471,5 +471,9 @@ from pvd.selection.cli import selection  # noqa: E402
 
 main.add_command(selection)
 
+from pvd.projects.cli import projets  # noqa: E402
+
+main.add_command(projets)
+
 if __name__ == "__main__":
     main()

@@ -177,3 +177,22 @@ def test_late_reason_says_which_date_and_by_how_many_days(status, start, end, mi
         s.late_reason(status, start=start, planned_end=end, today=REASON_DAY, milestones=milestones)
         == reason
     )
+
+
+@pytest.mark.parametrize(
+    ("planned", "reached", "kind", "text"),
+    [
+        (date(2026, 3, 12), None, "echeance", "« J », prévu le 12/03/2026, dans 10 jours"),
+        (date(2026, 3, 17), None, "echeance", "« J », prévu le 17/03/2026, dans 15 jours"),
+        (date(2026, 3, 18), None, "", "« J », prévu le 18/03/2026, dans 16 jours"),
+        (date(2026, 3, 2), None, "echeance", "« J », prévu le 02/03/2026, aujourd'hui"),
+        (date(2026, 3, 1), None, "retard", "« J », prévu le 01/03/2026, en retard de 1 jour"),
+        (date(2026, 2, 20), None, "retard", "« J », prévu le 20/02/2026, en retard de 10 jours"),
+        (date(2026, 2, 20), date(2026, 2, 21), "", None),
+    ],
+)
+def test_milestone_reminder(planned, reached, kind, text):
+    today = date(2026, 3, 2)
+    assert s.milestone_reminder(planned, reached, today=today) == kind
+    if text:
+        assert s.milestone_reminder_text("J", planned, today=today) == text

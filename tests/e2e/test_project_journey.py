@@ -8,6 +8,7 @@ the referential, the group and the user are created inside the test.
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
@@ -45,6 +46,14 @@ def site(live_server):
     return live_server.url
 
 
+def _fits(page, what: str, shot: str = "") -> None:
+    """The page does not scroll sideways (wide tables scroll inside their own frame)."""
+    if shot and os.environ.get("PVD_E2E_SHOTS"):
+        page.screenshot(path=f"{os.environ['PVD_E2E_SHOTS']}/{shot}.png", full_page=True)
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{what}: the page is {overflow} px wider than the window"
+
+
 def test_project_manager_journey(browser, site):
     from playwright.sync_api import expect
 
@@ -75,9 +84,34 @@ def test_project_manager_journey(browser, site):
         page.get_by_text("Ajouter un cofinancement").first.click()
         page.get_by_label("Financeur").select_option(label="DETR")
         page.get_by_label("Montant demandé (€)").fill("120000")
-        page.get_by_label("Montant accordé (€)").fill("90000")
         page.get_by_role("button", name="Ajouter un cofinancement").click()
-        expect(page.get_by_role("table", name="Lignes de cofinancement")).to_contain_text("DETR")
+        funding = page.get_by_role("table", name="Lignes de cofinancement")
+        expect(funding).to_contain_text("DETR")
+        expect(funding).to_contain_text("En attente de décision")
+
+        # The decision arrives: one edit of the line, in its row (no JavaScript needed).
+        funding.get_by_role("link", name="Modifier le financement DETR").click()
+        edit = page.locator("form.pvd-line-edit")
+        expect(edit.get_by_label("Montant demandé (€)")).to_have_value("120000")  # pre-filled
+        edit.get_by_role("combobox", name=re.compile("^Décision")).select_option(label="Accordé")
+        edit.get_by_label("Date de décision").fill("2026-04-15")
+        edit.get_by_label("Montant accordé (€)").fill("90000")
+        edit.get_by_role("button", name="Enregistrer").click()
+        expect(page.locator(".fr-alert--success, .fr-alert--info").first).to_contain_text(
+            "Ligne modifiée"
+        )
+        row = funding.get_by_role("row", name=re.compile("DETR"))
+        expect(row).to_contain_text("Accordé")
+        expect(row).to_contain_text(re.compile(r"90\s?000"))
+        expect(row).to_contain_text("décision 15/04/2026")
+        _fits(page, "action page")
+        funding.get_by_role("link", name="Modifier le financement DETR").click()
+        expect(page.locator("form.pvd-line-edit")).to_be_visible()
+        _fits(page, "action page, a line's form open")
+        for width in (1366, 390):
+            page.set_viewport_size({"width": width, "height": 900})
+            _fits(page, f"the line's form at {width} px", shot=f"ligne-{width}")
+        page.set_viewport_size({"width": 1280, "height": 720})
 
         page.get_by_text("Ajouter un jalon").first.click()
         page.get_by_label("Libellé du jalon").fill("Dépôt du permis de construire")
@@ -99,5 +133,18 @@ def test_project_manager_journey(browser, site):
         row = funders.get_by_role("row", name=re.compile("DETR"))
         expect(row).to_contain_text(re.compile(r"120\s?000"))
         expect(row).to_contain_text(re.compile(r"90\s?000"))
+
+        # The team, managed in the pages: invite a colleague by e-mail as a contributor.
+        page.get_by_role("link", name="Équipe").click()
+        page.get_by_label("Adresse e-mail").fill("adjoint@souterraine.fr")
+        page.locator("#id_role").select_option(value="contributeur")
+        page.get_by_role("button", name="Inviter").click()
+        page.wait_for_load_state()
+        team = page.get_by_role("table", name="Membres de l'équipe")
+        expect(team).to_contain_text("adjoint@souterraine.fr")
+        expect(team).to_contain_text("invitation en attente")
+        for width in (1366, 390):
+            page.set_viewport_size({"width": width, "height": 900})
+            _fits(page, f"the team page at {width} px", shot=f"equipe-{width}")
     finally:
         page.close()

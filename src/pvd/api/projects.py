@@ -51,6 +51,7 @@ class BudgetOut(Schema):
 class FinancementOut(Schema):
     financeur: str
     dispositif: str
+    decision: str  # en_attente, accorde, refuse
     montant_demande: int
     montant_accorde: int | None
     montant_verse: int | None
@@ -178,6 +179,7 @@ def _action(r: selectors.ActionRow) -> dict:
             {
                 "financeur": f.financeur,
                 "dispositif": f.dispositif,
+                "decision": f.decision,
                 "montant_demande": f.montant_demande,
                 "montant_accorde": f.montant_accorde,
                 "montant_verse": f.montant_verse,

@@ -308,3 +308,39 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+
+# --- E-mail: team invitations and steering reminders (`pvd projets rappels`) ----------------
+SETTINGS_HELP.update(
+    {
+        "PVD_EMAIL_HOST": "SMTP server sending the e-mails (default: none, e-mails are written "
+        "to the console, i.e. stderr).",
+        "PVD_EMAIL_PORT": "SMTP port (default: 587).",
+        "PVD_EMAIL_USER": "SMTP user name (default: none).",
+        "PVD_EMAIL_PASSWORD": "SMTP password (default: none).",
+        "PVD_EMAIL_TLS": "STARTTLS with the SMTP server (default: on).",
+        "PVD_EMAIL_FROM": "Sender of the e-mails (default: pvd@localhost).",
+        "PVD_EMAIL_SITE_URL": "Address of the site in the reminder e-mails' links "
+        "(default: http://127.0.0.1:8000).",
+        "PVD_REMINDERS": "Reminder e-mails of `pvd projets rappels` (default: on; 0 disables).",
+    }
+)
+EMAIL_HOST = os.environ.get("PVD_EMAIL_HOST", "").strip()
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    try:
+        EMAIL_PORT = int(os.environ.get("PVD_EMAIL_PORT") or 587)
+    except ValueError as exc:
+        raise ImproperlyConfigured("PVD_EMAIL_PORT: expected a port number") from exc
+    EMAIL_HOST_USER = os.environ.get("PVD_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("PVD_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = _env_bool("PVD_EMAIL_TLS", True)
+    EMAIL_TIMEOUT = 20
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("PVD_EMAIL_FROM", "").strip() or "pvd@localhost"
+if "@" not in DEFAULT_FROM_EMAIL:
+    raise ImproperlyConfigured(f"PVD_EMAIL_FROM={DEFAULT_FROM_EMAIL!r}: expected an e-mail address")
+SITE_URL = (os.environ.get("PVD_EMAIL_SITE_URL", "").strip() or "http://127.0.0.1:8000").rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"PVD_EMAIL_SITE_URL={SITE_URL!r}: expected an http(s):// address")
+REMINDERS_ENABLED = _env_bool("PVD_REMINDERS", True)

@@ -379,3 +379,36 @@ def bar(action_start: date | None, action_end: date | None, start: date, end: da
     left = position(s, start, end)
     right = position(e, start, end)
     return Bar(left, max(round(right - left, 2), 0.5), action_start is None, action_end is None)
+
+
+# --- Reminders (``pvd projets rappels``) ----------------------------------------------------
+
+REMINDER_HORIZON_DAYS = 15  # a milestone is recalled to its action's lead 15 days ahead
+DUE_SOON, OVERDUE = "echeance", "retard"
+
+
+def milestone_reminder(
+    planned: date, reached: date | None, *, today: date, horizon: int = REMINDER_HORIZON_DAYS
+) -> str:
+    """Which reminder a milestone calls for on ``today``: ``OVERDUE`` when its planned date is
+    past and it is not reached, ``DUE_SOON`` when it falls within ``horizon`` days (today
+    included), "" otherwise (reached, or later)."""
+    if reached is not None:
+        return ""
+    if planned < today:
+        return OVERDUE
+    if (planned - today).days <= horizon:
+        return DUE_SOON
+    return ""
+
+
+def milestone_reminder_text(label: str, planned: date, *, today: date) -> str:
+    """The French sentence of a milestone reminder: « … prévu le 01/03/2026, dans 5 jours »."""
+    days = (planned - today).days
+    if days < 0:
+        when = f"en retard de {_days(-days)}"
+    elif days == 0:
+        when = "aujourd'hui"
+    else:
+        when = f"dans {_days(days)}"
+    return f"« {label} », prévu le {planned:%d/%m/%Y}, {when}"

@@ -72,9 +72,18 @@ class OrtAdmin(admin.ModelAdmin):
 
 @admin.register(Changement)
 class ChangementAdmin(admin.ModelAdmin):
-    list_display = ("at", "qui", "origine", "action", "libelle")
+    list_display = ("at", "qui", "origine", "action", "groupe", "libelle")
     list_filter = ("origine", "action", "objet")
-    search_fields = ("libelle", "commune_code", "auteur")
+    list_select_related = ("user", "groupe")
+    search_fields = (
+        "libelle",
+        "commune_code",
+        "auteur",
+        "groupe__code",
+        "groupe__nom",
+        "groupe__libelle_communes",
+    )
+    raw_id_fields = ("groupe",)
     date_hierarchy = "at"
     actions = ["restaurer"]
 

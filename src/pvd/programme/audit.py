@@ -60,6 +60,7 @@ def change(
     action: str,
     changes: dict,
     at,
+    groupe=None,
 ) -> Changement:
     """An unsaved ``Changement`` (imports bulk-create them; single edits ``.save()``)."""
     user = actor.user if actor.user is not None and actor.user.is_authenticated else None
@@ -73,6 +74,7 @@ def change(
         objet_id=objet_id,
         libelle=libelle[:300],
         commune_code=commune_code,
+        groupe=groupe,
         action=action,
         changes={k: [_jsonable(a), _jsonable(b)] for k, (a, b) in changes.items()},
     )
@@ -137,6 +139,7 @@ def deleted(
     at=None,
     changes: dict | None = None,
     cascade: bool = True,
+    groupe=None,
 ) -> Changement:
     """An unsaved ``Changement`` of a deletion, with the deleted content (call it before the
     delete). ``objet_id`` is the first object's id. ``cascade=False`` when nothing cascades
@@ -152,6 +155,7 @@ def deleted(
         action=Changement.Action.SUPPRESSION,
         changes=changes or {},
         at=at or timezone.now(),
+        groupe=groupe,
     )
     row.contenu = snapshot(objs) if cascade else json.loads(serializers.serialize("json", objs))
     return row
@@ -190,5 +194,6 @@ def deletion_restore(*, changement: Changement, actor: Actor) -> int:
             action=Changement.Action.CREATION,
             changes={"restauration_de": (None, changement.pk)},
             at=timezone.now(),
+            groupe=changement.groupe,
         ).save()
     return len(objects)

@@ -165,6 +165,11 @@ class Changement(models.Model):
     objet_id = models.BigIntegerField()
     libelle = models.CharField(max_length=300)
     commune_code = models.CharField(max_length=5, blank=True, db_index=True)
+    # The programme group a write concerns (a projet de territoire's lines, its team): the
+    # project's history is read through it, and the line is named after the group's communes.
+    groupe = models.ForeignKey(
+        Groupe, null=True, blank=True, on_delete=models.SET_NULL, related_name="changements"
+    )
     action = models.CharField(max_length=15, choices=Action.choices)
     changes = models.JSONField(default=dict, blank=True)  # field -> [old, new]
     # A deletion's removed rows (Django serializer format, referenced rows first), so that an

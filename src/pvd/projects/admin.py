@@ -1,13 +1,14 @@
 """Admin: read-only views of the projects (writes go through the pages and the API, whose
 services check rights and record every change; the admin would bypass both). Team membership
-(``Membre``) is managed here: it is how a project manager is attached to a group."""
+(``Membre``) can be set here (the first manager of a group); its managers then manage the team
+in the pages (``/projets/<programme>/<groupe>/equipe/``)."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 
 from pvd.projects import services
-from pvd.projects.models import Action, Membre, Organisation, Projet
+from pvd.projects.models import Action, Membre, Organisation, Projet, RappelEnvoye
 
 
 class ReadOnly(admin.ModelAdmin):
@@ -59,7 +60,8 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 @admin.register(Membre)
 class MembreAdmin(admin.ModelAdmin):
-    list_display = ("user", "groupe", "fonction")
+    list_display = ("user", "groupe", "role", "fonction")
+    list_filter = ("role",)
     search_fields = ("user__username", "groupe__code")
     autocomplete_fields = ()
     raw_id_fields = ("groupe", "user")
@@ -71,3 +73,11 @@ class MembreAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset) -> None:
         for membre in queryset.select_related("groupe", "user"):
             self.delete_model(request, membre)
+
+
+@admin.register(RappelEnvoye)
+class RappelEnvoyeAdmin(ReadOnly):
+    """Reminder e-mails sent by ``pvd projets rappels`` (read-only: the command's memory)."""
+
+    list_display = ("envoye_le", "cle", "projet", "destinataires")
+    search_fields = ("cle", "destinataires")

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.auth import get_user_model
 
 from pvd.projects.models import (
     Action,
@@ -25,6 +26,11 @@ class DateInput(forms.DateInput):
 
 
 DATE_HELP = "Format attendu : JJ/MM/AAAA."
+
+
+def person_label(user) -> str:
+    """How a person is named in the pages: full name, else e-mail, else user name."""
+    return user.get_full_name() or user.email or user.get_username()
 
 
 class ProjetForm(forms.ModelForm):
@@ -74,8 +80,10 @@ class ActionForm(forms.ModelForm):
             "date_debut",
             "date_fin_prevue",
             "date_fin_reelle",
+            "responsable",
         )
         labels = {
+            "responsable": "Responsable de l'action",
             "titre": "Intitulé",
             "description": "Description",
             "axe": "Axe",
@@ -87,6 +95,7 @@ class ActionForm(forms.ModelForm):
             "date_fin_reelle": "Date de fin réelle",
         }
         help_texts = {
+            "responsable": "Membre de l'équipe qui reçoit les rappels des jalons de l'action.",
             "statut": "« En retard » est calculé à partir des dates et des jalons.",
             "date_debut": DATE_HELP,
             "date_fin_prevue": DATE_HELP,
@@ -101,10 +110,15 @@ class ActionForm(forms.ModelForm):
 
     def __init__(self, *args, groupe=None, **kwargs):
         super().__init__(*args, **kwargs)
+        team = get_user_model().objects.none()
         if groupe is not None:
             self.fields["communes"].queryset = Commune.objects.filter(
                 laureats__groupe=groupe
             ).order_by("nom")
+            team = get_user_model().objects.filter(equipes_projet__groupe=groupe)
+        self.fields["responsable"].queryset = team.order_by("username")
+        self.fields["responsable"].label_from_instance = person_label
+        self.fields["responsable"].empty_label = "Aucun (les gestionnaires reçoivent les rappels)"
         if self.instance.pk:
             self.initial["porteur"] = self.instance.porteur.nom if self.instance.porteur else ""
             self.initial["partenaires"] = "\n".join(
@@ -148,13 +162,18 @@ class FinancementForm(forms.ModelForm):
             "financeur",
             "dispositif",
             "montant_demande",
+            "date_demande",
+            "decision",
+            "date_decision",
             "montant_accorde",
             "montant_verse",
-            "date_demande",
-            "date_decision",
             "date_versement",
         )
+        help_texts = {
+            "decision": "Accordé : indiquez la date et le montant accordé ; refusé : la date."
+        }
         labels = {
+            "decision": "Décision",
             "financeur": "Financeur",
             "dispositif": "Dispositif",
             "montant_demande": "Montant demandé (€)",
@@ -169,6 +188,13 @@ class FinancementForm(forms.ModelForm):
             "date_decision": DateInput(),
             "date_versement": DateInput(),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].required = False  # absent: still waiting for the decision
+
+    def clean_decision(self):
+        return self.cleaned_data.get("decision") or Financement.Decision.EN_ATTENTE
 
     def clean(self):
         d = super().clean()

@@ -93,7 +93,9 @@ def project_rows(groups, filters: dict, *, day: date) -> list[ProjectRow]:
     projects = {p.groupe_id: p for p in Projet.objects.filter(groupe_id__in=ids)}
     rows = {g.pk: ProjectRow(g, projects.get(g.pk)) for g in groups}
 
-    for m in Membre.objects.filter(groupe_id__in=ids).select_related("user").order_by("pk"):
+    # The team's managers (the chef de projet and whoever runs the project with them).
+    managers = Membre.objects.filter(groupe_id__in=ids, role=Membre.Role.GESTIONNAIRE)
+    for m in managers.select_related("user").order_by("pk"):
         name = m.user.get_full_name() or m.user.username
         rows[m.groupe_id].managers.append(f"{name} ({m.fonction})" if m.fonction else name)
     _actions(rows, day)

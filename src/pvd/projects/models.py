@@ -8,8 +8,9 @@
 - ``LigneBudget`` (forecast and actual per year, investment or operating), ``Financement``
   (co-financing line), ``Jalon`` (milestone), ``Indicateur`` and ``Mesure`` (values over time).
 - ``Commentaire``: remarks of the project team and of State staff reading the project.
-- ``Membre``: a user of the project team (a town's project manager): edits the group's project.
+- ``Membre``: a user of the project team with a role (manager, contributor, reader).
 - ``VueEnregistree``: a saved set of filters of the action table.
+- ``RappelEnvoye``: a reminder e-mail sent (milestone, weekly digest), never sent twice.
 
 Reading scopes reuse ``programme.Perimetre`` (national, region, department); every write leaves
 a ``programme.Changement`` row.
@@ -137,6 +138,14 @@ class Action(models.Model):
         Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="portees"
     )
     partenaires = models.ManyToManyField(Organisation, blank=True, related_name="partenariats")
+    # The person of the project team who leads the action: receives its milestone reminders.
+    responsable = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="actions_pilotees",
+    )
     phase = models.CharField(max_length=10, choices=Phase.choices, default=Phase.IDEE)
     statut = models.CharField(max_length=12, choices=Statut.choices, default=Statut.A_LANCER)
     priorite = models.PositiveSmallIntegerField(choices=Priorite.choices, default=Priorite.MOYENNE)
@@ -176,7 +185,17 @@ class LigneBudget(models.Model):
 
 
 class Financement(models.Model):
+    class Decision(models.TextChoices):
+        """Where the request stands: a decision is recorded with its date and amount granted."""
+
+        EN_ATTENTE = "en_attente", "En attente de décision"
+        ACCORDE = "accorde", "Accordé"
+        REFUSE = "refuse", "Refusé"
+
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="financements")
+    decision = models.CharField(
+        "décision", max_length=12, choices=Decision.choices, default=Decision.EN_ATTENTE
+    )
     financeur = models.CharField(max_length=15, choices=Financeur.choices)
     dispositif = models.CharField(max_length=200, blank=True)
     montant_demande = models.PositiveBigIntegerField("montant demandé (€)", default=0)
@@ -256,10 +275,24 @@ class Membre(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="equipes_projet"
     )
+    class Role(models.TextChoices):
+        """What a member may do: a manager also manages the team (a project keeps at least one
+        manager); a contributor edits the project; a reader reads and comments."""
+
+        GESTIONNAIRE = "gestionnaire", "Gestionnaire (modifie le projet et gère l'équipe)"
+        CONTRIBUTEUR = "contributeur", "Contributeur (modifie le projet)"
+        LECTEUR = "lecteur", "Lecteur (consulte et commente)"
+
     fonction = models.CharField(max_length=100, blank=True, default="Chef de projet")
+    role = models.CharField(max_length=12, choices=Role.choices, default=Role.GESTIONNAIRE)
 
     class Meta:
+        ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["groupe", "user"], name="membre_unique")]
+
+    @property
+    def role_court(self) -> str:
+        return self.get_role_display().split(" (")[0]
 
 
 class VueEnregistree(models.Model):
@@ -273,3 +306,21 @@ class VueEnregistree(models.Model):
     class Meta:
         ordering = ["nom"]
         constraints = [models.UniqueConstraint(fields=["user", "projet", "nom"], name="vue_unique")]
+
+
+class RappelEnvoye(models.Model):
+    """A reminder e-mail sent (milestone due soon or overdue, weekly digest): its key makes the
+    ``pvd projets rappels`` command idempotent (never twice the same reminder)."""
+
+    cle = models.CharField(max_length=120, unique=True)
+    projet = models.ForeignKey(Projet, on_delete=models.CASCADE, related_name="rappels")
+    jalon = models.ForeignKey(
+        Jalon, null=True, blank=True, on_delete=models.SET_NULL, related_name="rappels"
+    )
+    destinataires = models.TextField()  # comma-separated e-mail addresses
+    envoye_le = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-envoye_le", "-id"]
+        verbose_name = "rappel envoyé"
+        verbose_name_plural = "rappels envoyés"

@@ -75,8 +75,11 @@ class ActionRow:
 FILTERS = ("axe", "statut", "phase", "priorite", "financeur", "q", "commune")
 
 
-def action_rows(projet: Projet, *, filters: dict | None = None, deleted: bool = False):
-    """The project's actions with effective status and budget, filtered (table, exports)."""
+def action_rows(
+    projet: Projet, *, filters: dict | None = None, deleted: bool = False, day: date | None = None
+):
+    """The project's actions with effective status and budget, filtered (table, exports), as
+    of ``day`` (default today)."""
     filters = filters or {}
     qs = Action.objects.filter(projet=projet)
     qs = qs.filter(supprime_le__isnull=not deleted)
@@ -95,7 +98,7 @@ def action_rows(projet: Projet, *, filters: dict | None = None, deleted: bool = 
     qs = qs.select_related("porteur").prefetch_related(
         "budget", "financements", "jalons", "communes", "partenaires"
     )
-    day = today()
+    day = day or today()
     rows = []
     for a in qs:
         jalons = list(a.jalons.all())
@@ -130,9 +133,7 @@ def action_rows(projet: Projet, *, filters: dict | None = None, deleted: bool = 
             today=day,
             milestones=[(j.libelle, j.date_prevue, j.date_reelle) for j in jalons],
         )
-        rows.append(
-            ActionRow(a, status, budget, [c.nom for c in a.communes.all()], jalons, reason)
-        )
+        rows.append(ActionRow(a, status, budget, [c.nom for c in a.communes.all()], jalons, reason))
     return rows
 
 
@@ -201,10 +202,10 @@ def timeline(rows: list[ActionRow]) -> dict:
 
 
 def history(projet: Projet, limit: int = 50):
-    action_ids = list(Action.objects.filter(projet=projet).values_list("pk", flat=True))
-    q = Q(objet="projet", objet_id=projet.pk) | Q(objet="action", objet_id__in=action_ids)
-    q |= Q(libelle__startswith=f"{projet.groupe.code} — ", programme=projet.groupe.programme)
-    return Changement.objects.filter(q).select_related("user")[:limit]
+    """The project's history: every write linked to its group (``Changement.groupe``), the
+    project itself, its actions, lines, comments and team."""
+    q = Q(groupe=projet.groupe) | Q(objet="projet", objet_id=projet.pk)
+    return Changement.objects.filter(q).select_related("user", "groupe")[:limit]
 
 
 # --- Aggregations (department, region, nation) ---------------------------------------------

@@ -48,6 +48,8 @@ class Access:
     read: bool = False
     comment: bool = False
     edit: bool = False
+    # Manage the project team (invite, change roles, remove): its managers and superusers.
+    manage: bool = False
     # Why the project cannot be edited nor commented although the user's role would allow it
     # (its laureates left the programme; see :mod:`pvd.projects.readonly`), "" otherwise.
     lecture_seule: str = ""
@@ -55,16 +57,22 @@ class Access:
     def refusal(self, what: str) -> str:
         """The French reason a write (``edit``/``comment``) is refused for a read-only project,
         "" when the refusal (if any) comes from the user's role."""
-        return self.lecture_seule if what in ("edit", "comment") else ""
+        return self.lecture_seule if what in ("edit", "comment", "manage") else ""
 
 
 def _role(user, groupe: Groupe) -> Access:
     if not user or not user.is_authenticated or not user.is_active:
         return Access()
     if user.is_superuser:
-        return Access(True, True, True)
-    if Membre.objects.filter(user=user, groupe=groupe).exists():
-        return Access(True, True, True)
+        return Access(True, True, True, True)
+    role = Membre.objects.filter(user=user, groupe=groupe).values_list("role", flat=True).first()
+    if role is not None:
+        return Access(
+            True,
+            True,
+            role != Membre.Role.LECTEUR,
+            role == Membre.Role.GESTIONNAIRE,
+        )
     if any(
         s.covers(departement_id=groupe.departement_id, region_id=groupe.region_id)
         for s in user_scopes(user)
@@ -88,8 +96,13 @@ def _require(user, groupe: Groupe, what: str) -> None:
     if not getattr(a, what) and a.refusal(what):
         raise PermissionDenied(a.refusal(what))
     if not getattr(a, what):
-        verb = {"read": "consulter", "comment": "commenter", "edit": "modifier"}[what]
-        raise PermissionDenied(f"Vous n'avez pas les droits pour {verb} le projet de {groupe}.")
+        verb = {
+            "read": "consulter le",
+            "comment": "commenter le",
+            "edit": "modifier le",
+            "manage": "gérer l'équipe du",
+        }[what]
+        raise PermissionDenied(f"Vous n'avez pas les droits pour {verb} projet de {groupe}.")
 
 
 def _jsonable(value: Any) -> Any:
@@ -97,6 +110,8 @@ def _jsonable(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, Decimal):
         return str(value)
+    if hasattr(value, "get_username"):  # a user (an action's responsable)
+        return value.get_username()
     if isinstance(value, list | tuple):
         return [_jsonable(v) for v in value]
     return value
@@ -120,7 +135,8 @@ def _audit(
         programme_id=projet.groupe.programme_id,
         objet=objet,
         objet_id=objet_id,
-        libelle=f"{projet.groupe.code} — {libelle}"[:300],
+        libelle=libelle[:300],
+        groupe=projet.groupe,
         commune_code="",
         action=action,
         changes={k: [_jsonable(a), _jsonable(b)] for k, (a, b) in changes.items()},
@@ -134,10 +150,13 @@ def _diff(obj, values: dict) -> dict:
 # --- Team -----------------------------------------------------------------------------------
 
 
-def member_add(*, groupe: Groupe, user, fonction: str = "Chef de projet") -> Membre:
+def member_add(
+    *, groupe: Groupe, user, fonction: str = "Chef de projet", role: str = "gestionnaire"
+) -> Membre:
+    """Attach someone to a team (admin, fixtures); the pages invite (``pvd.projects.team``)."""
     with transaction.atomic():
         membre, _ = Membre.objects.get_or_create(
-            groupe=groupe, user=user, defaults={"fonction": fonction}
+            groupe=groupe, user=user, defaults={"fonction": fonction, "role": role}
         )
     return membre
 
@@ -157,6 +176,7 @@ def _delete_recorded(
             objet=objet,
             libelle=libelle,
             changes=changes,
+            groupe=obj.groupe,
         ).save()
         obj.delete()
 
@@ -170,7 +190,7 @@ def member_remove(*, membre: Membre, user, origine: str = "admin") -> None:
         user=user,
         origine=origine,
         objet="membre",
-        libelle=f"{groupe.code} — équipe : {membre.user.get_username()} ({membre.fonction})",
+        libelle=f"équipe : {membre.user.get_username()} ({membre.fonction})",
         changes={"user": (membre.user.get_username(), None), "groupe": (groupe.code, None)},
         refusal="Seul un administrateur retire un membre d'une équipe projet.",
     )
@@ -188,7 +208,7 @@ def project_delete(*, projet: Projet, user, origine: str = "admin") -> None:
         user=user,
         origine=origine,
         objet="projet",
-        libelle=f"{projet.groupe.code} — {projet.nom}",
+        libelle=projet.nom,
         changes={"nom": (projet.nom, None)},
         refusal="Seul un administrateur supprime un projet de territoire.",
     )
@@ -272,6 +292,7 @@ ACTION_FIELDS = (
     "date_debut",
     "date_fin_prevue",
     "date_fin_reelle",
+    "responsable",
 )
 ACTION_RELATIONS = ("communes", "porteur", "partenaires")
 
@@ -298,6 +319,13 @@ def _check_dates(values: dict) -> None:
         raise ValueError("la date de fin prévue précède la date de début")
 
 
+def _check_responsable(projet: Projet, values: dict) -> None:
+    """The responsable of an action (who gets its reminders) is a member of the project team."""
+    user = values.get("responsable")
+    if user is not None and not Membre.objects.filter(groupe=projet.groupe, user=user).exists():
+        raise ValueError(f"{user.get_username()} ne fait pas partie de l'équipe du projet")
+
+
 def _set_relations(action: Action, values: dict) -> None:
     if "communes" in values:
         allowed = set(action.projet.groupe.laureats.values_list("commune_id", flat=True))
@@ -322,6 +350,7 @@ def action_create(*, projet: Projet, user, values: dict, origine: str = "web") -
     if unknown:
         raise ValueError(f"champs inconnus : {', '.join(sorted(unknown))}")
     _check_dates(values)
+    _check_responsable(projet, values)
     with transaction.atomic():
         action = Action.objects.create(
             projet=projet, **{k: v for k, v in values.items() if k in ACTION_FIELDS}
@@ -347,6 +376,7 @@ def action_update(*, action: Action, user, values: dict, origine: str = "web") -
     unknown = set(values) - set(ACTION_FIELDS) - set(ACTION_RELATIONS)
     if unknown:
         raise ValueError(f"champs inconnus : {', '.join(sorted(unknown))}")
+    _check_responsable(action.projet, values)
     with transaction.atomic():
         locked = Action.objects.select_for_update().get(pk=action.pk)
         _check_dates(
@@ -424,6 +454,7 @@ LINE_MODELS = {
         Financement,
         (
             "financeur",
+            "decision",
             "dispositif",
             "montant_demande",
             "montant_accorde",
@@ -441,7 +472,15 @@ LINE_MODELS = {
 }
 
 
-def _check_line(kind: str, values: dict) -> None:
+LINE_LABELS = {
+    "budget": "budget",
+    "financement": "cofinancement",
+    "jalon": "jalon",
+    "indicateur": "indicateur",
+}
+
+
+def _check_line(kind: str, values: dict, *, new_decision: bool = False) -> None:
     if kind == "financement":
         requested = values.get("montant_demande") or 0
         granted = values.get("montant_accorde")
@@ -450,6 +489,37 @@ def _check_line(kind: str, values: dict) -> None:
             raise ValueError("le montant accordé dépasse le montant demandé")
         if paid is not None and paid > (granted or 0):
             raise ValueError("le montant versé dépasse le montant accordé")
+        _check_decision(values, new_decision)
+
+
+def _infer_decision(kind: str, values: dict) -> dict:
+    """Callers that give a granted amount without a decision (imports, older clients) mean
+    the decision the amount implies: some amount granted, or nothing (refused)."""
+    if kind != "financement" or "decision" in values or "montant_accorde" not in values:
+        return values
+    granted = values["montant_accorde"]
+    decision = (
+        Financement.Decision.EN_ATTENTE
+        if granted is None
+        else (Financement.Decision.ACCORDE if granted > 0 else Financement.Decision.REFUSE)
+    )
+    return values | {"decision": decision}
+
+
+def _check_decision(values: dict, new_decision: bool) -> None:
+    """A funding decision is one edit: granted with its amount and date, refused with its date
+    (nothing granted); a request waiting for its decision has no amount granted. The date is
+    required when the decision is recorded (older lines may lack it)."""
+    decision = values.get("decision") or Financement.Decision.EN_ATTENTE
+    granted, when = values.get("montant_accorde"), values.get("date_decision")
+    if decision == Financement.Decision.ACCORDE and not granted:
+        raise ValueError("un cofinancement accordé indique le montant accordé")
+    if decision == Financement.Decision.REFUSE and granted:
+        raise ValueError("un cofinancement refusé n'a pas de montant accordé")
+    if new_decision and decision != Financement.Decision.EN_ATTENTE and when is None:
+        raise ValueError("indiquez la date de la décision")
+    if decision == Financement.Decision.EN_ATTENTE and granted:
+        raise ValueError("un montant accordé suppose une décision « accordé »")
 
 
 def line_save(
@@ -467,16 +537,22 @@ def line_save(
     unknown = set(values) - set(fields)
     if unknown:
         raise ValueError(f"champs inconnus : {', '.join(sorted(unknown))}")
+    explicit = "decision" in values
+    values = _infer_decision(kind, values)
     with transaction.atomic():
         if line_id is None:
-            _check_line(kind, values)
+            _check_line(kind, values, new_decision=explicit)
             line = model.objects.create(action=action, **values)
             diff = {k: (None, v) for k, v in values.items()}
             verb = "creation"
         else:
             line = model.objects.select_for_update().get(pk=line_id, action=action)
             merged = {f: getattr(line, f) for f in fields} | values
-            _check_line(kind, merged)
+            _check_line(
+                kind,
+                merged,
+                new_decision=explicit and values["decision"] != getattr(line, "decision", None),
+            )
             diff = _diff(line, values)
             for k, (_, v) in diff.items():
                 setattr(line, k, v)
@@ -489,7 +565,7 @@ def line_save(
                 projet=action.projet,
                 objet=kind,
                 objet_id=line.pk,
-                libelle=f"{action.titre} ({kind})",
+                libelle=f"{action.titre} ({LINE_LABELS[kind]})",
                 action=verb,
                 changes=diff,
             )
@@ -510,8 +586,9 @@ def line_delete(*, action: Action, kind: str, user, line_id: int, origine: str =
             [line],
             programme=projet.groupe.programme,
             objet=kind,
-            libelle=f"{projet.groupe.code} — {action.titre} ({kind})",
+            libelle=f"{action.titre} ({LINE_LABELS[kind]})",
             changes=before,
+            groupe=projet.groupe,
         ).save()
         line.delete()
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pvd.projects import views, views_list
+from pvd.projects import views, views_lines, views_list, views_team
 
 app_name = "projects"
 
@@ -15,7 +15,11 @@ urlpatterns = [
         views.synthese_departement,
         name="synthese_departement",
     ),
+    path("activer/<uidb64>/<token>/", views_team.ActivateView.as_view(), name="activer"),
     path(G, views.projet, name="projet"),
+    path(G + "equipe/", views_team.equipe, name="equipe"),
+    path(G + "equipe/inviter/", views_team.equipe_inviter, name="equipe_inviter"),
+    path(G + "equipe/<int:pk>/", views_team.equipe_membre, name="equipe_membre"),
     path(G + "creer/", views.projet_create, name="projet_create"),
     path(G + "modifier/", views.projet_edit, name="projet_edit"),
     path(G + "vues/", views.vue_save, name="vue_save"),
@@ -32,4 +36,9 @@ urlpatterns = [
     path(G + "actions/<int:pk>/supprimer/", views.action_delete, name="action_delete"),
     path(G + "actions/<int:pk>/mesures/", views.measure, name="measure"),
     path(G + "actions/<int:pk>/<str:kind>/", views.action_line, name="action_line"),
+    path(
+        G + "actions/<int:pk>/<str:kind>/<int:line>/",
+        views_lines.line_update,
+        name="line_update",
+    ),
 ]

@@ -292,8 +292,17 @@ def action_edit(request: HttpRequest, slug: str, code: str, pk: int | None = Non
 
 @_guard
 def action(request: HttpRequest, slug: str, code: str, pk: int) -> HttpResponse:
+    from pvd.projects.views_lines import editing
+
     groupe, projet, acc = _group(request, slug, code)
     a = get_object_or_404(Action, pk=pk, projet=projet)
+    ctx = action_context(request, groupe, projet, acc, a)
+    ctx["editing"] = editing(request, a, acc)
+    return render(request, "projects/action.html", ctx)
+
+
+def action_context(request, groupe, projet, acc, a: Action) -> dict:
+    """What the action page shows (also re-rendered by a line edit with errors)."""
     rows = [
         r
         for r in selectors.action_rows(projet, deleted=a.supprime_le is not None)
@@ -315,7 +324,7 @@ def action(request: HttpRequest, slug: str, code: str, pk: int) -> HttpResponse:
             "comment_form": CommentaireForm(),
         }
     )
-    return render(request, "projects/action.html", ctx)
+    return ctx
 
 
 @_guard
