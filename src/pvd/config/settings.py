@@ -237,3 +237,6 @@ LOGGING = {
         "pvd.requests": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
+
+# The API answers its errors in JSON under /api/, even those raised outside its views (issue 18).
+MIDDLEWARE.append("pvd.api.errors.ApiJsonErrorsMiddleware")

@@ -14,6 +14,7 @@ from pvd.projects.models import (
     LigneBudget,
     Projet,
 )
+from pvd.projects.validation import FormRules
 from pvd.territories.models import Commune
 
 
@@ -27,7 +28,8 @@ class DateInput(forms.DateInput):
 DATE_HELP = "Format attendu : JJ/MM/AAAA."
 
 
-class ProjetForm(forms.ModelForm):
+class ProjetForm(FormRules, forms.ModelForm):
+    rules_kind = "projet"
     axes = forms.MultipleChoiceField(
         label="Axes de l'offre de services",
         choices=Axe.choices,
@@ -42,7 +44,8 @@ class ProjetForm(forms.ModelForm):
         widgets = {"orientations": forms.Textarea(attrs={"rows": 5})}
 
 
-class ActionForm(forms.ModelForm):
+class ActionForm(FormRules, forms.ModelForm):
+    rules_kind = "action"
     porteur = forms.CharField(
         label="Porteur",
         required=False,
@@ -128,7 +131,9 @@ class ActionForm(forms.ModelForm):
         return values
 
 
-class BudgetForm(forms.ModelForm):
+class BudgetForm(FormRules, forms.ModelForm):
+    rules_kind = "budget"
+
     class Meta:
         model = LigneBudget
         fields = ("annee", "nature", "prevu", "realise")
@@ -141,7 +146,9 @@ class BudgetForm(forms.ModelForm):
         help_texts = {"realise": "Laisser vide tant qu'il n'est pas connu."}
 
 
-class FinancementForm(forms.ModelForm):
+class FinancementForm(FormRules, forms.ModelForm):
+    rules_kind = "financement"
+
     class Meta:
         model = Financement
         fields = (
@@ -184,7 +191,9 @@ class FinancementForm(forms.ModelForm):
         return d
 
 
-class JalonForm(forms.ModelForm):
+class JalonForm(FormRules, forms.ModelForm):
+    rules_kind = "jalon"
+
     class Meta:
         model = Jalon
         fields = ("libelle", "date_prevue", "date_reelle")
@@ -197,7 +206,9 @@ class JalonForm(forms.ModelForm):
         widgets = {"date_prevue": DateInput(), "date_reelle": DateInput()}
 
 
-class IndicateurForm(forms.ModelForm):
+class IndicateurForm(FormRules, forms.ModelForm):
+    rules_kind = "indicateur"
+
     class Meta:
         model = Indicateur
         fields = ("libelle", "unite", "valeur_initiale", "date_initiale", "cible", "date_cible")
@@ -212,13 +223,15 @@ class IndicateurForm(forms.ModelForm):
         widgets = {"date_initiale": DateInput(), "date_cible": DateInput()}
 
 
-class MesureForm(forms.Form):
-    indicateur = forms.IntegerField(widget=forms.HiddenInput)
+class MesureForm(FormRules, forms.Form):
+    rules_kind = "mesure"
+    indicateur = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=10**12)
     date = forms.DateField(label="Date de la mesure", widget=DateInput())
     valeur = forms.FloatField(label="Valeur mesurée")
 
 
-class CommentaireForm(forms.Form):
+class CommentaireForm(FormRules, forms.Form):
+    rules_kind = "commentaire"
     texte = forms.CharField(label="Commentaire", widget=forms.Textarea(attrs={"rows": 3}))
 
 

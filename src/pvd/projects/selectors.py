@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from pvd.domain import steering
 from pvd.programme.models import Changement, Groupe
+from pvd.projects import validation
 from pvd.projects.models import (
     Action,
     Axe,
@@ -78,6 +79,7 @@ FILTERS = ("axe", "statut", "phase", "priorite", "financeur", "q", "commune")
 def action_rows(projet: Projet, *, filters: dict | None = None, deleted: bool = False):
     """The project's actions with effective status and budget, filtered (table, exports)."""
     filters = filters or {}
+    validation.check_filters(filters)
     qs = Action.objects.filter(projet=projet)
     qs = qs.filter(supprime_le__isnull=not deleted)
     if filters.get("axe"):
@@ -130,9 +132,7 @@ def action_rows(projet: Projet, *, filters: dict | None = None, deleted: bool = 
             today=day,
             milestones=[(j.libelle, j.date_prevue, j.date_reelle) for j in jalons],
         )
-        rows.append(
-            ActionRow(a, status, budget, [c.nom for c in a.communes.all()], jalons, reason)
-        )
+        rows.append(ActionRow(a, status, budget, [c.nom for c in a.communes.all()], jalons, reason))
     return rows
 
 
