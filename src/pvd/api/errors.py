@@ -155,8 +155,9 @@ def document_errors(schema: dict) -> dict:
             statuses = {400: bool(op.get("requestBody"))}
             statuses[422] = bool(params or op.get("requestBody"))
             statuses[401] = statuses[403] = bool(op.get("security"))
-            # A path or a query parameter can name what does not exist (scenario, region).
-            statuses[404] = bool(params)
+            # A path or a query parameter can name what does not exist (scenario, region), and
+            # a resource can be missing altogether (no learned model yet).
+            statuses[404] = True
             responses = op.setdefault("responses", {})
             for status, needed in statuses.items():
                 if not needed:

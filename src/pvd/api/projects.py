@@ -9,7 +9,7 @@ computed from the dates and milestones).
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
@@ -21,7 +21,7 @@ from pvd.api.territories_schemas import ErrorOut
 from pvd.domain import steering
 from pvd.programme.models import Groupe
 from pvd.projects import selectors, services, validation
-from pvd.projects.models import Axe, Phase, Priorite, Statut
+from pvd.projects.models import Axe, Financeur, Phase, Priorite, Statut
 
 router = Router(tags=["Projets de territoire"], auth=django_auth)
 ERRORS = {403: ErrorOut, 404: ErrorOut}
@@ -99,6 +99,11 @@ class ProjetOut(ProjetRefOut):
     taux_livraison: float | None
 
 
+OrganisationName = Annotated[
+    str, Field(max_length=validation.TITLE_MAX, pattern=validation.ONE_LINE_OR_EMPTY_PATTERN)
+]
+
+
 class ActionIn(Schema):
     """The rules of :mod:`pvd.projects.validation`, the same as the action form's: bounds stated
     in the schema, the rest (control characters, date range) checked by the validators."""
@@ -107,14 +112,18 @@ class ActionIn(Schema):
         min_length=1, max_length=validation.TITLE_MAX, pattern=validation.ONE_LINE_PATTERN
     )
     axe: Axe
-    description: str = Field("", max_length=validation.TEXT_MAX)
+    description: str = Field(
+        "", max_length=validation.TEXT_MAX, pattern=validation.MULTILINE_PATTERN
+    )
     phase: Phase = Phase.IDEE
     statut: Statut = Statut.A_LANCER
     priorite: Priorite = Priorite.MOYENNE
     date_debut: date | None = Field(None, json_schema_extra=validation.DATE_SCHEMA)
     date_fin_prevue: date | None = Field(None, json_schema_extra=validation.DATE_SCHEMA)
-    porteur: str = Field("", max_length=validation.TITLE_MAX)
-    partenaires: list[str] = Field([], max_length=50)
+    porteur: str = Field(
+        "", max_length=validation.TITLE_MAX, pattern=validation.ONE_LINE_OR_EMPTY_PATTERN
+    )
+    partenaires: list[OrganisationName] = Field([], max_length=50)
 
     @field_validator("*")
     @classmethod
@@ -300,7 +309,7 @@ def actions(
     axe: Literal[("", *Axe.values)] = "",
     statut: Literal[("", *steering.EFFECTIVE_STATUSES)] = "",
     phase: Literal[("", *Phase.values)] = "",
-    financeur: str = "",
+    financeur: Literal[("", *Financeur.values)] = "",
     q: str = "",
 ):
     """The project's live actions, filtered like the table of the project page."""

@@ -79,7 +79,7 @@ FILTERS = ("axe", "statut", "phase", "priorite", "financeur", "q", "commune")
 def action_rows(projet: Projet, *, filters: dict | None = None, deleted: bool = False):
     """The project's actions with effective status and budget, filtered (table, exports)."""
     filters = filters or {}
-    validation.check_filters(filters)
+    filters = validation.check_filters(filters)
     qs = Action.objects.filter(projet=projet)
     qs = qs.filter(supprime_le__isnull=not deleted)
     if filters.get("axe"):

@@ -40,6 +40,8 @@ _CONTROL_ONE_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # The same rules stated in the OpenAPI schema: a one-line text with at least one visible
 # character, a date within the period.
 ONE_LINE_PATTERN = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
+ONE_LINE_OR_EMPTY_PATTERN = r"^[^\x00-\x1f\x7f-\x9f]*$"
+MULTILINE_PATTERN = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]*$"
 DATE_SCHEMA = {"pattern": r"^(19[5-9][0-9]|20[0-9][0-9]|2100)-[0-9]{2}-[0-9]{2}$"}
 
 
@@ -220,19 +222,21 @@ FILTER_CHOICES = {
 FILTER_TEXT_MAX = 200
 
 
-def check_filters(filters: dict) -> None:
-    """Raise :class:`InvalidInput` for a filter value outside its choices (``?priorite=abc``)."""
-    found = {}
+def check_filters(filters: dict) -> dict:
+    """The filters, free text ones cut to a searchable length without NUL (which PostgreSQL
+    refuses); raise :class:`InvalidInput` for a value outside its choices (``?priorite=abc``)."""
+    found, clean = {}, {}
     for key, value in filters.items():
-        if not value:
-            continue
         choices = FILTER_CHOICES.get(key)
-        if choices is not None and str(value) not in choices():
+        if not value or choices is None:
+            clean[key] = str(value or "").replace("\x00", "")[:FILTER_TEXT_MAX]
+        elif str(value) not in choices():
             found[key] = f"valeur inconnue « {str(value)[:50]} »"
-        elif choices is None and (len(str(value)) > FILTER_TEXT_MAX or "\x00" in str(value)):
-            found[key] = "filtre trop long ou invalide"
+        else:
+            clean[key] = value
     if found:
         raise InvalidInput(found)
+    return clean
 
 
 class FormRules:
