@@ -1,14 +1,13 @@
 """Versioned REST API (v1), OpenAPI schema at /api/v1/openapi.json, docs at /api/v1/docs."""
 
-from ninja import NinjaAPI
-
 from pvd.api.diagnostics import router as diagnostics_router
+from pvd.api.errors import PvdAPI, install
 from pvd.api.programme import router as programme_router
 from pvd.api.projects import router as projects_router
 from pvd.api.selection import router as selection_router
 from pvd.api.territories import router as territories_router
 
-api = NinjaAPI(
+api = PvdAPI(
     title="PVD API",
     version="1",
     urls_namespace="api-v1",
@@ -22,3 +21,4 @@ api.add_router("/", programme_router)
 api.add_router("/", diagnostics_router)
 api.add_router("/", selection_router)
 api.add_router("/", projects_router)
+install(api)  # JSON errors, documented in the OpenAPI schema (pvd.api.errors)

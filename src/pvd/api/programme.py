@@ -21,6 +21,8 @@ from pvd.territories.models import Dataset
 
 router = Router(tags=["Programmes"])
 NOT_FOUND = {404: ErrorOut}
+# Far beyond any list (35,000 communes), within what every database can page.
+MAX_OFFSET = 1_000_000
 MAX_LIMIT = 2000
 
 
@@ -246,7 +248,7 @@ def laureats(
         description="nom, code, population, departement, adhesion, cadre "
         "(préfixe - pour décroissant)",
     ),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
     limit: int = Query(500, ge=1, le=MAX_LIMIT),
 ):
     """Active laureates by default; filters combine. Paginated by ``offset`` and ``limit``."""

@@ -9,17 +9,19 @@ computed from the dates and milestones).
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated, Literal
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.security import django_auth
+from pydantic import field_validator
 
 from pvd.api.territories_schemas import ErrorOut
 from pvd.domain import steering
 from pvd.programme.models import Groupe
-from pvd.projects import selectors, services
-from pvd.projects.models import Axe, Phase, Priorite, Statut
+from pvd.projects import selectors, services, validation
+from pvd.projects.models import Axe, Financeur, Phase, Priorite, Statut
 
 router = Router(tags=["Projets de territoire"], auth=django_auth)
 ERRORS = {403: ErrorOut, 404: ErrorOut}
@@ -98,17 +100,39 @@ class ProjetOut(ProjetRefOut):
     taux_livraison: float | None
 
 
+OrganisationName = Annotated[
+    str, Field(max_length=validation.TITLE_MAX, pattern=validation.ONE_LINE_OR_EMPTY_PATTERN)
+]
+
+
 class ActionIn(Schema):
-    titre: str
+    """The rules of :mod:`pvd.projects.validation`, the same as the action form's: bounds stated
+    in the schema, the rest (control characters, date range) checked by the validators."""
+
+    titre: str = Field(
+        min_length=1, max_length=validation.TITLE_MAX, pattern=validation.ONE_LINE_PATTERN
+    )
     axe: Axe
-    description: str = ""
+    description: str = Field(
+        "", max_length=validation.TEXT_MAX, pattern=validation.MULTILINE_PATTERN
+    )
     phase: Phase = Phase.IDEE
     statut: Statut = Statut.A_LANCER
     priorite: Priorite = Priorite.MOYENNE
-    date_debut: date | None = None
-    date_fin_prevue: date | None = None
-    porteur: str = ""
-    partenaires: list[str] = []
+    date_debut: date | None = Field(None, json_schema_extra=validation.DATE_SCHEMA)
+    date_fin_prevue: date | None = Field(None, json_schema_extra=validation.DATE_SCHEMA)
+    porteur: str = Field(
+        "", max_length=validation.TITLE_MAX, pattern=validation.ONE_LINE_OR_EMPTY_PATTERN
+    )
+    partenaires: list[OrganisationName] = Field([], max_length=50)
+
+    @field_validator("*")
+    @classmethod
+    def _rules(cls, value, info):
+        message = validation.RULES["action"].get(info.field_name, lambda v: None)(value)
+        if message:
+            raise ValueError(message)
+        return value
 
 
 class SyntheseOut(Schema):
@@ -284,17 +308,15 @@ def actions(
     request: HttpRequest,
     slug: str,
     code: str,
-    axe: str = "",
-    statut: str = "",
-    phase: str = "",
-    financeur: str = "",
+    axe: Literal[("", *Axe.values)] = "",
+    statut: Literal[("", *steering.EFFECTIVE_STATUSES)] = "",
+    phase: Literal[("", *Phase.values)] = "",
+    financeur: Literal[("", *Financeur.values)] = "",
     q: str = "",
 ):
     """The project's live actions, filtered like the table of the project page."""
     g, p = _group(request, slug, code)
     filters = {"axe": axe, "statut": statut, "phase": phase, "financeur": financeur, "q": q}
-    if statut and statut not in steering.EFFECTIVE_STATUSES:
-        raise HttpError(422, f"statut inconnu : {statut}")
     if p is None:
         return []  # no project yet: no action (and nothing created)
     return [_action(r) for r in selectors.action_rows(p, filters=filters)]
@@ -319,7 +341,7 @@ def action_create(request: HttpRequest, slug: str, code: str, payload: ActionIn)
     values["priorite"] = int(values["priorite"])
     try:
         a = services.action_create(projet=p, user=request.user, values=values, origine="api")
-    except ValueError as exc:
-        raise HttpError(422, str(exc)) from exc
+    except ValueError as exc:  # the rules of pvd.projects.validation, the dates' order
+        raise HttpError(422, f"Données invalides : {exc}") from exc
     row = next(r for r in selectors.action_rows(p) if r.action.pk == a.pk)
     return 201, _action(row)

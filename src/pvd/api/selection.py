@@ -75,8 +75,8 @@ class Filters(Schema):
     region: str | None = None
     departement: str | None = None
     eligibles: bool = False
-    limit: int = 500
-    offset: int = 0
+    limit: int = Field(500, ge=0, le=5000)
+    offset: int = Field(0, ge=0, le=1_000_000)
 
 
 def _scenario(slug: str):
@@ -346,8 +346,8 @@ def learned_results(
     request: HttpRequest,
     region: str | None = None,
     departement: str | None = None,
-    limit: int = 500,
-    offset: int = 0,
+    limit: int = Query(500, ge=0, le=5000),
+    offset: int = Query(0, ge=0, le=1_000_000),
 ):
     """Communes scored by the learned model (probability, rank in the department, current
     laureate, explanation), ranked by department."""

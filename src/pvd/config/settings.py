@@ -344,3 +344,9 @@ SITE_URL = (os.environ.get("PVD_EMAIL_SITE_URL", "").strip() or "http://127.0.0.
 if not SITE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"PVD_EMAIL_SITE_URL={SITE_URL!r}: expected an http(s):// address")
 REMINDERS_ENABLED = _env_bool("PVD_REMINDERS", True)
+
+# The API answers its errors in JSON under /api/, even those raised outside its views (issue 18);
+# before axes' middleware, which stays last.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("axes.middleware.AxesMiddleware"), "pvd.api.errors.ApiJsonErrorsMiddleware"
+)

@@ -14,3 +14,6 @@ urlpatterns = [
     path("", include("pvd.diagnostics.urls")),
     path("", include("pvd.web.urls")),
 ]
+
+# A refused request (BadRequest) says why in French (issue 18).
+handler400 = "pvd.web.errors.bad_request"

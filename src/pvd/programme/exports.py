@@ -22,6 +22,7 @@ from pvd.programme.models import Laureat
 from pvd.programme.selectors import facts_of
 from pvd.territories.models import Dataset
 from pvd.web import csv_fr
+from pvd.web.formula_guard import neutralise_row
 
 LAUREATE_COLUMNS = (
     "code_insee",
@@ -150,7 +151,7 @@ def to_xlsx(
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        ws.append(row)
+        ws.append(neutralise_row(row, xlsx=True))
     for i, column in enumerate(columns, start=1):
         if column.startswith("date_"):
             for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
@@ -158,13 +159,15 @@ def to_xlsx(
     ws.freeze_panes = "A2"
     if note:
         ws.append([])
-        ws.append([note])
+        ws.append(neutralise_row([note], xlsx=True))
     sources = wb.create_sheet("Sources")
     if note:
-        sources.append([note])
+        sources.append(neutralise_row([note], xlsx=True))
     sources.append(["Source", "Éditeur", "Millésime", "Licence", "Adresse"])
     for d in datasets:
-        sources.append([d.title, d.publisher, d.vintage, d.licence, d.url])
+        sources.append(
+            neutralise_row([d.title, d.publisher, d.vintage, d.licence, d.url], xlsx=True)
+        )
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

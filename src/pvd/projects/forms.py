@@ -15,6 +15,7 @@ from pvd.projects.models import (
     LigneBudget,
     Projet,
 )
+from pvd.projects.validation import FormRules
 from pvd.territories.models import Commune
 
 
@@ -33,7 +34,8 @@ def person_label(user) -> str:
     return user.get_full_name() or user.email or user.get_username()
 
 
-class ProjetForm(forms.ModelForm):
+class ProjetForm(FormRules, forms.ModelForm):
+    rules_kind = "projet"
     axes = forms.MultipleChoiceField(
         label="Axes de l'offre de services",
         choices=Axe.choices,
@@ -48,7 +50,8 @@ class ProjetForm(forms.ModelForm):
         widgets = {"orientations": forms.Textarea(attrs={"rows": 5})}
 
 
-class ActionForm(forms.ModelForm):
+class ActionForm(FormRules, forms.ModelForm):
+    rules_kind = "action"
     porteur = forms.CharField(
         label="Porteur",
         required=False,
@@ -142,7 +145,9 @@ class ActionForm(forms.ModelForm):
         return values
 
 
-class BudgetForm(forms.ModelForm):
+class BudgetForm(FormRules, forms.ModelForm):
+    rules_kind = "budget"
+
     class Meta:
         model = LigneBudget
         fields = ("annee", "nature", "prevu", "realise")
@@ -155,7 +160,9 @@ class BudgetForm(forms.ModelForm):
         help_texts = {"realise": "Laisser vide tant qu'il n'est pas connu."}
 
 
-class FinancementForm(forms.ModelForm):
+class FinancementForm(FormRules, forms.ModelForm):
+    rules_kind = "financement"
+
     class Meta:
         model = Financement
         fields = (
@@ -210,7 +217,9 @@ class FinancementForm(forms.ModelForm):
         return d
 
 
-class JalonForm(forms.ModelForm):
+class JalonForm(FormRules, forms.ModelForm):
+    rules_kind = "jalon"
+
     class Meta:
         model = Jalon
         fields = ("libelle", "date_prevue", "date_reelle")
@@ -223,7 +232,9 @@ class JalonForm(forms.ModelForm):
         widgets = {"date_prevue": DateInput(), "date_reelle": DateInput()}
 
 
-class IndicateurForm(forms.ModelForm):
+class IndicateurForm(FormRules, forms.ModelForm):
+    rules_kind = "indicateur"
+
     class Meta:
         model = Indicateur
         fields = ("libelle", "unite", "valeur_initiale", "date_initiale", "cible", "date_cible")
@@ -238,13 +249,15 @@ class IndicateurForm(forms.ModelForm):
         widgets = {"date_initiale": DateInput(), "date_cible": DateInput()}
 
 
-class MesureForm(forms.Form):
-    indicateur = forms.IntegerField(widget=forms.HiddenInput)
+class MesureForm(FormRules, forms.Form):
+    rules_kind = "mesure"
+    indicateur = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=10**12)
     date = forms.DateField(label="Date de la mesure", widget=DateInput())
     valeur = forms.FloatField(label="Valeur mesurée")
 
 
-class CommentaireForm(forms.Form):
+class CommentaireForm(FormRules, forms.Form):
+    rules_kind = "commentaire"
     texte = forms.CharField(label="Commentaire", widget=forms.Textarea(attrs={"rows": 3}))
 
 

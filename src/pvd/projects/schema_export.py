@@ -28,6 +28,7 @@ from datetime import datetime
 
 from pvd.domain import steering
 from pvd.projects.selectors import ActionRow
+from pvd.web.formula_guard import neutralise
 
 PROJECT_COLUMNS = (
     "id",
@@ -195,11 +196,12 @@ def build(rows: list[ActionRow]) -> tuple[list[dict], list[dict]]:
 
 
 def to_csv(columns: tuple[str, ...], rows: list[dict]) -> bytes:
-    """Plain UTF-8 comma-separated CSV, as the schema's example files (no BOM)."""
+    """Plain UTF-8 comma-separated CSV, as the schema's example files (no BOM); text that a
+    spreadsheet would run as a formula is prefixed with ``'`` (:mod:`pvd.web.formula_guard`)."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: neutralise(v) for k, v in row.items()} for row in rows)
     return buffer.getvalue().encode("utf-8")
 
 

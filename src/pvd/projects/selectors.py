@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from pvd.domain import steering
 from pvd.programme.models import Changement, Groupe
+from pvd.projects import validation
 from pvd.projects.models import (
     Action,
     Axe,
@@ -81,6 +82,7 @@ def action_rows(
     """The project's actions with effective status and budget, filtered (table, exports), as
     of ``day`` (default today)."""
     filters = filters or {}
+    filters = validation.check_filters(filters)
     qs = Action.objects.filter(projet=projet)
     qs = qs.filter(supprime_le__isnull=not deleted)
     if filters.get("axe"):

@@ -22,6 +22,7 @@ from django.utils import timezone
 from pvd.programme.audit import Actor, deleted
 from pvd.programme.models import Changement, Groupe
 from pvd.programme.services import user_scopes
+from pvd.projects import validation
 from pvd.projects.models import (
     Action,
     Axe,
@@ -254,6 +255,7 @@ def project_update(*, projet: Projet, user, values: dict, origine: str = "web") 
     unknown = set(values) - set(PROJECT_FIELDS)
     if unknown:
         raise ValueError(f"champs non modifiables : {', '.join(sorted(unknown))}")
+    validation.check("projet", values)
     if "axes" in values:
         bad = set(values["axes"]) - set(Axe.values)
         if bad:
@@ -349,6 +351,7 @@ def action_create(*, projet: Projet, user, values: dict, origine: str = "web") -
     unknown = set(values) - set(ACTION_FIELDS) - set(ACTION_RELATIONS)
     if unknown:
         raise ValueError(f"champs inconnus : {', '.join(sorted(unknown))}")
+    validation.check("action", values)
     _check_dates(values)
     _check_responsable(projet, values)
     with transaction.atomic():
@@ -376,6 +379,7 @@ def action_update(*, action: Action, user, values: dict, origine: str = "web") -
     unknown = set(values) - set(ACTION_FIELDS) - set(ACTION_RELATIONS)
     if unknown:
         raise ValueError(f"champs inconnus : {', '.join(sorted(unknown))}")
+    validation.check("action", values)
     _check_responsable(action.projet, values)
     with transaction.atomic():
         locked = Action.objects.select_for_update().get(pk=action.pk)
@@ -480,7 +484,26 @@ LINE_LABELS = {
 }
 
 
-def _check_line(kind: str, values: dict, *, new_decision: bool = False) -> None:
+def _check_line(
+    kind: str,
+    values: dict,
+    *,
+    action: Action,
+    line_id: int | None = None,
+    new_decision: bool = False,
+) -> None:
+    validation.check(kind, values)
+    if kind == "budget" and "annee" in values and "nature" in values:
+        # One line per year and nature (database constraint): said, not an IntegrityError.
+        same = LigneBudget.objects.filter(
+            action=action, annee=values["annee"], nature=values["nature"]
+        ).exclude(pk=line_id)
+        if same.exists():
+            nature = dict(LigneBudget.Nature.choices).get(values["nature"], values["nature"])
+            raise ValueError(
+                f"une ligne de budget {values['annee']} en {nature.lower()} existe déjà : "
+                "modifiez-la plutôt que d'en ajouter une seconde"
+            )
     if kind == "financement":
         requested = values.get("montant_demande") or 0
         granted = values.get("montant_accorde")
@@ -541,16 +564,20 @@ def line_save(
     values = _infer_decision(kind, values)
     with transaction.atomic():
         if line_id is None:
-            _check_line(kind, values, new_decision=explicit)
+            _check_line(kind, values, action=action, new_decision=explicit)
             line = model.objects.create(action=action, **values)
             diff = {k: (None, v) for k, v in values.items()}
             verb = "creation"
         else:
-            line = model.objects.select_for_update().get(pk=line_id, action=action)
+            line = model.objects.select_for_update().filter(pk=line_id, action=action).first()
+            if line is None:
+                raise validation.InvalidInput({"ligne": "cette ligne n'existe pas pour l'action"})
             merged = {f: getattr(line, f) for f in fields} | values
             _check_line(
                 kind,
                 merged,
+                action=action,
+                line_id=line.pk,
                 new_decision=explicit and values["decision"] != getattr(line, "decision", None),
             )
             diff = _diff(line, values)
@@ -577,7 +604,9 @@ def line_delete(*, action: Action, kind: str, user, line_id: int, origine: str =
     _require(user, action.projet.groupe, "edit")
     model, fields = LINE_MODELS[kind]
     with transaction.atomic():
-        line = model.objects.get(pk=line_id, action=action)
+        line = model.objects.filter(pk=line_id, action=action).first()
+        if line is None:
+            raise validation.InvalidInput({"ligne": "cette ligne n'existe pas pour l'action"})
         before = {f: (_jsonable(getattr(line, f)), None) for f in fields}
         projet = action.projet
         # With its content (an indicator's measures too): restorable.
@@ -598,6 +627,7 @@ def measure_record(
 ) -> Mesure:
     action = indicateur.action
     _require(user, action.projet.groupe, "edit")
+    validation.check("mesure", {"date": when, "valeur": valeur})
     with transaction.atomic():
         mesure, created = Mesure.objects.select_for_update().get_or_create(
             indicateur=indicateur, date=when, defaults={"valeur": valeur}
@@ -629,6 +659,7 @@ def comment_add(
     texte = texte.strip()
     if not texte:
         raise ValueError("le commentaire est vide")
+    validation.check("commentaire", {"texte": texte})
     with transaction.atomic():
         c = Commentaire.objects.create(projet=projet, action=action, user=user, texte=texte)
         _audit(

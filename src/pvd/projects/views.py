@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from pvd.domain import steering
 from pvd.programme.models import Groupe
 from pvd.programme.services import user_scopes
-from pvd.projects import charts, exports, schema_export, selectors, services
+from pvd.projects import charts, exports, schema_export, selectors, services, validation
 from pvd.projects.forms import (
     LINE_FORMS,
     ActionForm,
@@ -248,7 +248,9 @@ def comment(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     groupe, projet, acc = _group(request, slug, code, "comment")
     action = None
     if request.POST.get("action"):
-        action = get_object_or_404(Action, pk=request.POST["action"], projet=projet)
+        action = get_object_or_404(
+            Action, pk=validation.as_id(request.POST["action"], "action"), projet=projet
+        )
     try:
         services.comment_add(
             projet=projet, user=request.user, texte=request.POST.get("texte", ""), action=action
@@ -340,14 +342,17 @@ def action_line(request: HttpRequest, slug: str, code: str, pk: int, kind: str):
             action=a,
             kind="jalon",
             user=request.user,
-            line_id=int(request.POST["atteint"]),
+            line_id=validation.as_id(request.POST["atteint"], "atteint"),
             values={"date_reelle": selectors.today()},
         )
         messages.success(request, "Jalon marqué comme atteint aujourd'hui.")
         return redirect("projects:action", slug, code, pk)
     if request.POST.get("supprimer"):
         services.line_delete(
-            action=a, kind=kind, user=request.user, line_id=int(request.POST["supprimer"])
+            action=a,
+            kind=kind,
+            user=request.user,
+            line_id=validation.as_id(request.POST["supprimer"], "supprimer"),
         )
         messages.success(request, "Ligne supprimée.")
         return redirect("projects:action", slug, code, pk)

@@ -14,6 +14,8 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 
+from pvd.web.formula_guard import neutralise
+
 PARAM = "csv"
 INTERNATIONAL = "international"
 
@@ -29,7 +31,8 @@ def _number(value: float | Decimal, decimal_mark: str) -> str:
 
 def cell(value, *, international: bool = False) -> str:
     """One value: None -> "" (missing, never 0); numbers with the variant's decimal mark;
-    booleans "oui"/"non" (French) or "true"/"false"; dates ISO."""
+    booleans "oui"/"non" (French) or "true"/"false"; dates ISO; text that a spreadsheet would
+    run as a formula prefixed with ``'`` (:mod:`pvd.web.formula_guard`)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -38,6 +41,8 @@ def cell(value, *, international: bool = False) -> str:
         return _number(value, "." if international else ",")
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, str):
+        return neutralise(value)
     return str(value)
 
 
