@@ -99,8 +99,23 @@ def read_text(path: Path, *, prefer_members: Sequence[str] = ()) -> tuple[str, s
     return text, encoding, display, hashlib.sha256(raw).hexdigest()
 
 
+def normalize_lines(text: str) -> str:
+    """``text`` with LF line endings only and without its blank lines (the shared place where the
+    polars-based readers accept trailing blank lines and mixed LF/CRLF endings)."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    if any(not line.strip() for line in lines):
+        lines = [line for line in lines if line.strip()]
+    return "\n".join(lines) + "\n" if lines else ""
+
+
 def read_frame(text: str, display: str, *, separators: Sequence[str] = (";", ",", "\t")):
-    """All-string frame of a CSV text; header names upper-cased and stripped."""
+    """All-string frame of a CSV text; header names upper-cased and stripped.
+
+    Line endings may be LF, CRLF or a mix of both; blank lines (often one or two at the end of
+    the file) are not rows: polars would read each as a row of nulls."""
+    text = normalize_lines(text)
     first = text.split("\n", 1)[0]
     if not first.strip():
         raise SourceRowErrors(display, [RowError(EMPTY_FILE, "fichier vide ou sans en-tête", 1)])
