@@ -127,7 +127,9 @@ def read_comptes(path: Path) -> ObservationFile:
     numeric = [POPULATION[0], *AMOUNTS, *checks]
     # The file's header is lower case: errors name the columns as written.
     frame = frame.rename({c: c.lower() for c in numeric})
-    frame, n_missing = parse_numbers(frame, [c.lower() for c in numeric], display, errors)
+    frame, n_missing = parse_numbers(
+        frame, [c.lower() for c in numeric], display, errors, minimum=None
+    )
     frame = frame.rename({c.lower(): c for c in numeric})
     errors.raise_if_any()
 

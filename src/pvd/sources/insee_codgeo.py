@@ -26,6 +26,7 @@ from pathlib import Path
 
 import polars as pl
 
+from pvd.sources.columns import COUNT_EXPECTED, NUMBER_EXPECTED, number_expr
 from pvd.sources.tabular import (
     DUPLICATE_KEY,
     EMPTY_FILE,
@@ -182,23 +183,45 @@ def check_codes(frame: pl.DataFrame, column: str, display: str) -> None:
 
 
 def parse_numbers(
-    frame: pl.DataFrame, columns: Sequence[str], display: str, errors: ErrorCollector
+    frame: pl.DataFrame,
+    columns: Sequence[str],
+    display: str,
+    errors: ErrorCollector,
+    *,
+    minimum: float | None = 0,
 ) -> tuple[pl.DataFrame, int]:
-    """Columns parsed as floats; markers become null; other text is an error (line, column).
-    Lines are counted from the frame's rows, or taken from its ``_i`` column (the 0-based index
-    of the data row in the file) when a filtered frame keeps it."""
+    """Columns parsed as floats by the column rules (:mod:`pvd.sources.columns`: no ``inf``,
+    ``1e309``, ``1_000`` or non-ASCII digits; at least ``minimum``, 0 by default: counts,
+    areas, incomes; None for amounts that may be negative); markers become null; other text is
+    an error (line, column, what was expected). Lines are counted from the frame's rows, or
+    taken from its ``_i`` column (the 0-based index of the data row in the file) when a
+    filtered frame keeps it."""
     exprs = []
     n_missing = 0
     indexed = frame if "_i" in frame.columns else frame.with_row_index("_i")
     for c in columns:
         raw = pl.col(c).str.strip_chars()
         marker = raw.is_null() | raw.str.to_lowercase().is_in(MISSING_MARKERS)
-        parsed = raw.str.replace_all(" ", "").str.replace(",", ".").cast(pl.Float64, strict=False)
-        bad = indexed.filter(
-            ~frame.select(marker).to_series() & frame.select(parsed).to_series().is_null()
-        )
+        parsed = number_expr(c)
+        markers = frame.select(marker).to_series()
+        values = frame.select(parsed).to_series()
+        bad = indexed.filter(~markers & values.is_null())
         for i, value in bad.select("_i", c).iter_rows():
-            errors.add(INVALID_VALUE, f"valeur non numérique « {value} »", line=i + 2, column=c)
+            errors.add(
+                INVALID_VALUE,
+                f"valeur non numérique « {value} » ({NUMBER_EXPECTED})",
+                line=i + 2,
+                column=c,
+            )
+        if minimum is not None:
+            low = indexed.filter(~markers & values.is_not_null() & (values < minimum))
+            for i, value in low.select("_i", c).iter_rows():
+                errors.add(
+                    INVALID_VALUE,
+                    f"valeur négative « {value} » ({COUNT_EXPECTED})",
+                    line=i + 2,
+                    column=c,
+                )
         n_missing += int(frame.select(marker.sum()).item())
         exprs.append(pl.when(marker).then(None).otherwise(parsed).alias(c))
     return frame.with_columns(exprs), n_missing

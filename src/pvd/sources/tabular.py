@@ -18,11 +18,12 @@ import csv
 import hashlib
 import io
 import zipfile
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pvd.sources.report import SourceError
+from pvd.sources.report import SourceError, write_failure
 
 # Stable error codes (frictionless-style): tests and callers match on these, not on messages.
 MISSING_COLUMN = "missing-column"
@@ -149,8 +150,32 @@ def read_bytes(
 ) -> tuple[bytes, str]:
     """The bytes of a file, or of one CSV inside a zip archive; returns (bytes, display path)."""
     path = Path(path)
+    try:
+        return _read_bytes(path, member=member, prefer_members=prefer_members)
+    except SourceError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError) as exc:
+        raise SourceError(str(path), f"archive zip corrompue ou tronquée ({exc})") from exc
+    except NotImplementedError as exc:  # compression method zipfile does not know
+        raise SourceError(str(path), f"archive zip illisible ({exc})") from exc
+    except OSError as exc:
+        raise SourceError(str(path), f"fichier illisible : {write_failure(exc)}") from exc
+
+
+def check_file(path: Path) -> None:
+    """Fail with a clear message when ``path`` is missing or is not a regular file."""
     if not path.exists():
         raise SourceError(str(path), "fichier introuvable")
+    if path.is_dir():
+        raise SourceError(str(path), "c'est un dossier : donnez le chemin d'un fichier")
+    if not path.is_file():
+        raise SourceError(str(path), "ce n'est pas un fichier ordinaire")
+
+
+def _read_bytes(
+    path: Path, *, member: str | None, prefer_members: Sequence[str]
+) -> tuple[bytes, str]:
+    check_file(path)
     if zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as archive:
             names = [n for n in archive.namelist() if n.lower().endswith(".csv")]
@@ -204,7 +229,7 @@ def read_table(
         )
     separator = max(separators, key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
-    header = [h.strip().lstrip("\ufeff") for h in next(reader)]
+    header = [h.strip().lstrip("\ufeff") for h in next(_rows(reader, display))]
     table = Table(
         path=display,
         encoding=encoding,
@@ -214,7 +239,7 @@ def read_table(
     )
     keys = [h.upper() for h in header]
     errors = ErrorCollector(display)
-    for values in reader:
+    for values in _rows(reader, display):
         line = reader.line_num
         if not values or (len(values) == 1 and not values[0].strip()):
             continue  # blank line (often the last one)
@@ -228,6 +253,28 @@ def read_table(
         table.rows.append((line, {k: v.strip() for k, v in zip(keys, values, strict=True)}))
     errors.raise_if_any()
     return table
+
+
+def _rows(reader, display: str):
+    """The rows of a csv reader; a field longer than the csv module's limit (128 KiB) or a
+    stray NUL byte is an error naming its line, not a traceback."""
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            text = str(exc)
+            if "field larger than field limit" in text:
+                size = f"{csv.field_size_limit():,}".replace(",", "\u202f")
+                reason = f"champ de plus de {size} caractères"
+            elif "NUL" in text:
+                reason = "caractère nul (octet 0) : fichier binaire ou corrompu"
+            else:
+                reason = f"ligne CSV illisible ({text})"
+            raise SourceRowErrors(
+                display, [RowError(INVALID_VALUE, reason, line=reader.line_num + 1)]
+            ) from exc
 
 
 def missing_columns(
