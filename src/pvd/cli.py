@@ -362,7 +362,7 @@ def data_fetch(name: str, force: bool, timeout: float) -> None:
 
 
 @data.command("import-cog")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--millesime", type=click.IntRange(1943, 2100), help="COG vintage (default: from file name)."
 )
@@ -394,7 +394,7 @@ def data_import_cog(
 
 
 @data.command("import-population")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path))
 @click.option("--millesime", required=True, type=click.IntRange(1876, 2100), help="Census vintage.")
 @click.option("--column", help="Population column (default: PMUN, PMUN<YYYY>, P<YY>_POP...).")
 @click.option("--dry-run", is_flag=True, help="Show what would change, write nothing.")
@@ -412,7 +412,7 @@ def data_import_population(file: Path, millesime: int, column: str | None, dry_r
 
 
 @data.command("import-geo")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Show what would change, write nothing.")
 def data_import_geo(files: tuple[Path, ...], dry_run: bool) -> None:
     """Import geometries for the location maps: commune centres (CSV insee,lon,lat from

@@ -39,7 +39,7 @@ def _import(run, **kwargs) -> None:
 
 
 @programme.command("import-laureates")
-@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("path", type=click.Path(path_type=Path))
 @click.option(
     "--programme", "slug", default="pvd", show_default=True, help="Programme slug (pvd, acv)."
 )
@@ -97,7 +97,7 @@ def import_laureates(
 
 
 @programme.command("import-ort")
-@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("path", type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Show what would change, write nothing.")
 @click.option("--millesime", help="Vintage of the sheet (default: the year in the file name).")
 @click.option(

@@ -68,7 +68,7 @@ def selection_calibrate(
 
 
 @selection.command("import-centralite")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Show the result, store nothing.")
 @click.option(
     "--confirmer",
@@ -290,7 +290,7 @@ def selection_fit(laureats: Path | None) -> None:
 
 
 @selection.command("import-territoires")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Show the result, store nothing.")
 def selection_import_territories(files: tuple[Path, ...], dry_run: bool) -> None:
     """Import typologies of the Observatoire des territoires (densite.csv, ruralite.csv,

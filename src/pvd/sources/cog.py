@@ -29,6 +29,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pvd.sources.columns import ColumnError, parse_name
 from pvd.sources.tabular import (
     DUPLICATE_KEY,
     INCONSISTENT,
@@ -243,7 +244,11 @@ def _name(errors: ErrorCollector, row: dict[str, str], line: int) -> str:
         errors.add(
             INVALID_VALUE, "LIBELLE vide (attendu : le nom officiel)", line=line, column="LIBELLE"
         )
-    return row["LIBELLE"]
+    name = parse_name(row["LIBELLE"])
+    if isinstance(name, ColumnError):
+        errors.add(INVALID_VALUE, name.message, line=line, column="LIBELLE")
+        return row["LIBELLE"]
+    return name
 
 
 def _communes(table: Table, errors: ErrorCollector) -> list[CogCommune]:

@@ -10,8 +10,9 @@ official file may be, so that no importer accepts silently what another refuses.
   grouping), full-width (``１２``) or Arabic-Indic (``١٢``) digits, anything else.
 - Counts (populations, dwellings, facilities...): numbers that are not negative.
 - Years: 1900 to next year; dates: the same years.
-- Coordinates: WGS84 longitude/latitude inside the bounding box of mainland France (Corsica
-  included) or of an overseas territory, the one of the commune's department when known.
+- Coordinates: WGS84 longitude/latitude inside the bounding box of the commune's territory,
+  mainland France (Corsica included) or its overseas department (boxes of
+  :mod:`pvd.domain.wgs84`).
 - Names: no control characters (C0, DEL, C1: terminal escape sequences), at most 200 characters.
 
 Missing-value markers (empty, ``s`` for statistical secrecy, ``nd``, ``NA``...) are not errors:
@@ -27,6 +28,8 @@ from datetime import date
 
 import polars as pl
 
+from pvd.domain import wgs84
+
 # A decimal number as official French files write it; the integer part may be grouped by
 # spaces (ordinary, no-break or narrow no-break).
 NUMBER = r"^[+-]?(\d+|\d{1,3}([ \u00a0\u202f]\d{3})+)([.,]\d+)?$"
@@ -34,22 +37,6 @@ _NUMBER = re.compile(NUMBER)
 _SPACES = re.compile(r"[ \u00a0\u202f]")
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 NAME_MAX = 200
-
-# Bounding boxes (lon min, lon max, lat min, lat max), WGS84 degrees, with a small margin.
-MAINLAND = (-5.5, 9.8, 41.2, 51.2)  # metropolitan France and Corsica
-OVERSEAS = {
-    "971": (-61.9, -60.9, 15.8, 16.6),  # Guadeloupe
-    "972": (-61.3, -60.7, 14.3, 14.9),  # Martinique
-    "973": (-54.7, -51.5, 2.0, 5.9),  # Guyane
-    "974": (55.1, 56.0, -21.5, -20.8),  # La Réunion
-    "975": (-56.5, -56.0, 46.7, 47.2),  # Saint-Pierre-et-Miquelon
-    "976": (44.9, 45.4, -13.1, -12.5),  # Mayotte
-    "977": (-63.0, -62.7, 17.8, 18.0),  # Saint-Barthélemy
-    "978": (-63.2, -62.9, 18.0, 18.2),  # Saint-Martin
-    "986": (-178.3, -176.0, -14.5, -13.1),  # Wallis-et-Futuna
-    "987": (-154.9, -134.3, -28.0, -7.8),  # Polynésie française
-    "988": (163.5, 168.2, -22.8, -19.5),  # Nouvelle-Calédonie
-}
 
 
 @dataclass(frozen=True)
@@ -123,13 +110,29 @@ def check_date(value: date, *, today: date | None = None) -> ColumnError | None:
     return None
 
 
-def box_of(code: str) -> tuple[float, float, float, float] | None:
-    """The bounding box of a commune (or department) code: its overseas territory's, the
-    mainland's, or None for a code of no known territory."""
+# Overseas collectivities (COG codes 975, 977, 978, 984, 986-989), which the official centre
+# files list too; the departments' boxes are those of pvd.domain.wgs84.
+COLLECTIVITIES: dict[str, wgs84.Box] = {
+    "975": (-56.5, -56.0, 46.7, 47.2),  # Saint-Pierre-et-Miquelon
+    "977": (-63.0, -62.7, 17.8, 18.0),  # Saint-Barthélemy
+    "978": (-63.2, -62.9, 18.0, 18.2),  # Saint-Martin
+    "984": (39.0, 141.0, -77.0, -11.0),  # Terres australes et antarctiques françaises
+    "986": (-178.3, -176.0, -14.5, -13.1),  # Wallis-et-Futuna
+    "987": (-154.9, -134.3, -28.0, -7.8),  # Polynésie française
+    "988": (163.5, 168.2, -22.8, -19.5),  # Nouvelle-Calédonie
+    "989": (-109.3, -109.1, 10.2, 10.4),  # Clipperton
+}
+
+
+def box_of(code: str) -> wgs84.Box | None:
+    """The bounding box of a commune's or a department's territory: mainland France with
+    Corsica, its overseas department (:mod:`pvd.domain.wgs84`) or collectivity; None for a code
+    of no French territory."""
     code = code.strip().upper()
-    if code.startswith(("97", "98")):
-        return OVERSEAS.get(code[:3])
-    return MAINLAND
+    if code[:3] in COLLECTIVITIES:
+        return COLLECTIVITIES[code[:3]]
+    department = code[:3] if code.startswith(("97", "98")) else code[:2]
+    return wgs84.box_of("departement", department)
 
 
 def check_coordinates(code: str, lon: float, lat: float) -> ColumnError | None:
@@ -140,7 +143,7 @@ def check_coordinates(code: str, lon: float, lat: float) -> ColumnError | None:
         return ColumnError(f"{lon}, {lat}", "longitude et latitude finies attendues")
     if box[0] <= lon <= box[1] and box[2] <= lat <= box[3]:
         return None
-    where = "de la France métropolitaine" if box is MAINLAND else "du territoire d'outre-mer"
+    where = "de la France métropolitaine" if box == wgs84.MAINLAND else "du département d'outre-mer"
     return ColumnError(
         f"{lon}, {lat}",
         f"longitude et latitude WGS84, dans cet ordre, dans les limites {where} "

@@ -34,10 +34,13 @@ from pvd.sources.tabular import (
     INVALID_CODE,
     INVALID_VALUE,
     MISSING_COLUMN,
+    NO_ROWS,
     ErrorCollector,
     RowError,
     SourceRowErrors,
-    decode,
+    check_header,
+    csv_rows,
+    decode_or_fail,
     read_bytes,
 )
 
@@ -96,7 +99,7 @@ def read_text(path: Path, *, prefer_members: Sequence[str] = ()) -> tuple[str, s
     import hashlib
 
     raw, display = read_bytes(Path(path), prefer_members=prefer_members)
-    text, encoding = decode(raw)
+    text, encoding = decode_or_fail(raw, display)
     return text, encoding, display, hashlib.sha256(raw).hexdigest()
 
 
@@ -121,19 +124,23 @@ def read_frame(text: str, display: str, *, separators: Sequence[str] = (";", ","
     if not first.strip():
         raise SourceRowErrors(display, [RowError(EMPTY_FILE, "fichier vide ou sans en-tête", 1)])
     separator = max(separators, key=first.count)
+    check_header(display, next(csv.reader(io.StringIO(first), delimiter=separator)))
     try:
         frame = pl.read_csv(
             io.BytesIO(text.encode("utf-8")),
             separator=separator,
             infer_schema=False,
+            empty_string_is_null=False,  # an empty code is "", not a null that filters skip
         )
-    except (pl.exceptions.ComputeError, pl.exceptions.ShapeError) as exc:
+    except pl.exceptions.PolarsError as exc:
         _raise_field_count(text, separator, display, exc)
     # polars pads short rows with nulls: check the field counts (a quick count of separators,
     # confirmed with the csv module, which understands quotes, when one differs).
     width = first.count(separator)
     if any(line.count(separator) != width for line in text.split("\n")[1:] if line.strip()):
         _raise_field_count(text, separator, display, None)
+    if frame.height == 0:
+        raise SourceRowErrors(display, [RowError(EMPTY_FILE, NO_ROWS, line=2)])
     frame = frame.rename({c: c.strip().lstrip("\ufeff").upper() for c in frame.columns})
     return frame, separator
 
@@ -150,9 +157,10 @@ def header_as_written(frame: pl.DataFrame, text: str, separator: str) -> pl.Data
 
 def _raise_field_count(text: str, separator: str, display: str, exc: Exception | None):
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
-    width = len(next(reader))
+    rows = csv_rows(reader, display)
+    width = len(next(rows))
     errors = ErrorCollector(display)
-    for values in reader:
+    for values in rows:
         if values and len(values) != width:
             errors.add(
                 FIELD_COUNT,
@@ -161,7 +169,15 @@ def _raise_field_count(text: str, separator: str, display: str, exc: Exception |
             )
     errors.raise_if_any()
     if exc is not None:
-        raise SourceRowErrors(display, [RowError(FIELD_COUNT, f"fichier illisible : {exc}")])
+        raise SourceRowErrors(
+            display,
+            [
+                RowError(
+                    FIELD_COUNT,
+                    f"fichier illisible : {str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__}",
+                )
+            ],
+        )
 
 
 def check_codes(frame: pl.DataFrame, column: str, display: str) -> None:
