@@ -38,8 +38,8 @@ from pvd.sources.tabular import (
     read_table,
 )
 
-COMMUNE_CODE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
-DEPARTEMENT_CODE = re.compile(r"^(\d{2}|2[AB]|9[78]\d)$")
+COMMUNE_CODE = re.compile(r"^([0-9]{5}|2[AB][0-9]{3})$")
+DEPARTEMENT_CODE = re.compile(r"^([0-9]{2}|2[AB]|9[78][0-9])$")
 CENTRES_LAYOUT = "insee,dept,lon,lat,name (geo.api.gouv.fr)"
 DEP_CODE_KEYS = ("insee_dep", "code_insee", "code", "INSEE_DEP", "code_dep")
 DEP_NAME_KEYS = ("lib_dep", "nom", "nom_dep", "NOM", "libelle")

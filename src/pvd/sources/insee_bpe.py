@@ -45,7 +45,7 @@ from pvd.sources.tabular import (
     SourceRowErrors,
 )
 
-TYPEQU = r"^[A-G]\d{3}$"
+TYPEQU = r"^[A-G][0-9]{3}$"
 GAMMES = {"p": "proximite", "i": "intermediaire", "s": "superieure"}
 
 

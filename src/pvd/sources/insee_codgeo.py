@@ -44,8 +44,10 @@ from pvd.sources.tabular import (
     read_bytes,
 )
 
-MISSING_MARKERS = ("", "s", "nd", "n.d.", "nc", "n.c.", "na", "nan", "-", ".", "...")
-COMMUNE_CODE = r"^(\d{5}|2[AB]\d{3})$"
+# Markers of secrecy or of a missing value the official files carry ("NaN", a program's
+# not-a-number, is not one of them: it is refused with the other non-numbers).
+MISSING_MARKERS = ("", "s", "nd", "n.d.", "nc", "n.c.", "na", "-", ".", "...")
+COMMUNE_CODE = r"^([0-9]{5}|2[AB][0-9]{3})$"
 OBS_SCHEMA = {"code": pl.String, "variable": pl.String, "millesime": pl.Int32, "value": pl.Float64}
 
 

@@ -344,7 +344,7 @@ def csv_rows(reader, display: str):
             else:
                 reason = f"ligne CSV illisible ({text})"
             raise SourceRowErrors(
-                display, [RowError(INVALID_VALUE, reason, line=reader.line_num + 1)]
+                display, [RowError(INVALID_VALUE, reason, line=reader.line_num)]
             ) from exc
 
 

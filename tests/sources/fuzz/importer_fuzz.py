@@ -236,7 +236,7 @@ def _csv_cases(imp: Importer, raw: bytes, rng: random.Random) -> list[Case]:
     add("binary", REFUSE, bytes(rng.randrange(256) for _ in range(rng.randint(1, 3000))))
     add("garbage-line", REFUSE, body + b"\n" + b"\x00\xff\xfe garbage \x1b[2J" * 3 + b"\n",
         line=len(lines) + 1)  # fmt: skip
-    if any(b > 127 for b in body):
+    if any(b > 127 for b in body.removeprefix(b"\xef\xbb\xbf")):
         latin = body.decode("utf-8-sig").encode("cp1252", errors="replace")
         add("bom-latin-1", REFUSE, b"\xef\xbb\xbf" + latin.lstrip(b"\xef\xbb\xbf"))
     last = lines[-1]
@@ -248,8 +248,9 @@ def _csv_cases(imp: Importer, raw: bytes, rng: random.Random) -> list[Case]:
         i = _col(rows, column)
         if i is None:
             continue
-        dropped = [[v for j, v in enumerate(r) if j != i] for r in rows]
-        add("drop-column", REFUSE, _join(sep, dropped, bom), line=1)
+        if column == imp.code:  # other columns may have a substitute (another year...)
+            dropped = [[v for j, v in enumerate(r) if j != i] for r in rows]
+            add("drop-column", REFUSE, _join(sep, dropped, bom), line=1)
         duplicated = [r[: i + 1] + [r[i]] + r[i + 1 :] for r in rows]
         add("duplicate-column", REFUSE, _join(sep, duplicated, bom), line=1)
     if faults_apply(imp):
@@ -498,7 +499,7 @@ def run_case(case: Case, folder: Path, baseline: dict[str, str]) -> Outcome:
     first = stderr.split("\n", 1)[0]
     if result.exit_code != 1 or not first.startswith("Erreur : "):
         return out("unclear", stderr)
-    if path.name not in first or len(first) > 600 or CONTROL.search(stderr):
+    if path.name not in first or len(first) > 1500 or CONTROL.search(stderr):
         return out("unclear", repr(stderr[:300]))
     if case.line is not None and f"ligne {case.line}" not in stderr:
         return out("unclear", f"ligne {case.line} absente : {stderr}")
