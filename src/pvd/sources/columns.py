@@ -32,7 +32,7 @@ from pvd.domain import wgs84
 
 # A decimal number as official French files write it; the integer part may be grouped by
 # spaces (ordinary, no-break or narrow no-break).
-NUMBER = r"^[+-]?(\d+|\d{1,3}([ \u00a0\u202f]\d{3})+)([.,]\d+)?$"
+NUMBER = r"^[+-]?([0-9]+|[0-9]{1,3}([ \u00a0\u202f][0-9]{3})+)([.,][0-9]+)?$"
 _NUMBER = re.compile(NUMBER)
 _SPACES = re.compile(r"[ \u00a0\u202f]")
 CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")

@@ -15,6 +15,8 @@ import polars as pl
 _CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 _QUOTED = re.compile(r"«\s?(.*?)\s?»", re.DOTALL)
 QUOTED_MAX = 80  # characters of a value quoted in a message
+_HEADER = re.compile(r"(en-tête lu : )([^)\n]*)")
+HEADER_MAX = 240
 
 
 def printable(text: str, limit: int | None = None) -> str:
@@ -33,6 +35,8 @@ def printable(text: str, limit: int | None = None) -> str:
 def safe_message(message: str) -> str:
     """A message with every « quoted value » printable and at most QUOTED_MAX characters long."""
     message = _QUOTED.sub(lambda m: f"« {printable(m.group(1), QUOTED_MAX)} »", message)
+    # The header read, quoted by missing-column errors, can hold hundreds of columns.
+    message = _HEADER.sub(lambda m: m.group(1) + printable(m.group(2), HEADER_MAX), message)
     return "\n".join(printable(line) for line in message.split("\n"))
 
 
