@@ -145,10 +145,11 @@ def decode(raw: bytes) -> tuple[str, str]:
             return raw.decode("utf-8-sig"), "utf-8-sig"
         except UnicodeDecodeError as exc:
             # A UTF-8 BOM before Latin-1 text: a file saved twice in different encodings.
-            line = raw[: exc.start].count(b"\n") + 1
+            at = exc.start + 3  # positions count from after the BOM
+            line = raw[:at].count(b"\n") + 1
             raise BadEncoding(
                 line,
-                f"marque UTF-8 (BOM) en tête mais octet 0x{raw[exc.start]:02x} non UTF-8 : "
+                f"marque UTF-8 (BOM) en tête mais octet 0x{raw[at]:02x} non UTF-8 : "
                 "enregistrez le fichier en UTF-8, ou en Latin-1 sans BOM",
             ) from exc
     try:
