@@ -348,7 +348,7 @@ def _geojson_cases(imp: Importer, raw: bytes, rng: random.Random) -> list[Case]:
         return lambda d, fs, f: fs.__setitem__(f, value)
 
     mutations = [
-        feature_mutation(set_prop(v), "bad-code") for v in ("", "999", None, 15, "\x1b[2J")
+        feature_mutation(set_prop(v), "bad-code") for v in ("", "999", None, 150, "\x1b[2J")
     ]
     mutations += [feature_mutation(set_name(v), "bad-name") for v in BAD_NAMES]
     mutations += [
