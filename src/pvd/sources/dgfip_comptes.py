@@ -33,6 +33,7 @@ from pathlib import Path
 
 import polars as pl
 
+from pvd.sources.columns import year_range
 from pvd.sources.insee_codgeo import (
     COMMUNE_CODE,
     OBS_SCHEMA,
@@ -107,7 +108,8 @@ def read_comptes(path: Path) -> ObservationFile:
             line=i + 2,
             column="icom",
         )
-    bad_year = pl.col("_year").is_null() | ~pl.col("_year").is_between(1990, 2100)
+    # The column rules bound years by next year; DGFiP accounts start in 1990.
+    bad_year = pl.col("_year").is_null() | ~pl.col("_year").is_between(1990, year_range()[1])
     for i, value in frame.filter(bad_year).select("_row", "AN").iter_rows():
         errors.add(INVALID_VALUE, f"exercice invalide « {value} »", line=i + 2, column="an")
     dup = frame.filter(
