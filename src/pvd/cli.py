@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -229,6 +230,8 @@ def data_restore(path: Path, confirm: bool) -> None:
 
 def _fail_source(exc: Exception) -> None:
     """Print a SourceError (and the other row errors it collected) and exit 1."""
+    from pvd.sources.report import safe_message
+
     lines = [f"Erreur : {exc}"]
     for error in getattr(exc, "errors", [])[1:11]:
         where = ", ".join(
@@ -239,12 +242,32 @@ def _fail_source(exc: Exception) -> None:
             )
             if part
         )
-        lines.append(f"  {where} : {error.message}" if where else f"  {error.message}")
+        message = safe_message(error.message)
+        lines.append(f"  {where} : {message}" if where else f"  {message}")
     more = len(getattr(exc, "errors", [])) - 11
     if more > 0:
         lines.append(f"  ... et {more} autres")
     click.echo("\n".join(lines), err=True)
     sys.exit(1)
+
+
+@contextmanager
+def import_errors(*paths: Path):
+    """Around an import command (referential check, reading, writing): a file that cannot be
+    read or a write that fails (full disk, read-only data directory or database) ends with a
+    one-line message naming the file and exit 1, never a traceback; the import's transaction
+    has left the database as it was."""
+    from django.db import DatabaseError
+
+    from pvd.sources.report import SourceError, printable, write_failure
+
+    named = ", ".join(printable(str(p), 300) for p in paths) or "import"
+    try:
+        yield
+    except SourceError as exc:
+        _fail_source(exc)
+    except (OSError, DatabaseError) as exc:
+        _fail(f"{named} : {write_failure(exc)}")
 
 
 def _ensure_referential() -> None:
@@ -339,7 +362,7 @@ def data_fetch(name: str, force: bool, timeout: float) -> None:
 
 
 @data.command("import-cog")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(
     "--millesime", type=click.IntRange(1943, 2100), help="COG vintage (default: from file name)."
 )
@@ -358,61 +381,53 @@ def data_import_cog(
     v_arrondissement_YYYY.csv (told apart by their header). All or nothing.
     """
     _setup_django()
-    _ensure_referential()
     from pvd.sources.cog import read_cog
-    from pvd.sources.report import SourceError
     from pvd.territories.services import communes_import_cog
 
-    try:
+    with import_errors(*files):
+        _ensure_referential()
         parsed = [read_cog(path) for path in files]
         report = communes_import_cog(
             files=parsed, millesime=millesime, prune=prune, dry_run=dry_run
         )
-    except SourceError as exc:
-        _fail_source(exc)
     _print_report(report)
 
 
 @data.command("import-population")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path))
 @click.option("--millesime", required=True, type=click.IntRange(1876, 2100), help="Census vintage.")
 @click.option("--column", help="Population column (default: PMUN, PMUN<YYYY>, P<YY>_POP...).")
 @click.option("--dry-run", is_flag=True, help="Show what would change, write nothing.")
 def data_import_population(file: Path, millesime: int, column: str | None, dry_run: bool) -> None:
     """Import INSEE legal populations (donnees_communes.csv, ensemble.zip or a CODGEO file)."""
     _setup_django()
-    _ensure_referential()
     from pvd.sources.population import read_populations
-    from pvd.sources.report import SourceError
     from pvd.territories.services import populations_import
 
-    try:
+    with import_errors(file):
+        _ensure_referential()
         parsed = read_populations(file, millesime=millesime, column=column)
         report = populations_import(populations=parsed, dry_run=dry_run)
-    except SourceError as exc:
-        _fail_source(exc)
     _print_report(report)
 
 
 @data.command("import-geo")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Show what would change, write nothing.")
 def data_import_geo(files: tuple[Path, ...], dry_run: bool) -> None:
     """Import geometries for the location maps: commune centres (CSV insee,lon,lat from
     geo.api.gouv.fr) and department contours (GeoJSON in WGS84, e.g. ANCT's
     polygone-4326_dep.geojson). Each file is checked whole, then imported atomically."""
     _setup_django()
-    _ensure_referential()
     from pvd.sources.geo import read_geo
-    from pvd.sources.report import SourceError
     from pvd.territories.geography import geo_import
 
-    try:
+    with import_errors(*files):
+        _ensure_referential()
         parsed = [read_geo(f) for f in files]
-    except SourceError as exc:
-        _fail_source(exc)
-    for geo in parsed:
-        _print_report(geo_import(geo=geo, dry_run=dry_run))
+        reports = [geo_import(geo=geo, dry_run=dry_run) for geo in parsed]
+    for report in reports:
+        _print_report(report)
 
 
 @main.group()

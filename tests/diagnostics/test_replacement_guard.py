@@ -14,7 +14,7 @@ from pvd.cli import main
 from pvd.diagnostics.models import SourceTable
 from pvd.diagnostics.services import frame_of, indicator_source_import
 from pvd.domain import replacement
-from pvd.sources.report import ConfirmationRequired
+from pvd.sources.report import ConfirmationRequired, SourceError
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 LOGEMENT = DATA / "insee" / "base-cc-logement-2021.CSV"
@@ -64,12 +64,19 @@ def test_header_only_and_partial_files_are_refused_unless_confirmed(db, tmp_path
     SourceTable.objects.filter(kind="logement").delete()  # start from no housing file
     first = indicator_source_import(kind="logement", path=LOGEMENT)
     assert first.tables["observations"].created == 12  # 3 communes x 4 variables read
+    # A header-only file is no official file: refused outright (no confirmation can take it).
     header_only = _file(tmp_path, "logement-vide.CSV", LINES[:1])
+    with pytest.raises(SourceError) as refused:
+        indicator_source_import(kind="logement", path=header_only, confirm=True)
+    assert "ligne 2 : aucune ligne de données après l'en-tête" in str(refused.value)
+    assert _stored() == 12  # nothing written
+    # A file keeping one row of three would remove 8 of the 12 values: confirmation needed.
+    one_row = _file(tmp_path, "logement-une-ligne.CSV", LINES[:2])
     with pytest.raises(ConfirmationRequired) as refused:
-        indicator_source_import(kind="logement", path=header_only)
+        indicator_source_import(kind="logement", path=one_row)
     message = str(refused.value)
-    assert "retirerait 12 des 12 valeurs (territoire × variable)" in message
-    assert "100,0 %" in message and "avant 12, après 0" in message and "--confirmer" in message
+    assert "retirerait 8 des 12 valeurs (territoire × variable)" in message
+    assert "avant 12, après 4" in message and "--confirmer" in message
     assert _stored() == 12  # nothing written
     # One commune of three dropped: refused too; the dry run says it, exit 0.
     partial = _file(tmp_path, "logement-partiel.CSV", LINES[:3])

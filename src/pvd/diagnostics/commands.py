@@ -74,14 +74,13 @@ def indicators_import(
 ) -> None:
     """Import an official file feeding indicators (INSEE, Cerema, DGFiP), then run
     `pvd indicators build`."""
-    from pvd.cli import _ensure_referential, _fail_source, _print_report, _setup_django
+    from pvd.cli import _ensure_referential, _print_report, _setup_django, import_errors
 
     _setup_django()
-    _ensure_referential()
     from pvd.diagnostics.services import indicator_source_import
-    from pvd.sources.report import SourceError
 
-    try:
+    with import_errors(file, *([gammes] if gammes else [])):
+        _ensure_referential()
         report = indicator_source_import(
             kind=kind,
             path=file,
@@ -90,8 +89,6 @@ def indicators_import(
             dry_run=dry_run,
             confirm=confirm,
         )
-    except SourceError as exc:
-        _fail_source(exc)
     _print_report(report)
     if not dry_run:
         click.echo("Lancez `pvd indicators build` pour recalculer les indicateurs.")

@@ -14,7 +14,13 @@ from pathlib import Path
 
 import click
 
-from pvd.cli import _ensure_referential, _fail, _fail_source, _print_report, _setup_django
+from pvd.cli import (
+    _ensure_referential,
+    _fail,
+    _print_report,
+    _setup_django,
+    import_errors,
+)
 
 
 @click.group()
@@ -26,18 +32,14 @@ def _import(run, **kwargs) -> None:
     if kwargs.get("national") and kwargs.get("perimetre"):
         click.echo("Erreur : --national et --perimetre s'excluent.", err=True)
         sys.exit(2)
-    _ensure_referential()
-    from pvd.sources.report import SourceError
-
-    try:
+    with import_errors(kwargs["path"]):
+        _ensure_referential()
         report = run(**kwargs)
-    except SourceError as exc:
-        _fail_source(exc)
     _print_report(report)
 
 
 @programme.command("import-laureates")
-@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("path", type=click.Path(path_type=Path))
 @click.option(
     "--programme", "slug", default="pvd", show_default=True, help="Programme slug (pvd, acv)."
 )
@@ -95,7 +97,7 @@ def import_laureates(
 
 
 @programme.command("import-ort")
-@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("path", type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Show what would change, write nothing.")
 @click.option("--millesime", help="Vintage of the sheet (default: the year in the file name).")
 @click.option(

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from pvd.cli import _ensure_referential, _fail, _fail_source, _setup_django
+from pvd.cli import _ensure_referential, _fail, _fail_source, _setup_django, import_errors
 
 
 @click.group()
@@ -68,7 +68,7 @@ def selection_calibrate(
 
 
 @selection.command("import-centralite")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Show the result, store nothing.")
 @click.option(
     "--confirmer",
@@ -80,14 +80,11 @@ def selection_import_official(file: Path, dry_run: bool, confirm: bool) -> None:
     """Import the official classification (Observatoire des territoires, centralite.csv) and
     print its agreement (confusion matrix) with the computed levels."""
     _setup_django()
-    _ensure_referential()
     from pvd.selection.services import centrality_import_official
-    from pvd.sources.report import SourceError
 
-    try:
+    with import_errors(file):
+        _ensure_referential()
         report = centrality_import_official(path=file, dry_run=dry_run, confirm=confirm)
-    except SourceError as exc:
-        _fail_source(exc)
     click.echo("\n".join(report.lines()))
 
 
@@ -293,21 +290,19 @@ def selection_fit(laureats: Path | None) -> None:
 
 
 @selection.command("import-territoires")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Show the result, store nothing.")
 def selection_import_territories(files: tuple[Path, ...], dry_run: bool) -> None:
     """Import typologies of the Observatoire des territoires (densite.csv, ruralite.csv,
     montagne.csv: insee_com,lib_com,niveau_...), used by the learned model."""
     _setup_django()
-    _ensure_referential()
     from pvd.selection.services import typology_import
-    from pvd.sources.report import SourceError
 
     for file in files:
-        try:
-            click.echo("\n".join(typology_import(path=file, dry_run=dry_run)))
-        except SourceError as exc:
-            _fail_source(exc)
+        with import_errors(file):
+            _ensure_referential()
+            lines = typology_import(path=file, dry_run=dry_run)
+        click.echo("\n".join(lines))
 
 
 @selection.command("evaluate")

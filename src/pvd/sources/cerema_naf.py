@@ -78,11 +78,13 @@ class AnnualFlow(Family):
         return full_year(m.group(1))
 
 
-FLOWS = AnnualFlow("naf_conso", r"NAF(\d\d)ART(\d\d)", example="naf09art10")
-HOUSING = AnnualFlow("naf_conso_habitat", r"ART(\d\d)HAB(\d\d)", example="art09hab10")
-AREA = Family("surface_commune", r"SURFCOM(\d\d|\d{4})", year_group=None, example="surfcom2023")
+FLOWS = AnnualFlow("naf_conso", r"NAF([0-9][0-9])ART([0-9][0-9])", example="naf09art10")
+HOUSING = AnnualFlow("naf_conso_habitat", r"ART([0-9][0-9])HAB([0-9][0-9])", example="art09hab10")
+AREA = Family(
+    "surface_commune", r"SURFCOM([0-9][0-9]|[0-9]{4})", year_group=None, example="surfcom2023"
+)
 # Totals over several years: naf09art23 (2009-2023 vintage), nafart0920 (older vintages).
-TOTALS = (r"NAF(\d\d)ART(\d\d)", r"NAFART(\d\d)(\d\d)")
+TOTALS = (r"NAF([0-9][0-9])ART([0-9][0-9])", r"NAFART([0-9][0-9])([0-9][0-9])")
 ADDITIVE = frozenset({FLOWS.variable, HOUSING.variable, AREA.variable})
 
 

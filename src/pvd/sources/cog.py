@@ -29,6 +29,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pvd.sources.columns import ColumnError, parse_name
 from pvd.sources.tabular import (
     DUPLICATE_KEY,
     INCONSISTENT,
@@ -43,10 +44,10 @@ from pvd.sources.tabular import (
     read_table,
 )
 
-COMMUNE_CODE = re.compile(r"^\d[\dAB]\d{3}$")
-DEPARTEMENT_CODE = re.compile(r"^(\d{2}|2[AB]|97[1-6])$")
-REGION_CODE = re.compile(r"^\d{2}$")
-ARRONDISSEMENT_CODE = re.compile(r"^(\d{2}|2[AB]|97\d)\d$")
+COMMUNE_CODE = re.compile(r"^[0-9][0-9AB][0-9]{3}$")
+DEPARTEMENT_CODE = re.compile(r"^([0-9]{2}|2[AB]|97[1-6])$")
+REGION_CODE = re.compile(r"^[0-9]{2}$")
+ARRONDISSEMENT_CODE = re.compile(r"^([0-9]{2}|2[AB]|97[0-9])[0-9]$")
 
 COMMUNE_TYPES = ("COM", "COMA", "COMD", "ARM")
 
@@ -143,7 +144,7 @@ class CogFile:
 
 
 def vintage_from_name(path: str | Path) -> int | None:
-    match = re.search(r"(?<!\d)((?:19|20)\d{2})(?!\d)", Path(path).name)
+    match = re.search(r"(?<![0-9])((?:19|20)[0-9]{2})(?![0-9])", Path(path).name)
     return int(match.group(1)) if match else None
 
 
@@ -243,7 +244,11 @@ def _name(errors: ErrorCollector, row: dict[str, str], line: int) -> str:
         errors.add(
             INVALID_VALUE, "LIBELLE vide (attendu : le nom officiel)", line=line, column="LIBELLE"
         )
-    return row["LIBELLE"]
+    name = parse_name(row["LIBELLE"])
+    if isinstance(name, ColumnError):
+        errors.add(INVALID_VALUE, name.message, line=line, column="LIBELLE")
+        return row["LIBELLE"]
+    return name
 
 
 def _communes(table: Table, errors: ErrorCollector) -> list[CogCommune]:

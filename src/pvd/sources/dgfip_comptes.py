@@ -33,6 +33,7 @@ from pathlib import Path
 
 import polars as pl
 
+from pvd.sources.columns import year_range
 from pvd.sources.insee_codgeo import (
     COMMUNE_CODE,
     OBS_SCHEMA,
@@ -65,7 +66,7 @@ UNIT_TOLERANCE = 0.01
 ADDITIVE = frozenset({*AMOUNTS.values(), POPULATION[1]})
 
 # Mainland department, written on 3 characters (or 2): 01-19, 2A, 2B, 21-95.
-_DEP = pl.col("DEP").str.extract(r"^0?(0[1-9]|1\d|2[1-9AB]|[3-8]\d|9[0-5])$")
+_DEP = pl.col("DEP").str.extract(r"^0?(0[1-9]|1[0-9]|2[1-9AB]|[3-8][0-9]|9[0-5])$")
 _OVERSEAS = pl.col("DEP").str.contains(r"^97[1-6]$") & (
     pl.col("ICOM").str.slice(0, 1) == pl.col("DEP").str.slice(2, 1)
 )
@@ -73,7 +74,7 @@ _OVERSEAS = pl.col("DEP").str.contains(r"^97[1-6]$") & (
 
 def commune_code() -> pl.Expr:
     """INSEE commune code from ``DEP`` and ``ICOM`` (null when the pair is not understood)."""
-    icom = pl.col("ICOM").str.contains(r"^\d{3}$")
+    icom = pl.col("ICOM").str.contains(r"^[0-9]{3}$")
     code = (
         pl.when(icom & _OVERSEAS)
         .then(pl.lit("97") + pl.col("ICOM"))
@@ -107,7 +108,8 @@ def read_comptes(path: Path) -> ObservationFile:
             line=i + 2,
             column="icom",
         )
-    bad_year = pl.col("_year").is_null() | ~pl.col("_year").is_between(1990, 2100)
+    # The column rules bound years by next year; DGFiP accounts start in 1990.
+    bad_year = pl.col("_year").is_null() | ~pl.col("_year").is_between(1990, year_range()[1])
     for i, value in frame.filter(bad_year).select("_row", "AN").iter_rows():
         errors.add(INVALID_VALUE, f"exercice invalide « {value} »", line=i + 2, column="an")
     dup = frame.filter(
@@ -127,7 +129,11 @@ def read_comptes(path: Path) -> ObservationFile:
     numeric = [POPULATION[0], *AMOUNTS, *checks]
     # The file's header is lower case: errors name the columns as written.
     frame = frame.rename({c: c.lower() for c in numeric})
-    frame, n_missing = parse_numbers(frame, [c.lower() for c in numeric], display, errors)
+    frame, n_missing = parse_numbers(frame, [POPULATION[0].lower()], display, errors)
+    frame, n_amounts = parse_numbers(
+        frame, [c.lower() for c in numeric[1:]], display, errors, minimum=None
+    )  # amounts may be negative
+    n_missing += n_amounts
     frame = frame.rename({c.lower(): c for c in numeric})
     errors.raise_if_any()
 

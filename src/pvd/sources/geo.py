@@ -23,6 +23,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pvd.domain.wgs84 import MAINLAND
+from pvd.sources.columns import ColumnError, box_of, check_coordinates, parse_name, parse_number
 from pvd.sources.tabular import (
     DUPLICATE_KEY,
     INVALID_CODE,
@@ -36,16 +38,14 @@ from pvd.sources.tabular import (
     read_table,
 )
 
-COMMUNE_CODE = re.compile(r"^(\d{5}|2[AB]\d{3})$")
-DEPARTEMENT_CODE = re.compile(r"^(\d{2}|2[AB]|9[78]\d)$")
+COMMUNE_CODE = re.compile(r"^([0-9]{5}|2[AB][0-9]{3})$")
+DEPARTEMENT_CODE = re.compile(r"^([0-9]{2}|2[AB]|9[78][0-9])$")
 CENTRES_LAYOUT = "insee,dept,lon,lat,name (geo.api.gouv.fr)"
 DEP_CODE_KEYS = ("insee_dep", "code_insee", "code", "INSEE_DEP", "code_dep")
 DEP_NAME_KEYS = ("lib_dep", "nom", "nom_dep", "NOM", "libelle")
 # Bounding box of mainland France and Corsica, in degrees (lon, lat): a territory of a
 # mainland department outside it means swapped columns, a projected file (Lambert 93 metres)
 # or a typing error. Overseas territories (codes 97x and 98x) only need valid WGS84 degrees.
-MAINLAND_LON = (-5.5, 10.0)
-MAINLAND_LAT = (41.0, 51.5)
 
 
 @dataclass(frozen=True)
@@ -76,9 +76,10 @@ def read_geo(path: Path) -> GeoFile:
 
 
 def _plausible(code: str, lon: float, lat: float) -> bool:
-    if code.startswith(("97", "98")):
-        return -180.0 <= lon <= 180.0 and -90.0 <= lat <= 90.0
-    return MAINLAND_LON[0] <= lon <= MAINLAND_LON[1] and MAINLAND_LAT[0] <= lat <= MAINLAND_LAT[1]
+    """Inside the bounding box of the commune's or department's territory (column rules)."""
+    if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in (lon, lat)):
+        return False
+    return check_coordinates(code, lon, lat) is None
 
 
 def read_commune_centres(path: Path) -> GeoFile:
@@ -97,10 +98,9 @@ def read_commune_centres(path: Path) -> GeoFile:
             errors.add(DUPLICATE_KEY, f"code commune en double « {code} »", line=line, column=key)
             continue
         seen.add(code)
-        try:
-            lon, lat = float(row["LON"]), float(row["LAT"])
-        except ValueError:
-            bad = "lon" if not _is_float(row["LON"]) else "lat"
+        lon, lat = parse_number(row["LON"]), parse_number(row["LAT"])
+        if isinstance(lon, ColumnError) or isinstance(lat, ColumnError):
+            bad = "lon" if isinstance(lon, ColumnError) else "lat"
             errors.add(
                 INVALID_VALUE,
                 f"coordonnée non numérique « {row[bad.upper()]} » (degrés décimaux, point décimal)",
@@ -108,40 +108,49 @@ def read_commune_centres(path: Path) -> GeoFile:
                 column=bad,
             )
             continue
-        if not _plausible(code, lon, lat):
+        problem = check_coordinates(code, lon, lat)
+        if problem is not None:
+            where = "de la France métropolitaine" if box_of(code) == MAINLAND else "du territoire"
             errors.add(
                 INVALID_VALUE,
-                f"coordonnées ({lon}, {lat}) hors de la France métropolitaine pour la commune "
-                f"{code} : longitude et latitude en degrés WGS84 attendues, dans cet ordre",
+                f"coordonnées ({lon}, {lat}) hors {where} pour la commune {code} : "
+                f"{problem.expected}",
                 line=line,
                 column="lon",
             )
             continue
-        records.append(
-            GeoRecord(code, row.get("NAME", ""), {"type": "Point", "coordinates": [lon, lat]})
-        )
+        name = parse_name(row.get("NAME", ""))
+        if isinstance(name, ColumnError):
+            errors.add(INVALID_VALUE, name.message, line=line, column="name")
+            continue
+        records.append(GeoRecord(code, name, {"type": "Point", "coordinates": [lon, lat]}))
     errors.raise_if_any()
     if not records:
         raise SourceError(table.path, "aucune commune dans le fichier")
     return GeoFile(path=table.path, level="commune", sha256=table.sha256, records=records)
 
 
-def _is_float(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
-def _points(geometry: dict):
-    rings = (
-        geometry["coordinates"]
-        if geometry["type"] == "Polygon"
-        else [r for polygon in geometry["coordinates"] for r in polygon]
-    )
+def _rings(geometry: dict) -> list[list] | None:
+    """The rings of a Polygon or MultiPolygon, None when they are not lists of at least 4
+    points of 2 or 3 numbers (a malformed file then gets an error, not a traceback)."""
+    coordinates = geometry.get("coordinates")
+    if not isinstance(coordinates, list):
+        return None
+    polygons = [coordinates] if geometry["type"] == "Polygon" else coordinates
+    rings = []
+    for polygon in polygons:
+        if not isinstance(polygon, list) or not polygon:
+            return None
+        rings.extend(polygon)
     for ring in rings:
-        yield from ring
+        if not isinstance(ring, list) or len(ring) < 4:
+            return None
+        for point in ring:
+            if not isinstance(point, list) or len(point) not in (2, 3):
+                return None
+            if not all(isinstance(v, int | float) and not isinstance(v, bool) for v in point):
+                return None
+    return rings
 
 
 def _rounded(geometry: dict) -> dict:
@@ -188,11 +197,21 @@ def read_departement_contours(path: Path) -> GeoFile:
             ],
         )
     features = data.get("features") or []
+    if not isinstance(features, list):
+        raise SourceRowErrors(
+            display,
+            [RowError(UNKNOWN_LAYOUT, "« features » doit être une liste d'entités GeoJSON")],
+        )
     errors = ErrorCollector(display)
     records: list[GeoRecord] = []
     seen: set[str] = set()
     for n, feature in enumerate(features, start=1):
         where = f"entité {n}"
+        if not isinstance(feature, dict) or not isinstance(feature.get("properties") or {}, dict):
+            errors.add(
+                UNKNOWN_LAYOUT, f"{where} : entité GeoJSON (objet avec « properties ») attendue"
+            )
+            continue
         props = feature.get("properties") or {}
         key = next((k for k in DEP_CODE_KEYS if k in props), None)
         if key is None:
@@ -213,6 +232,8 @@ def read_departement_contours(path: Path) -> GeoFile:
             continue
         seen.add(code)
         geometry = feature.get("geometry") or {}
+        if not isinstance(geometry, dict):
+            geometry = {"type": type(geometry).__name__}
         if geometry.get("type") not in ("Polygon", "MultiPolygon"):
             errors.add(
                 INVALID_VALUE,
@@ -221,22 +242,30 @@ def read_departement_contours(path: Path) -> GeoFile:
                 column="geometry",
             )
             continue
-        try:
-            outside = [p for p in _points(geometry) if not _plausible(code, p[0], p[1])]
-        except (TypeError, IndexError, KeyError):
-            errors.add(
-                INVALID_VALUE, f"{where} ({code}) : coordonnées illisibles", column="geometry"
-            )
-            continue
-        if outside:
+        rings = _rings(geometry)
+        if rings is None:
             errors.add(
                 INVALID_VALUE,
-                f"{where} ({code}) : coordonnées ({outside[0][0]}, {outside[0][1]}) hors de la "
-                "France métropolitaine : contours en degrés WGS84 (EPSG:4326) attendus",
+                f"{where} ({code}) : coordonnées illisibles (anneaux d'au moins 4 points "
+                "[longitude, latitude] attendus)",
                 column="geometry",
             )
             continue
-        nom = next((str(props[k]) for k in DEP_NAME_KEYS if k in props), "")
+        outside = [p for ring in rings for p in ring if not _plausible(code, p[0], p[1])]
+        if outside:
+            problem = check_coordinates(code, *outside[0][:2])
+            expected = problem.expected if problem else "degrés WGS84 (EPSG:4326)"
+            errors.add(
+                INVALID_VALUE,
+                f"{where} ({code}) : coordonnées ({outside[0][0]}, {outside[0][1]}) refusées : "
+                f"contours en {expected}",
+                column="geometry",
+            )
+            continue
+        nom = parse_name(next((str(props[k]) for k in DEP_NAME_KEYS if k in props), ""))
+        if isinstance(nom, ColumnError):
+            errors.add(INVALID_VALUE, f"{where} ({code}) : {nom.message}", column="nom")
+            continue
         records.append(GeoRecord(code, nom, _rounded(geometry)))
     errors.raise_if_any()
     if not records:

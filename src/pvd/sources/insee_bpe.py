@@ -28,6 +28,7 @@ from pathlib import Path
 
 import polars as pl
 
+from pvd.sources.columns import number_expr
 from pvd.sources.insee_codgeo import (
     COMMUNE_CODE,
     OBS_SCHEMA,
@@ -44,7 +45,7 @@ from pvd.sources.tabular import (
     SourceRowErrors,
 )
 
-TYPEQU = r"^[A-G]\d{3}$"
+TYPEQU = r"^[A-G][0-9]{3}$"
 GAMMES = {"p": "proximite", "i": "intermediaire", "s": "superieure"}
 
 
@@ -120,12 +121,7 @@ def read_bpe(
     ):
         errors.add(INVALID_CODE, f"type d'équipement invalide « {v} »", line=i + 2, column="TYPEQU")
     if "NB_EQUIP" in frame.columns:
-        count = (
-            pl.col("NB_EQUIP")
-            .str.strip_chars()
-            .str.replace(",", ".")
-            .cast(pl.Float64, strict=False)
-        )
+        count = number_expr("NB_EQUIP")  # the column rules: no inf, 1e309, 1_000...
         bad = frame.filter(count.is_null() | (count < 0) | (count != count.round()))
         for i, v in bad.select("_i", "NB_EQUIP").head(60).iter_rows():
             errors.add(

@@ -34,7 +34,7 @@ import polars as pl
 
 from pvd.sources.insee_codgeo import Family, ObservationFile, read_observations
 
-YY = r"(\d\d)"
+YY = r"([0-9][0-9])"
 
 KINDS: dict[str, dict] = {
     "historique": dict(

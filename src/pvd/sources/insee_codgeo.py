@@ -26,6 +26,7 @@ from pathlib import Path
 
 import polars as pl
 
+from pvd.sources.columns import COUNT_EXPECTED, NUMBER_EXPECTED, number_expr
 from pvd.sources.tabular import (
     DUPLICATE_KEY,
     EMPTY_FILE,
@@ -33,15 +34,20 @@ from pvd.sources.tabular import (
     INVALID_CODE,
     INVALID_VALUE,
     MISSING_COLUMN,
+    NO_ROWS,
     ErrorCollector,
     RowError,
     SourceRowErrors,
-    decode,
+    check_header,
+    csv_rows,
+    decode_or_fail,
     read_bytes,
 )
 
-MISSING_MARKERS = ("", "s", "nd", "n.d.", "nc", "n.c.", "na", "nan", "-", ".", "...")
-COMMUNE_CODE = r"^(\d{5}|2[AB]\d{3})$"
+# Markers of secrecy or of a missing value the official files carry ("NaN", a program's
+# not-a-number, is not one of them: it is refused with the other non-numbers).
+MISSING_MARKERS = ("", "s", "nd", "n.d.", "nc", "n.c.", "na", "-", ".", "...")
+COMMUNE_CODE = r"^([0-9]{5}|2[AB][0-9]{3})$"
 OBS_SCHEMA = {"code": pl.String, "variable": pl.String, "millesime": pl.Int32, "value": pl.Float64}
 
 
@@ -95,29 +101,48 @@ def read_text(path: Path, *, prefer_members: Sequence[str] = ()) -> tuple[str, s
     import hashlib
 
     raw, display = read_bytes(Path(path), prefer_members=prefer_members)
-    text, encoding = decode(raw)
+    text, encoding = decode_or_fail(raw, display)
     return text, encoding, display, hashlib.sha256(raw).hexdigest()
 
 
+def normalize_lines(text: str) -> str:
+    """``text`` with LF line endings only and without its blank lines (the shared place where the
+    polars-based readers accept trailing blank lines and mixed LF/CRLF endings)."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    if any(not line.strip() for line in lines):
+        lines = [line for line in lines if line.strip()]
+    return "\n".join(lines) + "\n" if lines else ""
+
+
 def read_frame(text: str, display: str, *, separators: Sequence[str] = (";", ",", "\t")):
-    """All-string frame of a CSV text; header names upper-cased and stripped."""
+    """All-string frame of a CSV text; header names upper-cased and stripped.
+
+    Line endings may be LF, CRLF or a mix of both; blank lines (often one or two at the end of
+    the file) are not rows: polars would read each as a row of nulls."""
+    text = normalize_lines(text)
     first = text.split("\n", 1)[0]
     if not first.strip():
         raise SourceRowErrors(display, [RowError(EMPTY_FILE, "fichier vide ou sans en-tête", 1)])
     separator = max(separators, key=first.count)
+    check_header(display, next(csv.reader(io.StringIO(first), delimiter=separator)))
     try:
         frame = pl.read_csv(
             io.BytesIO(text.encode("utf-8")),
             separator=separator,
             infer_schema=False,
+            empty_string_is_null=False,  # an empty code is "", not a null that filters skip
         )
-    except (pl.exceptions.ComputeError, pl.exceptions.ShapeError) as exc:
+    except pl.exceptions.PolarsError as exc:
         _raise_field_count(text, separator, display, exc)
     # polars pads short rows with nulls: check the field counts (a quick count of separators,
     # confirmed with the csv module, which understands quotes, when one differs).
     width = first.count(separator)
     if any(line.count(separator) != width for line in text.split("\n")[1:] if line.strip()):
         _raise_field_count(text, separator, display, None)
+    if frame.height == 0:
+        raise SourceRowErrors(display, [RowError(EMPTY_FILE, NO_ROWS, line=2)])
     frame = frame.rename({c: c.strip().lstrip("\ufeff").upper() for c in frame.columns})
     return frame, separator
 
@@ -134,9 +159,10 @@ def header_as_written(frame: pl.DataFrame, text: str, separator: str) -> pl.Data
 
 def _raise_field_count(text: str, separator: str, display: str, exc: Exception | None):
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
-    width = len(next(reader))
+    rows = csv_rows(reader, display)
+    width = len(next(rows))
     errors = ErrorCollector(display)
-    for values in reader:
+    for values in rows:
         if values and len(values) != width:
             errors.add(
                 FIELD_COUNT,
@@ -145,7 +171,15 @@ def _raise_field_count(text: str, separator: str, display: str, exc: Exception |
             )
     errors.raise_if_any()
     if exc is not None:
-        raise SourceRowErrors(display, [RowError(FIELD_COUNT, f"fichier illisible : {exc}")])
+        raise SourceRowErrors(
+            display,
+            [
+                RowError(
+                    FIELD_COUNT,
+                    f"fichier illisible : {str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__}",
+                )
+            ],
+        )
 
 
 def check_codes(frame: pl.DataFrame, column: str, display: str) -> None:
@@ -167,23 +201,45 @@ def check_codes(frame: pl.DataFrame, column: str, display: str) -> None:
 
 
 def parse_numbers(
-    frame: pl.DataFrame, columns: Sequence[str], display: str, errors: ErrorCollector
+    frame: pl.DataFrame,
+    columns: Sequence[str],
+    display: str,
+    errors: ErrorCollector,
+    *,
+    minimum: float | None = 0,
 ) -> tuple[pl.DataFrame, int]:
-    """Columns parsed as floats; markers become null; other text is an error (line, column).
-    Lines are counted from the frame's rows, or taken from its ``_i`` column (the 0-based index
-    of the data row in the file) when a filtered frame keeps it."""
+    """Columns parsed as floats by the column rules (:mod:`pvd.sources.columns`: no ``inf``,
+    ``1e309``, ``1_000`` or non-ASCII digits; at least ``minimum``, 0 by default: counts,
+    areas, incomes; None for amounts that may be negative); markers become null; other text is
+    an error (line, column, what was expected). Lines are counted from the frame's rows, or
+    taken from its ``_i`` column (the 0-based index of the data row in the file) when a
+    filtered frame keeps it."""
     exprs = []
     n_missing = 0
     indexed = frame if "_i" in frame.columns else frame.with_row_index("_i")
     for c in columns:
         raw = pl.col(c).str.strip_chars()
         marker = raw.is_null() | raw.str.to_lowercase().is_in(MISSING_MARKERS)
-        parsed = raw.str.replace_all(" ", "").str.replace(",", ".").cast(pl.Float64, strict=False)
-        bad = indexed.filter(
-            ~frame.select(marker).to_series() & frame.select(parsed).to_series().is_null()
-        )
+        parsed = number_expr(c)
+        markers = frame.select(marker).to_series()
+        values = frame.select(parsed).to_series()
+        bad = indexed.filter(~markers & values.is_null())
         for i, value in bad.select("_i", c).iter_rows():
-            errors.add(INVALID_VALUE, f"valeur non numérique « {value} »", line=i + 2, column=c)
+            errors.add(
+                INVALID_VALUE,
+                f"valeur non numérique « {value} » ({NUMBER_EXPECTED})",
+                line=i + 2,
+                column=c,
+            )
+        if minimum is not None:
+            low = indexed.filter(~markers & values.is_not_null() & (values < minimum))
+            for i, value in low.select("_i", c).iter_rows():
+                errors.add(
+                    INVALID_VALUE,
+                    f"valeur négative « {value} » ({COUNT_EXPECTED})",
+                    line=i + 2,
+                    column=c,
+                )
         n_missing += int(frame.select(marker.sum()).item())
         exprs.append(pl.when(marker).then(None).otherwise(parsed).alias(c))
     return frame.with_columns(exprs), n_missing

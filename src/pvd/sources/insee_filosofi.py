@@ -53,8 +53,8 @@ from pvd.sources.tabular import (
 )
 
 FAMILIES = (
-    Family("revenu_median", r"MED(\d\d)", example="MED21"),
-    Family("taux_pauvrete", r"TP60(\d\d)", example="TP6021"),
+    Family("revenu_median", r"MED([0-9][0-9])", example="MED21"),
+    Family("taux_pauvrete", r"TP60([0-9][0-9])", example="TP6021"),
 )
 ADDITIVE: frozenset[str] = frozenset()
 
@@ -72,9 +72,9 @@ LONG_LAYOUT = (
 MEASURES = {"MED_SL": "revenu_median", "PR_MD60": "taux_pauvrete"}
 # GEO_OBJECT of the territories whose own figures are read -> (engine level, code pattern)
 AGGREGATES = {
-    "EPCI": ("EPCI", r"^\d{9}$"),
-    "DEP": ("DEP", r"^(\d{2}|2[AB]|97\d)$"),
-    "REG": ("REG", r"^\d{2}$"),
+    "EPCI": ("EPCI", r"^[0-9]{9}$"),
+    "DEP": ("DEP", r"^([0-9]{2}|2[AB]|97[0-9])$"),
+    "REG": ("REG", r"^[0-9]{2}$"),
     "FRANCE": ("FR", r"^FM$"),
 }
 # GEO_OBJECT values known and deliberately not read.
@@ -133,7 +133,7 @@ def _read_long(text: str, encoding: str, display: str, sha: str) -> ObservationF
     for i, geo in mine.filter(~pl.col("GEO").str.contains(COMMUNE_CODE)).select("_i", "GEO").rows():
         errors.add(INVALID_CODE, f"code commune invalide « {geo} »", line=i + 2, column="GEO")
     for i, period in (
-        mine.filter(~pl.col("TIME_PERIOD").str.contains(r"^\d{4}$"))
+        mine.filter(~pl.col("TIME_PERIOD").str.contains(r"^[0-9]{4}$"))
         .select("_i", "TIME_PERIOD")
         .rows()
     ):
@@ -213,7 +213,7 @@ def _aggregates(
             continue
         rows, _ = parse_numbers(rows, ["OBS_VALUE"], display, errors)
         parts.append(
-            rows.filter(pl.col("TIME_PERIOD").str.contains(r"^\d{4}$")).select(
+            rows.filter(pl.col("TIME_PERIOD").str.contains(r"^[0-9]{4}$")).select(
                 pl.lit(level).alias("level"),
                 pl.lit("FR").alias("code") if level == "FR" else pl.col("GEO").alias("code"),
                 pl.col("FILOSOFI_MEASURE").replace_strict(MEASURES).alias("variable"),

@@ -29,8 +29,9 @@ from datetime import date
 from pathlib import Path
 
 from pvd.domain.search import fold
+from pvd.sources import columns
 from pvd.sources.cog import COMMUNE_CODE
-from pvd.sources.pvd_list import Issue, missing, normalise_code, parse_date
+from pvd.sources.pvd_list import DATE_YEARS, Issue, missing, name_issue, normalise_code, parse_date
 from pvd.sources.report import SourceError
 from pvd.sources.tabular import INVALID_CODE, INVALID_VALUE, read_table
 
@@ -110,9 +111,8 @@ def _bool(raw: str | None) -> bool | None:
 def _coordinate(raw: str | None, low: float, high: float) -> float | None:
     if missing(raw):
         return None
-    try:
-        value = float(raw.replace(",", "."))
-    except ValueError:
+    value = columns.parse_number(raw)
+    if isinstance(value, columns.ColumnError):
         return None
     return value if low <= value <= high else None
 
@@ -158,16 +158,39 @@ def read_ort_list(path: Path) -> OrtList:
             result.issues.append(
                 Issue(
                     INVALID_VALUE,
-                    f"date de signature illisible « {row[SIGNED_ON.upper()]} », ignorée",
+                    f"date de signature illisible ou hors des années {DATE_YEARS} "
+                    f"« {row[SIGNED_ON.upper()]} », ignorée",
                     line,
                     code,
                 )
             )
         end, _ = parse_date(row.get("DATE DE FIN ESTIMÉE"))
         raw_years = get(row, "Durée (en années)")
-        years = int(raw_years) if raw_years.isdigit() and int(raw_years) > 0 else None
-        label = get(row, "Commune")
-        m = re.match(r"^\s*([\dAB]{2,3})\s+-\s+(.*)$", label)
+        years = columns.parse_integer(raw_years, minimum=1) if raw_years else None
+        if isinstance(years, columns.ColumnError):
+            if raw_years != "0":  # 0: no duration yet, as the sheet writes it
+                result.issues.append(
+                    Issue(INVALID_VALUE, f"durée {years.message}, ignorée", line, code)
+                )
+            years = None
+        label, issue = name_issue(get(row, "Commune"), line, code, "Commune")
+        if issue:
+            result.issues.append(issue)
+        longitude = _coordinate(row.get("LONGITUDE"), -180, 180)
+        latitude = _coordinate(row.get("LATITUDE"), -90, 90)
+        raw_lon, raw_lat = get(row, "longitude"), get(row, "latitude")
+        problem = None
+        if (raw_lon or raw_lat) and (longitude is None or latitude is None):
+            problem = f"« {raw_lon} », « {raw_lat} » : nombres attendus"
+        elif longitude is not None and latitude is not None:
+            bad = columns.check_coordinates(code, longitude, latitude)
+            problem = bad.message if bad else None
+        if problem:
+            result.issues.append(
+                Issue(INVALID_VALUE, f"coordonnées refusées {problem}, ignorées", line, code)
+            )
+            longitude = latitude = None
+        m = re.match(r"^\s*([0-9AB]{2,3})\s+-\s+(.*)$", label)
         result.rows.append(
             OrtRow(
                 line=line,
@@ -184,8 +207,8 @@ def read_ort_list(path: Path) -> OrtList:
                 statut_commune=get(row, "Statut de la commune")[:50],
                 acv=_bool(row.get("ACV")),
                 pvd=_bool(row.get("PVD")),
-                longitude=_coordinate(row.get("LONGITUDE"), -180, 180),
-                latitude=_coordinate(row.get("LATITUDE"), -90, 90),
+                longitude=longitude,
+                latitude=latitude,
                 status_date_mismatch=status_date_mismatch(signature, raw_signed, signed_on),
             )
         )

@@ -31,6 +31,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pvd.sources import columns
 from pvd.sources.cog import COMMUNE_CODE, DEPARTEMENT_CODE
 from pvd.sources.tabular import (
     DUPLICATE_KEY,
@@ -44,7 +45,7 @@ from pvd.sources.tabular import (
     read_table,
 )
 
-MISSING_MARKERS = {"", "s", "nd", "n.d.", "nc", "n.c.", "na", "nan", "-", ".", "..."}
+MISSING_MARKERS = {"", "s", "nd", "n.d.", "nc", "n.c.", "na", "-", ".", "..."}
 ZIP_MEMBERS = ("donnees_communes.csv",)
 
 
@@ -90,11 +91,10 @@ def compose_code(dep: str, codcom: str) -> str | None:
 
 def parse_count(raw: str) -> tuple[int | None, bool]:
     """(value, was_rounded); None for a secrecy/missing marker; ValueError when not a number."""
-    text = raw.strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
-    if text.lower() in MISSING_MARKERS:
+    if raw.strip().lower() in MISSING_MARKERS:
         return None, False
-    number = float(text.replace(",", "."))
-    if number < 0 or number != number:  # negative or NaN
+    number = columns.parse_count(raw)  # the column rules: no inf, 1e309, NaN, 1_000, -5...
+    if isinstance(number, columns.ColumnError):
         raise ValueError(raw)
     rounded = round(number)
     return int(rounded), rounded != number

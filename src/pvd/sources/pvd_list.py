@@ -33,12 +33,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from pvd.sources import columns
 from pvd.sources.cog import COMMUNE_CODE, DEPARTEMENT_CODE
 from pvd.sources.report import SourceError
 from pvd.sources.tabular import INVALID_CODE, INVALID_VALUE, read_table
 
+DATE_YEARS = "{} à {}".format(*columns.year_range())
 MISSING = {"", "na", "n/a", "nan", "null", "none", "-", "nc", "nd"}
-ID_PVD = re.compile(r"^pvd-(\d{2})-([\dAB]{2,6})-(\d+)$", re.IGNORECASE)
+ID_PVD = re.compile(r"^pvd-([0-9]{2})-([0-9AB]{2,6})-([0-9]+)$", re.IGNORECASE)
 FIXED_ZERO = "fixed-leading-zero"
 
 TITLE = "Liste des communes bénéficiaires du programme Petites villes de demain"
@@ -58,10 +60,20 @@ def parse_date(raw: str | None) -> tuple[date | None, bool]:
     text = raw.strip()
     for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%Y/%m/%d"):
         try:
-            return datetime.strptime(text[:10], fmt).date(), True
+            value = datetime.strptime(text[:10], fmt).date()
         except ValueError:
             continue
+        # The column rules: a year from 1900 to next year (0001 or 9999 is a typing error).
+        return (None, False) if columns.check_date(value) else (value, True)
     return None, False
+
+
+def name_issue(value: str | None, line: int, code: str, column: str) -> tuple[str, Issue | None]:
+    """(name to keep, issue): a name with control characters or too long is not kept."""
+    name = columns.parse_name(value or "")
+    if isinstance(name, columns.ColumnError):
+        return "", Issue(INVALID_VALUE, f"{name.message} ({column}), ignoré", line, code)
+    return name, None
 
 
 @dataclass(frozen=True)
@@ -113,7 +125,7 @@ def _layout(columns: set[str]) -> str:
 def normalise_code(raw: str) -> tuple[str, bool]:
     """(code, fixed): a 4-digit code lost its leading zero in a spreadsheet."""
     code = raw.strip().upper()
-    if re.fullmatch(r"\d{4}", code):
+    if re.fullmatch(r"[0-9]{4}", code):
         return "0" + code, True
     return code, False
 
@@ -170,14 +182,15 @@ def read_programme_list(path: Path) -> ProgrammeList:
                 result.issues.append(
                     Issue(
                         INVALID_VALUE,
-                        f"date illisible « {row[column]} » ({column.lower()}), ignorée",
+                        f"date illisible ou hors des années {DATE_YEARS} « {row[column]} » "
+                        f"({column.lower()}), ignorée",
                         line,
                         code,
                     )
                 )
             dates[key] = value
         departement = get(row, "INSEE_DEP")
-        if departement and re.fullmatch(r"\d", departement):
+        if departement and re.fullmatch(r"[0-9]", departement):
             departement = departement.zfill(2)
         if departement and not DEPARTEMENT_CODE.match(departement.upper()):
             result.issues.append(
@@ -201,7 +214,7 @@ def read_programme_list(path: Path) -> ProgrammeList:
                 )
             )
         siren = get(row, "SIREN_EPCI")
-        if siren and not re.fullmatch(r"\d{9}", siren):
+        if siren and not re.fullmatch(r"[0-9]{9}", siren):
             result.issues.append(
                 Issue(
                     INVALID_VALUE,
@@ -211,16 +224,19 @@ def read_programme_list(path: Path) -> ProgrammeList:
                 )
             )
             siren = None
+        nom, issue = name_issue(get(row, "LIB_COM"), line, code, "lib_com")
+        lib_epci, epci_issue = name_issue(get(row, "LIB_EPCI"), line, code, "lib_epci")
+        result.issues.extend(i for i in (issue, epci_issue) if i)
         result.rows.append(
             ListRow(
                 line=line,
                 code=code,
-                nom=get(row, "LIB_COM") or "",
+                nom=nom,
                 id_pvd=id_pvd,
                 departement=departement.upper() if departement else None,
                 region=get(row, "INSEE_REG"),
                 siren_epci=siren,
-                lib_epci=get(row, "LIB_EPCI") or "",
+                lib_epci=lib_epci,
                 **dates,
             )
         )

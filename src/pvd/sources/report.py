@@ -2,19 +2,55 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import polars as pl
 
+# Control characters (C0 but the line feed that separates listed items, DEL, C1) and Unicode
+# line/paragraph separators: shown escaped, so that a value read from a file can never move the
+# cursor, recolour or clear the terminal that prints the error.
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+_QUOTED = re.compile(r"«\s?(.*?)\s?»", re.DOTALL)
+QUOTED_MAX = 80  # characters of a value quoted in a message
+_HEADER = re.compile(r"(en-tête lu : )([^)\n]*)")
+HEADER_MAX = 240
+
+
+def printable(text: str, limit: int | None = None) -> str:
+    """``text`` with its control characters escaped (``\\x1b``) and, with ``limit``, cut to that
+    many characters with the total length said (a 10 MB field stays a one-line message)."""
+    text = str(text)
+    cut = limit is not None and len(text) > limit
+    shown = text[:limit] if cut else text
+    shown = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", shown)
+    if not cut:
+        return shown
+    size = f"{len(text):,}".replace(",", "\u202f")
+    return f"{shown}… ({size} caractères)"
+
+
+def safe_message(message: str) -> str:
+    """A message with every « quoted value » printable and at most QUOTED_MAX characters long."""
+    message = _QUOTED.sub(lambda m: f"« {printable(m.group(1), QUOTED_MAX)} »", message)
+    # The header read, quoted by missing-column errors, can hold hundreds of columns.
+    message = _HEADER.sub(lambda m: m.group(1) + printable(m.group(2), HEADER_MAX), message)
+    return "\n".join(printable(line) for line in message.split("\n"))
+
 
 class SourceError(Exception):
-    """A file that cannot be imported: says where (file, line, column) and what was expected."""
+    """A file that cannot be imported: says where (file, line, column) and what was expected.
+
+    Values quoted from the file are escaped and shortened (:func:`safe_message`)."""
 
     def __init__(
         self, path: str, message: str, *, line: int | None = None, column: str | None = None
     ):
+        path = printable(path, 300)
+        column = printable(column, QUOTED_MAX) if column is not None else None
+        message = safe_message(message)
         self.path = path
         self.line = line
         self.column = column
@@ -102,3 +138,27 @@ class ImportReport:
             out.append(f"  ignorés: {count} ({reason})")
         out.extend(f"  attention: {w}" for w in self.warnings)
         return out
+
+
+def write_failure(exc: BaseException) -> str:
+    """French one-line reason for a failed read or write outside the file's content: full disk,
+    read-only data directory or database, a file that cannot be opened."""
+    import errno
+
+    text = str(exc).lower()
+    code = getattr(exc, "errno", None)
+    if code == errno.ENOSPC or "disk is full" in text or "no space" in text:
+        reason = "disque plein"
+    elif (
+        code in (errno.EROFS, errno.EACCES, errno.EPERM)
+        or "readonly" in text
+        or ("read-only" in text)
+    ):
+        reason = "écriture refusée (dossier de données ou base en lecture seule)"
+    elif code == errno.EISDIR:
+        return "c'est un dossier, un fichier est attendu"
+    elif isinstance(exc, OSError):
+        reason = f"erreur d'entrée-sortie ({printable(exc.strerror or exc, 120)})"
+    else:
+        reason = f"erreur de la base de données ({printable(str(exc).splitlines()[0] if str(exc) else type(exc).__name__, 120)})"
+    return f"{reason} ; l'import est annulé, rien n'a été écrit"

@@ -18,11 +18,12 @@ import csv
 import hashlib
 import io
 import zipfile
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pvd.sources.report import SourceError
+from pvd.sources.report import SourceError, write_failure
 
 # Stable error codes (frictionless-style): tests and callers match on these, not on messages.
 MISSING_COLUMN = "missing-column"
@@ -130,10 +131,27 @@ class Table:
             )
 
 
+class BadEncoding(ValueError):
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
 def decode(raw: bytes) -> tuple[str, str]:
     """Return (text, encoding key) following the order described in the module docstring."""
     if raw.startswith(b"\xef\xbb\xbf"):
-        return raw.decode("utf-8-sig"), "utf-8-sig"
+        try:
+            return raw.decode("utf-8-sig"), "utf-8-sig"
+        except UnicodeDecodeError as exc:
+            # A UTF-8 BOM before Latin-1 text: a file saved twice in different encodings.
+            at = exc.start + 3  # positions count from after the BOM
+            line = raw[:at].count(b"\n") + 1
+            raise BadEncoding(
+                line,
+                f"marque UTF-8 (BOM) en tête mais octet 0x{raw[at]:02x} non UTF-8 : "
+                "enregistrez le fichier en UTF-8, ou en Latin-1 sans BOM",
+            ) from exc
     try:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -149,8 +167,32 @@ def read_bytes(
 ) -> tuple[bytes, str]:
     """The bytes of a file, or of one CSV inside a zip archive; returns (bytes, display path)."""
     path = Path(path)
+    try:
+        return _read_bytes(path, member=member, prefer_members=prefer_members)
+    except SourceError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError) as exc:
+        raise SourceError(str(path), f"archive zip corrompue ou tronquée ({exc})") from exc
+    except NotImplementedError as exc:  # compression method zipfile does not know
+        raise SourceError(str(path), f"archive zip illisible ({exc})") from exc
+    except OSError as exc:
+        raise SourceError(str(path), f"fichier illisible : {write_failure(exc)}") from exc
+
+
+def check_file(path: Path) -> None:
+    """Fail with a clear message when ``path`` is missing or is not a regular file."""
     if not path.exists():
         raise SourceError(str(path), "fichier introuvable")
+    if path.is_dir():
+        raise SourceError(str(path), "c'est un dossier : donnez le chemin d'un fichier")
+    if not path.is_file():
+        raise SourceError(str(path), "ce n'est pas un fichier ordinaire")
+
+
+def _read_bytes(
+    path: Path, *, member: str | None, prefer_members: Sequence[str]
+) -> tuple[bytes, str]:
+    check_file(path)
     if zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as archive:
             names = [n for n in archive.namelist() if n.lower().endswith(".csv")]
@@ -183,8 +225,28 @@ def read_bytes(
                     f"(attendu : {', '.join(prefer_members) or member or 'un seul CSV'} ; "
                     f"contenu : {', '.join(names) or 'aucun CSV'})",
                 )
-            return archive.read(chosen), f"{path}!{chosen}"
-    return path.read_bytes(), str(path)
+            return _not_binary(archive.read(chosen), f"{path}!{chosen}"), f"{path}!{chosen}"
+    raw = path.read_bytes()
+    if raw.startswith(b"PK\x03\x04"):
+        raise SourceError(str(path), "archive zip corrompue ou tronquée")
+    return _not_binary(raw, str(path)), str(path)
+
+
+def _not_binary(raw: bytes, display: str) -> bytes:
+    """A CSV file holds no NUL byte: one means a binary or corrupt file (named with its line)."""
+    at = raw.find(b"\x00")
+    if at >= 0:
+        raise SourceRowErrors(
+            display,
+            [
+                RowError(
+                    INVALID_VALUE,
+                    "caractère nul (octet 0) : fichier binaire ou corrompu, CSV texte attendu",
+                    line=raw[:at].count(b"\n") + 1,
+                )
+            ],
+        )
+    return raw
 
 
 def read_table(
@@ -196,7 +258,7 @@ def read_table(
 ) -> Table:
     """Decode and split a CSV file; checks nothing but its shape (header, field counts)."""
     raw, display = read_bytes(path, member=member, prefer_members=prefer_members)
-    text, encoding = decode(raw)
+    text, encoding = decode_or_fail(raw, display)
     first_line = text.split("\n", 1)[0]
     if not first_line.strip():
         raise SourceRowErrors(
@@ -204,7 +266,7 @@ def read_table(
         )
     separator = max(separators, key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
-    header = [h.strip().lstrip("\ufeff") for h in next(reader)]
+    header = [h.strip().lstrip("\ufeff") for h in next(csv_rows(reader, display))]
     table = Table(
         path=display,
         encoding=encoding,
@@ -213,8 +275,9 @@ def read_table(
         sha256=hashlib.sha256(raw).hexdigest(),
     )
     keys = [h.upper() for h in header]
+    check_header(display, header)
     errors = ErrorCollector(display)
-    for values in reader:
+    for values in csv_rows(reader, display):
         line = reader.line_num
         if not values or (len(values) == 1 and not values[0].strip()):
             continue  # blank line (often the last one)
@@ -227,7 +290,63 @@ def read_table(
             continue
         table.rows.append((line, {k: v.strip() for k, v in zip(keys, values, strict=True)}))
     errors.raise_if_any()
+    if not table.rows:
+        raise SourceRowErrors(display, [RowError(EMPTY_FILE, NO_ROWS, line=2)])
     return table
+
+
+NO_ROWS = "aucune ligne de données après l'en-tête"
+
+
+def decode_or_fail(raw: bytes, display: str) -> tuple[str, str]:
+    try:
+        return decode(raw)
+    except BadEncoding as exc:
+        raise SourceRowErrors(display, [RowError(INVALID_VALUE, exc.message, exc.line)]) from exc
+
+
+def check_header(display: str, header: Sequence[str]) -> None:
+    """Column names are unique (regardless of case): a file with two columns of the same name
+    would have one of them silently ignored."""
+    seen: dict[str, int] = {}
+    for i, name in enumerate(header):
+        key = name.strip().lstrip("\ufeff").upper()
+        if key and key in seen:
+            raise SourceRowErrors(
+                display,
+                [
+                    RowError(
+                        DUPLICATE_KEY,
+                        f"colonne « {name} » en double dans l'en-tête (colonnes {seen[key] + 1} "
+                        f"et {i + 1}) : chaque colonne doit apparaître une fois",
+                        line=1,
+                        column=name,
+                    )
+                ],
+            )
+        seen[key] = i
+
+
+def csv_rows(reader, display: str):
+    """The rows of a csv reader; a field longer than the csv module's limit (128 KiB) or a
+    stray NUL byte is an error naming its line, not a traceback."""
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            text = str(exc)
+            if "field larger than field limit" in text:
+                size = f"{csv.field_size_limit():,}".replace(",", "\u202f")
+                reason = f"champ de plus de {size} caractères"
+            elif "NUL" in text:
+                reason = "caractère nul (octet 0) : fichier binaire ou corrompu"
+            else:
+                reason = f"ligne CSV illisible ({text})"
+            raise SourceRowErrors(
+                display, [RowError(INVALID_VALUE, reason, line=reader.line_num)]
+            ) from exc
 
 
 def missing_columns(
