@@ -26,16 +26,17 @@ PASSWORD = "motdepasse-42"
 pytestmark = pytest.mark.e2e
 
 
+GEOMETRY = ("geo/communes-centres.csv.gz", "geo/departements.geojson.gz")
+
+
 @pytest.fixture
-def site(live_server):
+def site(live_server, tmp_path):
     from django.contrib.auth import get_user_model
 
     from pvd.programme.models import Laureat
     from pvd.programme.services import laureates_import, scope_group_ensure
     from pvd.projects import services
     from pvd.projects.selectors import today
-    from pvd.sources.geo import read_geo
-    from pvd.territories.geography import geo_import
     from pvd.territories.models import Commune
 
     if not Commune.objects.filter(code="23176").exists():
@@ -43,8 +44,13 @@ def site(live_server):
         from pvd.territories.services import referential_load_snapshot
 
         referential_load_snapshot(snapshot=read_snapshot(settings.SNAPSHOT_DIR))
-    for name in ("communes-centroides.csv", "polygone-4326_dep.geojson"):
-        geo_import(geo=read_geo(DATA / "geo" / name))
+    # The department map's geometry: the embedded open-data snapshot, as `pvd data load`.
+    from pvd.territories import opendata
+
+    entries = opendata.read_manifest()  # by file
+    for product in opendata.PRODUCTS:
+        if product.file in GEOMETRY:
+            opendata.load_product(product, entries[product.file], opendata.OPENDATA_DIR, tmp_path)
     report = laureates_import(path=DATA / "programme" / "pvd-datagouv.csv", programme_slug="pvd")
     assert Laureat.objects.filter(commune__code="23176").exists(), report
     laureat = Laureat.objects.get(commune__code="23176", programme__slug="pvd")
@@ -158,12 +164,14 @@ def test_chef_de_projet_journey(browser, site, axe, width):
         assert not [m for m in mail.outbox if "Dépôt du permis" in m.body]
 
         # The steering committee's report, with the late action and its reason.
-        page.get_by_role("link", name=re.compile(r"^Projet de territoire —")).click()
+        # Back to the project (on a phone the breadcrumb is folded: its address).
+        page.goto(f"{site['url']}/projets/pvd/{site['groupe'].code}/")
         href = page.get_by_role("link", name="Rapport de pilotage (PDF)").get_attribute("href")
         response = page.request.get(f"{site['url']}{href}")
         assert response.ok and response.headers["content-type"] == "application/pdf"
         text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.body())).pages)
-        assert "Réhabilitation de la halle" in text and "Dépôt du permis" in text
+        text = " ".join(text.split())  # the PDF wraps lines
+        assert "En retard — Réhabilitation de la halle (jalon « Dépôt du permis »" in text
     finally:
         page.close()
 
@@ -177,10 +185,10 @@ def test_prefecture_agent_journey(browser, site, axe, width):
         _login(page, site["url"], "pref23")
         # She lands on the list of the projects she follows, and keeps the late ones.
         expect(page.get_by_role("heading", level=1)).to_have_text("Projets de territoire")
-        page.get_by_label(re.compile("actions en retard ou bloquées")).check()
+        page.locator("label[for=f-retard]").click()  # DSFR: the label covers the box
         page.get_by_role("button", name="Filtrer").click()
         page.wait_for_url(re.compile(r"retard=1"))
-        expect(page.get_by_role("status")).to_contain_text("1 projet sur")
+        expect(page.locator("p[role=status]")).to_contain_text("1 projet sur")
         _check(page, axe, "filtered projects list")
         projects = page.locator("#table-projets tbody tr")
         expect(projects).to_have_count(1)
