@@ -28,6 +28,7 @@ urlpatterns = [
     path(G + "budget/", views.budget, name="budget"),
     path(G + "indicateurs/", views.indicateurs, name="indicateurs"),
     path(G + "rapport.pdf", views.rapport, name="rapport"),
+    path(G + "rapport.xlsx", views.rapport_xlsx, name="rapport_xlsx"),
     path(G + "export-schema.zip", views.export_schema, name="export_schema"),
     path(G + "<str:kind>.<str:fmt>", views.export, name="export"),
     path(G + "actions/nouvelle/", views.action_edit, name="action_new"),

@@ -20,7 +20,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 from pvd.domain import steering
 from pvd.programme.models import Groupe
 from pvd.programme.services import user_scopes
-from pvd.projects import charts, exports, schema_export, selectors, services, validation
+from pvd.projects import (
+    charts,
+    exports,
+    schema_export,
+    selectors,
+    services,
+    steering_pack,
+    validation,
+)
 from pvd.projects.forms import (
     LINE_FORMS,
     ActionForm,
@@ -475,8 +483,10 @@ def rapport(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     ctx = _base(groupe, projet, acc, "Rapport")
     ctx.update(_budget_context(rows))
     ctx["rows"] = rows
-    ctx["alerts"] = [r for r in rows if r.status in (steering.LATE, steering.BLOCKED)]
+    ctx["alerts"] = steering_pack.alerts(rows)
     ctx["today"] = selectors.today()
+    ctx["funding_decisions"] = steering_pack.funding_by_funder_and_decision(projet)
+    ctx["indicator_lines"] = steering_pack.indicator_lines(projet)
     html = render_to_string("projects/rapport_print.html", ctx, request=request)
     if request.GET.get("format") == "html":
         return HttpResponse(html)
@@ -485,6 +495,19 @@ def rapport(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     pdf = HTML(string=html).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="rapport-{groupe.code}.pdf"'
+    return response
+
+
+@_guard
+def rapport_xlsx(request: HttpRequest, slug: str, code: str) -> HttpResponse:
+    """The steering committee's pack as a spreadsheet (same figures as the PDF report)."""
+    groupe, projet, acc = _group(request, slug, code)
+    rows = selectors.action_rows(projet)
+    body = steering_pack.pack_xlsx(
+        projet=projet, rows=rows, totals=selectors.totals(rows), today=selectors.today()
+    )
+    response = HttpResponse(body, content_type=CONTENT_TYPES["xlsx"])
+    response["Content-Disposition"] = f'attachment; filename="comite-pilotage-{groupe.code}.xlsx"'
     return response
 
 
