@@ -172,6 +172,19 @@ def test_chef_de_projet_journey(browser, site, axe, width):
         text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.body())).pages)
         text = " ".join(text.split())  # the PDF wraps lines
         assert "En retard — Réhabilitation de la halle (jalon « Dépôt du permis »" in text
+
+        # Her older plan, from a spreadsheet: checked first (dry run), nothing written yet.
+        page.goto(f"{site['url']}/projets/pvd/{site['groupe'].code}/actions/importer/")
+        plan = "Intitulé;Axe;Date de fin prévue\nMaison de santé;Habitat et rénovation;31/12/2028\n"
+        page.set_input_files(
+            "#fichier",
+            files=[{"name": "plan.csv", "mimeType": "text/csv", "buffer": plan.encode()}],
+        )
+        page.get_by_role("button", name="Vérifier ou importer").click()
+        expect(page.get_by_role("status").filter(has_text="Simulation")).to_contain_text(
+            "1 action à créer"
+        )
+        _check(page, axe, "action plan import (dry run)")
     finally:
         page.close()
 

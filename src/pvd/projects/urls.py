@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pvd.projects import views, views_lines, views_list, views_team
+from pvd.projects import views, views_import, views_lines, views_list, views_team
 
 app_name = "projects"
 
@@ -32,6 +32,12 @@ urlpatterns = [
     path(G + "export-schema.zip", views.export_schema, name="export_schema"),
     path(G + "<str:kind>.<str:fmt>", views.export, name="export"),
     path(G + "actions/nouvelle/", views.action_edit, name="action_new"),
+    path(G + "actions/importer/", views_import.import_actions, name="import_actions"),
+    path(
+        G + "actions/modele-plan-actions.<str:fmt>",
+        views_import.import_template,
+        name="import_template",
+    ),
     path(G + "actions/<int:pk>/", views.action, name="action"),
     path(G + "actions/<int:pk>/modifier/", views.action_edit, name="action_edit"),
     path(G + "actions/<int:pk>/supprimer/", views.action_delete, name="action_delete"),
