@@ -99,3 +99,34 @@ def test_search_results_and_commune_page_give_the_programme_status(client, parti
     assert 'href="/programme/pvd/communes/63236/"' in html
     _, plain = text(client, "/communes/16015/")  # Angoulême: covered, not in the list
     assert "Petites villes de demain : Non lauréate" in plain
+
+
+def test_commune_page_and_portrait_say_laureate_with_date_ort_and_project(
+    client, partial_list, django_user_model
+):
+    """Issue 13: the commune page and the portrait of a laureate say so (programme, date,
+    ORT, projet de territoire)."""
+    from datetime import date
+
+    from pvd.programme.models import Laureat
+
+    lau = Laureat.objects.get(commune__code="23001", programme__slug="pvd")
+    lau.date_selection = date(2020, 12, 11)
+    lau.date_convention_cadre = date(2023, 5, 2)
+    lau.save()
+    for url in ("/communes/23001/", "/communes/23001/portrait/"):
+        _, plain = text(client, url)
+        said = plain[plain.find("Petites villes de demain :") :][:200]
+        assert re.search(r"Lauréate Petites villes de demain\s?, sélectionnée le 11/12/2020", said)
+        # The national ORT sheet of the fixtures says signed on 18/10/2022: it comes first.
+        assert "; ORT signée le 18/10/2022" in said, url
+        if lau.groupe is None:
+            assert "projet de territoire" not in said
+        else:
+            assert "projet de territoire : pas encore de projet" in said
+
+
+def test_region_and_department_pages_link_to_their_dashboards(client, partial_list):
+    assert 'href="/programme/pvd/regions/75/"' in client.get("/regions/75/").content.decode()
+    html = client.get("/departements/23/").content.decode()
+    assert 'href="/programme/pvd/departements/23/"' in html

@@ -111,19 +111,11 @@ def commune(request: HttpRequest, code: str) -> HttpResponse:
     points = [(p.millesime, p.population) for p in populations]
     subdivisions = selectors.commune_subdivisions(commune=c)
     members = selectors.epci_members(epci=c.epci) if c.epci else []
-    programme = programme_selectors.programme_get(slug=HOME_PROGRAMME)
-    programme_status = (
-        programme_selectors.commune_status(programme=programme, commune=c)
-        if programme is not None and c.type == Commune.Type.COM
-        else None
-    )
     return render(
         request,
         "web/commune.html",
         {
             "commune": c,
-            "programme": programme,
-            "programme_status": programme_status,
             "latest": populations[-1] if populations else None,
             "population_dataset": populations[-1].dataset if populations else None,
             "chart": bar_chart(points),

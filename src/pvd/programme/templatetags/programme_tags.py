@@ -45,3 +45,29 @@ def url_with(context, **kwargs) -> str:
     params.pop("page", None)
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.inclusion_tag("programme/includes/commune_programme.html", takes_context=True)
+def commune_programme(context, commune, slug: str = "pvd") -> dict:
+    """A commune's place in the programme, for its territorial page and its portrait: status
+    (never "non lauréate" where no list covers it), selection date, ORT, projet de territoire."""
+    from pvd.programme.coverage import commune_status
+    from pvd.programme.models import Laureat, Ort, Programme
+
+    programme = Programme.objects.filter(slug=slug).first()
+    if programme is None or commune.type != "COM":
+        return {"show": False}
+    laureat = (
+        Laureat.objects.filter(programme=programme, commune=commune)
+        .select_related("groupe__programme")
+        .first()
+    )
+    return {
+        "show": True,
+        "programme": programme,
+        "status": commune_status(programme=programme, commune=commune),
+        "laureat": laureat,
+        "ort": Ort.objects.filter(commune=commune).first(),
+        "commune": commune,
+        "user": context.get("user"),
+    }
