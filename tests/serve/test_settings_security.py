@@ -203,8 +203,9 @@ def test_production_settings_throttle_logins_and_send_the_policy(tmp_path, fresh
     plain = runs["plain"]
     assert plain["status"] == 200
     assert plain["backends"][0] == "axes.backends.AxesStandaloneBackend"
-    assert plain["middleware"][-2:] == [
+    assert plain["middleware"][-3:] == [
         "csp.middleware.CSPMiddleware",
+        "pvd.api.errors.ApiJsonErrorsMiddleware",  # JSON errors under /api/ (issue 18)
         "axes.middleware.AxesMiddleware",  # last, as axes documents
     ]
     assert (plain["limit"], plain["cooloff"]) == (5, 900)

@@ -65,7 +65,7 @@ def test_ten_megabyte_field(db, tmp_path):
     path = tmp_path / "donnees_communes.csv"
     path.write_text("\n".join(lines) + "\n")
     first = refused(run("data", "import-population", str(path), "--millesime", "2023"), "ligne 4")
-    assert len(first) < 300
+    assert len(first.replace(str(path), "FILE")) < 300  # the 10 MB value is not echoed
 
 
 @pytest.mark.parametrize("value", ["inf", "1e309", "NaN", "-5", "1_000", "１２３", "١٢٣"])
@@ -119,6 +119,8 @@ class _FailingWrites:
 def test_full_disk_or_read_only_base(db, exc, reason):
     before = list(SourceTable.objects.values_list("kind", "dataset_id", "observations"))
     with connection.execute_wrapper(_FailingWrites(exc)):
-        result = run("indicators", "import", "logement", str(LOGEMENT))
+        # --confirmer: another test may have loaded a larger housing vintage in the session's
+        # database; the write must fail on the disk, not on the replacement guard.
+        result = run("indicators", "import", "logement", str(LOGEMENT), "--confirmer")
     refused(result, "base-cc-logement-2021.CSV", reason, "rien n'a été écrit")
     assert list(SourceTable.objects.values_list("kind", "dataset_id", "observations")) == before
