@@ -15,7 +15,7 @@ import re
 from pvd.domain import claims
 from pvd.domain.coverage import Coverage
 from pvd.domain.programme import LaureateFacts
-from pvd.programme.models import Changement, Laureat, ListeImportee, Ort, Programme
+from pvd.programme.models import Changement, Laureat, ListeImportee, Programme
 
 MONTHS = (
     "janvier février mars avril mai juin juillet août septembre octobre novembre décembre"
@@ -33,32 +33,9 @@ def vintage_label(millesime: str, fichier: str) -> str:
 
 def _all_facts(programme: Programme) -> dict[int, LaureateFacts]:
     """Every laureate of the programme (active or not), by primary key."""
-    from pvd.programme.selectors import ort_coverage
+    from pvd.programme.selectors import facts_by_pk
 
-    ort_cov = ort_coverage()
-    rows = Laureat.objects.filter(programme=programme).values_list(
-        "pk",
-        "commune__code",
-        "commune__nom",
-        "commune__departement_id",
-        "commune__region_id",
-        "commune__population",
-        "groupe__code",
-        "commune__epci_id",
-        "date_selection",
-        "date_convention_adhesion",
-        "date_chef_projet",
-        "date_convention_cadre",
-        "commune__ort__signature",
-    )
-    return {
-        r[0]: LaureateFacts(
-            *r[1:-1],
-            ort_signee=r[-1] == Ort.Signature.SIGNEE,
-            cadre_connu=ort_cov.covers_commune(departement=r[3], region=r[4]),
-        )
-        for r in rows
-    }
+    return facts_by_pk(Laureat.objects.filter(programme=programme))
 
 
 def vintages_of(programme: Programme) -> list[claims.Vintage]:

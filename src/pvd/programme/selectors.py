@@ -130,32 +130,40 @@ def laureates_qs(
     return qs
 
 
+FACT_FIELDS = (
+    "commune__code",
+    "commune__nom",
+    "commune__departement_id",
+    "commune__region_id",
+    "commune__population",
+    "groupe__code",
+    "commune__epci_id",
+    "date_selection",
+    "date_convention_adhesion",
+    "date_chef_projet",
+    "date_convention_cadre",
+    "commune__ort__signature",
+)
+
+
+def facts_by_pk(qs: QuerySet[Laureat]) -> dict[int, LaureateFacts]:
+    """The plain facts of each laureate of ``qs``, by primary key, in a single query."""
+    ort_cov = ort_coverage()
+    return {
+        r[0]: LaureateFacts(
+            *r[1:-1],
+            ort_signee=r[-1] == Ort.Signature.SIGNEE,
+            cadre_connu=ort_cov.covers_commune(departement=r[3], region=r[4]),
+        )
+        for r in qs.values_list("pk", *FACT_FIELDS)
+    }
+
+
 def laureate_facts(
     programme: Programme, *, region: str | None = None, departement: str | None = None
 ) -> list[LaureateFacts]:
-    rows = laureates_qs(programme, region=region, departement=departement).values_list(
-        "commune__code",
-        "commune__nom",
-        "commune__departement_id",
-        "commune__region_id",
-        "commune__population",
-        "groupe__code",
-        "commune__epci_id",
-        "date_selection",
-        "date_convention_adhesion",
-        "date_chef_projet",
-        "date_convention_cadre",
-        "commune__ort__signature",
-    )
-    ort_cov = ort_coverage()
-    return [
-        LaureateFacts(
-            *r[:-1],
-            ort_signee=r[-1] == Ort.Signature.SIGNEE,
-            cadre_connu=ort_cov.covers_commune(departement=r[2], region=r[3]),
-        )
-        for r in rows
-    ]
+    qs = laureates_qs(programme, region=region, departement=departement)
+    return list(facts_by_pk(qs).values())
 
 
 # No imported list (laureates, ORT) carries the recruitment of project managers: the figure
