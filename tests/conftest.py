@@ -8,10 +8,31 @@ transactions rolled back after each test (pytest-django's ``db`` fixture).
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+
+# The shared cache (pvd.caching) of this test session: the real backend, in a folder of its own
+# so that two sessions (SQLite and PostgreSQL runs, parallel workers) never read each other's.
+if settings.CACHES["default"]["BACKEND"] == "diskcache.DjangoCache":
+    settings.CACHES = {
+        "default": {
+            **settings.CACHES["default"],
+            "LOCATION": tempfile.mkdtemp(prefix="pvd-test-cache-"),
+        }
+    }
+
+
+@pytest.fixture(autouse=True)
+def _empty_shared_cache():
+    """Each test starts with an empty shared cache: its database is rolled back after each test,
+    and a page cached by an earlier test would describe rows that no longer exist."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
 
 
 @pytest.fixture(scope="session")

@@ -67,6 +67,9 @@ SETTINGS_HELP = {
     "PVD_LOGIN_FAILURE_LIMIT": "Failed logins of one account from one address (site and admin) "
     "after which that account is locked for that address (default: 5).",
     "PVD_LOGIN_COOLOFF_MINUTES": "How long such a lock lasts, in minutes (default: 15).",
+    "PVD_CACHE": "Shared cache of pages and computed data: disk (default: a folder in "
+    "PVD_DATA_DIR read by every server worker and command, emptied of stale entries by the "
+    "imports), memory (one process only) or none.",
 }
 
 DATA_DIR = _env_path("PVD_DATA_DIR", Path.cwd() / "var")
@@ -129,6 +132,24 @@ if MAP_TILES and not MAP_TILES_ATTRIBUTION:
     raise ImproperlyConfigured(
         "PVD_MAP_TILES_ATTRIBUTION: required with PVD_MAP_TILES (the tiles' licence asks for it)"
     )
+
+# One shared cache (pvd.caching): every key carries the data version, which the imports change.
+_cache_kind = os.environ.get("PVD_CACHE", "disk")
+_CACHE_BACKENDS = {
+    "disk": {
+        "BACKEND": "diskcache.DjangoCache",
+        "LOCATION": str(DATA_DIR / "cache-pvd"),
+        "TIMEOUT": None,
+        "SHARDS": 1,
+        "OPTIONS": {"size_limit": 512 * 2**20},
+    },
+    "memory": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "TIMEOUT": None,
+               "OPTIONS": {"MAX_ENTRIES": 20000}},
+    "none": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+}
+if _cache_kind not in _CACHE_BACKENDS:
+    raise ImproperlyConfigured(f"PVD_CACHE={_cache_kind!r}: expected disk, memory or none")
+CACHES = {"default": _CACHE_BACKENDS[_cache_kind]}
 
 _database_url = os.environ.get("DATABASE_URL")
 if not _database_url:

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from pvd.caching import bump_data_version
 from pvd.domain.rebase import Mapping, rebase
 from pvd.sources import catalogue
 from pvd.sources.cog import CogFile
@@ -57,12 +58,14 @@ def dataset_record(
     )
     dataset = Dataset.objects.filter(key=key).first()
     if dataset is None:
+        bump_data_version()
         return Dataset.objects.create(key=key, loaded_at=timezone.now(), **values)
     if any(getattr(dataset, k) != v for k, v in values.items()):
         for k, v in values.items():
             setattr(dataset, k, v)
         dataset.loaded_at = timezone.now()
         dataset.save()
+        bump_data_version()
     return dataset
 
 

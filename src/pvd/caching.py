@@ -1,0 +1,98 @@
+"""One place for caching what only changes with the data (pages, dashboards, indexes).
+
+Every key carries the *data version*: a token kept in Django's shared cache (``CACHES``; by
+default a disk cache in PVD_DATA_DIR that every gunicorn worker and every ``pvd`` command reads),
+which the services that change the data replace (``bump_data_version``). A replaced token makes
+every entry built before it unreachable, in every process at once: nothing has to be deleted.
+
+- ``shared(key, compute)``: a value computed once for all processes (pickled: pages, small data).
+- ``ProcessMemo``: a large object kept in each process (an index, model inputs), rebuilt when
+  the data version changed; one lock per memo.
+
+The token is replaced twice: at once (the same process sees its own change, even inside a
+transaction) and again after the commit (a reader that read the old rows between the first
+replacement and the commit cached them under a version nobody asks for any more).
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Callable, Hashable
+from typing import Generic, TypeVar
+
+from django.core.cache import cache
+from django.db import transaction
+
+T = TypeVar("T")
+
+VERSION_KEY = "pvd:data-version"
+
+
+def _new_token() -> str:
+    return uuid.uuid4().hex[:16]
+
+
+def data_version() -> str:
+    """The current data version (created when the cache holds none: after a clear, a start)."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, _new_token(), timeout=None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def bump_data_version() -> None:
+    """Say that the data changed: every cached page and memo is rebuilt on its next use."""
+    cache.set(VERSION_KEY, _new_token(), timeout=None)
+    transaction.on_commit(lambda: cache.set(VERSION_KEY, _new_token(), timeout=None))
+
+
+def versioned_key(*parts: object) -> str:
+    """A cache key valid for the current data version only."""
+    return ":".join(["pvd", data_version(), *(str(p) for p in parts)])
+
+
+_MISSING = object()
+
+
+def shared(key: str | tuple, compute: Callable[[], T], *, timeout: float | None = None) -> T:
+    """``compute()`` once per data version for every process; ``key`` names the value."""
+    parts = key if isinstance(key, tuple) else (key,)
+    full = versioned_key(*parts)
+    value = cache.get(full, _MISSING)
+    if value is _MISSING:
+        value = compute()
+        cache.set(full, value, timeout=timeout)
+    return value
+
+
+class ProcessMemo(Generic[T]):
+    """Values kept in this process, valid for one data version (at most ``size`` of them)."""
+
+    def __init__(self, name: str, size: int = 64) -> None:
+        self.name = name
+        self.size = size
+        self._lock = threading.Lock()
+        self._version: str | None = None
+        self._values: dict[Hashable, T] = {}
+
+    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        version = data_version()
+        with self._lock:
+            if self._version == version and key in self._values:
+                return self._values[key]
+        value = compute()  # outside the lock: a slow build does not block the other keys
+        with self._lock:
+            if self._version != version:
+                self._values.clear()
+                self._version = version
+            if len(self._values) >= self.size:
+                self._values.clear()
+            self._values[key] = value
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+            self._version = None

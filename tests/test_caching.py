@@ -1,0 +1,74 @@
+"""pvd.caching: data version, shared values, per-process memos (real backend of the session)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+
+from pvd import caching
+
+
+def test_the_session_uses_the_disk_cache_in_a_folder_of_its_own():
+    assert settings.CACHES["default"]["BACKEND"] == "diskcache.DjangoCache"
+    assert "pvd-test-cache-" in settings.CACHES["default"]["LOCATION"]
+
+
+def test_shared_computes_once_per_data_version(db):
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return {"n": len(calls)}
+
+    assert caching.shared("page", compute) == {"n": 1}
+    assert caching.shared("page", compute) == {"n": 1}
+    caching.bump_data_version()
+    assert caching.shared("page", compute) == {"n": 2}
+    assert len(calls) == 2
+
+
+def test_a_cleared_cache_gets_a_new_version_and_stale_keys_are_unreachable():
+    before = caching.data_version()
+    caching.shared("x", lambda: "old")
+    cache.delete(caching.VERSION_KEY)
+    assert caching.data_version() != before
+    assert caching.shared("x", lambda: "new") == "new"
+
+
+def test_bump_inside_a_transaction_is_seen_at_once_and_again_after_commit(transactional_db):
+    start = caching.data_version()
+    with transaction.atomic():
+        caching.bump_data_version()
+        inside = caching.data_version()
+        assert inside != start
+    assert caching.data_version() not in (start, inside)
+
+
+def test_process_memo_rebuilds_after_a_bump_only(db):
+    memo = caching.ProcessMemo("test", size=2)
+    built = []
+    assert memo.get("a", lambda: built.append("a") or "A") == "A"
+    assert memo.get("a", lambda: built.append("a") or "A2") == "A"
+    caching.bump_data_version()
+    assert memo.get("a", lambda: built.append("a") or "A3") == "A3"
+    assert built == ["a", "a"]
+
+
+def test_another_process_sees_a_bump(db):
+    """Two processes (a command and a server worker) agree on the version through the disk."""
+    location = settings.CACHES["default"]["LOCATION"]
+    code = (
+        "import diskcache;"
+        f"c = diskcache.DjangoCache({location!r}, {{'SHARDS': 1}});"
+        "print(c.get('pvd:data-version'))"
+    )
+    version = caching.data_version()
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == version
+    caching.bump_data_version()
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == caching.data_version() != version
