@@ -20,6 +20,7 @@ test: $(BIN)/pvd
 
 lint: $(BIN)/pvd
 	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/lint-imports --no-cache
 
 bench: $(BIN)/pvd
 	$(BIN)/python bench/bench_referential.py

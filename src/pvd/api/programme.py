@@ -6,13 +6,22 @@ a scope). Every answer with figures names its sources (title, publisher, vintage
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Query, Router
 from ninja.errors import HttpError
 
-from pvd.api.territories_schemas import ErrorOut, SourceOut
+from pvd.api.programme_schemas import (
+    TEXT_CHECK_DESCRIPTION,
+    CheckIn,
+    GroupeOut,
+    LaureatOut,
+    LaureatsPageOut,
+    ProgrammeOut,
+    StatutCommuneOut,
+    TableauDeBordOut,
+    TextCheckIn,
+)
+from pvd.api.territories_schemas import ErrorOut
 from pvd.domain.coverage import uncovered_regions
 from pvd.domain.programme import STAGE_LABELS, stage_of
 from pvd.programme import selectors
@@ -24,144 +33,6 @@ NOT_FOUND = {404: ErrorOut}
 # Far beyond any list (35,000 communes), within what every database can page.
 MAX_OFFSET = 1_000_000
 MAX_LIMIT = 2000
-
-
-class ProgrammeOut(Schema):
-    slug: str
-    nom: str
-    description: str
-    date_lancement: date | None
-    url: str
-    avec_groupes: bool
-    nb_laureats: int
-    source: SourceOut | None
-
-
-class GroupeRefOut(Schema):
-    code: str
-    epci_siren: str | None
-    epci_nom: str | None
-
-
-class LaureatOut(Schema):
-    code: str
-    nom: str
-    departement: str
-    region: str
-    population: int | None
-    epci_siren: str | None
-    groupe: str | None
-    statut: str
-    etape: str
-    etape_libelle: str
-    date_selection: date | None
-    date_convention_adhesion: date | None
-    date_chef_projet: date | None
-    date_convention_cadre: date | None
-
-
-class LaureatsPageOut(Schema):
-    couvert: bool = Field(
-        description="Faux quand le territoire filtré n'est couvert par aucune liste chargée : "
-        "une liste vide y signifie « donnée non disponible », pas « aucun lauréat »."
-    )
-    total: int | None = Field(
-        description="Nombre de lauréates ; null quand le territoire filtré n'est pas couvert."
-    )
-    couverture: str = Field("", description="« non couvert par les listes chargées » ou vide.")
-    offset: int
-    limit: int
-    items: list[LaureatOut]
-    sources: list[SourceOut]
-
-
-class GroupeOut(Schema):
-    code: str
-    epci_siren: str | None
-    epci_nom: str | None
-    departement: str
-    region: str
-    nb_communes: int
-    population: int | None
-    communes: list[str] | None = None
-
-
-class StageOut(Schema):
-    communes: int | None = Field(
-        description="null quand aucune source chargée ne porte cette étape sur le territoire "
-        "(chefs de projet ; conventions-cadres hors tableau ORT)"
-    )
-    part: float | None
-    source: str = Field("", description="D'où vient le chiffre, ou pourquoi il manque.")
-
-
-class CycleOut(Schema):
-    convention_adhesion: StageOut
-    chef_projet: StageOut
-    convention_cadre: StageOut
-    delai_median_selection_adhesion_jours: float | None
-    delai_median_adhesion_chef_projet_jours: float | None
-    delai_median_adhesion_convention_cadre_jours: float | None
-
-
-class TerritoireOut(Schema):
-    code: str
-    nom: str
-    couvert: bool = Field(
-        description="Faux quand aucune liste chargée ne couvre le territoire : les chiffres "
-        "sont alors null (donnée non disponible), jamais 0."
-    )
-    communes_laureates: int | None
-    groupes: int | None
-    population_couverte: int | None
-    population_territoire: int | None
-    part_population: float | None
-    conventions_adhesion: int | None
-    chefs_de_projet: int | None
-    conventions_cadres: int | None
-
-
-class AlerteOut(Schema):
-    code: str
-    nom: str
-    departement: str
-    type: str
-    message: str
-    echeance: date
-    retard_jours: int
-
-
-class CouvertureOut(Schema):
-    regions: list[str]
-    departements: list[str]
-    national: bool
-    regions_non_couvertes: list[str]
-    mention: str = Field(description="Ce que les totaux France laissent de côté (vide sinon).")
-
-
-class TableauDeBordOut(Schema):
-    programme: str
-    niveau: str
-    code: str | None
-    nom: str
-    couvert: bool = Field(
-        description="Faux quand aucune liste chargée ne couvre le territoire : chiffres null."
-    )
-    couverture: CouvertureOut
-    communes_laureates: int | None
-    groupes: int | None
-    epci: int | None
-    population_couverte: int | None
-    population_territoire: int
-    part_population: float | None
-    cycle: CycleOut | None
-    alertes: list[AlerteOut]
-    detail: list[TerritoireOut]
-    sources: list[SourceOut]
-
-
-class CheckIn(Schema):
-    enonces: list[str]
 
 
 UNCOVERED = "non couvert par les listes chargées (donnée non disponible)"
@@ -290,18 +161,6 @@ def laureat(request: HttpRequest, slug: str, code: str):
             )
         raise HttpError(404, f"La commune « {code} » n'est pas lauréate du programme {p.nom}.")
     return _laureat(lau)
-
-
-class StatutCommuneOut(Schema):
-    code: str
-    nom: str
-    programme: str
-    statut: str = Field(description="laureat, sorti, non_laureat ou non_couvert")
-    couvert: bool = Field(
-        description="Faux quand aucune liste chargée ne couvre la commune : le registre ne "
-        "sait pas si elle est lauréate."
-    )
-    libelle: str
 
 
 STATUS_LABELS = {
@@ -506,26 +365,11 @@ def verifier(request: HttpRequest, slug: str, payload: CheckIn):
     return [selectors.verdict_dict(v) for v in verdicts]
 
 
-class TextCheckIn(Schema):
-    texte: str = Field(..., min_length=1, max_length=5000)
-
-
-_TEXT_CHECK_DESCRIPTION = (
-    "Un texte en français (article, communiqué) lu chiffre par chiffre : chaque affirmation "
-    "(nombre, unité, qualificatif et tolérance, territoire, position dans le texte) est "
-    "confirmée, contredite, non vérifiable (territoire qu'aucune liste chargée ne couvre) ou "
-    "non comprise, avec le chiffre du registre, les communes qui le composent et, quand "
-    "plusieurs millésimes de la liste sont chargés, ceux auxquels elle est conforme ; les "
-    "totaux et leurs parties sont confrontés entre eux (« coherence »). Même JSON que "
-    "`pvd programme check --json` et que la page (`?format=json`). Lecture seule."
-)
-
-
 @router.post(
     "/programmes/{slug}/verifier-texte",
     response={200: dict, 404: ErrorOut},
     summary="Vérifier les chiffres d'un texte",
-    description=_TEXT_CHECK_DESCRIPTION,
+    description=TEXT_CHECK_DESCRIPTION,
 )
 def verifier_texte(request: HttpRequest, slug: str, payload: TextCheckIn):
     """Every claim of a French text against the registry (reads only)."""
@@ -538,7 +382,7 @@ def verifier_texte(request: HttpRequest, slug: str, payload: TextCheckIn):
     "/programmes/{slug}/verifier-texte",
     response={200: dict, 404: ErrorOut},
     summary="Vérifier les chiffres d'un texte (lien permanent)",
-    description=_TEXT_CHECK_DESCRIPTION,
+    description=TEXT_CHECK_DESCRIPTION,
 )
 def verifier_texte_get(request: HttpRequest, slug: str, query: Query[TextCheckIn]):
     """The same check with the text in the query string (a permalink)."""

@@ -5,7 +5,8 @@
   and paid, what remains to be financed, inconsistencies);
 - aggregations over many actions (by axis and status, delivery rate, money by funder, alerts),
   for a group, a department, a region or the nation;
-- the geometry of a timeline (Gantt-like bars and milestones as percentages of a date range).
+- the geometry of a timeline and the milestone reminders (:mod:`pvd.domain.steering_calendar`,
+  re-exported here).
 
 Inputs are plain values (dataclasses, dates, integers in euros) so the same code serves the
 pages, the API, the exports and the benchmark.
@@ -17,6 +18,19 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+
+from pvd.domain.steering_calendar import (  # noqa: F401  (re-exported: one steering module for callers)
+    DUE_SOON,
+    OVERDUE,
+    REMINDER_HORIZON_DAYS,
+    Bar,
+    bar,
+    days_text,
+    milestone_reminder,
+    milestone_reminder_text,
+    position,
+    timeline_range,
+)
 
 # Stored statuses (the codes are shared with the Django models).
 TO_START = "a_lancer"
@@ -67,10 +81,6 @@ def effective_status(
     return status
 
 
-def _days(n: int) -> str:
-    return f"{n} jour{'s' if n > 1 else ''}"
-
-
 def late_reason(
     status: str,
     *,
@@ -98,21 +108,19 @@ def late_reason(
     reasons = []
     if planned_end is not None and planned_end < today:
         reasons.append(
-            f"fin prévue le {planned_end:%d/%m/%Y}, dépassée de {_days((today - planned_end).days)}"
+            f"fin prévue le {planned_end:%d/%m/%Y}, dépassée de {days_text((today - planned_end).days)}"
         )
     elif status == TO_START and start is not None and start < today:
         reasons.append(
             f"devait commencer le {start:%d/%m/%Y}, non commencée depuis "
-            f"{_days((today - start).days)}"
+            f"{days_text((today - start).days)}"
         )
     overdue = sorted(
         (due, label) for label, due, done in milestones if done is None and due < today
     )
     if overdue:
         due, label = overdue[0]
-        text = (
-            f"jalon « {label} » prévu le {due:%d/%m/%Y}, non atteint ({_days((today - due).days)})"
-        )
+        text = f"jalon « {label} » prévu le {due:%d/%m/%Y}, non atteint ({days_text((today - due).days)})"
         if len(overdue) > 1:
             text += f" et {len(overdue) - 1} autre{'s' if len(overdue) > 2 else ''} jalon{'s' if len(overdue) > 2 else ''} en retard"
         reasons.append(text)
@@ -344,71 +352,3 @@ def aggregate_by(
         split[getattr(a, key)].append(a)
     keys = set(split) | set(funding_by_key)
     return {k: aggregate(split.get(k, ()), funding_by_key.get(k, ())) for k in sorted(keys)}
-
-
-# --- Timeline ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Bar:
-    left: float  # percent of the width
-    width: float
-    open_start: bool = False  # the action has no start date: drawn from the range start
-    open_end: bool = False
-
-
-def timeline_range(dates: Iterable[date | None], *, today: date) -> tuple[date, date]:
-    """Whole years covering every date given and today."""
-    known = [d for d in dates if d is not None] + [today]
-    return date(min(known).year, 1, 1), date(max(known).year, 12, 31)
-
-
-def position(d: date, start: date, end: date) -> float:
-    span = (end - start).days or 1
-    return round(max(0.0, min(100.0, (d - start).days * 100 / span)), 2)
-
-
-def bar(action_start: date | None, action_end: date | None, start: date, end: date) -> Bar | None:
-    """The bar of an action between its dates; None when it has neither date."""
-    if action_start is None and action_end is None:
-        return None
-    s = action_start or start
-    e = action_end or end
-    if e < s:
-        s, e = e, s
-    left = position(s, start, end)
-    right = position(e, start, end)
-    return Bar(left, max(round(right - left, 2), 0.5), action_start is None, action_end is None)
-
-
-# --- Reminders (``pvd projets rappels``) ----------------------------------------------------
-
-REMINDER_HORIZON_DAYS = 15  # a milestone is recalled to its action's lead 15 days ahead
-DUE_SOON, OVERDUE = "echeance", "retard"
-
-
-def milestone_reminder(
-    planned: date, reached: date | None, *, today: date, horizon: int = REMINDER_HORIZON_DAYS
-) -> str:
-    """Which reminder a milestone calls for on ``today``: ``OVERDUE`` when its planned date is
-    past and it is not reached, ``DUE_SOON`` when it falls within ``horizon`` days (today
-    included), "" otherwise (reached, or later)."""
-    if reached is not None:
-        return ""
-    if planned < today:
-        return OVERDUE
-    if (planned - today).days <= horizon:
-        return DUE_SOON
-    return ""
-
-
-def milestone_reminder_text(label: str, planned: date, *, today: date) -> str:
-    """The French sentence of a milestone reminder: « … prévu le 01/03/2026, dans 5 jours »."""
-    days = (planned - today).days
-    if days < 0:
-        when = f"en retard de {_days(-days)}"
-    elif days == 0:
-        when = "aujourd'hui"
-    else:
-        when = f"dans {_days(days)}"
-    return f"« {label} », prévu le {planned:%d/%m/%Y}, {when}"

@@ -12,7 +12,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 
 from pvd.programme import exports, maps, selectors
-from pvd.programme.views import _list_filters, _programme
+from pvd.programme.views import _programme
+from pvd.programme.views_registry import _list_filters
 from pvd.web import csv_fr
 
 CONTENT_TYPES = {
@@ -53,9 +54,11 @@ def export_laureats(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
     rows = exports.laureate_rows(laureats)
     columns = exports.LAUREATE_COLUMNS
     if fmt == "csv":
-        return _download(exports.to_csv(
-                columns, rows, datasets, note, variant=csv_fr.variant_of(request.GET)
-            ), f"{name}.csv", fmt)
+        return _download(
+            exports.to_csv(columns, rows, datasets, note, variant=csv_fr.variant_of(request.GET)),
+            f"{name}.csv",
+            fmt,
+        )
     return _download(
         exports.to_xlsx("Lauréats", columns, rows, datasets, note), f"{name}.xlsx", fmt
     )
@@ -94,7 +97,9 @@ def export_territoires(request: HttpRequest, slug: str, fmt: str) -> HttpRespons
                 table,
                 datasets,
                 variant=csv_fr.variant_of(request.GET),
-            ), f"{name}.csv", fmt
+            ),
+            f"{name}.csv",
+            fmt,
         )
     return _download(
         exports.to_xlsx("Territoires", exports.TERRITORY_COLUMNS, table, datasets),

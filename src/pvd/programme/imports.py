@@ -22,15 +22,17 @@ from django.utils import timezone
 from pvd.programme import groups
 from pvd.programme.audit import Actor, assign_changes, change, fmt
 from pvd.programme.cadre import derive_cadre_dates
-from pvd.programme.models import Laureat, ListeImportee
-from pvd.programme.pipeline import (
+from pvd.programme.import_report import (
     DEPARTEMENT_MISMATCH,
     EPCI_MISMATCH,
     GROUP_MISMATCH,
     NO_GROUP,
+    RegistryImportReport,
+)
+from pvd.programme.models import Laureat, ListeImportee
+from pvd.programme.pipeline import (
     ImportContext,
     ListSpec,
-    RegistryImportReport,
     run,
 )
 from pvd.sources import pvd_list

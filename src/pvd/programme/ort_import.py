@@ -19,14 +19,16 @@ from django.db import transaction
 
 from pvd.programme.audit import Actor, assign_changes, change, deleted, fmt
 from pvd.programme.cadre import derive_cadre_dates
-from pvd.programme.models import Laureat, ListeImportee, Ort
-from pvd.programme.pipeline import (
+from pvd.programme.import_report import (
     DEPARTEMENT_MISMATCH,
     PROGRAMME_MISMATCH,
     STATUS_DATE,
+    RegistryImportReport,
+)
+from pvd.programme.models import Laureat, ListeImportee, Ort
+from pvd.programme.pipeline import (
     ImportContext,
     ListSpec,
-    RegistryImportReport,
     run,
 )
 from pvd.sources import ort_list

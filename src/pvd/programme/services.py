@@ -18,11 +18,11 @@ from django.utils import timezone
 from pvd.domain.rebase import CurrentGeography
 from pvd.programme.audit import Actor, assign_changes
 from pvd.programme.audit import change as _change
-from pvd.programme.models import Laureat, Perimetre, Programme
-from pvd.programme.pipeline import (  # noqa: F401  (public names kept importable from here)
+from pvd.programme.import_report import (  # noqa: F401  (public names kept importable from here)
     ISSUE_LABELS,
     RegistryImportReport,
 )
+from pvd.programme.models import Laureat, Perimetre, Programme
 from pvd.sources.report import SourceError
 from pvd.territories.current_geography import current_geography
 from pvd.territories.models import Commune

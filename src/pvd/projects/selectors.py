@@ -16,6 +16,7 @@ from django.utils import timezone
 from pvd.domain import steering
 from pvd.programme.models import Changement, Groupe
 from pvd.projects import validation
+from pvd.projects.access import access
 from pvd.projects.models import (
     Action,
     Axe,
@@ -27,7 +28,6 @@ from pvd.projects.models import (
     Phase,
     Projet,
 )
-from pvd.projects.services import access
 
 
 def today() -> date:

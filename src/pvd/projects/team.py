@@ -24,9 +24,9 @@ from django.utils.http import urlsafe_base64_encode
 
 from pvd.programme.audit import Actor, change, deleted
 from pvd.programme.models import Groupe
+from pvd.projects.access import require
 from pvd.projects.forms import person_label
 from pvd.projects.models import Membre
-from pvd.projects.services import _require
 
 ROLES = dict(Membre.Role.choices)
 LAST_MANAGER = "le projet doit garder au moins un gestionnaire"
@@ -98,7 +98,7 @@ def team_invite(
     """Invite someone by e-mail into the group's project team (its managers only) and tell
     them by e-mail; ``activation_url(uidb64, token)`` builds the set-password link of a new
     account."""
-    _require(user, groupe, "manage")
+    require(user, groupe, "manage")
     email = " ".join(email.split()).lower()
     validate_email(email)
     _check_role(role)
@@ -145,7 +145,7 @@ def team_invite(
 
 def team_set_role(*, membre: Membre, user, role: str, origine: str = "web") -> bool:
     """Change a member's role (managers only); refused when it would leave no manager."""
-    _require(user, membre.groupe, "manage")
+    require(user, membre.groupe, "manage")
     _check_role(role)
     with transaction.atomic():
         locked = Membre.objects.select_for_update().get(pk=membre.pk)
@@ -172,7 +172,7 @@ def team_remove(*, membre: Membre, user, origine: str = "web") -> None:
     """Remove someone from the team (managers only; also oneself), recorded with the membership
     removed (restorable); refused for the last manager."""
     groupe = membre.groupe
-    _require(user, groupe, "manage")
+    require(user, groupe, "manage")
     with transaction.atomic():
         locked = Membre.objects.select_for_update().get(pk=membre.pk)
         if locked.role == Membre.Role.GESTIONNAIRE and not _managers_left(groupe, locked):

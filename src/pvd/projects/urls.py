@@ -1,6 +1,14 @@
 from django.urls import path
 
-from pvd.projects import views, views_import, views_lines, views_list, views_team
+from pvd.projects import (
+    views,
+    views_import,
+    views_lines,
+    views_list,
+    views_steering,
+    views_synthese,
+    views_team,
+)
 
 app_name = "projects"
 
@@ -8,11 +16,11 @@ G = "<slug:slug>/<str:code>/"
 
 urlpatterns = [
     path("", views_list.index, name="index"),
-    path("synthese/", views.synthese, name="synthese"),
-    path("synthese/regions/<str:code>/", views.synthese_region, name="synthese_region"),
+    path("synthese/", views_synthese.synthese, name="synthese"),
+    path("synthese/regions/<str:code>/", views_synthese.synthese_region, name="synthese_region"),
     path(
         "synthese/departements/<str:code>/",
-        views.synthese_departement,
+        views_synthese.synthese_departement,
         name="synthese_departement",
     ),
     path("activer/<uidb64>/<token>/", views_team.ActivateView.as_view(), name="activer"),
@@ -24,13 +32,13 @@ urlpatterns = [
     path(G + "modifier/", views.projet_edit, name="projet_edit"),
     path(G + "vues/", views.vue_save, name="vue_save"),
     path(G + "commentaires/", views.comment, name="comment"),
-    path(G + "calendrier/", views.timeline, name="timeline"),
-    path(G + "budget/", views.budget, name="budget"),
-    path(G + "indicateurs/", views.indicateurs, name="indicateurs"),
-    path(G + "rapport.pdf", views.rapport, name="rapport"),
-    path(G + "rapport.xlsx", views.rapport_xlsx, name="rapport_xlsx"),
-    path(G + "export-schema.zip", views.export_schema, name="export_schema"),
-    path(G + "<str:kind>.<str:fmt>", views.export, name="export"),
+    path(G + "calendrier/", views_steering.timeline, name="timeline"),
+    path(G + "budget/", views_steering.budget, name="budget"),
+    path(G + "indicateurs/", views_steering.indicateurs, name="indicateurs"),
+    path(G + "rapport.pdf", views_steering.rapport, name="rapport"),
+    path(G + "rapport.xlsx", views_steering.rapport_xlsx, name="rapport_xlsx"),
+    path(G + "export-schema.zip", views_steering.export_schema, name="export_schema"),
+    path(G + "<str:kind>.<str:fmt>", views_steering.export, name="export"),
     path(G + "actions/nouvelle/", views.action_edit, name="action_new"),
     path(G + "actions/importer/", views_import.import_actions, name="import_actions"),
     path(

@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from pvd.projects import action_import
-from pvd.projects.views import CONTENT_TYPES, _base, _group, _guard
+from pvd.projects.views_common import CONTENT_TYPES, _base, _group, _guard
 from pvd.web import csv_fr
 
 

@@ -25,9 +25,9 @@ def index(request: HttpRequest) -> HttpResponse:
     page = Paginator(rows, listing.PAGE_SIZE).get_page(request.GET.get("page"))
     page.pages_list = page.paginator.get_elided_page_range(page.number, on_each_side=2)
     scopes = user_scopes(request.user)
-    departements = Departement.objects.filter(
-        code__in=groups.values("departement_id")
-    ).order_by("code")
+    departements = Departement.objects.filter(code__in=groups.values("departement_id")).order_by(
+        "code"
+    )
     return render(
         request,
         "projects/index.html",

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from pvd.projects import selectors, services, team
 from pvd.projects.forms import person_label
 from pvd.projects.models import Membre
-from pvd.projects.views import _crumbs, _group_only, _guard
+from pvd.projects.views_common import _crumbs, _group_only, _guard
 
 
 class InvitationForm(forms.Form):

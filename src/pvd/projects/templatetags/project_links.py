@@ -6,8 +6,8 @@ from __future__ import annotations
 from django import template
 from django.urls import reverse
 
+from pvd.projects.access import access
 from pvd.projects.models import Projet
-from pvd.projects.services import access
 
 register = template.Library()
 
