@@ -74,13 +74,13 @@ def indicators_import(
 ) -> None:
     """Import an official file feeding indicators (INSEE, Cerema, DGFiP), then run
     `pvd indicators build`."""
-    from pvd.cli import _ensure_referential, _print_report, _setup_django, import_errors
+    from pvd.cli.helpers import ensure_referential, import_errors, print_report, setup_django
 
-    _setup_django()
+    setup_django()
     from pvd.diagnostics.services import indicator_source_import
 
     with import_errors(file, *([gammes] if gammes else [])):
-        _ensure_referential()
+        ensure_referential()
         report = indicator_source_import(
             kind=kind,
             path=file,
@@ -89,7 +89,7 @@ def indicators_import(
             dry_run=dry_run,
             confirm=confirm,
         )
-    _print_report(report)
+    print_report(report)
     if not dry_run:
         click.echo("Lancez `pvd indicators build` pour recalculer les indicateurs.")
 
@@ -98,10 +98,10 @@ def indicators_import(
 def indicators_build() -> None:
     """Compute every indicator for every commune, EPCI, department, region and France, and
     the similar towns; replaces the stored values."""
-    from pvd.cli import _ensure_referential, _setup_django
+    from pvd.cli.helpers import ensure_referential, setup_django
 
-    _setup_django()
-    _ensure_referential()
+    setup_django()
+    ensure_referential()
     from pvd.diagnostics.services import indicators_build as build
 
     click.echo("\n".join(build().lines()))
