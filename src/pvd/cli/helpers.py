@@ -160,3 +160,23 @@ def print_report(report) -> None:
     click.echo("\n".join(report.lines()))
     if not report.changed:
         click.echo("Aucun changement.")
+
+
+class LazyChoice(click.Choice):
+    """A choice among names that only an import gives (a module loading polars, say): loaded
+    when an argument is checked or a command's help shown, not when the group is listed."""
+
+    def __init__(self, load, case_sensitive: bool = True) -> None:
+        self._load = load
+        self._choices: tuple | None = None
+        super().__init__((), case_sensitive)
+
+    @property
+    def choices(self) -> tuple:
+        if self._choices is None:
+            self._choices = tuple(self._load())
+        return self._choices
+
+    @choices.setter
+    def choices(self, value) -> None:  # click.Choice.__init__ sets the (empty) placeholder
+        pass

@@ -1,7 +1,7 @@
 """`pvd indicators ...`: the indicator catalogue, imports of official files, the build.
 
 Thin: parse arguments, call one service, print its report. Registered on the `pvd` command in
-pvd/cli.py.
+pvd/cli/__init__.py.
 """
 
 from __future__ import annotations
@@ -11,7 +11,13 @@ from pathlib import Path
 
 import click
 
-from pvd.sources.indicator_inputs import KINDS as INPUT_KINDS
+from pvd.cli.helpers import LazyChoice
+
+
+def _input_kinds() -> list[str]:
+    from pvd.sources.indicator_inputs import KINDS  # polars: not for `pvd --help`
+
+    return list(KINDS)
 
 
 @click.group()
@@ -49,7 +55,7 @@ def indicators_list(as_json: bool) -> None:
 
 
 @indicators.command("import")
-@click.argument("kind", type=click.Choice(list(INPUT_KINDS)))
+@click.argument("kind", type=LazyChoice(_input_kinds))
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--millesime", type=int, help="BPE vintage when the file has no AN column.")
 @click.option(
