@@ -16,6 +16,7 @@ from pvd.territories.models import EPCI, Commune, Dataset, Departement, Populati
 # cache, where the first process that needed it stored it (``SearchIndex.state()``, a few
 # strings: milliseconds to load), built from the database only when no process has.
 _index_memo: caching.ProcessMemo[SearchIndex] = caching.ProcessMemo("search-index", size=2)
+_names_memo: caching.ProcessMemo[dict[str, str]] = caching.ProcessMemo("departements", size=2)
 _last_lock = threading.Lock()
 _last_index: tuple[tuple, SearchIndex] | None = None
 
@@ -217,8 +218,11 @@ def referential_dataset() -> Dataset | None:
 
 
 def departement_names() -> dict[str, str]:
-    """Department code -> name (for labelling search hits, which carry only the code)."""
-    return dict(Departement.objects.values_list("code", "nom"))
+    """Department code -> name (for labelling search hits, which carry only the code); kept
+    per process and data version (a search request reads no table)."""
+    return _names_memo.get(
+        _database(), lambda: dict(Departement.objects.values_list("code", "nom"))
+    )
 
 
 def subdivision_get(*, code: str) -> Commune | None:
