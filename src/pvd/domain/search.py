@@ -164,6 +164,8 @@ class SearchIndex:
     def _ready(self) -> None:
         self.types: list[str] = self.columns["type"]
         self.bare_keys: list[str] = self.columns["bare"]
+        # 1 for a commune déléguée/associée (after the communes of the same closeness), else 0
+        self.subordinate = bytes(1 if t in ("COMD", "COMA") else 0 for t in self.types)
 
     def state(self) -> dict:
         """The index as a few strings and byte arrays (compact, fast to pickle and load)."""
@@ -208,10 +210,6 @@ class SearchIndex:
             parent_nom=c["parent_nom"][i],
         )
 
-    def _subordinate(self, i: int) -> int:
-        """Communes déléguées/associées come after communes of the same closeness."""
-        return 1 if self.types[i] in ("COMD", "COMA") else 0
-
     def search(self, query: str, limit: int = 20) -> list[Hit]:
         q = query.strip()
         if not q:
@@ -244,12 +242,13 @@ class SearchIndex:
             for i, name in enumerate(self.bare_keys):
                 if bare in name:
                     ranks[i] = 4
+        subordinate = self.subordinate  # communes déléguées/associées after the communes
         best = heapq.nsmallest(
             limit,
             ranks.items(),
-            key=lambda item: (item[1] * 2 + self._subordinate(item[0]), item[0]),
+            key=lambda item: (item[1] * 2 + subordinate[item[0]], item[0]),
         )
-        return [Hit(self.entry(i), rank * 2 + self._subordinate(i), "nom") for i, rank in best]
+        return [Hit(self.entry(i), rank * 2 + subordinate[i], "nom") for i, rank in best]
 
     def _word_prefix_candidates(self, query_words: list[str]) -> array | list[int]:
         """Entries with a name word starting with the rarest query word (an entry once per
