@@ -45,9 +45,18 @@ def _hits(index, query: str, limit: int) -> list[tuple]:
     return [(h.entry, h.rank, h.match) for h in index.search(query, limit)]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="module", autouse=True)
 def entries(django_db_blocker):
+    """The real referential's entries (loaded again when a transactional test of the session
+    emptied the database)."""
+    from django.conf import settings
+
+    from pvd.sources.snapshot import read_snapshot
+    from pvd.territories.services import referential_load_snapshot
+
     with django_db_blocker.unblock():
+        if not Commune.objects.exists():
+            referential_load_snapshot(snapshot=read_snapshot(settings.SNAPSHOT_DIR))
         index = selectors._build_index()
     return [index.entry(i) for i in range(len(index))]
 

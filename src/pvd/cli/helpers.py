@@ -22,10 +22,36 @@ NOT_MIGRATED = (
 )
 
 
-def setup_django() -> None:
+# Apps a command that only reads the data does without: the admin (whose start imports every
+# app's admin module), the API and template apps, logins and sessions. Dropping them saves about
+# a third of Django's start (0.3 s of CPU on the 2-core machine).
+READ_ONLY_DROPPED_APPS = (
+    "django.contrib.admin",
+    "django.contrib.messages",
+    "django.contrib.sessions",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "widget_tweaks",
+    "ninja",
+    "dsfr",
+    "axes",
+)
+
+
+def setup_django(*, read_only: bool = False) -> None:
+    """Start Django; ``read_only``: with the apps that hold the data only (a command that
+    reads the database and prints, rendering no page and writing nothing)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pvd.config.settings")
     import django
 
+    if read_only:
+        from django.apps import apps
+        from django.conf import settings
+
+        if not apps.ready:
+            settings.INSTALLED_APPS = [
+                app for app in settings.INSTALLED_APPS if app not in READ_ONLY_DROPPED_APPS
+            ]
     django.setup()
 
 

@@ -161,7 +161,7 @@ def check(statements: tuple[str, ...], slug: str, path, show_list: bool, as_json
     Exit code 1 when a claim is contradicted or the text contradicts itself (parts against
     their total), 2 when one is not understood, 3 when one is not verifiable (a territory no
     loaded list covers)."""
-    setup_django()
+    setup_django(read_only=True)
     ensure_referential()
     from pvd.domain import claims
     from pvd.programme import figures_check, selectors
