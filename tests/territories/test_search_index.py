@@ -135,3 +135,18 @@ def test_a_cleared_cache_reuses_the_index_of_unchanged_rows(db, monkeypatch):
     caching.bump_data_version()  # a new version, the same rows (a cache clear, say)
     monkeypatch.setattr(selectors, "_build_index", lambda: pytest.fail("rebuilt"))
     assert selectors.communes_search(query="brest")[0].entry.code == "29019"
+
+
+def test_without_a_shared_cache_a_change_is_still_seen(db, settings):
+    """PVD_CACHE=none keeps no data version: the referential's fingerprint is read instead."""
+    from pvd.territories.services import dataset_record
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    assert caching.data_version() is None
+    assert selectors.communes_search(query="brest")[0].entry.code == "29019"
+    Commune.objects.filter(code="29019", type="COM").update(nom="Qwxbrest")
+    dataset_record(
+        key="test-renamed-2", title="t", publisher="p", licence="l", url="", vintage="2026",
+        version="1", checksum="", details={},
+    )
+    assert [h.entry.code for h in selectors.communes_search(query="qwxbrest")] == ["29019"]

@@ -58,8 +58,11 @@ def _load_index() -> SearchIndex:
         built.append(_build_index())
         return built[0].state()
 
-    state = caching.shared(("search-index", STATE_VERSION, *fingerprint), build_state)
-    index = built[0] if built else SearchIndex.from_state(state)
+    if caching.data_version() is None:  # PVD_CACHE=none: nothing shared between processes
+        index = _build_index()
+    else:
+        state = caching.shared(("search-index", STATE_VERSION, *fingerprint), build_state)
+        index = built[0] if built else SearchIndex.from_state(state)
     with _last_lock:
         _last_index = (fingerprint, index)
     return index
@@ -67,6 +70,8 @@ def _load_index() -> SearchIndex:
 
 def search_index() -> SearchIndex:
     """The search index of the current data (see ``_index_memo``)."""
+    if caching.data_version() is None:  # PVD_CACHE=none: no version, read the fingerprint
+        return _load_index()
     return _index_memo.get(_database(), _load_index)
 
 
