@@ -16,7 +16,7 @@ from django.conf import settings
 
 # The shared cache (pvd.caching) of this test session: the real backend, in a folder of its own
 # so that two sessions (SQLite and PostgreSQL runs, parallel workers) never read each other's.
-if settings.CACHES["default"]["BACKEND"] == "diskcache.DjangoCache":
+if settings.CACHES["default"]["BACKEND"] in ("diskcache.DjangoCache", "pvd.caching.DiskCache"):
     settings.CACHES = {
         "default": {
             **settings.CACHES["default"],

@@ -52,7 +52,7 @@ def test_npm_digests_are_those_of_the_embedded_snapshot():
 
 
 def test_import_commands_exist():
-    commands = set(cli.data.commands)
+    commands = set(cli.main.get_command(None, "data").commands)
     for source in catalogue.sources():
         if source.import_command and source.import_command.startswith("pvd data "):
             assert source.import_command.split()[2] in commands, source.name

@@ -137,7 +137,7 @@ if MAP_TILES and not MAP_TILES_ATTRIBUTION:
 _cache_kind = os.environ.get("PVD_CACHE", "disk")
 _CACHE_BACKENDS = {
     "disk": {
-        "BACKEND": "diskcache.DjangoCache",
+        "BACKEND": "pvd.caching.DiskCache",  # diskcache, kept open between requests
         "LOCATION": str(DATA_DIR / "cache-pvd"),
         "TIMEOUT": None,
         "SHARDS": 1,

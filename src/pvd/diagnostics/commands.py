@@ -1,7 +1,7 @@
 """`pvd indicators ...`: the indicator catalogue, imports of official files, the build.
 
 Thin: parse arguments, call one service, print its report. Registered on the `pvd` command in
-pvd/cli.py.
+pvd/cli/__init__.py.
 """
 
 from __future__ import annotations
@@ -11,7 +11,13 @@ from pathlib import Path
 
 import click
 
-from pvd.sources.indicator_inputs import KINDS as INPUT_KINDS
+from pvd.cli.helpers import LazyChoice
+
+
+def _input_kinds() -> list[str]:
+    from pvd.sources.indicator_inputs import KINDS  # polars: not for `pvd --help`
+
+    return list(KINDS)
 
 
 @click.group()
@@ -49,7 +55,7 @@ def indicators_list(as_json: bool) -> None:
 
 
 @indicators.command("import")
-@click.argument("kind", type=click.Choice(list(INPUT_KINDS)))
+@click.argument("kind", type=LazyChoice(_input_kinds))
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--millesime", type=int, help="BPE vintage when the file has no AN column.")
 @click.option(
@@ -74,13 +80,13 @@ def indicators_import(
 ) -> None:
     """Import an official file feeding indicators (INSEE, Cerema, DGFiP), then run
     `pvd indicators build`."""
-    from pvd.cli import _ensure_referential, _print_report, _setup_django, import_errors
+    from pvd.cli.helpers import ensure_referential, import_errors, print_report, setup_django
 
-    _setup_django()
+    setup_django()
     from pvd.diagnostics.services import indicator_source_import
 
     with import_errors(file, *([gammes] if gammes else [])):
-        _ensure_referential()
+        ensure_referential()
         report = indicator_source_import(
             kind=kind,
             path=file,
@@ -89,7 +95,7 @@ def indicators_import(
             dry_run=dry_run,
             confirm=confirm,
         )
-    _print_report(report)
+    print_report(report)
     if not dry_run:
         click.echo("Lancez `pvd indicators build` pour recalculer les indicateurs.")
 
@@ -98,10 +104,10 @@ def indicators_import(
 def indicators_build() -> None:
     """Compute every indicator for every commune, EPCI, department, region and France, and
     the similar towns; replaces the stored values."""
-    from pvd.cli import _ensure_referential, _setup_django
+    from pvd.cli.helpers import ensure_referential, setup_django
 
-    _setup_django()
-    _ensure_referential()
+    setup_django()
+    ensure_referential()
     from pvd.diagnostics.services import indicators_build as build
 
     click.echo("\n".join(build().lines()))

@@ -13,12 +13,27 @@ import bisect
 import heapq
 import re
 import unicodedata
+from array import array
 from dataclasses import dataclass
 
 ARTICLES = ("les", "le", "la", "l")
 ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
 _SEPARATORS = re.compile(r"[^a-z0-9]+")
 _DIGITS = re.compile(r"^\d[\dab]{0,4}$|^2[ab]\d{0,3}$")
+_FIELD = "\x1f"  # unit separator: between the values of one column of a persisted index
+_HIGH = "\uffff"  # after every folded key: key + _HIGH bounds the keys starting with key
+TEXT_COLUMNS = (
+    "code",
+    "type",
+    "nom",
+    "departement",
+    "codes_postaux",
+    "parent_code",
+    "parent_nom",
+    "bare",
+)
+TABLES = ("exact", "bare", "vocabulary", "code", "postal")
+STATE_VERSION = 3  # part of the persisted index's cache key: a new layout is never misread
 
 
 def fold(text: str) -> str:
@@ -61,39 +76,139 @@ class Hit:
     match: str  # what matched: "nom", "code INSEE", "code postal"
 
 
+class _Sorted:
+    """(key, entry number) pairs sorted by key then number, as two parallel arrays."""
+
+    __slots__ = ("keys", "numbers")
+
+    def __init__(self, keys: list[str], numbers: array):
+        self.keys = keys
+        self.numbers = numbers
+
+    @classmethod
+    def of(cls, pairs) -> _Sorted:
+        ordered = sorted(pairs)
+        return cls([k for k, _ in ordered], array("I", [i for _, i in ordered]))
+
+    def equal(self, key: str) -> array:
+        lo = bisect.bisect_left(self.keys, key)
+        hi = bisect.bisect_right(self.keys, key, lo)
+        return self.numbers[lo:hi]
+
+    def prefixed(self, prefix: str) -> tuple[int, int]:
+        """The positions of the keys starting with ``prefix``."""
+        lo = bisect.bisect_left(self.keys, prefix)
+        return lo, bisect.bisect_left(self.keys, prefix + _HIGH, lo)
+
+    def state(self) -> tuple[str, bytes]:
+        return _join(self.keys), self.numbers.tobytes()
+
+    @classmethod
+    def from_state(cls, state: tuple[str, bytes]) -> _Sorted:
+        numbers = array("I")
+        numbers.frombytes(state[1])
+        return cls(_split(state[0], len(numbers)), numbers)
+
+
+def _join(values: list[str]) -> str:
+    text = _FIELD.join(values)
+    if text.count(_FIELD) != max(len(values) - 1, 0):
+        raise ValueError("a value of the search index holds the separator U+001F")
+    return text
+
+
+def _split(text: str, count: int) -> list[str]:
+    return text.split(_FIELD) if count else []
+
+
 class SearchIndex:
     """An in-memory index of entries; build once, query many times (read-only, thread-safe).
 
     Entries are kept in descending population order, so that within one closeness rank the
-    index order is the display order. Exact and prefix matches come from a dict and a sorted
-    list; word-prefix matches are looked for only when those do not fill the page, among the
-    entries having a name word that starts with the rarest query word.
+    index order is the display order. Exact and prefix matches come from sorted (key, entry)
+    tables searched by bisection; word-prefix matches are looked for only when those do not
+    fill the page, among the entries having a name word that starts with the rarest query word.
+
+    The entries are held as columns and made into ``Entry`` objects for the hits only.
+    ``state()`` gives the columns and tables as a few strings and byte arrays, which
+    ``from_state`` splits back without normalising a name or sorting anything: a persisted
+    index loads in milliseconds.
     """
 
     def __init__(self, entries: list[Entry]):
-        self.entries = sorted(entries, key=lambda e: (-e.population, e.code, e.type))
-        self.keys = [normalize(e.nom) for e in self.entries]
-        self.bare_keys = [strip_article(k) for k in self.keys]
-        self.words = [tuple(k.split()) for k in self.bare_keys]
-        self.subordinate = [1 if e.type in ("COMD", "COMA") else 0 for e in self.entries]
-        self.exact: dict[str, list[int]] = {}
-        self.exact_bare: dict[str, list[int]] = {}
-        self.vocabulary: dict[str, list[int]] = {}
-        for i, (key, bare) in enumerate(zip(self.keys, self.bare_keys, strict=True)):
-            self.exact.setdefault(key, []).append(i)
-            self.exact_bare.setdefault(bare, []).append(i)
-            for word in set(self.words[i]):
-                self.vocabulary.setdefault(word, []).append(i)
-        self.sorted_vocabulary = sorted(self.vocabulary)
-        self.sorted_bare = sorted((bare, i) for i, bare in enumerate(self.bare_keys))
-        self.by_code: dict[str, list[int]] = {}
-        self.by_postal: dict[str, list[int]] = {}
-        for i, e in enumerate(self.entries):
-            self.by_code.setdefault(e.code.lower(), []).append(i)
-            for cp in e.codes_postaux:
-                self.by_postal.setdefault(cp, []).append(i)
-        self.sorted_codes = sorted(self.by_code)
-        self.sorted_postal = sorted(self.by_postal)
+        ordered = sorted(entries, key=lambda e: (-e.population, e.code, e.type))
+        keys = [normalize(e.nom) for e in ordered]
+        self.columns = {
+            "code": [e.code for e in ordered],
+            "type": [e.type for e in ordered],
+            "nom": [e.nom for e in ordered],
+            "departement": [e.departement for e in ordered],
+            "population": array("Q", [e.population for e in ordered]),
+            "codes_postaux": [" ".join(e.codes_postaux) for e in ordered],
+            "parent_code": [e.parent_code for e in ordered],
+            "parent_nom": [e.parent_nom for e in ordered],
+            "bare": [strip_article(k) for k in keys],
+        }
+        bare = self.columns["bare"]
+        self.tables = {
+            "exact": _Sorted.of((k, i) for i, k in enumerate(keys)),
+            "bare": _Sorted.of((k, i) for i, k in enumerate(bare)),
+            "vocabulary": _Sorted.of(
+                (word, i) for i, key in enumerate(bare) for word in set(key.split())
+            ),
+            "code": _Sorted.of((c.lower(), i) for i, c in enumerate(self.columns["code"])),
+            "postal": _Sorted.of((cp, i) for i, e in enumerate(ordered) for cp in e.codes_postaux),
+        }
+        self._ready()
+
+    def _ready(self) -> None:
+        self.types: list[str] = self.columns["type"]
+        self.bare_keys: list[str] = self.columns["bare"]
+        # 1 for a commune déléguée/associée (after the communes of the same closeness), else 0
+        self.subordinate = bytes(1 if t in ("COMD", "COMA") else 0 for t in self.types)
+
+    def state(self) -> dict:
+        """The index as a few strings and byte arrays (compact, fast to pickle and load)."""
+        return {
+            "version": STATE_VERSION,
+            "count": len(self),
+            "columns": {name: _join(self.columns[name]) for name in TEXT_COLUMNS},
+            "population": self.columns["population"].tobytes(),
+            "tables": {name: self.tables[name].state() for name in TABLES},
+        }
+
+    @classmethod
+    def from_state(cls, state: dict) -> SearchIndex:
+        """The index whose ``state()`` this is."""
+        if state.get("version") != STATE_VERSION:
+            raise ValueError("search index state of another layout")
+        count = state["count"]
+        columns: dict[str, list] = {
+            name: _split(state["columns"][name], count) for name in TEXT_COLUMNS
+        }
+        columns["population"] = array("Q")
+        columns["population"].frombytes(state["population"])
+        index = cls.__new__(cls)
+        index.columns = columns
+        index.tables = {name: _Sorted.from_state(state["tables"][name]) for name in TABLES}
+        index._ready()
+        return index
+
+    def __len__(self) -> int:
+        return len(self.types)
+
+    def entry(self, i: int) -> Entry:
+        c = self.columns
+        return Entry(
+            code=c["code"][i],
+            type=c["type"][i],
+            nom=c["nom"][i],
+            departement=c["departement"][i],
+            population=c["population"][i],
+            codes_postaux=tuple(c["codes_postaux"][i].split()),
+            parent_code=c["parent_code"][i],
+            parent_nom=c["parent_nom"][i],
+        )
 
     def search(self, query: str, limit: int = 20) -> list[Hit]:
         q = query.strip()
@@ -107,19 +222,19 @@ class SearchIndex:
             return []
         bare = strip_article(key)
         ranks: dict[int, int] = {}
-        for i in self.exact.get(key, ()):
+        for i in self.tables["exact"].equal(key):
             ranks[i] = 0
-        for i in self.exact_bare.get(bare, ()):
+        by_bare = self.tables["bare"]
+        for i in by_bare.equal(bare):
             ranks.setdefault(i, 1)
-        lo = bisect.bisect_left(self.sorted_bare, (bare,))
-        hi = bisect.bisect_left(self.sorted_bare, (bare + "\uffff",))
-        for _, i in self.sorted_bare[lo:hi]:
+        lo, hi = by_bare.prefixed(bare)
+        for i in by_bare.numbers[lo:hi]:
             ranks.setdefault(i, 2)
         query_words = bare.split()
         if len(ranks) < limit:
             for i in self._word_prefix_candidates(query_words):
                 if i not in ranks:
-                    name_words = self.words[i]
+                    name_words = self.bare_keys[i].split()
                     if all(any(nw.startswith(w) for nw in name_words) for w in query_words):
                         ranks[i] = 3
         if not ranks:
@@ -127,40 +242,39 @@ class SearchIndex:
             for i, name in enumerate(self.bare_keys):
                 if bare in name:
                     ranks[i] = 4
-        # Communes déléguées/associées come after communes of the same closeness.
+        subordinate = self.subordinate  # communes déléguées/associées after the communes
         best = heapq.nsmallest(
             limit,
             ranks.items(),
-            key=lambda item: (item[1] * 2 + self.subordinate[item[0]], item[0]),
+            key=lambda item: (item[1] * 2 + subordinate[item[0]], item[0]),
         )
-        return [Hit(self.entries[i], rank * 2 + self.subordinate[i], "nom") for i, rank in best]
+        return [Hit(self.entry(i), rank * 2 + subordinate[i], "nom") for i, rank in best]
 
-    def _word_prefix_candidates(self, query_words: list[str]) -> list[int]:
-        """Entries with a name word starting with the rarest query word."""
-        best: list[int] | None = None
+    def _word_prefix_candidates(self, query_words: list[str]) -> array | list[int]:
+        """Entries with a name word starting with the rarest query word (an entry once per
+        such word)."""
+        vocabulary = self.tables["vocabulary"]
+        best: tuple[int, int] | None = None
         for w in query_words:
-            lo = bisect.bisect_left(self.sorted_vocabulary, w)
-            hi = bisect.bisect_left(self.sorted_vocabulary, w + "\uffff")
-            found = [i for word in self.sorted_vocabulary[lo:hi] for i in self.vocabulary[word]]
-            if best is None or len(found) < len(best):
-                best = found
-        return best or []
+            lo, hi = vocabulary.prefixed(w)
+            if best is None or hi - lo < best[1] - best[0]:
+                best = (lo, hi)
+        return vocabulary.numbers[best[0] : best[1]] if best else []
 
     def _search_code(self, digits: str, limit: int) -> list[Hit]:
+        by_code, by_postal = self.tables["code"], self.tables["postal"]
         ranked: dict[int, tuple[int, str]] = {}
-        for i in self.by_code.get(digits, ()):
+        for i in by_code.equal(digits):
             ranked[i] = (0, "code INSEE")
-        for i in self.by_postal.get(digits, ()):
+        for i in by_postal.equal(digits):
             ranked.setdefault(i, (0, "code postal"))
         if len(digits) < 5:
-            for rank, keys, table, match in (
-                (2, self.sorted_codes, self.by_code, "code INSEE"),
-                (3, self.sorted_postal, self.by_postal, "code postal"),
+            for rank, table, match in (
+                (2, by_code, "code INSEE"),
+                (3, by_postal, "code postal"),
             ):
-                lo = bisect.bisect_left(keys, digits)
-                hi = bisect.bisect_left(keys, digits + "\uffff")
-                for k in keys[lo:hi]:
-                    for i in table[k]:
-                        ranked.setdefault(i, (rank, match))
+                lo, hi = table.prefixed(digits)
+                for i in table.numbers[lo:hi]:
+                    ranked.setdefault(i, (rank, match))
         best = heapq.nsmallest(limit, ranked.items(), key=lambda item: (item[1][0], item[0]))
-        return [Hit(self.entries[i], rank, match) for i, (rank, match) in best]
+        return [Hit(self.entry(i), rank, match) for i, (rank, match) in best]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from pvd.programme import services
 from pvd.programme.models import (
     Changement,
     Groupe,
@@ -52,11 +51,15 @@ class LaureatAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         if obj is None:
             return super().has_change_permission(request)
+        from pvd.programme import services  # here: every command's Django start imports admin
+
         return services.can_edit(
             request.user, departement_id=obj.commune.departement_id, region_id=obj.commune.region_id
         )
 
     def save_model(self, request, obj, form, change) -> None:
+        from pvd.programme import services
+
         values = {k: form.cleaned_data[k] for k in form.changed_data if k in services.EDITABLE}
         current = Laureat.objects.get(pk=obj.pk)
         services.laureate_update(laureat=current, user=request.user, values=values, origine="admin")

@@ -14,12 +14,12 @@ from pathlib import Path
 
 import click
 
-from pvd.cli import (
-    _ensure_referential,
-    _fail,
-    _print_report,
-    _setup_django,
+from pvd.cli.helpers import (
+    ensure_referential,
+    fail,
     import_errors,
+    print_report,
+    setup_django,
 )
 
 
@@ -33,9 +33,9 @@ def _import(run, **kwargs) -> None:
         click.echo("Erreur : --national et --perimetre s'excluent.", err=True)
         sys.exit(2)
     with import_errors(kwargs["path"]):
-        _ensure_referential()
+        ensure_referential()
         report = run(**kwargs)
-    _print_report(report)
+    print_report(report)
 
 
 @programme.command("import-laureates")
@@ -80,7 +80,7 @@ def import_laureates(
     Only laureates inside the list's coverage change: a one-region list leaves the other
     regions alone. The dry run shows the coverage and names the laureates that would leave and
     the projects that would become read-only; the import refuses them without --confirmer."""
-    _setup_django()
+    setup_django()
     from pvd.programme.services import laureates_import
 
     _import(
@@ -128,7 +128,7 @@ def import_ort(
     An ORT is signed only when its "Signée ?" column says so; rows whose status and date
     disagree are reported. Only ORT inside the sheet's coverage change; removing rows the sheet
     no longer lists needs --confirmer (the dry run names them)."""
-    _setup_django()
+    setup_django()
     from pvd.programme.services import ort_import
 
     _import(
@@ -161,8 +161,8 @@ def check(statements: tuple[str, ...], slug: str, path, show_list: bool, as_json
     Exit code 1 when a claim is contradicted or the text contradicts itself (parts against
     their total), 2 when one is not understood, 3 when one is not verifiable (a territory no
     loaded list covers)."""
-    _setup_django()
-    _ensure_referential()
+    setup_django(read_only=True)
+    ensure_referential()
     from pvd.domain import claims
     from pvd.programme import figures_check, selectors
 
@@ -171,7 +171,7 @@ def check(statements: tuple[str, ...], slug: str, path, show_list: bool, as_json
         raise click.UsageError("aucun texte : donnez des énoncés ou --fichier")
     prog = selectors.programme_get(slug=slug)
     if prog is None:
-        _fail(f"programme inconnu « {slug} »")
+        fail(f"programme inconnu « {slug} »")
     report = figures_check.text_check(programme=prog, text=text)
     verdicts = report.verdicts
     if as_json:
@@ -211,7 +211,7 @@ def check(statements: tuple[str, ...], slug: str, path, show_list: bool, as_json
 @click.option("--departement", "departement", help="Department code (e.g. 01).")
 def grant(username: str, niveau: str | None, region: str | None, departement: str | None) -> None:
     """Let a user edit the laureates of a scope (national, a region or a department)."""
-    _setup_django()
+    setup_django()
     from django.contrib.auth import get_user_model
 
     from pvd.programme.services import scope_group_ensure
@@ -225,7 +225,7 @@ def grant(username: str, niveau: str | None, region: str | None, departement: st
         sys.exit(2)
     user = get_user_model().objects.filter(username=username).first()
     if user is None:
-        _fail(
+        fail(
             f"utilisateur inconnu « {username} » (créez-le avec `pvd manage createsuperuser` "
             "ou dans l'administration)"
         )
@@ -237,7 +237,7 @@ def grant(username: str, niveau: str | None, region: str | None, departement: st
         else:
             scope = scope_group_ensure(niveau="departement", code=departement)
     except Exception as exc:  # unknown region or department code
-        _fail(f"périmètre introuvable : {exc}")
+        fail(f"périmètre introuvable : {exc}")
     user.groups.add(scope.group)
     click.echo(f"{username} peut modifier les lauréats : {scope} (groupe « {scope.group.name} »).")
 
@@ -247,17 +247,17 @@ def grant(username: str, niveau: str | None, region: str | None, departement: st
 def restore(changement_id: int) -> None:
     """Put back what a deletion removed (a project with its content, a team membership, a
     group, an ORT row...), from its entry in the change history (id shown in the admin)."""
-    _setup_django()
+    setup_django()
     from pvd.programme.audit import Actor, RestoreError, deletion_restore
     from pvd.programme.models import Changement
 
     changement = Changement.objects.filter(pk=changement_id).first()
     if changement is None:
-        _fail(f"aucun changement n° {changement_id} dans l'historique")
+        fail(f"aucun changement n° {changement_id} dans l'historique")
     try:
         n = deletion_restore(
             changement=changement, actor=Actor.import_of("pvd programme restaurer")
         )
     except RestoreError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     click.echo(f"{changement.libelle} : {n} ligne(s) restaurée(s).")

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from pvd.projects import services
 from pvd.projects.models import Action, Membre, Organisation, Projet, RappelEnvoye
 
 
@@ -38,6 +37,8 @@ class ProjetAdmin(ReadOnly):
 
     def delete_model(self, request, obj) -> None:
         # Recorded with its whole content (restorable from the history).
+        from pvd.projects import services  # here: every command's Django start imports admin
+
         services.project_delete(projet=obj, user=request.user, origine="admin")
 
     def delete_queryset(self, request, queryset) -> None:
@@ -68,6 +69,8 @@ class MembreAdmin(admin.ModelAdmin):
 
     def delete_model(self, request, obj) -> None:
         # Recorded with the membership removed (restorable from the history).
+        from pvd.projects import services
+
         services.member_remove(membre=obj, user=request.user, origine="admin")
 
     def delete_queryset(self, request, queryset) -> None:

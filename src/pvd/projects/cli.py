@@ -10,7 +10,7 @@ from datetime import date
 
 import click
 
-from pvd.cli import _fail, _setup_django
+from pvd.cli.helpers import fail, setup_django
 
 
 @click.group()
@@ -36,13 +36,13 @@ def rappels(day: date | None, dry_run: bool) -> None:
     """Envoie les rappels : jalons à 15 jours ou dépassés (au responsable de l'action, sinon
     aux gestionnaires) et synthèse hebdomadaire de chaque projet à son équipe. Jamais deux fois
     le même rappel ; PVD_REMINDERS=0 les désactive."""
-    _setup_django()
+    setup_django()
     from pvd.projects.reminders import reminders_send
 
     try:
         report = reminders_send(day=day, dry_run=dry_run)
     except Exception as exc:  # SMTP refused, database...: a message, not a traceback
-        _fail(f"rappels interrompus : {exc}")
+        fail(f"rappels interrompus : {exc}")
     if report.disabled:
         click.echo("Rappels désactivés (PVD_REMINDERS=0) : aucun e-mail envoyé.")
         return

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from pvd.cli import _ensure_referential, _fail, _fail_source, _setup_django, import_errors
+from pvd.cli.helpers import ensure_referential, fail, fail_source, import_errors, setup_django
 
 
 @click.group()
@@ -47,8 +47,8 @@ def selection_calibrate(
 ) -> None:
     """Compute the centrality levels from a BPE file and fit the thresholds to the published
     counts of the 2020 study (7,010 / 2,880 / 742 / 142, within 5 %)."""
-    _setup_django()
-    _ensure_referential()
+    setup_django()
+    ensure_referential()
     from pvd.selection.services import centrality_compute
     from pvd.sources.report import SourceError
 
@@ -61,7 +61,7 @@ def selection_calibrate(
             confirm=confirm,
         )
     except SourceError as exc:
-        _fail_source(exc)
+        fail_source(exc)
     click.echo("\n".join(report.lines()))
     if report.calibration and not report.calibration.within_tolerance:
         sys.exit(1)
@@ -79,11 +79,11 @@ def selection_calibrate(
 def selection_import_official(file: Path, dry_run: bool, confirm: bool) -> None:
     """Import the official classification (Observatoire des territoires, centralite.csv) and
     print its agreement (confusion matrix) with the computed levels."""
-    _setup_django()
+    setup_django()
     from pvd.selection.services import centrality_import_official
 
     with import_errors(file):
-        _ensure_referential()
+        ensure_referential()
         report = centrality_import_official(path=file, dry_run=dry_run, confirm=confirm)
     click.echo("\n".join(report.lines()))
 
@@ -91,7 +91,7 @@ def selection_import_official(file: Path, dry_run: bool, confirm: bool) -> None:
 @selection.command("scenarios")
 def selection_scenarios() -> None:
     """List the scenarios (built-in and saved) and their rules."""
-    _setup_django()
+    setup_django()
     from pvd.selection import selectors
 
     for s in selectors.scenarios_list():
@@ -125,7 +125,7 @@ def selection_scenarios() -> None:
 )
 def selection_save(slug: str, nom: str | None, base: str, changes: tuple[str, ...]) -> None:
     """Save a scenario (its URL: /selection/scenarios/SLUG/)."""
-    _setup_django()
+    setup_django()
     from pvd.selection.services import scenario_save
 
     rules = _rules_or_fail(base).as_dict()
@@ -165,8 +165,8 @@ def selection_run(
 ) -> None:
     """Score the communes for a scenario; CSV (UTF-8, comma) ranked by department. The column
     centralite_source names each row's source; the source used is also said on stderr."""
-    _setup_django()
-    _ensure_referential()
+    setup_django()
+    ensure_referential()
     import dataclasses
 
     import polars as pl
@@ -182,9 +182,9 @@ def selection_run(
     try:
         result = selectors.run(rules=rules, region=region, departement=departement)
     except ValueError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if result.is_empty():
-        _fail(f"aucune commune pour la région « {region} » / le département « {departement} »")
+        fail(f"aucune commune pour la région « {region} » / le département « {departement} »")
     if eligibles:
         result = result.filter(pl.col("eligible"))
     click.echo(selectors.centrality_used(result, rules)["resume"], err=True)
@@ -209,15 +209,15 @@ def selection_compare(
     scenario_a: str, scenario_b: str, region: str | None, departement: str | None
 ) -> None:
     """Who enters and who leaves from scenario A to scenario B."""
-    _setup_django()
-    _ensure_referential()
+    setup_django()
+    ensure_referential()
     from pvd.selection import selectors
 
     a, b = _rules_or_fail(scenario_a), _rules_or_fail(scenario_b)
     try:
         diff = selectors.compare(a=a, b=b, region=region, departement=departement)
     except ValueError as exc:  # e.g. a centrality source that is not loaded
-        _fail(str(exc))
+        fail(str(exc))
     what = "retenues" if diff["critere"] == "retenue" else "éligibles"
     click.echo(f"{scenario_a} : {diff['a']} {what} ; {scenario_b} : {diff['b']} {what}")
     for label, key in (("entrent", "entrent"), ("sortent", "sortent")):
@@ -231,10 +231,10 @@ def _run_learned(region: str | None, departement: str | None, output: str) -> No
 
     model = learned.current_model()
     if model is None:
-        _fail("aucun modèle appris enregistré : lancez `pvd selection fit`")
+        fail("aucun modèle appris enregistré : lancez `pvd selection fit`")
     result = learned.score(model=model, region=region, departement=departement)
     if result.is_empty():
-        _fail(f"aucune commune pour la région « {region} » / le département « {departement} »")
+        fail(f"aucune commune pour la région « {region} » / le département « {departement} »")
     click.echo(
         f"Modèle appris du {model.created_at:%d/%m/%Y %H:%M} ({model.source} : "
         f"{model.entrainement.get('laureats')} lauréats, "
@@ -256,7 +256,7 @@ def _read_codes(path: Path) -> set[str]:
     try:
         return {r.code for r in read_programme_list(path).rows}
     except SourceError as exc:
-        _fail_source(exc)
+        fail_source(exc)
 
 
 @selection.command("fit")
@@ -268,8 +268,8 @@ def _read_codes(path: Path) -> set[str]:
 def selection_fit(laureats: Path | None) -> None:
     """Fit the learned model (scenario "appris") on the laureates, evaluate it by
     leave-one-region-out and store it."""
-    _setup_django()
-    _ensure_referential()
+    setup_django()
+    ensure_referential()
     from pvd.domain.learned import LearnedModelError
     from pvd.selection.services import learned_fit
 
@@ -277,7 +277,7 @@ def selection_fit(laureats: Path | None) -> None:
     try:
         row, ev = learned_fit(laureats=codes, source=str(laureats) if laureats else "registre")
     except LearnedModelError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     t = row.entrainement
     click.echo(
         f"Modèle appris enregistré : {t['laureats']} lauréats parmi {t['communes']} communes "
@@ -295,12 +295,12 @@ def selection_fit(laureats: Path | None) -> None:
 def selection_import_territories(files: tuple[Path, ...], dry_run: bool) -> None:
     """Import typologies of the Observatoire des territoires (densite.csv, ruralite.csv,
     montagne.csv: insee_com,lib_com,niveau_...), used by the learned model."""
-    _setup_django()
+    setup_django()
     from pvd.selection.services import typology_import
 
     for file in files:
         with import_errors(file):
-            _ensure_referential()
+            ensure_referential()
             lines = typology_import(path=file, dry_run=dry_run)
         click.echo("\n".join(lines))
 
@@ -334,8 +334,8 @@ def selection_evaluate(
     per region, calibration table. Only the regions the list covers are scored. The learned
     model is scored without leak: each region by a model fitted on the others; with
     --laureats, fitted on the registry without the file's regions and tested on the file."""
-    _setup_django()
-    _ensure_referential()
+    setup_django()
+    ensure_referential()
     from pvd.selection import selectors
 
     learned = learned or slug == "appris"
@@ -348,7 +348,7 @@ def selection_evaluate(
         codes = selectors.laureate_codes()
         regions, departements = selectors.registry_coverage()
     if not codes:
-        _fail("aucun lauréat : importez une liste (`pvd programme import-laureates`) ou --laureats")
+        fail("aucun lauréat : importez une liste (`pvd programme import-laureates`) ou --laureats")
     if learned:
         from pvd.selection import learned as lselectors
 
@@ -368,14 +368,14 @@ def selection_evaluate(
         else:
             click.echo("\n".join(res.lines()))
         if res.evaluation is None:
-            _fail("aucune commune n'a pu être notée (voir les notes ci-dessus)")
+            fail("aucune commune n'a pu être notée (voir les notes ci-dessus)")
         return
     try:
         ev = selectors.evaluate(
             rules=rules, laureats=codes, regions=regions, departements=departements
         )
     except ValueError as exc:  # e.g. a centrality source that is not loaded
-        _fail(str(exc))
+        fail(str(exc))
     if as_json:
         click.echo(json.dumps(ev.as_dict(), ensure_ascii=False, indent=2))
     else:

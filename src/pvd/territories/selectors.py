@@ -5,40 +5,74 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Count, Max, Q, Sum
 
-from pvd.domain.search import Entry, Hit, SearchIndex
+from pvd import caching
+from pvd.domain.search import STATE_VERSION, Entry, Hit, SearchIndex
 from pvd.territories.models import EPCI, Commune, Dataset, Departement, Population, Region
 
-_index_lock = threading.Lock()
-_index: tuple[object, SearchIndex] | None = None
+# The search index: one per process and data version (ProcessMemo), loaded from the shared
+# cache, where the first process that needed it stored it (``SearchIndex.state()``, a few
+# strings: milliseconds to load), built from the database only when no process has.
+_index_memo: caching.ProcessMemo[SearchIndex] = caching.ProcessMemo("search-index", size=2)
+_names_memo: caching.ProcessMemo[dict[str, str]] = caching.ProcessMemo("departements", size=2)
+_last_lock = threading.Lock()
+_last_index: tuple[tuple, SearchIndex] | None = None
 
 
-def _data_version() -> object:
-    """Changes whenever a dataset is (re)loaded: the search index is rebuilt then."""
-    return Dataset.objects.aggregate(v=Max("loaded_at"), n=Count("id"))["v"], Commune.objects.count()
+def _referential_fingerprint() -> tuple:
+    """What the index was built from, read when the data version changed only: the datasets'
+    latest load and the number of communes (a restored or rolled-back database that kept the
+    data version is not served the index of other rows)."""
+    loaded = Dataset.objects.aggregate(v=Max("loaded_at"), n=Count("id"))
+    return str(loaded["v"]), loaded["n"], Commune.objects.count()
+
+
+def _database() -> str:
+    s = connection.settings_dict
+    return f"{s['ENGINE']}|{s.get('HOST') or ''}|{s.get('PORT') or ''}|{s['NAME']}"
+
+
+def _build_index() -> SearchIndex:
+    rows = Commune.objects.values_list(
+        "code", "type", "nom", "departement_id", "population", "codes_postaux",
+        "parent__code", "parent__nom",
+    )
+    return SearchIndex([
+        Entry(code=c, type=t, nom=n, departement=d, population=p or 0,
+              codes_postaux=tuple(cp or ()), parent_code=pc or "", parent_nom=pn or "")
+        for c, t, n, d, p, cp, pc, pn in rows.iterator(chunk_size=5000)
+    ])
+
+
+def _load_index() -> SearchIndex:
+    global _last_index
+    fingerprint = (_database(), *_referential_fingerprint())
+    with _last_lock:
+        if _last_index is not None and _last_index[0] == fingerprint:
+            return _last_index[1]  # the data version moved, the rows did not (a cache clear)
+    built: list[SearchIndex] = []
+
+    def build_state() -> dict:
+        built.append(_build_index())
+        return built[0].state()
+
+    if caching.data_version() is None:  # PVD_CACHE=none: nothing shared between processes
+        index = _build_index()
+    else:
+        state = caching.shared(("search-index", STATE_VERSION, *fingerprint), build_state)
+        index = built[0] if built else SearchIndex.from_state(state)
+    with _last_lock:
+        _last_index = (fingerprint, index)
+    return index
 
 
 def search_index() -> SearchIndex:
-    """The process-wide search index, rebuilt when the referential changed."""
-    global _index
-    version = _data_version()
-    if _index is not None and _index[0] == version:
-        return _index[1]
-    with _index_lock:
-        if _index is not None and _index[0] == version:
-            return _index[1]
-        rows = Commune.objects.values_list(
-            "code", "type", "nom", "departement_id", "population", "codes_postaux",
-            "parent__code", "parent__nom",
-        )
-        entries = [
-            Entry(code=c, type=t, nom=n, departement=d, population=p or 0,
-                  codes_postaux=tuple(cp or ()), parent_code=pc or "", parent_nom=pn or "")
-            for c, t, n, d, p, cp, pc, pn in rows.iterator(chunk_size=5000)
-        ]
-        _index = (version, SearchIndex(entries))
-        return _index[1]
+    """The search index of the current data (see ``_index_memo``)."""
+    if caching.data_version() is None:  # PVD_CACHE=none: no version, read the fingerprint
+        return _load_index()
+    return _index_memo.get(_database(), _load_index)
 
 
 def communes_search(*, query: str, limit: int = 20) -> list[Hit]:
@@ -189,8 +223,11 @@ def referential_dataset() -> Dataset | None:
 
 
 def departement_names() -> dict[str, str]:
-    """Department code -> name (for labelling search hits, which carry only the code)."""
-    return dict(Departement.objects.values_list("code", "nom"))
+    """Department code -> name (for labelling search hits, which carry only the code); kept
+    per process and data version (a search request reads no table)."""
+    return _names_memo.get(
+        _database(), lambda: dict(Departement.objects.values_list("code", "nom"))
+    )
 
 
 def subdivision_get(*, code: str) -> Commune | None:
