@@ -75,12 +75,14 @@ def test_every_environment_variable_read_has_a_help_text():
 def _commands():
     from pvd.cli import main
 
+    ctx = click.Context(main)
+
     def walk(command, path):
         if path:
             yield path, command
-        if isinstance(command, click.Group):
-            for name, sub in sorted(command.commands.items()):
-                yield from walk(sub, [*path, name])
+        if isinstance(command, click.Group):  # through click's API: the root loads lazily
+            for name in command.list_commands(ctx):
+                yield from walk(command.get_command(ctx, name), [*path, name])
 
     return list(walk(main, []))
 
