@@ -49,9 +49,7 @@ def test_update_rows_stores_what_bulk_update_stores(db):
     changed = [{**p, "population": p["population"] + 1, "parts": 2} for p in pops]
     where = "commune_id IN (SELECT id FROM territories_commune WHERE departement_id = %s)"
     with transaction.atomic():
-        Population.objects.bulk_update(
-            [Population(**p) for p in changed], ["population", "parts"]
-        )
+        Population.objects.bulk_update([Population(**p) for p in changed], ["population", "parts"])
         orm = _raw(Population._meta.db_table, where, ["15"])
         transaction.set_rollback(True)
     update_rows(Population, changed, ["population", "parts"])

@@ -13,6 +13,7 @@ referential).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from operator import itemgetter
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
@@ -57,8 +58,9 @@ def sync_rows(
     rows = list(rows)
     fields = sorted({f for row in rows for f in row} - set(key))
     pk_name = model._meta.pk.attname
+    key_of = itemgetter(*key) if len(key) > 1 else lambda row: (row[key[0]],)
     existing = {
-        tuple(r[k] for k in key): r
+        key_of(r): r
         for r in model.objects.filter(**(scope or {}))
         .values(pk_name, *key, *fields)
         .iterator(chunk_size=BATCH)
@@ -67,7 +69,7 @@ def sync_rows(
     to_create, to_update = [], []
     seen = set()
     for row in rows:
-        k = tuple(row[f] for f in key)
+        k = key_of(row)
         if k in seen:
             raise ValueError(f"{model.__name__}: clé en double {k}")
         seen.add(k)
@@ -104,34 +106,31 @@ def _converter(field: models.Field) -> Callable | None:
     }:
         return None
     conn = connections[DEFAULT_DB_ALIAS]  # the connection itself, not the per-access proxy
-    prep = field.get_db_prep_save
-    return lambda value: prep(value, conn)
+    if isinstance(field, models.JSONField):  # plain values (no expressions): what saving does
+        adapt, prep, encoder = conn.ops.adapt_json_value, field.get_prep_value, field.encoder
+        return lambda value: adapt(prep(value), encoder)
+    prep_save = field.get_db_prep_save
+    return lambda value: prep_save(value, conn)
 
 
 def _column_values(fields: list[models.Field], rows: list[dict]) -> list[tuple]:
     """One tuple per row, in ``fields`` order: a missing field takes its default, each value
-    converted as the ORM would for saving."""
-    getters = []
+    converted as the ORM would for saving (built column by column)."""
+    columns = []
     for f in fields:
+        name, default = f.attname, f.get_default()
+        column = [row.get(name, default) for row in rows]
         convert = _converter(f)
-        default = f.get_default()
-        default = convert(default) if convert and default is not None else default
-        getters.append((f.attname, convert, default))
-    out = []
-    for row in rows:
-        values = []
-        for name, convert, default in getters:
-            if name in row:
-                v = row[name]
-                values.append(convert(v) if convert is not None and v is not None else v)
-            else:
-                values.append(default)
-        out.append(tuple(values))
-    return out
+        if convert is not None:
+            column = [None if v is None else convert(v) for v in column]
+        columns.append(column)
+    return list(zip(*columns, strict=True))
 
 
 def _auto_pk(model: type[models.Model]) -> bool:
-    return isinstance(model._meta.pk, models.AutoField | models.BigAutoField | models.SmallAutoField)
+    return isinstance(
+        model._meta.pk, models.AutoField | models.BigAutoField | models.SmallAutoField
+    )
 
 
 def _orm_only(model: type[models.Model]) -> bool:
