@@ -114,6 +114,35 @@ def bench_postgres(url: str, runs: int) -> None:
     summary("pvd data load --referentiel (PostgreSQL)", plat)
 
 
+def bench_build(tmp: Path, full: Path, runs: int) -> None:
+    print("2. indicator build on the whole embedded open data")
+    plat, base = [], []
+    for _ in range(runs):
+        d = fresh(full, tmp, "build")
+        plat.append(measure(PVD + ["indicators", "build"], env_for(d)))
+        d = fresh(full, tmp, "build")
+        bare = [str(ROOT / "bench/baselines/indicators_bare.py"), str(d / "pvd.sqlite3")]
+        base.append(measure(PY + bare, env_for(d)))
+    p = summary("pvd indicators build", plat)
+    b = summary("bare polars + numpy (baselines/indicators_bare.py)", base)
+    ratio(p, b)
+
+
+def bench_selection(full: Path, runs: int) -> None:
+    print("3. selection run, default rules (the data version's national inputs cached once)")
+    env = env_for(full)
+    national, dep, dep_cold = [], [], []
+    for _ in range(runs):
+        shutil.rmtree(full / "cache-pvd", ignore_errors=True)  # the shared cache, emptied
+        dep_cold.append(measure(PVD + ["selection", "run", "--departement", "63"], env))
+        dep.append(measure(PVD + ["selection", "run", "--departement", "63"], env))
+        national.append(measure(PVD + ["selection", "run"], env))
+    summary("selection run --departement 63 (cache empty)", dep_cold)
+    d = summary("selection run --departement 63", dep)
+    n = summary("selection run (all of France)", national)
+    ratio(d, n)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=3)
@@ -131,10 +160,14 @@ def main() -> int:
         if args.postgres:
             bench_postgres(args.postgres, args.runs)
         if "2" not in skip or "3" not in skip:
-            from bench_loads_builds import bench_builds  # the full data, loaded once
-
-            bench_builds(tmp, template, args.runs, skip, measure=measure, summary=summary,
-                         ratio=ratio, env_for=env_for, fresh=fresh)  # fmt: skip
+            full = fresh(template, tmp, "full")
+            print("(loading the embedded open data once for 2 and 3: pvd data load --sans-modele)")
+            load = measure(PVD + ["data", "load", "--sans-modele"], env_for(full))
+            summary("pvd data load --sans-modele (16 steps, whole)", [load])
+            if "2" not in skip:
+                bench_build(tmp, full, args.runs)
+            if "3" not in skip:
+                bench_selection(full, args.runs)
     print(f"load average at the end {os.getloadavg()[0]:.1f}")
     return 0
 
