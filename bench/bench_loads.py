@@ -128,6 +128,27 @@ def bench_build(tmp: Path, full: Path, runs: int) -> None:
     ratio(p, b)
 
 
+IN_PROCESS = r"""
+import os, resource, sys, time
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pvd.config.settings")
+import django
+django.setup()
+from pvd.domain.eligibility import Rules
+from pvd.selection import selectors
+start = time.perf_counter()
+frame = selectors.run(rules=Rules(), departement=sys.argv[1] or None)
+seconds = time.perf_counter() - start
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(f"{seconds:.3f} {rss:.0f} {frame.height}")
+"""
+
+
+def in_process(env: dict, dep: str) -> tuple[float, float, int]:
+    out = subprocess.run(PY + ["-c", IN_PROCESS, dep], env=env, check=True, capture_output=True)
+    seconds, rss, rows = out.stdout.split()
+    return float(seconds), float(rss), int(rows)
+
+
 def bench_selection(full: Path, runs: int) -> None:
     print("3. selection run, default rules (the data version's national inputs cached once)")
     env = env_for(full)
@@ -141,6 +162,14 @@ def bench_selection(full: Path, runs: int) -> None:
     d = summary("selection run --departement 63", dep)
     n = summary("selection run (all of France)", national)
     ratio(d, n)
+    print("  selectors.run inside one process (Django set up before; seconds, peak RSS, rows):")
+    for dep in ("63", ""):
+        shutil.rmtree(full / "cache-pvd", ignore_errors=True)
+        cold = in_process(env, dep)
+        warm = [in_process(env, dep) for _ in range(runs)]
+        med = statistics.median(w[0] for w in warm)
+        print(f"    {dep or 'France':<7} cache empty {cold[0]:.3f} s {cold[1]:.0f} MiB; "
+              f"cached: median {med:.3f} s, {max(w[1] for w in warm):.0f} MiB, {warm[0][2]} rows")  # fmt: skip
 
 
 def main() -> int:
