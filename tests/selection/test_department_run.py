@@ -31,3 +31,19 @@ def test_shared_inputs_follow_the_data(db):
     selectors._memo.clear()
     after = selectors.inputs().frame.filter(pl.col("code") == row["code"]).row(0, named=True)
     assert after["pop_2023"] is None
+
+
+def test_restricted_runs_with_envelopes_equal_the_national_run(shared_inputs):
+    """With fragility data (eligible communes, ranks, national envelopes shared between regions
+    and departments), a department or region run has the national run's rows, explanations
+    included."""
+    for rules in (Rules(), Rules(enveloppe_nationale=1000)):
+        national = selectors.run(rules=rules, data=shared_inputs)
+        assert national.get_column("eligible").sum() > 500
+        for dep in ("63", "24", "2A"):
+            one = selectors.run(rules=rules, departement=dep, data=shared_inputs)
+            assert one.equals(national.filter(pl.col("dep") == dep)), dep
+        region = selectors.run(rules=rules, region="75", data=shared_inputs)
+        assert region.equals(
+            national.filter(pl.col("reg") == "75").sort("dep", "rang_dep", "code", nulls_last=True)
+        )

@@ -251,12 +251,17 @@ def run(
         f.select("code", *[c for c in data.fragility_indicators if c in f.columns]), rules.poids
     )
     f = f.join(frag, on="code", how="left")
-    f = edomain.evaluate(f, rules)
+    # Criteria, ranks and envelopes are national; the (per-row) explanations are written
+    # for the rows kept only.
+    restricted = bool(region or departement)
+    f = edomain.evaluate(f, rules, explain=not restricted)
     f = edomain.select(f, rules)
     if region:
         f = f.filter(pl.col("reg") == region)
     if departement:
         f = f.filter(pl.col("dep") == departement)
+    if restricted:
+        f = edomain.explained(f, rules)
     return f.sort("dep", "rang_dep", "code", nulls_last=True)
 
 
