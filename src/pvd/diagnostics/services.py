@@ -236,15 +236,17 @@ def observations_frame(geo: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, str]]
     """Every observation the indicators read: the referential's populations (``population``
     per millésime, ``pop_ref`` = latest) and the imported source tables. Returns the frame and
     the datasets used (source name -> dataset key)."""
-    pops = pl.DataFrame(
-        list(
-            Population.objects.filter(commune__type=Commune.Type.COM).values_list(
-                "commune__code", "millesime", "population"
-            )
-        ),
-        schema={"code": pl.String, "millesime": pl.Int32, "value": pl.Float64},
-        orient="row",
+    query = Population.objects.filter(commune__type=Commune.Type.COM).values_list(
+        "commune__code", "millesime", "population"
     )
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:  # 140k rows: tuples from the driver, no ORM per row
+        cursor.execute(sql, params)
+        pops = pl.DataFrame(
+            cursor.fetchall(),
+            schema={"code": pl.String, "millesime": pl.Int32, "value": pl.Float64},
+            orient="row",
+        )
     parts = [
         pops.select("code", pl.lit("population").alias("variable"), "millesime", "value"),
         pops.sort("millesime")
@@ -292,6 +294,7 @@ def indicators_build(*, peers_k: int = peers_domain.K) -> BuildReport:
     geo = geography_frame()
     obs, used = observations_frame(geo)
     result = engine.build(obs, geo, published=published_frame())
+    del obs  # not needed by the similar towns and the packing below
     similar = peers_domain.similar_communes(result.values, k=peers_k)
     report = BuildReport(
         values=result.values.height,

@@ -236,7 +236,7 @@ def _explain(pop, niveau, source, pct, ok_pop, ok_centre, ok_frag, eligible, rul
     return ("éligible : " if eligible else "non éligible : ") + ", ".join(parts)
 
 
-def evaluate(frame: pl.DataFrame, rules: Rules) -> pl.DataFrame:
+def evaluate(frame: pl.DataFrame, rules: Rules, *, explain: bool = True) -> pl.DataFrame:
     """``frame``: code, dep, reg, population, niveau, centralite_source,
     fragilite_percentile. Adds crit_population, crit_centralite, crit_fragilite (booleans;
     a missing input fails the criterion, except fragility with "admettre"), eligible,
@@ -292,6 +292,15 @@ def evaluate(frame: pl.DataFrame, rules: Rules) -> pl.DataFrame:
             + pct.fill_null(-1.0) / 2.0
         ).alias("score")
     )
+    if not explain:  # the column stays in place, filled by ``explained`` on the rows kept
+        return out.with_columns(pl.lit(None, pl.String).alias("explication"))
+    return explained(out, rules)
+
+
+def explained(out: pl.DataFrame, rules: Rules) -> pl.DataFrame:
+    """The ``explication`` of each row of an evaluated frame (each row's own columns only: a
+    run restricted to a department explains its rows alone)."""
+    epci = rules.rang_epci_max is not None and "rang_epci" in out.columns
     cols = [
         "population",
         "niveau",

@@ -3,11 +3,12 @@ process), scenario runs, comparisons and evaluation against laureates."""
 
 from __future__ import annotations
 
-import threading
+import hashlib
 from dataclasses import dataclass, field
 
 import polars as pl
 
+from pvd.caching import ProcessMemo, shared
 from pvd.domain import centrality as cdomain
 from pvd.domain import eligibility as edomain
 from pvd.domain import evaluation as vdomain
@@ -58,8 +59,10 @@ def scenario_get(*, slug: str) -> ScenarioView | None:
 
 
 # --- Inputs -------------------------------------------------------------------------------------
-_lock = threading.Lock()
-_cache: dict[str, object] = {}
+# The national inputs, built once per data version for every process (shared cache: a CLI run
+# for one department reads them instead of reading and joining all of France again) and kept
+# in each process while the version holds.
+_memo: ProcessMemo[Inputs] = ProcessMemo("selection-inputs", size=2)
 
 
 def _version() -> tuple:
@@ -216,13 +219,10 @@ def _load_inputs() -> Inputs:
 
 
 def inputs() -> Inputs:
-    """The model's inputs, rebuilt when the referential, indicators or centrality change."""
-    version = _version()
-    with _lock:
-        if _cache.get("version") != version:
-            _cache["inputs"] = _load_inputs()
-            _cache["version"] = version
-        return _cache["inputs"]  # type: ignore[return-value]
+    """The model's inputs, rebuilt when the referential, indicators or centrality change (the
+    tables' state below) or any import bumps the data version (pvd.caching)."""
+    version = hashlib.sha256(repr(_version()).encode()).hexdigest()[:20]
+    return _memo.get(version, lambda: shared(("selection-inputs", version), _load_inputs))
 
 
 # --- Runs ---------------------------------------------------------------------------------------
@@ -251,12 +251,17 @@ def run(
         f.select("code", *[c for c in data.fragility_indicators if c in f.columns]), rules.poids
     )
     f = f.join(frag, on="code", how="left")
-    f = edomain.evaluate(f, rules)
+    # Criteria, ranks and envelopes are national; the (per-row) explanations are written
+    # for the rows kept only.
+    restricted = bool(region or departement)
+    f = edomain.evaluate(f, rules, explain=not restricted)
     f = edomain.select(f, rules)
     if region:
         f = f.filter(pl.col("reg") == region)
     if departement:
         f = f.filter(pl.col("dep") == departement)
+    if restricted:
+        f = edomain.explained(f, rules)
     return f.sort("dep", "rang_dep", "code", nulls_last=True)
 
 

@@ -49,7 +49,9 @@ def read_snapshot(directory: Path) -> Snapshot:
         if hashlib.sha256(raw).hexdigest() != expected:
             raise SourceError(str(path), f"somme de contrôle différente du manifeste ({expected})")
         text = gzip.decompress(raw).decode("utf-8")
-        tables[name] = list(csv.DictReader(io.StringIO(text)))
+        reader = csv.reader(io.StringIO(text))
+        header = next(reader, [])
+        tables[name] = [dict(zip(header, row, strict=True)) for row in reader]
     return Snapshot(manifest=manifest, tables=tables)
 
 

@@ -341,8 +341,19 @@ def opendata_load(
             emit(load_product(product, manifest[product.file], directory, Path(tmp)))
     if fit:
         _fit(out, emit)
+    if out.loaded:
+        _warm_selection_inputs()
     out.seconds = time.perf_counter() - start
     return out
+
+
+def _warm_selection_inputs() -> None:
+    """Build the selection model's national inputs of the new data version now, into the
+    shared cache: the first run or page afterwards (one department from the CLI, a scenario
+    page) reads them instead of reading all of France."""
+    from pvd.selection.selectors import inputs
+
+    inputs()
 
 
 def _build_indicators(out: LoadReport, emit) -> None:
