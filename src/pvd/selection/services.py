@@ -12,6 +12,7 @@ import polars as pl
 from django.db import transaction
 from django.utils.text import slugify
 
+from pvd.caching import bump_data_version
 from pvd.domain import centrality as cdomain
 from pvd.domain import geography, replacement
 from pvd.domain.eligibility import Rules
@@ -217,6 +218,7 @@ def centrality_compute(
                     "details": details,
                 },
             )
+            bump_data_version()
     return report
 
 
@@ -316,6 +318,7 @@ def centrality_import_official(
             if computed and agreement:
                 computed.details = {**computed.details, "accord": _agreement_dict(agreement)}
                 computed.save(update_fields=["details", "updated_at"])
+            bump_data_version()
     return OfficialReport(
         rows=parsed.frame.height,
         undefined=parsed.undefined,
@@ -410,6 +413,7 @@ def typology_import(*, path: Path, dry_run: bool = False) -> list[str]:
                     },
                 },
             )
+            bump_data_version()  # the portraits' typologies
     lines = [
         f"{Typologie.Kind(parsed.kind).label} : {frame.height} communes, "
         f"{frame.get_column('valeur').null_count()} sans valeur, {moved} codes re-basés, "
