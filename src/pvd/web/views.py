@@ -5,8 +5,11 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
+from pvd import caching
 from pvd.programme import selectors as programme_selectors
 from pvd.programme.dashboard_maps import map_context as programme_map
 from pvd.territories import selectors
@@ -107,14 +110,31 @@ def commune(request: HttpRequest, code: str) -> HttpResponse:
         if sub is not None:  # a commune déléguée/associée is described on its parent's page
             return redirect(reverse("web:commune", args=[sub.parent.code]) + "#subdivisions")
         raise Http404(f"Aucune commune n'a le code INSEE « {code} ».")
-    populations = selectors.commune_populations(commune=c)
-    points = [(p.millesime, p.population) for p in populations]
-    subdivisions = selectors.commune_subdivisions(commune=c)
-    members = selectors.epci_members(epci=c.epci) if c.epci else []
     return render(
         request,
         "web/commune.html",
         {
+            "commune": c,
+            "body": mark_safe(commune_body(c)),
+            "breadcrumb_data": _crumbs(
+                c.nom,
+                (reverse("web:region", args=[c.region.code]), c.region.nom),
+                (reverse("web:departement", args=[c.departement.code]), c.departement.nom),
+            ),
+        },
+    )
+
+
+def commune_body(c: Commune) -> str:
+    """The commune page below its header (identity, populations, subdivisions, EPCI members):
+    the same for every reader, rendered once per commune and data version for every worker."""
+
+    def render_body() -> str:
+        populations = selectors.commune_populations(commune=c)
+        points = [(p.millesime, p.population) for p in populations]
+        subdivisions = selectors.commune_subdivisions(commune=c)
+        members = selectors.epci_members(epci=c.epci) if c.epci else []
+        context = {
             "commune": c,
             "latest": populations[-1] if populations else None,
             "population_dataset": populations[-1].dataset if populations else None,
@@ -127,13 +147,10 @@ def commune(request: HttpRequest, code: str) -> HttpResponse:
             "members_total": sum(m.population or 0 for m in members),
             "members_millesimes": selectors.population_millesimes(members) if members else [],
             "dataset": selectors.referential_dataset(),
-            "breadcrumb_data": _crumbs(
-                c.nom,
-                (reverse("web:region", args=[c.region.code]), c.region.nom),
-                (reverse("web:departement", args=[c.departement.code]), c.departement.nom),
-            ),
-        },
-    )
+        }
+        return render_to_string("web/includes/commune_body.html", context)
+
+    return caching.shared(("commune-body", c.code), render_body)
 
 
 def _with_millesimes(territories: list, field: str) -> list:
