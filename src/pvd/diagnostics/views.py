@@ -22,6 +22,7 @@ from pvd.sources import catalogue as sources_catalogue
 from pvd.sources.indicator_inputs import REFERENTIAL_SOURCE, kind_of_source
 from pvd.territories.models import Commune
 from pvd.web import csv_fr
+from pvd.web.validators import data_page
 
 
 def _commune(code: str) -> Commune:
@@ -81,6 +82,7 @@ def portrait_body(commune: Commune, *, is_staff: bool) -> str:
     return caching.shared(("portrait-body", commune.code, bool(is_staff)), render_body)
 
 
+@data_page
 def portrait(request: HttpRequest, code: str) -> HttpResponse:
     commune = _commune(code)
     body = portrait_body(commune, is_staff=request.user.is_staff)

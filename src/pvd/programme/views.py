@@ -19,6 +19,7 @@ from pvd.domain.programme import STAGE_LABELS, Stage, stage_of
 from pvd.programme import dashboard_maps, selectors, services
 from pvd.programme.forms import ChecksForm, LaureatForm
 from pvd.programme.models import Laureat, Programme
+from pvd.web.validators import data_page
 
 LIST_PAGE_SIZE = 100
 ALERTS_SHOWN = 20
@@ -168,14 +169,17 @@ def _cadre_note(board) -> str:
     return note + "."
 
 
+@data_page
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     return _dashboard(request, slug)
 
 
+@data_page
 def dashboard_region(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     return _dashboard(request, slug, region=code)
 
 
+@data_page
 def dashboard_departement(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     return _dashboard(request, slug, departement=code)
 

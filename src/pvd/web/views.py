@@ -16,6 +16,7 @@ from pvd.territories import selectors
 from pvd.territories.models import Commune
 from pvd.web.charts import bar_chart, series_rows
 from pvd.web.sorting import SORT_CAPTIONS, sort_headers, sort_param
+from pvd.web.validators import data_page
 
 HOME_PROGRAMME = "pvd"  # the programme the home page presents
 ORT_DATASET = "programme-ort"  # key of the imported ORT sheet's dataset
@@ -28,6 +29,7 @@ def _crumbs(current: str, *links: tuple[str, str]) -> dict:
     return {"current": current, "links": [{"url": url, "title": title} for url, title in links]}
 
 
+@data_page
 def home(request: HttpRequest) -> HttpResponse:
     """The programme's home: national map and key figures of the registry, with the coverage of
     the loaded lists and their sources; the search of a town; the modules' entry points."""
@@ -103,6 +105,7 @@ def search(request: HttpRequest) -> HttpResponse:
     )
 
 
+@data_page
 def commune(request: HttpRequest, code: str) -> HttpResponse:
     c = selectors.commune_get(code=code)
     if c is None:
