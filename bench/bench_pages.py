@@ -62,19 +62,23 @@ def timed_get(client, url: str) -> float:
 
 
 def child(url: str, warm: bool) -> None:
-    """One fresh process: (warm-up,) then its first request of ``url``."""
+    """One fresh worker: the WSGI application created (as gunicorn's master does before the
+    fork), then (the warm-up, then) its first request of ``url``, through that application."""
     t0 = time.perf_counter()
     setup(os.environ.get("DATABASE_URL"))
-    from django.test import Client
+    import pvd.config.wsgi  # noqa: F401  (the application: created before the fork)
+    from pvd.web import warmup
 
     t1 = time.perf_counter()
     warm_ms = None
     if warm:
-        from pvd.web.warmup import warm_pages
-
-        warm_pages()
+        warmup.warm_pages()
         warm_ms = (time.perf_counter() - t1) * 1000
-    first = timed_get(Client(), url)
+    start = time.perf_counter()
+    status = warmup.get(url, host="localhost")
+    first = (time.perf_counter() - start) * 1000
+    if status != 200:
+        raise SystemExit(f"{url}: HTTP {status}")
     print(json.dumps({"setup_ms": (t1 - t0) * 1000, "warm_ms": warm_ms, "first_ms": first}))
 
 

@@ -5,8 +5,9 @@ territory totals, base maps, geometries), nor, for the commune it renders, for t
 fragments (issue 17: first request of a fresh worker < 300 ms on every page).
 
 Called by ``pvd.config.serving.warm_up`` in each gunicorn worker after the fork. Requests go
-through the whole middleware stack (a test client on an allowed host), their log lines are
-muted; a failing page is logged and skipped, never stopping the worker.
+through the application gunicorn serves (``pvd.config.wsgi.application``: its middleware
+instances, its URL resolver), on an allowed host; their log lines are muted; a failing page is
+logged and skipped, never stopping the worker.
 """
 
 from __future__ import annotations
@@ -46,13 +47,29 @@ def _example() -> dict[str, str] | None:
     return {"code": row["code"], "departement": row["departement_id"], "region": row["region_id"]}
 
 
+def get(url: str, *, host: str | None = None) -> int:
+    """GET ``url`` through the served WSGI application; returns the status code."""
+    from django.conf import settings
+    from django.test import RequestFactory
+
+    from pvd.config.wsgi import application
+
+    if host is None:
+        host = next((h for h in settings.ALLOWED_HOSTS if h and "*" not in h), "localhost")
+    environ = RequestFactory(SERVER_NAME=host.lstrip(".")).get(url).environ
+    status: list[str] = []
+    body = application(environ, lambda s, headers, exc_info=None: status.append(s))
+    try:
+        for _ in body:
+            pass
+    finally:
+        if hasattr(body, "close"):
+            body.close()
+    return int(status[0].split()[0])
+
+
 def warm_pages() -> dict[str, float]:
     """Render each page once; returns the milliseconds of each (an empty database: home only)."""
-    from django.conf import settings
-    from django.test import Client
-
-    host = next((h for h in settings.ALLOWED_HOSTS if h and "*" not in h), "localhost")
-    client = Client(SERVER_NAME=host.lstrip("."))
     requests_log = logging.getLogger("pvd.requests")
     level = requests_log.level
     requests_log.setLevel(logging.WARNING)
@@ -63,7 +80,7 @@ def warm_pages() -> dict[str, float]:
             url = page.format(**example) if example else page
             start = time.perf_counter()
             try:
-                status = client.get(url).status_code
+                status = get(url)
             except Exception:  # never keep a worker from starting
                 logger.warning("warm-up of %s failed", url, exc_info=True)
                 continue
