@@ -20,6 +20,7 @@ PAGES = [
     "/",
     "/programme/pvd/",
     "/programme/pvd/departements/48/",
+    "/programme/pvd/?tri=-laureats&carte=departements",
 ]
 
 

@@ -12,9 +12,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
+from pvd import caching
 from pvd.domain.programme import STAGE_LABELS, Stage, stage_of
 from pvd.programme import dashboard_maps, selectors, services
 from pvd.programme.forms import ChecksForm, LaureatForm
@@ -58,7 +62,6 @@ def _dashboard(
     scope = selectors.scope_for(region=region, departement=departement)
     if scope is None:
         raise Http404("Territoire inconnu.")
-    board = selectors.dashboard(programme=programme, scope=scope)
     home = reverse("programme:dashboard", args=[slug])
     links = [(reverse("programme:index"), "Programmes")]
     if scope.level == "france":
@@ -72,6 +75,24 @@ def _dashboard(
             (home, programme.nom),
             (reverse("programme:region", args=[slug, scope.region.code]), scope.region.nom),
         )
+    key = (
+        "dashboard-body",
+        slug,
+        scope.level,
+        scope.code,
+        request.GET.urlencode(),
+        bool(request.user.is_staff),
+        timezone.localdate().isoformat(),  # the delays and alerts count days
+    )
+    body = caching.shared(key, lambda: _dashboard_body(request, slug, programme, scope))
+    context = {"programme": programme, "scope": scope, "body": mark_safe(body)}
+    return render(request, "programme/dashboard.html", {**context, "breadcrumb_data": crumbs})
+
+
+def _dashboard_body(request: HttpRequest, slug: str, programme: Programme, scope) -> str:
+    """The dashboard below the user bar: the same for every reader of a query string (but
+    staff, who also sees the administration hints)."""
+    board = selectors.dashboard(programme=programme, scope=scope)
     filters = (
         {"region": scope.code}
         if scope.level == "region"
@@ -132,9 +153,8 @@ def _dashboard(
         ]
     )
     query = urlencode(filters)
-    return render(
-        request,
-        "programme/dashboard.html",
+    return render_to_string(
+        "programme/includes/dashboard_body.html",
         {
             "programme": programme,
             "board": board,
@@ -150,8 +170,8 @@ def _dashboard(
             "rows": rows,
             "list_url": reverse("programme:laureats", args=[slug]) + (f"?{query}" if query else ""),
             "export_query": query,
-            "breadcrumb_data": crumbs,
         },
+        request=request,
     )
 
 
