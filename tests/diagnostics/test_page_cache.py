@@ -18,6 +18,7 @@ PAGES = [
     "/communes/24311/portrait/",
     "/communes/48140/",
     "/",
+    "/?carte=departements",
     "/programme/pvd/",
     "/programme/pvd/departements/48/",
     "/programme/pvd/?tri=-laureats&carte=departements",

@@ -33,6 +33,15 @@ def _crumbs(current: str, *links: tuple[str, str]) -> dict:
 def home(request: HttpRequest) -> HttpResponse:
     """The programme's home: national map and key figures of the registry, with the coverage of
     the loaded lists and their sources; the search of a town; the modules' entry points."""
+    key = ("home-body", request.GET.urlencode(), bool(request.user.is_staff))
+    body = caching.shared(key, lambda: _home_body(request))
+    return render(
+        request, "web/home.html", {"body": mark_safe(body), "hide_header_search": True}
+    )
+
+
+def _home_body(request: HttpRequest) -> str:
+    """The home page's content: the same for every reader of a query string (but staff)."""
     dataset = selectors.referential_dataset()
     programme = programme_selectors.programme_get(slug=HOME_PROGRAMME)
     board = map_ = None
@@ -42,9 +51,8 @@ def home(request: HttpRequest) -> HttpResponse:
         if board.couvert:
             # The national dashboard's map, as it is (by region unless ?carte=departements).
             map_ = programme_map(programme, scope, request, board.breakdown)
-    return render(
-        request,
-        "web/home.html",
+    return render_to_string(
+        "web/includes/home_body.html",
         {
             "dataset": dataset,
             "programme": programme,
@@ -58,8 +66,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "les valeurs figurent dans le tableau de bord du programme.",
             "list_dataset": programme.dataset if programme and programme.dataset_id else None,
             "ort_dataset": selectors.dataset_get(key=ORT_DATASET),
-            "hide_header_search": True,
         },
+        request=request,
     )
 
 
