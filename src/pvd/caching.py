@@ -28,6 +28,7 @@ from django.db import transaction
 T = TypeVar("T")
 
 VERSION_KEY = "pvd:data-version"
+UNCACHED = "uncached"  # the version when the cache keeps nothing (PVD_CACHE=none)
 
 
 def _new_token() -> str:
@@ -40,7 +41,8 @@ def data_version() -> str:
     if version is None:
         cache.add(VERSION_KEY, _new_token(), timeout=None)
         version = cache.get(VERSION_KEY)
-    return version
+    # PVD_CACHE=none (a dummy cache keeps nothing): every value is computed again anyway.
+    return version if version is not None else UNCACHED
 
 
 def bump_data_version() -> None:

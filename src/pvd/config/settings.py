@@ -214,7 +214,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "dsfr.context_processors.site_config",
+                "pvd.web.context_processors.site_config",  # dsfr's, cached
             ],
         },
     },

@@ -15,6 +15,7 @@ import polars as pl
 from django.db import connection, transaction
 from django.utils import timezone
 
+from pvd.caching import bump_data_version
 from pvd.diagnostics.models import Build, SourceTable, TerritoryValues
 from pvd.diagnostics.published import known_territories, published_frame, published_of
 from pvd.domain import centrality, replacement
@@ -317,6 +318,7 @@ def indicators_build(*, peers_k: int = peers_domain.K) -> BuildReport:
             datasets=used,
             missing=result.missing,
         )
+        bump_data_version()  # portraits, similar towns, dashboards' figures
     report.seconds_store = time.perf_counter() - start
     return report
 

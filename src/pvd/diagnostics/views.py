@@ -7,8 +7,11 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
+from pvd import caching
 from pvd.diagnostics import selectors
 from pvd.diagnostics.charts import comparison_chart, series_chart
 from pvd.diagnostics.location import geo_location, location_map
@@ -19,6 +22,7 @@ from pvd.sources import catalogue as sources_catalogue
 from pvd.sources.indicator_inputs import REFERENTIAL_SOURCE, kind_of_source
 from pvd.territories.models import Commune
 from pvd.web import csv_fr
+from pvd.web.validators import data_page
 
 
 def _commune(code: str) -> Commune:
@@ -67,10 +71,22 @@ def portrait_context(commune: Commune) -> dict:
     }
 
 
+def portrait_body(commune: Commune, *, is_staff: bool) -> str:
+    """The portrait below its header (indicators, map, typologies, similar towns): the same
+    for every reader but staff, so rendered once per commune and data version for every worker."""
+
+    def render_body() -> str:
+        context = {**portrait_context(commune), "is_staff": is_staff}
+        return render_to_string("diagnostics/includes/portrait_body.html", context)
+
+    return caching.shared(("portrait-body", commune.code, bool(is_staff)), render_body)
+
+
+@data_page
 def portrait(request: HttpRequest, code: str) -> HttpResponse:
     commune = _commune(code)
-    context = portrait_context(commune)
-    context["breadcrumb_data"] = _crumbs(commune)
+    body = portrait_body(commune, is_staff=request.user.is_staff)
+    context = {"commune": commune, "body": mark_safe(body), "breadcrumb_data": _crumbs(commune)}
     return render(request, "diagnostics/portrait.html", context)
 
 

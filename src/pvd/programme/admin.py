@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from pvd.caching import bump_data_version
 from pvd.programme.models import (
     Changement,
     Groupe,
@@ -16,14 +17,31 @@ from pvd.programme.models import (
 )
 
 
+class ShownOnPagesAdmin(admin.ModelAdmin):
+    """Rows the public pages show (dashboards, portraits, commune pages): a change made here
+    replaces the data version, so no page cached before it is served again."""
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        bump_data_version()
+
+    def delete_model(self, request, obj) -> None:
+        super().delete_model(request, obj)
+        bump_data_version()
+
+    def delete_queryset(self, request, queryset) -> None:
+        super().delete_queryset(request, queryset)
+        bump_data_version()
+
+
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(ShownOnPagesAdmin):
     list_display = ("slug", "nom", "date_lancement", "avec_groupes", "dataset")
     readonly_fields = ("dataset",)
 
 
 @admin.register(Groupe)
-class GroupeAdmin(admin.ModelAdmin):
+class GroupeAdmin(ShownOnPagesAdmin):
     list_display = ("code", "programme", "departement", "epci")
     list_filter = ("programme", "region")
     search_fields = ("code", "nom")
@@ -31,7 +49,7 @@ class GroupeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Laureat)
-class LaureatAdmin(admin.ModelAdmin):
+class LaureatAdmin(ShownOnPagesAdmin):
     list_display = (
         "commune",
         "programme",
@@ -66,7 +84,7 @@ class LaureatAdmin(admin.ModelAdmin):
 
 
 @admin.register(Ort)
-class OrtAdmin(admin.ModelAdmin):
+class OrtAdmin(ShownOnPagesAdmin):
     list_display = ("commune", "signature", "date_signature", "avancement", "pvd", "acv")
     list_filter = ("signature", "pvd", "acv")
     search_fields = ("commune__nom", "commune__code")
@@ -121,7 +139,7 @@ class PerimetreAdmin(admin.ModelAdmin):
 
 
 @admin.register(ListeImportee)
-class ListeImporteeAdmin(admin.ModelAdmin):
+class ListeImporteeAdmin(ShownOnPagesAdmin):
     """Imported lists and their coverage: written by the imports only (read-only here)."""
 
     list_display = ("fichier", "nature", "programme", "mode", "national", "regions", "at")

@@ -23,6 +23,7 @@ from django.db import models, router, transaction
 from django.db.models.deletion import Collector
 from django.utils import timezone
 
+from pvd.caching import bump_data_version
 from pvd.programme.models import Changement, Programme
 
 
@@ -196,4 +197,5 @@ def deletion_restore(*, changement: Changement, actor: Actor) -> int:
             at=timezone.now(),
             groupe=changement.groupe,
         ).save()
+        bump_data_version()
     return len(objects)

@@ -1,23 +1,23 @@
 """Dashboards of the programme registry: France → region → department figures, breakdown
-tables and map rows, cached per registry version (split from :mod:`pvd.programme.selectors`,
+tables and map rows, cached per data version (pvd.caching; split from :mod:`pvd.programme.selectors`,
 which still exposes these names).
 
 Cost per dashboard request, whatever the scope: one grouped aggregate for the breakdown table,
 one query for the laureates' dates (statistics computed in :mod:`pvd.domain.programme`), and the
-territories' populations from a per-process cache rebuilt when the referential changes.
+territories' populations from a per-process memo rebuilt when the data version changes.
 Convention-cadre figures follow the ORT sheets' coverage, the project managers figure exists
 only when a source carries it: otherwise None ("donnée non disponible"), never 0.
 """
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
+from pvd import caching
 from pvd.domain.programme import (
     Alert,
     Lifecycle,
@@ -281,26 +281,12 @@ def registry_version(programme: Programme) -> tuple:
     )
 
 
-_dash_lock = threading.Lock()
-_dash_cache: dict[tuple, Dashboard] = {}
-DASH_CACHE_SIZE = 256
-
-
 def dashboard(*, programme: Programme, scope: Scope, today: date | None = None) -> Dashboard:
-    """The dashboard of a scope, computed once per registry version and day, then served from
-    a per-process cache (a few hundred scopes at most: France, regions, departments)."""
+    """The dashboard of a scope, computed once per data version and day for every process
+    (pvd.caching: the registry's imports and edits replace the data version)."""
     today = today or timezone.localdate()
-    key = (registry_version(programme), scope.level, scope.code, today)
-    with _dash_lock:
-        cached = _dash_cache.get(key)
-    if cached is not None:
-        return cached
-    board = _dashboard(programme=programme, scope=scope, today=today)
-    with _dash_lock:
-        if len(_dash_cache) >= DASH_CACHE_SIZE:
-            _dash_cache.clear()
-        _dash_cache[key] = board
-    return board
+    key = ("dashboard", programme.pk, programme.dataset_id, scope.level, scope.code, today)
+    return caching.shared(key, lambda: _dashboard(programme=programme, scope=scope, today=today))
 
 
 def _dashboard(*, programme: Programme, scope: Scope, today: date) -> Dashboard:

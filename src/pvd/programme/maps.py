@@ -20,6 +20,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
+from pvd import caching
 from pvd.domain import wgs84
 from pvd.domain.cartography import (
     MARGIN,
@@ -35,8 +36,9 @@ from pvd.programme import geofiles
 
 LEVEL_NAMES = {"departement": "départements", "region": "régions"}
 
-_lock = threading.Lock()
-_cache: dict[tuple, BaseMap] = {}
+# Drawings kept in each process (pvd.caching): a few dozen (levels, regions), rebuilt when the
+# data version changes (the contour files' own version is in the key as well).
+_drawings: caching.ProcessMemo[BaseMap] = caching.ProcessMemo("base-maps", size=64)
 
 
 def base_map(level: str) -> BaseMap | None:
@@ -45,11 +47,7 @@ def base_map(level: str) -> BaseMap | None:
     found = geofiles.find(geofiles.DRAWING[level])
     if found is None:
         return None
-    key = (level, *found.key)
-    with _lock:
-        if key not in _cache:
-            _cache[key] = _drawing(level, found)
-    return _cache[key]
+    return _drawings.get((level, *found.key), lambda: _drawing(level, found))
 
 
 def _drawing(level: str, found: geofiles.Found) -> BaseMap:
@@ -75,20 +73,19 @@ def region_base_map(codes: list[str]) -> BaseMap | None:
     contours = export_geometries("departement")
     if codes and all(c in contours.geometries for c in codes):
         key = ("region-of", tuple(sorted(codes)), contours.source, id(contours.geometries))
-        with _lock:
-            if key not in _cache:
-                features = [(c, "", contours.geometries[c]) for c in sorted(codes)]
-                _, shapes = project_features(features, cos_lat=local_cos(features))
-                if len(_cache) > 64:  # a few dozen regions: keep memory bounded
-                    _cache.clear()
-                _cache[key] = BaseMap(
-                    level="departement",
-                    view_box=view_box_of([s.path for s in shapes], margin=MARGIN),
-                    shapes=tuple(shapes),
-                    source=contours.source or "",
-                    licence="",
-                )
-            return _cache[key]
+
+        def drawing() -> BaseMap:
+            features = [(c, "", contours.geometries[c]) for c in sorted(codes)]
+            _, shapes = project_features(features, cos_lat=local_cos(features))
+            return BaseMap(
+                level="departement",
+                view_box=view_box_of([s.path for s in shapes], margin=MARGIN),
+                shapes=tuple(shapes),
+                source=contours.source or "",
+                licence="",
+            )
+
+        return _drawings.get(key, drawing)
     base = base_map("departement")
     if base is None:
         return None
@@ -191,15 +188,12 @@ def _attribution(found: geofiles.Found) -> str:
     return f"{found.source}{vintage} ({found.licence})"
 
 
-_centres_cache: dict[tuple, dict[str, tuple[float, float]]] = {}
+_centres: caching.ProcessMemo[dict] = caching.ProcessMemo("commune-centres", size=1)
 
 
 def commune_centres(found: geofiles.Found) -> dict[str, tuple[float, float]]:
-    with _lock:
-        if found.key not in _centres_cache:
-            _centres_cache.clear()  # one file kept in memory
-            _centres_cache[found.key] = geofiles.read_centres(found.path)
-        return _centres_cache[found.key]
+    """The centres of a file, one file kept in each process."""
+    return _centres.get(found.key, lambda: geofiles.read_centres(found.path))
 
 
 # --- Geometry of the exports ------------------------------------------------------------------
@@ -223,7 +217,16 @@ class ExportGeometry:
     note: str
 
 
+_exports: caching.ProcessMemo[ExportGeometry] = caching.ProcessMemo("export-geometries", size=2)
+
+
 def export_geometries(level: str) -> ExportGeometry:
+    """:func:`_export_geometries`, read once per process and data version (the geometry imports
+    replace it): the region dashboards draw from it on every request."""
+    return _exports.get(level, lambda: _export_geometries(level))
+
+
+def _export_geometries(level: str) -> ExportGeometry:
     """True WGS84 geometry of departments or regions for the exports, from the best source:
     departments: imported contours (``pvd data import-geo``), else ANCT's geographic file
     (downloaded, embedded simplified, or shared); regions: ANCT's geographic file, else the
@@ -243,7 +246,7 @@ def export_geometries(level: str) -> ExportGeometry:
         return ExportGeometry({f.code: f.geometry for f in imported}, source, _note(source))
     found = geofiles.find(geofiles.TRUE[level])
     if found is not None:
-        with _lock:
+        with _geometries_lock:
             cached = _geometries.get(level)
             if cached is None or cached[0] != found.key:  # one file per level kept in memory
                 cached = _geometries[level] = (found.key, _read_true(level, found))
@@ -284,4 +287,5 @@ def _read_true(level: str, found: geofiles.Found) -> dict[str, dict]:
     }
 
 
+_geometries_lock = threading.Lock()
 _geometries: dict[str, tuple[tuple, dict[str, dict]]] = {}

@@ -26,6 +26,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from pvd.caching import bump_data_version
 from pvd.domain import coverage as cov
 from pvd.domain.rebase import CurrentGeography
 from pvd.programme.audit import Actor
@@ -281,6 +282,8 @@ def run(
             )
         _record_list(ctx, spec.nature)
         Changement.objects.bulk_create(ctx.log, batch_size=1000)
+        if not dry_run:
+            bump_data_version()  # dashboards, home, portraits and commune pages show the registry
     return report
 
 

@@ -7,11 +7,11 @@ The dashboards (scopes, breakdown tables, map rows, their cache) live in
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Q, QuerySet, Sum
 
+from pvd import caching
 from pvd.domain import claims
 from pvd.domain.programme import (
     LaureateFacts,
@@ -66,8 +66,7 @@ class TerritoryTotals:
     communes: dict[tuple[str, str | None], int]
 
 
-_totals_lock = threading.Lock()
-_totals: tuple[object, TerritoryTotals] | None = None
+_totals = caching.ProcessMemo("territory-totals", size=1)
 
 
 def _referential_version() -> object:
@@ -76,39 +75,38 @@ def _referential_version() -> object:
 
 
 def territory_totals() -> TerritoryTotals:
-    """Populations and commune counts of every department, region and France (COM only)."""
-    global _totals
-    version = _referential_version()
-    if _totals is not None and _totals[0] == version:
-        return _totals[1]
-    with _totals_lock:
-        rows = (
-            Commune.objects.filter(type=Commune.Type.COM)
-            .order_by()
-            .values("departement_id", "region_id")
-            .annotate(p=Sum("population"), n=Count("pk"))
-        )
-        pops: dict[tuple[str, str | None], int] = {("france", None): 0}
-        counts: dict[tuple[str, str | None], int] = {("france", None): 0}
-        for r in rows:
-            p, n = r["p"] or 0, r["n"]
-            for key in (
-                ("departement", r["departement_id"]),
-                ("region", r["region_id"]),
-                ("france", None),
-            ):
-                pops[key] = pops.get(key, 0) + p
-                counts[key] = counts.get(key, 0) + n
-        deps = list(Departement.objects.values_list("code", "nom", "region_id"))
-        value = TerritoryTotals(
-            names_regions=dict(Region.objects.values_list("code", "nom")),
-            names_departements={c: n for c, n, _ in deps},
-            region_of={c: r for c, _, r in deps},
-            populations=pops,
-            communes=counts,
-        )
-        _totals = (version, value)
-        return value
+    """Populations and commune counts of every department, region and France (COM only), kept
+    in each process for one data version (the referential's loads replace it)."""
+    return _totals.get("totals", _territory_totals)
+
+
+def _territory_totals() -> TerritoryTotals:
+    rows = (
+        Commune.objects.filter(type=Commune.Type.COM)
+        .order_by()
+        .values("departement_id", "region_id")
+        .annotate(p=Sum("population"), n=Count("pk"))
+    )
+    pops: dict[tuple[str, str | None], int] = {("france", None): 0}
+    counts: dict[tuple[str, str | None], int] = {("france", None): 0}
+    for r in rows:
+        p, n = r["p"] or 0, r["n"]
+        for key in (
+            ("departement", r["departement_id"]),
+            ("region", r["region_id"]),
+            ("france", None),
+        ):
+            pops[key] = pops.get(key, 0) + p
+            counts[key] = counts.get(key, 0) + n
+    deps = list(Departement.objects.values_list("code", "nom", "region_id"))
+    value = TerritoryTotals(
+        names_regions=dict(Region.objects.values_list("code", "nom")),
+        names_departements={c: n for c, n, _ in deps},
+        region_of={c: r for c, _, r in deps},
+        populations=pops,
+        communes=counts,
+    )
+    return value
 
 
 def territories_for_figures() -> claims.Territories:

@@ -15,6 +15,7 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
+from pvd.caching import bump_data_version
 from pvd.domain.rebase import CurrentGeography
 from pvd.programme.audit import Actor, assign_changes
 from pvd.programme.audit import change as _change
@@ -97,7 +98,11 @@ def programme_get(*, slug: str) -> Programme:
     creates them, but a flushed test database or a hand-cleaned one may lack them)."""
     programme = Programme.objects.filter(slug=slug).first()
     if programme is None and slug in BUILTIN_PROGRAMMES:
-        programme, _ = Programme.objects.get_or_create(slug=slug, defaults=BUILTIN_PROGRAMMES[slug])
+        programme, created = Programme.objects.get_or_create(
+            slug=slug, defaults=BUILTIN_PROGRAMMES[slug]
+        )
+        if created:
+            bump_data_version()
     if programme is None:
         known = ", ".join(
             sorted({*Programme.objects.values_list("slug", flat=True), *BUILTIN_PROGRAMMES})
@@ -198,6 +203,7 @@ def laureate_update(*, laureat: Laureat, user, values: dict, origine: str = "web
             changes=diff,
             at=timezone.now(),
         ).save()
+        bump_data_version()
     for k, (_, v) in diff.items():
         setattr(laureat, k, v)
     return diff

@@ -12,11 +12,16 @@ from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 
+from pvd import caching
 from pvd.domain.programme import STAGE_LABELS, Stage
 from pvd.programme import dashboard_maps, selectors
 from pvd.programme.models import Programme
+from pvd.web.validators import data_page
 
 ALERTS_SHOWN = 20
 
@@ -53,7 +58,6 @@ def _dashboard(
     scope = selectors.scope_for(region=region, departement=departement)
     if scope is None:
         raise Http404("Territoire inconnu.")
-    board = selectors.dashboard(programme=programme, scope=scope)
     home = reverse("programme:dashboard", args=[slug])
     links = [(reverse("programme:index"), "Programmes")]
     if scope.level == "france":
@@ -67,6 +71,24 @@ def _dashboard(
             (home, programme.nom),
             (reverse("programme:region", args=[slug, scope.region.code]), scope.region.nom),
         )
+    key = (
+        "dashboard-body",
+        slug,
+        scope.level,
+        scope.code,
+        request.GET.urlencode(),
+        bool(request.user.is_staff),
+        timezone.localdate().isoformat(),  # the delays and alerts count days
+    )
+    body = caching.shared(key, lambda: _dashboard_body(request, slug, programme, scope))
+    context = {"programme": programme, "scope": scope, "body": mark_safe(body)}
+    return render(request, "programme/dashboard.html", {**context, "breadcrumb_data": crumbs})
+
+
+def _dashboard_body(request: HttpRequest, slug: str, programme: Programme, scope) -> str:
+    """The dashboard below the user bar: the same for every reader of a query string (but
+    staff, who also sees the administration hints)."""
+    board = selectors.dashboard(programme=programme, scope=scope)
     filters = (
         {"region": scope.code}
         if scope.level == "region"
@@ -127,9 +149,8 @@ def _dashboard(
         ]
     )
     query = urlencode(filters)
-    return render(
-        request,
-        "programme/dashboard.html",
+    return render_to_string(
+        "programme/includes/dashboard_body.html",
         {
             "programme": programme,
             "board": board,
@@ -145,8 +166,8 @@ def _dashboard(
             "rows": rows,
             "list_url": reverse("programme:laureats", args=[slug]) + (f"?{query}" if query else ""),
             "export_query": query,
-            "breadcrumb_data": crumbs,
         },
+        request=request,
     )
 
 
@@ -164,13 +185,16 @@ def _cadre_note(board) -> str:
     return note + "."
 
 
+@data_page
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     return _dashboard(request, slug)
 
 
+@data_page
 def dashboard_region(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     return _dashboard(request, slug, region=code)
 
 
+@data_page
 def dashboard_departement(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     return _dashboard(request, slug, departement=code)

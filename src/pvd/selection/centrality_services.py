@@ -12,6 +12,7 @@ from pathlib import Path
 import polars as pl
 from django.db import transaction
 
+from pvd.caching import bump_data_version
 from pvd.domain import centrality as cdomain
 from pvd.domain import replacement
 from pvd.selection.models import Centralite
@@ -176,6 +177,7 @@ def centrality_compute(
                     "details": details,
                 },
             )
+            bump_data_version()
     return report
 
 
@@ -275,6 +277,7 @@ def centrality_import_official(
             if computed and agreement:
                 computed.details = {**computed.details, "accord": _agreement_dict(agreement)}
                 computed.save(update_fields=["details", "updated_at"])
+            bump_data_version()
     return OfficialReport(
         rows=parsed.frame.height,
         undefined=parsed.undefined,

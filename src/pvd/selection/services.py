@@ -10,6 +10,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.text import slugify
 
+from pvd.caching import bump_data_version
 from pvd.domain.eligibility import Rules
 from pvd.selection.centrality_services import (
     CentralityReport,
@@ -120,6 +121,7 @@ def typology_import(*, path: Path, dry_run: bool = False) -> list[str]:
                     },
                 },
             )
+            bump_data_version()  # the portraits' typologies
     lines = [
         f"{Typologie.Kind(parsed.kind).label} : {frame.height} communes, "
         f"{frame.get_column('valeur').null_count()} sans valeur, {moved} codes re-basés, "

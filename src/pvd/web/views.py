@@ -5,14 +5,18 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 
+from pvd import caching
 from pvd.programme import selectors as programme_selectors
 from pvd.programme.dashboard_maps import map_context as programme_map
 from pvd.territories import selectors
 from pvd.territories.models import Commune
 from pvd.web.charts import bar_chart, series_rows
 from pvd.web.sorting import SORT_CAPTIONS, sort_headers, sort_param
+from pvd.web.validators import data_page
 
 HOME_PROGRAMME = "pvd"  # the programme the home page presents
 ORT_DATASET = "programme-ort"  # key of the imported ORT sheet's dataset
@@ -25,9 +29,19 @@ def _crumbs(current: str, *links: tuple[str, str]) -> dict:
     return {"current": current, "links": [{"url": url, "title": title} for url, title in links]}
 
 
+@data_page
 def home(request: HttpRequest) -> HttpResponse:
     """The programme's home: national map and key figures of the registry, with the coverage of
     the loaded lists and their sources; the search of a town; the modules' entry points."""
+    key = ("home-body", request.GET.urlencode(), bool(request.user.is_staff))
+    body = caching.shared(key, lambda: _home_body(request))
+    return render(
+        request, "web/home.html", {"body": mark_safe(body), "hide_header_search": True}
+    )
+
+
+def _home_body(request: HttpRequest) -> str:
+    """The home page's content: the same for every reader of a query string (but staff)."""
     dataset = selectors.referential_dataset()
     programme = programme_selectors.programme_get(slug=HOME_PROGRAMME)
     board = map_ = None
@@ -37,9 +51,8 @@ def home(request: HttpRequest) -> HttpResponse:
         if board.couvert:
             # The national dashboard's map, as it is (by region unless ?carte=departements).
             map_ = programme_map(programme, scope, request, board.breakdown)
-    return render(
-        request,
-        "web/home.html",
+    return render_to_string(
+        "web/includes/home_body.html",
         {
             "dataset": dataset,
             "programme": programme,
@@ -53,8 +66,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "les valeurs figurent dans le tableau de bord du programme.",
             "list_dataset": programme.dataset if programme and programme.dataset_id else None,
             "ort_dataset": selectors.dataset_get(key=ORT_DATASET),
-            "hide_header_search": True,
         },
+        request=request,
     )
 
 
@@ -100,6 +113,7 @@ def search(request: HttpRequest) -> HttpResponse:
     )
 
 
+@data_page
 def commune(request: HttpRequest, code: str) -> HttpResponse:
     c = selectors.commune_get(code=code)
     if c is None:
@@ -107,14 +121,31 @@ def commune(request: HttpRequest, code: str) -> HttpResponse:
         if sub is not None:  # a commune déléguée/associée is described on its parent's page
             return redirect(reverse("web:commune", args=[sub.parent.code]) + "#subdivisions")
         raise Http404(f"Aucune commune n'a le code INSEE « {code} ».")
-    populations = selectors.commune_populations(commune=c)
-    points = [(p.millesime, p.population) for p in populations]
-    subdivisions = selectors.commune_subdivisions(commune=c)
-    members = selectors.epci_members(epci=c.epci) if c.epci else []
     return render(
         request,
         "web/commune.html",
         {
+            "commune": c,
+            "body": mark_safe(commune_body(c)),
+            "breadcrumb_data": _crumbs(
+                c.nom,
+                (reverse("web:region", args=[c.region.code]), c.region.nom),
+                (reverse("web:departement", args=[c.departement.code]), c.departement.nom),
+            ),
+        },
+    )
+
+
+def commune_body(c: Commune) -> str:
+    """The commune page below its header (identity, populations, subdivisions, EPCI members):
+    the same for every reader, rendered once per commune and data version for every worker."""
+
+    def render_body() -> str:
+        populations = selectors.commune_populations(commune=c)
+        points = [(p.millesime, p.population) for p in populations]
+        subdivisions = selectors.commune_subdivisions(commune=c)
+        members = selectors.epci_members(epci=c.epci) if c.epci else []
+        context = {
             "commune": c,
             "latest": populations[-1] if populations else None,
             "population_dataset": populations[-1].dataset if populations else None,
@@ -127,13 +158,10 @@ def commune(request: HttpRequest, code: str) -> HttpResponse:
             "members_total": sum(m.population or 0 for m in members),
             "members_millesimes": selectors.population_millesimes(members) if members else [],
             "dataset": selectors.referential_dataset(),
-            "breadcrumb_data": _crumbs(
-                c.nom,
-                (reverse("web:region", args=[c.region.code]), c.region.nom),
-                (reverse("web:departement", args=[c.departement.code]), c.departement.nom),
-            ),
-        },
-    )
+        }
+        return render_to_string("web/includes/commune_body.html", context)
+
+    return caching.shared(("commune-body", c.code), render_body)
 
 
 def _with_millesimes(territories: list, field: str) -> list:

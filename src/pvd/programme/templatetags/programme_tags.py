@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import template
 from django.utils.formats import number_format
 
+from pvd import caching
+
 register = template.Library()
 
 
@@ -50,24 +52,34 @@ def url_with(context, **kwargs) -> str:
 @register.inclusion_tag("programme/includes/commune_programme.html", takes_context=True)
 def commune_programme(context, commune, slug: str = "pvd") -> dict:
     """A commune's place in the programme, for its territorial page and its portrait: status
-    (never "non lauréate" where no list covers it), selection date, ORT, projet de territoire."""
+    (never "non lauréate" where no list covers it), selection date, ORT, projet de territoire.
+    The registry's facts are shared per data version (pvd.caching); the link to the projet de
+    territoire depends on the reader and is decided on each request (``project_link``)."""
+    if commune.type != "COM":
+        return {"show": False}
+    facts = caching.shared(
+        ("commune-programme", slug, commune.code), lambda: _registry_facts(commune, slug)
+    )
+    if facts is None:
+        return {"show": False}
+    return {"show": True, **facts, "commune": commune, "user": context.get("user")}
+
+
+def _registry_facts(commune, slug: str) -> dict | None:
     from pvd.programme.coverage import commune_status
     from pvd.programme.models import Laureat, Ort, Programme
 
     programme = Programme.objects.filter(slug=slug).first()
-    if programme is None or commune.type != "COM":
-        return {"show": False}
+    if programme is None:
+        return None
     laureat = (
         Laureat.objects.filter(programme=programme, commune=commune)
         .select_related("groupe__programme")
         .first()
     )
     return {
-        "show": True,
         "programme": programme,
         "status": commune_status(programme=programme, commune=commune),
         "laureat": laureat,
         "ort": Ort.objects.filter(commune=commune).first(),
-        "commune": commune,
-        "user": context.get("user"),
     }

@@ -1,0 +1,16 @@
+"""pvd.web.warmup: a fresh worker renders every page kind once, through the served WSGI
+application, before its first visitor (issue 17)."""
+
+from __future__ import annotations
+
+import logging
+
+from pvd.web.warmup import PAGES, warm_pages
+
+
+def test_every_page_kind_is_rendered_without_failure(imported, caplog):
+    with caplog.at_level(logging.WARNING, logger="pvd.serve"):
+        timings = warm_pages()
+    assert len(timings) == len(PAGES)
+    assert any(url.endswith("/portrait/") for url in timings)
+    assert not [r for r in caplog.records if r.name == "pvd.serve"], caplog.text
