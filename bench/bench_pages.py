@@ -10,7 +10,7 @@ small template (for the dashboard and home).
 Every page is timed "cold" (the first request for it after a data version change: the shared
 cache holds nothing for it) and "warm" (the same requests again). Then "first request of a
 fresh worker": one child process per page, started after the runs above (the shared cache is
-warm, as for a worker started beside running ones), without and with ``pvd.web.warmup``.
+warm, as for a worker started beside running ones), without and with ``pvd.config.warmup``.
 
 Needs a loaded database (``pvd data load``; the indicators built): the one of PVD_DATA_DIR, or
 ``--database-url postgres://...``. Prints p50/p95 in ms and the ratio to the baseline.
@@ -67,7 +67,7 @@ def child(url: str, warm: bool) -> None:
     t0 = time.perf_counter()
     setup(os.environ.get("DATABASE_URL"))
     import pvd.config.wsgi  # noqa: F401  (the application: created before the fork)
-    from pvd.web import warmup
+    from pvd.config import warmup
 
     t1 = time.perf_counter()
     warm_ms = None

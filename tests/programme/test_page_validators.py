@@ -1,4 +1,4 @@
-"""ETag of the pages that only change with the data (pvd.web.validators): 304 for a visitor
+"""ETag of the pages that only change with the data (pvd.caching.http): 304 for a visitor
 asking again, a new ETag once the data changed, never one for a reader with a session."""
 
 from __future__ import annotations

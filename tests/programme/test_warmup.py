@@ -1,11 +1,11 @@
-"""pvd.web.warmup: a fresh worker renders every page kind once, through the served WSGI
+"""pvd.config.warmup: a fresh worker renders every page kind once, through the served WSGI
 application, before its first visitor (issue 17)."""
 
 from __future__ import annotations
 
 import logging
 
-from pvd.web.warmup import PAGES, warm_pages
+from pvd.config.warmup import PAGES, warm_pages
 
 
 def test_every_page_kind_is_rendered_without_failure(imported, caplog):

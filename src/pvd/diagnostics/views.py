@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from pvd import caching
+from pvd.caching.http import data_page
 from pvd.diagnostics import selectors
 from pvd.diagnostics.charts import comparison_chart, series_chart
 from pvd.diagnostics.location import geo_location, location_map
@@ -22,7 +23,6 @@ from pvd.sources import catalogue as sources_catalogue
 from pvd.sources.indicator_inputs import REFERENTIAL_SOURCE, kind_of_source
 from pvd.territories.models import Commune
 from pvd.web import csv_fr
-from pvd.web.validators import data_page
 
 
 def _commune(code: str) -> Commune:

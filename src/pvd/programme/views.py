@@ -18,10 +18,10 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from pvd import caching
+from pvd.caching.http import data_page
 from pvd.domain.programme import STAGE_LABELS, Stage
 from pvd.programme import dashboard_maps, selectors
 from pvd.programme.models import Programme
-from pvd.web.validators import data_page
 
 ALERTS_SHOWN = 20
 

@@ -10,13 +10,13 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from pvd import caching
+from pvd.caching.http import data_page
 from pvd.programme import selectors as programme_selectors
 from pvd.programme.dashboard_maps import map_context as programme_map
 from pvd.territories import selectors
 from pvd.territories.models import Commune
 from pvd.web.charts import bar_chart, series_rows
 from pvd.web.sorting import SORT_CAPTIONS, sort_headers, sort_param
-from pvd.web.validators import data_page
 
 HOME_PROGRAMME = "pvd"  # the programme the home page presents
 ORT_DATASET = "programme-ort"  # key of the imported ORT sheet's dataset
