@@ -6,6 +6,10 @@ class WebConfig(AppConfig):
     verbose_name = "Interface web"
 
     def ready(self) -> None:
+        from django.apps import apps
+
+        if not apps.is_installed("dsfr"):  # the read-only commands start Django without it
+            return
         from django.db.models.signals import post_delete, post_save
         from dsfr.models import DsfrConfig
 
