@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import resource
 import statistics
@@ -54,8 +55,6 @@ class Targets:
 
 def read_targets() -> Targets:
     """Communes < 20,000 inhabitants, the programme and its scopes, from the server's database."""
-    import os
-
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pvd.config.settings")
     import django
 
@@ -195,6 +194,7 @@ async def run_load(host, port, plan, clients, duration, max_requests):
             except (OSError, asyncio.IncompleteReadError, ValueError, IndexError) as exc:
                 conn.close()
                 errors[type(exc).__name__] += 1
+                await asyncio.sleep(0.1)  # a refused connection does not spin the client
                 continue
             latencies.setdefault(kind, []).append(time.perf_counter() - start)
             statuses[status] += 1
@@ -205,6 +205,30 @@ async def run_load(host, port, plan, clients, duration, max_requests):
     for conn in connections:
         conn.close()
     return latencies, statuses, errors, wall, cpu, sum(c.opened for c in connections)
+
+
+def server_cpu_seconds(pid: int | None) -> float | None:
+    """CPU time (user + system) of a server: its master, its live workers and the workers it
+    reaped (recycled), from /proc (Linux)."""
+    if pid is None:
+        return None
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def stat(p: int) -> list[str]:
+        with open(f"/proc/{p}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()
+
+    master = stat(pid)
+    total = sum(int(v) for v in master[11:15])  # utime, stime, cutime, cstime
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and int(entry) != pid:
+            try:
+                fields = stat(int(entry))
+            except OSError:
+                continue
+            if int(fields[1]) == pid:  # ppid
+                total += int(fields[11]) + int(fields[12])
+    return total / tick
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -252,6 +276,7 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--max-requests", type=int, default=200_000)
     parser.add_argument("--seed", type=int, default=17)
     parser.add_argument("--mix", choices=("pages", "ok"), default="pages")
+    parser.add_argument("--server-pid", type=int, help="gunicorn master: report its CPU use")
     args = parser.parse_args(argv)
     host, port = loopback_target(args.url)
     if not (0 < args.duration <= MAX_DURATION and 0 < args.clients <= MAX_CLIENTS
@@ -264,9 +289,16 @@ def main(argv: list[str] | None = None) -> dict:
         plan = request_plan(read_targets(), min(args.max_requests, 50_000), args.seed)
     print(f"{args.clients} clients, {args.duration:.0f} s, mix {args.mix}, {args.url}",
           file=sys.stderr)
+    server_cpu0 = server_cpu_seconds(args.server_pid)
     result = report(*asyncio.run(run_load(
         host, port, plan, args.clients, args.duration, args.max_requests
     )))
+    if server_cpu0 is not None:
+        used = server_cpu_seconds(args.server_pid) - server_cpu0
+        result["server_cpu_s"] = used
+        result["server_cpu_ms_per_request"] = 1000 * used / max(result["requests"], 1)
+        print(f"server CPU: {used:.1f} s ({100 * used / result['wall_s']:.0f} % of one core), "
+              f"{result['server_cpu_ms_per_request']:.1f} ms per request")
     result["max_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return result
 
