@@ -78,26 +78,107 @@ def gunicorn_options(host: str, port: int, workers: int, threads: int | None = N
 
 
 def warm_up() -> None:
-    """Import every view module (polars, scikit-learn...) and build the per-process caches the
-    home and search pages use (search index, national dashboard, map), in each worker as it
-    starts (never in the master: see ``post_worker_init``), so that its first request does not
-    spend 0.7 s (home) to 4 s (search) on them. A failure here only costs that time later."""
+    """Make each worker's first requests as fast as its later ones, as it starts (never in the
+    master: see ``post_worker_init``): one request of every page type (home, search page and
+    API, commune page, portrait, programme dashboard) through the whole stack (middleware,
+    URL resolver, templates, imports of polars and scikit-learn, per-process caches), plus
+    ``pvd.web.warmup.warm_pages()`` when that module exists. Logs one line with its duration.
+    A failure here only costs that time later: it never keeps the platform from starting."""
     import logging
+    import time
+
+    log = logging.getLogger("pvd.serve")
+    start = time.perf_counter()
+    statuses: dict[str, int] = {}
+    try:
+        statuses = _warm_requests()
+        try:
+            from pvd.web.warmup import warm_pages
+        except ImportError:
+            pass
+        else:
+            warm_pages()
+    except Exception:
+        log.warning("warm-up failed", exc_info=True)
+    finally:
+        from django.db import connections
+
+        connections.close_all()  # opened in this thread; the request threads open their own
+    log.info(
+        "worker %d warm in %.0f ms (%s)",
+        os.getpid(),
+        (time.perf_counter() - start) * 1000,
+        ", ".join(f"{path} {status}" for path, status in statuses.items()),
+    )
+
+
+def warm_paths() -> list[str]:
+    """One URL of each page type, on a commune of fewer than 20,000 inhabitants."""
+    from pvd.programme.models import Programme
+    from pvd.territories.models import Commune
+
+    paths = ["/", "/recherche?q=saint", "/api/v1/communes/search?q=saint"]
+    commune = (
+        Commune.objects.filter(type="COM", population__lt=20000)
+        .order_by("code")
+        .values_list("code", "departement_id")
+        .first()
+    )
+    if commune:
+        paths += [f"/communes/{commune[0]}/", f"/communes/{commune[0]}/portrait/"]
+    programme = Programme.objects.filter(slug="pvd").first() or Programme.objects.first()
+    if programme:
+        paths.append(f"/programme/{programme.slug}/")
+        if commune:
+            paths.append(f"/programme/{programme.slug}/departements/{commune[1]}/")
+    return paths
+
+
+def _warm_requests() -> dict[str, int]:
+    """GET each of ``warm_paths()`` through the WSGI handler, as a client would."""
+    import logging
+    import sys
+    from functools import partial
+    from io import BytesIO
 
     from django.conf import settings
-    from django.test import RequestFactory
-    from django.urls import get_resolver
+    from django.core.handlers.wsgi import WSGIHandler
 
-    from pvd.web import views
-
-    get_resolver().url_patterns  # noqa: B018 (the lazy import is the point)
+    handler = WSGIHandler()
     host = next((h for h in settings.ALLOWED_HOSTS if h and "*" not in h), "localhost")
-    factory = RequestFactory(SERVER_NAME=host.lstrip("."))
+    request_log = logging.getLogger("pvd.requests")
+    statuses = {}
+    previous, request_log.disabled = request_log.disabled, True  # not a visitor's request
     try:
-        views.home(factory.get("/"))
-        views.search(factory.get("/recherche", {"q": "paris"}))
-    except Exception:  # never keep the platform from starting
-        logging.getLogger("pvd.serve").warning("warm-up failed", exc_info=True)
+        for path in warm_paths():
+            route, _, query = path.partition("?")
+            environ = {
+                "REQUEST_METHOD": "GET",
+                "PATH_INFO": route,
+                "QUERY_STRING": query,
+                "SERVER_NAME": host.lstrip("."),
+                "SERVER_PORT": "80",
+                "SERVER_PROTOCOL": "HTTP/1.1",
+                "REMOTE_ADDR": "127.0.0.1",
+                "wsgi.input": BytesIO(),
+                "wsgi.errors": sys.stderr,
+                "wsgi.url_scheme": "http",
+            }
+            status: list[str] = []
+            response = handler(environ, partial(_start_response, status))
+            try:
+                for _ in response:
+                    pass
+            finally:
+                getattr(response, "close", lambda: None)()
+            statuses[path] = int(status[0].split()[0])
+    finally:
+        request_log.disabled = previous
+    return statuses
+
+
+def _start_response(into: list, status: str, headers, exc_info=None) -> None:
+    into.append(status)
 
 
 def run_gunicorn(application, options: dict) -> None:

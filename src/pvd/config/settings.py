@@ -382,3 +382,6 @@ REMINDERS_ENABLED = _env_bool("PVD_REMINDERS", True)
 MIDDLEWARE.insert(
     MIDDLEWARE.index("axes.middleware.AxesMiddleware"), "pvd.api.errors.ApiJsonErrorsMiddleware"
 )
+
+# `pvd serve`: one line per worker when its warm-up is done (pvd.config.serving.warm_up).
+LOGGING["loggers"]["pvd.serve"] = {"handlers": ["console"], "level": "INFO", "propagate": False}
