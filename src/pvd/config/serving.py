@@ -73,7 +73,7 @@ def gunicorn_options(host: str, port: int, workers: int, threads: int | None = N
         "forwarded_allow_ips": os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1"),
         # Each worker warms its own caches after the fork: polars' thread pool, used by the
         # pages, does not survive a fork, so the master never computes anything.
-        "post_worker_init": lambda worker: warm_up(),
+        "post_worker_init": _post_worker_init,
     }
 
 
@@ -100,16 +100,19 @@ def warm_up() -> None:
             warm_pages()
     except Exception:
         log.warning("warm-up failed", exc_info=True)
-    finally:
-        from django.db import connections
-
-        connections.close_all()  # opened in this thread; the request threads open their own
     log.info(
         "worker %d warm in %.0f ms (%s)",
         os.getpid(),
         (time.perf_counter() - start) * 1000,
         ", ".join(f"{path} {status}" for path, status in statuses.items()),
     )
+
+
+def _post_worker_init(worker) -> None:
+    from django.db import connections
+
+    warm_up()
+    connections.close_all()  # opened by the warm-up's thread; each request thread has its own
 
 
 def warm_paths() -> list[str]:
