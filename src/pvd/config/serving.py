@@ -62,8 +62,10 @@ def gunicorn_options(host: str, port: int, workers: int, threads: int | None = N
         "keepalive": 5,
         "timeout": 60,  # the longest pages (PDF portraits) take a few seconds
         "graceful_timeout": 20,
-        "max_requests": 2000,  # recycle workers now and then (memory of large imports)
-        "max_requests_jitter": 200,
+        # Recycle workers now and then (memory), but rarely: a new worker spends a few seconds
+        # of CPU warming up, and at 250 requests/s 2,000 requests were 24 s of a worker's life.
+        "max_requests": 50000,
+        "max_requests_jitter": 5000,
         "accesslog": None,  # one line per request is written by pvd.web.middleware
         "errorlog": "-",
         "loglevel": "info",
@@ -77,12 +79,14 @@ def gunicorn_options(host: str, port: int, workers: int, threads: int | None = N
     }
 
 
-def warm_up() -> None:
+def warm_up(notify=None) -> None:
     """Make each worker's first requests as fast as its later ones, as it starts (never in the
     master: see ``post_worker_init``): one request of every page type (home, search page and
     API, commune page, portrait, programme dashboard) through the whole stack (middleware,
     URL resolver, templates, imports of polars and scikit-learn, per-process caches), plus
     ``pvd.web.warmup.warm_pages()`` when that module exists. Logs one line with its duration.
+    ``notify()`` is called after each request (gunicorn's heartbeat: a worker silent for
+    ``timeout`` seconds is killed, and a busy machine can make the warm-up that long).
     A failure here only costs that time later: it never keeps the platform from starting."""
     import logging
     import time
@@ -91,7 +95,7 @@ def warm_up() -> None:
     start = time.perf_counter()
     statuses: dict[str, int] = {}
     try:
-        statuses = _warm_requests()
+        statuses = _warm_requests(notify or (lambda: None))
         try:
             from pvd.web.warmup import warm_pages
         except ImportError:
@@ -111,7 +115,7 @@ def warm_up() -> None:
 def _post_worker_init(worker) -> None:
     from django.db import connections
 
-    warm_up()
+    warm_up(worker.notify)
     connections.close_all()  # opened by the warm-up's thread; each request thread has its own
 
 
@@ -137,7 +141,7 @@ def warm_paths() -> list[str]:
     return paths
 
 
-def _warm_requests() -> dict[str, int]:
+def _warm_requests(notify) -> dict[str, int]:
     """GET each of ``warm_paths()`` through the WSGI handler, as a client would."""
     import logging
     import sys
@@ -175,6 +179,7 @@ def _warm_requests() -> dict[str, int]:
             finally:
                 getattr(response, "close", lambda: None)()
             statuses[path] = int(status[0].split()[0])
+            notify()
     finally:
         request_log.disabled = previous
     return statuses
