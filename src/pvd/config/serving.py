@@ -82,8 +82,9 @@ def gunicorn_options(host: str, port: int, workers: int, threads: int | None = N
 def warm_up(notify=None) -> None:
     """Make each worker's first requests as fast as its later ones, as it starts (never in the
     master: see ``post_worker_init``): one request of every page type (home, search page and
-    API, commune page, portrait, programme dashboard) through the whole stack (middleware,
-    URL resolver, templates, imports of polars and scikit-learn, per-process caches), plus
+    API, commune page, portrait, national, regional and departmental programme dashboards)
+    through the whole stack (middleware, URL resolver, templates, imports of polars and
+    scikit-learn, per-process caches), plus
     ``pvd.web.warmup.warm_pages()`` when that module exists. Logs one line with its duration.
     ``notify()`` is called after each request (gunicorn's heartbeat: a worker silent for
     ``timeout`` seconds is killed, and a busy machine can make the warm-up that long).
@@ -128,7 +129,7 @@ def warm_paths() -> list[str]:
     commune = (
         Commune.objects.filter(type="COM", population__lt=20000)
         .order_by("code")
-        .values_list("code", "departement_id")
+        .values_list("code", "departement_id", "region_id")
         .first()
     )
     if commune:
@@ -137,6 +138,7 @@ def warm_paths() -> list[str]:
     if programme:
         paths.append(f"/programme/{programme.slug}/")
         if commune:
+            paths.append(f"/programme/{programme.slug}/regions/{commune[2]}/")
             paths.append(f"/programme/{programme.slug}/departements/{commune[1]}/")
     return paths
 
