@@ -24,8 +24,8 @@ def available_cores() -> int:
 def worker_count(cores: int, override: str | None = None) -> int:
     """``PVD_WORKERS`` when set, else cores + 1, at most MAX_WORKERS (each worker runs
     DEFAULT_THREADS threads: on 2 cores, 3 processes x 4 threads served the page mix of
-    bench/load.py with 7-16 % less CPU per request than 5 single-threaded processes, and two
-    processes' memory less; bench/RESULTS.md)."""
+    bench/load.py with 7-16 % less CPU per request than 5 single-threaded processes on SQLite,
+    the same on PostgreSQL, with keep-alive and two processes' memory less; bench/RESULTS.md)."""
     if override:
         try:
             workers = int(override)
