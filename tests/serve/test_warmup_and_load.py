@@ -48,8 +48,19 @@ def test_warm_up_requests_every_page_type_and_calls_the_pages_warmup(monkeypatch
     paths = serving.warm_paths()
     assert paths[:3] == ["/", "/recherche?q=saint", "/api/v1/communes/search?q=saint"]
     assert any(p.endswith("/portrait/") for p in paths)
-    with caplog.at_level("INFO", logger="pvd.serve"):
-        serving.warm_up()
+    # As Django's test client does: the test's transaction keeps its connection (a worker's
+    # warm-up closes and reopens connections between requests as any request does).
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        with caplog.at_level("INFO", logger="pvd.serve"):
+            serving.warm_up()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     assert called == [True]
     line = [r.getMessage() for r in caplog.records if r.name == "pvd.serve"][-1]
     assert "warm in" in line
