@@ -8,6 +8,7 @@ import pytest
 
 from pvd.domain.cartography import (
     MARGIN,
+    classes,
     inset_frames,
     local_cos,
     path_bbox,
@@ -66,3 +67,13 @@ def test_inset_frames_surround_their_shapes_and_stay_in_the_view_box():
     whole = _frame(view_box_of([s.path for s in shapes], frames=[frame], margin=MARGIN))
     assert whole[0] < frame[0] and frame[0] + frame[2] < whole[2]
     assert whole[1] < frame[1] and frame[1] + frame[3] < whole[3]
+
+
+def test_classes_of_close_values_whose_rounded_bounds_reach_the_largest_make_one_class():
+    # 1.96 and 1.99 round to a bound of 2.0, above every value: no break, one class (a regional
+    # dashboard whose departments all had about the same share answered a 500 before).
+    legend = classes([1.96, 1.99], percent=True)
+    assert legend.breaks == ()
+    assert legend.labels == ("2,0 %",)
+    assert len(legend.colours) == 1
+    assert classes([196, 199]).labels == ("de 196 à 199",)

@@ -112,8 +112,8 @@ def test_check_deploy_is_clean_with_the_documented_production_settings(tmp_path,
 
 
 def test_worker_count_follows_the_cores_capped_and_overridable():
-    assert worker_count(1) == 3
-    assert worker_count(2) == 5
+    assert worker_count(1) == 2
+    assert worker_count(2) == 3
     assert worker_count(16) == 8
     assert worker_count(2, "3") == 3
     for bad in ("0", "-1", "deux"):

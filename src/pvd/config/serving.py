@@ -22,7 +22,10 @@ def available_cores() -> int:
 
 
 def worker_count(cores: int, override: str | None = None) -> int:
-    """``PVD_WORKERS`` when set, else 2 x cores + 1, at most MAX_WORKERS."""
+    """``PVD_WORKERS`` when set, else cores + 1, at most MAX_WORKERS (each worker runs
+    DEFAULT_THREADS threads: on 2 cores, 3 processes x 4 threads served the page mix of
+    bench/load.py with 7-16 % less CPU per request than 5 single-threaded processes on SQLite,
+    the same on PostgreSQL, with keep-alive and two processes' memory less; bench/RESULTS.md)."""
     if override:
         try:
             workers = int(override)
@@ -31,18 +34,39 @@ def worker_count(cores: int, override: str | None = None) -> int:
         if workers < 1:
             raise ImproperlyConfigured(f"PVD_WORKERS={override!r}: expected a whole number >= 1")
         return workers
-    return min(2 * cores + 1, MAX_WORKERS)
+    return min(cores + 1, MAX_WORKERS)
 
 
-def gunicorn_options(host: str, port: int, workers: int) -> dict:
+DEFAULT_THREADS = 4
+
+
+def thread_count(override: str | None = None) -> int:
+    """``PVD_THREADS`` when set, else DEFAULT_THREADS: threads of each worker (1: sync workers)."""
+    if not override:
+        return DEFAULT_THREADS
+    if not override.isdigit() or not 1 <= int(override) <= 64:
+        raise ImproperlyConfigured(f"PVD_THREADS={override!r}: expected a whole number, 1 to 64")
+    return int(override)
+
+
+def gunicorn_options(host: str, port: int, workers: int, threads: int | None = None) -> dict:
+    if threads is None:
+        threads = thread_count(os.environ.get("PVD_THREADS"))
     return {
         "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
         "workers": workers,
-        "worker_class": "sync",
+        # gthread: each worker serves `threads` requests at once and keeps idle connections
+        # open (keep-alive) without holding a thread; sync: one request per process, no
+        # keep-alive.
+        "worker_class": "gthread" if threads > 1 else "sync",
+        "threads": threads,
+        "keepalive": 5,
         "timeout": 60,  # the longest pages (PDF portraits) take a few seconds
         "graceful_timeout": 20,
-        "max_requests": 2000,  # recycle workers now and then (memory of large imports)
-        "max_requests_jitter": 200,
+        # Recycle workers now and then (memory), but rarely: a new worker spends a few seconds
+        # of CPU warming up, and at 250 requests/s 2,000 requests were 24 s of a worker's life.
+        "max_requests": 50000,
+        "max_requests_jitter": 5000,
         "accesslog": None,  # one line per request is written by pvd.web.middleware
         "errorlog": "-",
         "loglevel": "info",
@@ -52,31 +76,120 @@ def gunicorn_options(host: str, port: int, workers: int) -> dict:
         "forwarded_allow_ips": os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1"),
         # Each worker warms its own caches after the fork: polars' thread pool, used by the
         # pages, does not survive a fork, so the master never computes anything.
-        "post_worker_init": lambda worker: warm_up(),
+        "post_worker_init": _post_worker_init,
     }
 
 
-def warm_up() -> None:
-    """Import every view module (polars, scikit-learn...) and build the per-process caches the
-    home and search pages use (search index, national dashboard, map), in each worker as it
-    starts (never in the master: see ``post_worker_init``), so that its first request does not
-    spend 0.7 s (home) to 4 s (search) on them. A failure here only costs that time later."""
+def warm_up(notify=None) -> None:
+    """Make each worker's first requests as fast as its later ones, as it starts (never in the
+    master: see ``post_worker_init``): one request of every page type (home, search page and
+    API, commune page, portrait, national, regional and departmental programme dashboards)
+    through the whole stack (middleware, URL resolver, templates, imports of polars and
+    scikit-learn, per-process caches), plus
+    ``pvd.web.warmup.warm_pages()`` when that module exists. Logs one line with its duration.
+    ``notify()`` is called after each request (gunicorn's heartbeat: a worker silent for
+    ``timeout`` seconds is killed, and a busy machine can make the warm-up that long).
+    A failure here only costs that time later: it never keeps the platform from starting."""
     import logging
+    import time
+
+    log = logging.getLogger("pvd.serve")
+    start = time.perf_counter()
+    statuses: dict[str, int] = {}
+    try:
+        statuses = _warm_requests(notify or (lambda: None))
+        try:
+            from pvd.web.warmup import warm_pages
+        except ImportError:
+            pass
+        else:
+            warm_pages()
+    except Exception:
+        log.warning("warm-up failed", exc_info=True)
+    log.info(
+        "worker %d warm in %.0f ms (%s)",
+        os.getpid(),
+        (time.perf_counter() - start) * 1000,
+        ", ".join(f"{path} {status}" for path, status in statuses.items()),
+    )
+
+
+def _post_worker_init(worker) -> None:
+    from django.db import connections
+
+    warm_up(worker.notify)
+    connections.close_all()  # opened by the warm-up's thread; each request thread has its own
+
+
+def warm_paths() -> list[str]:
+    """One URL of each page type, on a commune of fewer than 20,000 inhabitants."""
+    from pvd.programme.models import Programme
+    from pvd.territories.models import Commune
+
+    paths = ["/", "/recherche?q=saint", "/api/v1/communes/search?q=saint"]
+    commune = (
+        Commune.objects.filter(type="COM", population__lt=20000)
+        .order_by("code")
+        .values_list("code", "departement_id", "region_id")
+        .first()
+    )
+    if commune:
+        paths += [f"/communes/{commune[0]}/", f"/communes/{commune[0]}/portrait/"]
+    programme = Programme.objects.filter(slug="pvd").first() or Programme.objects.first()
+    if programme:
+        paths.append(f"/programme/{programme.slug}/")
+        if commune:
+            paths.append(f"/programme/{programme.slug}/regions/{commune[2]}/")
+            paths.append(f"/programme/{programme.slug}/departements/{commune[1]}/")
+    return paths
+
+
+def _warm_requests(notify) -> dict[str, int]:
+    """GET each of ``warm_paths()`` through the WSGI handler, as a client would."""
+    import logging
+    import sys
+    from functools import partial
+    from io import BytesIO
 
     from django.conf import settings
-    from django.test import RequestFactory
-    from django.urls import get_resolver
+    from django.core.handlers.wsgi import WSGIHandler
 
-    from pvd.web import views
-
-    get_resolver().url_patterns  # noqa: B018 (the lazy import is the point)
+    handler = WSGIHandler()
     host = next((h for h in settings.ALLOWED_HOSTS if h and "*" not in h), "localhost")
-    factory = RequestFactory(SERVER_NAME=host.lstrip("."))
+    request_log = logging.getLogger("pvd.requests")
+    statuses = {}
+    previous, request_log.disabled = request_log.disabled, True  # not a visitor's request
     try:
-        views.home(factory.get("/"))
-        views.search(factory.get("/recherche", {"q": "paris"}))
-    except Exception:  # never keep the platform from starting
-        logging.getLogger("pvd.serve").warning("warm-up failed", exc_info=True)
+        for path in warm_paths():
+            route, _, query = path.partition("?")
+            environ = {
+                "REQUEST_METHOD": "GET",
+                "PATH_INFO": route,
+                "QUERY_STRING": query,
+                "SERVER_NAME": host.lstrip("."),
+                "SERVER_PORT": "80",
+                "SERVER_PROTOCOL": "HTTP/1.1",
+                "REMOTE_ADDR": "127.0.0.1",
+                "wsgi.input": BytesIO(),
+                "wsgi.errors": sys.stderr,
+                "wsgi.url_scheme": "http",
+            }
+            status: list[str] = []
+            response = handler(environ, partial(_start_response, status))
+            try:
+                for _ in response:
+                    pass
+            finally:
+                getattr(response, "close", lambda: None)()
+            statuses[path] = int(status[0].split()[0])
+            notify()
+    finally:
+        request_log.disabled = previous
+    return statuses
+
+
+def _start_response(into: list, status: str, headers, exc_info=None) -> None:
+    into.append(status)
 
 
 def run_gunicorn(application, options: dict) -> None:

@@ -50,8 +50,10 @@ SETTINGS_HELP = {
     "(default: off).",
     "PVD_HSTS_SECONDS": "HSTS max-age when PVD_BEHIND_HTTPS_PROXY is on (default: 31536000, "
     "one year; 0 disables HSTS).",
-    "PVD_WORKERS": "Number of gunicorn worker processes of `pvd serve` (default: 2 x cores + 1, "
+    "PVD_WORKERS": "Number of gunicorn worker processes of `pvd serve` (default: cores + 1, "
     "at most 8).",
+    "PVD_THREADS": "Threads of each `pvd serve` worker, 1 to 64 (default: 4; 1: single-threaded "
+    "sync workers, no keep-alive).",
     "PVD_MAP_TILES": "Background tiles of the location maps, a Leaflet URL template such as "
     "https://data.geopf.fr/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0&LAYER="
     "GEOGRAPHICALGRIDSYSTEMS.PLANIGNV2&STYLE=normal&TILEMATRIXSET=PM&FORMAT=image/png"
@@ -166,9 +168,18 @@ if DATABASES["default"]["ENGINE"] not in (
     "django.db.backends.postgresql",
 ):
     raise ImproperlyConfigured("DATABASE_URL: only sqlite:// and postgres:// are supported")
+# Each server worker (and thread) keeps its connection between requests (opening one costs
+# about 1 ms of the 2 ms of a cheap request on SQLite), checked before reuse after an error.
+DATABASES["default"]["CONN_MAX_AGE"] = 600
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # WAL: readers (the server's workers) never wait for a writer (an import) nor block it;
+    # synchronous=NORMAL is durable in WAL mode except for the last commits on a power loss.
+    # A writer waits up to 20 s for another one (busy timeout) instead of failing at once.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -371,3 +382,6 @@ REMINDERS_ENABLED = _env_bool("PVD_REMINDERS", True)
 MIDDLEWARE.insert(
     MIDDLEWARE.index("axes.middleware.AxesMiddleware"), "pvd.api.errors.ApiJsonErrorsMiddleware"
 )
+
+# `pvd serve`: one line per worker when its warm-up is done (pvd.config.serving.warm_up).
+LOGGING["loggers"]["pvd.serve"] = {"handlers": ["console"], "level": "INFO", "propagate": False}

@@ -205,6 +205,9 @@ def classes(values: Iterable[float | None], *, n: int = 5, percent: bool = False
         b = _round2(q) if not percent or q >= 10 else round(q, 1)
         if b < vals[-1] and (not breaks or b > breaks[-1]):
             breaks.append(b)
+    if not breaks:  # close values whose rounded bounds all reach the largest: one class
+        low, high = fmt(vals[0]), fmt(vals[-1])
+        return Classes((), (PALETTE[2],), (low if low == high else f"de {low} à {high}",))
     count = len(breaks) + 1
     last = len(PALETTE) - 1
     colours = tuple(PALETTE[round(i * last / (count - 1))] for i in range(count))
