@@ -10,7 +10,9 @@ from pvd.config.warmup import PAGES, warm_pages
 
 def test_every_page_kind_is_rendered_without_failure(imported, caplog):
     with caplog.at_level(logging.WARNING, logger="pvd.serve"):
-        timings = warm_pages()
-    assert len(timings) == len(PAGES)
+        beats = []
+        timings = warm_pages(lambda: beats.append(1))
+    assert len(timings) == len(PAGES) == len(beats)
+    assert {status for status, _ in timings.values()} == {200}
     assert any(url.endswith("/portrait/") for url in timings)
     assert not [r for r in caplog.records if r.name == "pvd.serve"], caplog.text

@@ -82,35 +82,26 @@ def gunicorn_options(host: str, port: int, workers: int, threads: int | None = N
 
 def warm_up(notify=None) -> None:
     """Make each worker's first requests as fast as its later ones, as it starts (never in the
-    master: see ``post_worker_init``): one request of every page type (home, search page and
-    API, commune page, portrait, national, regional and departmental programme dashboards)
-    through the whole stack (middleware, URL resolver, templates, imports of polars and
-    scikit-learn, per-process caches), plus
-    ``pvd.web.warmup.warm_pages()`` when that module exists. Logs one line with its duration.
-    ``notify()`` is called after each request (gunicorn's heartbeat: a worker silent for
-    ``timeout`` seconds is killed, and a busy machine can make the warm-up that long).
-    A failure here only costs that time later: it never keeps the platform from starting."""
+    master: see ``post_worker_init``): every page type once through the served WSGI stack
+    (``pvd.config.warmup``). Logs one line with its duration. A failure here only costs that
+    time later: it never keeps the platform from starting."""
     import logging
     import time
 
+    from pvd.config.warmup import warm_pages
+
     log = logging.getLogger("pvd.serve")
     start = time.perf_counter()
-    statuses: dict[str, int] = {}
+    timings: dict = {}
     try:
-        statuses = _warm_requests(notify or (lambda: None))
-        try:
-            from pvd.web.warmup import warm_pages
-        except ImportError:
-            pass
-        else:
-            warm_pages()
+        timings = warm_pages(notify)
     except Exception:
         log.warning("warm-up failed", exc_info=True)
     log.info(
         "worker %d warm in %.0f ms (%s)",
         os.getpid(),
         (time.perf_counter() - start) * 1000,
-        ", ".join(f"{path} {status}" for path, status in statuses.items()),
+        ", ".join(f"{url} {status}" for url, (status, _) in timings.items()),
     )
 
 
@@ -119,77 +110,6 @@ def _post_worker_init(worker) -> None:
 
     warm_up(worker.notify)
     connections.close_all()  # opened by the warm-up's thread; each request thread has its own
-
-
-def warm_paths() -> list[str]:
-    """One URL of each page type, on a commune of fewer than 20,000 inhabitants."""
-    from pvd.programme.models import Programme
-    from pvd.territories.models import Commune
-
-    paths = ["/", "/recherche?q=saint", "/api/v1/communes/search?q=saint"]
-    commune = (
-        Commune.objects.filter(type="COM", population__lt=20000)
-        .order_by("code")
-        .values_list("code", "departement_id", "region_id")
-        .first()
-    )
-    if commune:
-        paths += [f"/communes/{commune[0]}/", f"/communes/{commune[0]}/portrait/"]
-    programme = Programme.objects.filter(slug="pvd").first() or Programme.objects.first()
-    if programme:
-        paths.append(f"/programme/{programme.slug}/")
-        if commune:
-            paths.append(f"/programme/{programme.slug}/regions/{commune[2]}/")
-            paths.append(f"/programme/{programme.slug}/departements/{commune[1]}/")
-    return paths
-
-
-def _warm_requests(notify) -> dict[str, int]:
-    """GET each of ``warm_paths()`` through the WSGI handler, as a client would."""
-    import logging
-    import sys
-    from functools import partial
-    from io import BytesIO
-
-    from django.conf import settings
-    from django.core.handlers.wsgi import WSGIHandler
-
-    handler = WSGIHandler()
-    host = next((h for h in settings.ALLOWED_HOSTS if h and "*" not in h), "localhost")
-    request_log = logging.getLogger("pvd.requests")
-    statuses = {}
-    previous, request_log.disabled = request_log.disabled, True  # not a visitor's request
-    try:
-        for path in warm_paths():
-            route, _, query = path.partition("?")
-            environ = {
-                "REQUEST_METHOD": "GET",
-                "PATH_INFO": route,
-                "QUERY_STRING": query,
-                "SERVER_NAME": host.lstrip("."),
-                "SERVER_PORT": "80",
-                "SERVER_PROTOCOL": "HTTP/1.1",
-                "REMOTE_ADDR": "127.0.0.1",
-                "wsgi.input": BytesIO(),
-                "wsgi.errors": sys.stderr,
-                "wsgi.url_scheme": "http",
-            }
-            status: list[str] = []
-            response = handler(environ, partial(_start_response, status))
-            try:
-                for _ in response:
-                    pass
-            finally:
-                getattr(response, "close", lambda: None)()
-            statuses[path] = int(status[0].split()[0])
-            notify()
-    finally:
-        request_log.disabled = previous
-    return statuses
-
-
-def _start_response(into: list, status: str, headers, exc_info=None) -> None:
-    into.append(status)
 
 
 def run_gunicorn(application, options: dict) -> None:

@@ -5,9 +5,9 @@ territory totals, base maps, geometries), nor, for the commune it renders, for t
 fragments (issue 17: first request of a fresh worker < 300 ms on every page).
 
 Called by ``pvd.config.serving.warm_up`` in each gunicorn worker after the fork. Requests go
-through the application gunicorn serves (``pvd.config.wsgi.application``: its middleware
-instances, its URL resolver), on an allowed host; their log lines are muted; a failing page is
-logged and skipped, never stopping the worker.
+through a WSGI handler like the one gunicorn serves (middleware, URL resolver, templates), on an
+allowed host; their log lines are muted; a failing page is logged and skipped, never stopping
+the worker.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ logger = logging.getLogger("pvd.serve")
 # Pages of the load mix (home, search, commune, portrait, dashboard) and the territorial pages.
 PAGES = (
     "/",
-    "/recherche?q=paris",
+    "/recherche?q=saint",
+    "/api/v1/communes/search?q=saint",
     "/communes/{code}/",
     "/communes/{code}/portrait/",
     "/programme/pvd/",
@@ -47,13 +48,26 @@ def _example() -> dict[str, str] | None:
     return {"code": row["code"], "departement": row["departement_id"], "region": row["region_id"]}
 
 
+_application = None
+
+
+def _handler():
+    """A WSGI handler like the one gunicorn serves (importing ``pvd.config.wsgi`` here would
+    set Django up again, and with it the logging configuration)."""
+    global _application
+    if _application is None:
+        from django.core.handlers.wsgi import WSGIHandler
+
+        _application = WSGIHandler()
+    return _application
+
+
 def get(url: str, *, host: str | None = None) -> int:
     """GET ``url`` through the served WSGI application; returns the status code."""
     from django.conf import settings
     from django.test import RequestFactory
 
-    from pvd.config.wsgi import application
-
+    application = _handler()
     if host is None:
         host = next((h for h in settings.ALLOWED_HOSTS if h and "*" not in h), "localhost")
     environ = RequestFactory(SERVER_NAME=host.lstrip(".")).get(url).environ
@@ -68,12 +82,13 @@ def get(url: str, *, host: str | None = None) -> int:
     return int(status[0].split()[0])
 
 
-def warm_pages() -> dict[str, float]:
-    """Render each page once; returns the milliseconds of each (an empty database: home only)."""
+def warm_pages(notify=None) -> dict[str, tuple[int, float]]:
+    """Render each page once; returns each URL's status and milliseconds (an empty database:
+    the home page only). ``notify()`` runs after each page: gunicorn's heartbeat (a worker
+    silent for ``timeout`` seconds is killed, and a busy machine can make the warm-up long)."""
     requests_log = logging.getLogger("pvd.requests")
-    level = requests_log.level
-    requests_log.setLevel(logging.WARNING)
-    timings: dict[str, float] = {}
+    previous, requests_log.disabled = requests_log.disabled, True  # not a visitor's request
+    timings: dict[str, tuple[int, float]] = {}
     try:
         example = _example()
         for page in PAGES if example else PAGES[:1]:
@@ -84,9 +99,12 @@ def warm_pages() -> dict[str, float]:
             except Exception:  # never keep a worker from starting
                 logger.warning("warm-up of %s failed", url, exc_info=True)
                 continue
-            timings[url] = (time.perf_counter() - start) * 1000
+            finally:
+                if notify:
+                    notify()
+            timings[url] = (status, (time.perf_counter() - start) * 1000)
             if status != 200:
                 logger.warning("warm-up of %s: HTTP %s", url, status)
     finally:
-        requests_log.setLevel(level)
+        requests_log.disabled = previous
     return timings
