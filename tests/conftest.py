@@ -59,3 +59,18 @@ def shared_data() -> Path:
 def referential(db):
     """The loaded referential (alias making the dependency explicit in test signatures)."""
     return None
+
+
+@pytest.fixture
+def wsgi_requests_keep_connection():
+    """Requests sent through a WSGI handler (the worker warm-up) close the database connection at
+    their end, as every request does; in a test, that connection holds the test's transaction.
+    Django's test client disconnects the same signal handler for the same reason."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)

@@ -76,3 +76,18 @@ def test_another_process_sees_a_bump(db):
     caching.bump_data_version()
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == caching.data_version() != version
+
+
+def test_without_a_cache_nothing_is_kept(db, settings):
+    """PVD_CACHE=none: no version can tell a change, so neither shared values nor memos keep
+    anything (a memo keyed on a constant version would never see an import)."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    assert caching.data_version() == caching.UNCACHED
+    memo = caching.ProcessMemo("test-none")
+    values = iter(["first", "second"])
+    assert memo.get("k", lambda: next(values)) == "first"
+    assert memo.get("k", lambda: next(values)) == "second"
+    calls = []
+    caching.shared("x", lambda: calls.append(1))
+    caching.shared("x", lambda: calls.append(1))
+    assert len(calls) == 2

@@ -8,7 +8,9 @@ import logging
 from pvd.config.warmup import PAGES, warm_pages
 
 
-def test_every_page_kind_is_rendered_without_failure(imported, caplog):
+def test_every_page_kind_is_rendered_without_failure(
+    imported, caplog, wsgi_requests_keep_connection
+):
     with caplog.at_level(logging.WARNING, logger="pvd.serve"):
         beats = []
         timings = warm_pages(lambda: beats.append(1))

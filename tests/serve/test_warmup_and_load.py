@@ -39,23 +39,12 @@ def test_threaded_workers_with_keep_alive_by_default_sync_on_request(monkeypatch
 
 
 @pytest.mark.django_db
-def test_warm_up_logs_every_page_of_the_warm_up(caplog):
-    # As Django's test client does: the test's transaction keeps its connection (a worker's
-    # warm-up closes and reopens connections between requests as any request does).
-    from django.core.signals import request_finished, request_started
-    from django.db import close_old_connections
-
+def test_warm_up_logs_every_page_of_the_warm_up(caplog, wsgi_requests_keep_connection):
     from pvd.config.warmup import PAGES
 
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
     beats = []
-    try:
-        with caplog.at_level("INFO", logger="pvd.serve"):
-            serving.warm_up(lambda: beats.append(1))
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
+    with caplog.at_level("INFO", logger="pvd.serve"):
+        serving.warm_up(lambda: beats.append(1))
     line = [r.getMessage() for r in caplog.records if r.name == "pvd.serve"][-1]
     assert "warm in" in line
     assert len(beats) == len(PAGES)

@@ -142,7 +142,7 @@ def test_without_a_shared_cache_a_change_is_still_seen(db, settings):
     from pvd.territories.services import dataset_record
 
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
-    assert caching.data_version() is None
+    assert caching.data_version() == caching.UNCACHED
     assert selectors.communes_search(query="brest")[0].entry.code == "29019"
     Commune.objects.filter(code="29019", type="COM").update(nom="Qwxbrest")
     dataset_record(

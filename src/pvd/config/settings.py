@@ -71,7 +71,8 @@ SETTINGS_HELP = {
     "PVD_LOGIN_COOLOFF_MINUTES": "How long such a lock lasts, in minutes (default: 15).",
     "PVD_CACHE": "Shared cache of pages and computed data: disk (default: a folder in "
     "PVD_DATA_DIR read by every server worker and command, emptied of stale entries by the "
-    "imports), memory (one process only) or none.",
+    "imports), memory (one process only) or none (nothing kept, not even in a process: every "
+    "page and index is computed again; for debugging).",
 }
 
 DATA_DIR = _env_path("PVD_DATA_DIR", Path.cwd() / "var")

@@ -58,7 +58,7 @@ def _load_index() -> SearchIndex:
         built.append(_build_index())
         return built[0].state()
 
-    if caching.data_version() is None:  # PVD_CACHE=none: nothing shared between processes
+    if caching.data_version() == caching.UNCACHED:  # PVD_CACHE=none: nothing shared between processes
         index = _build_index()
     else:
         state = caching.shared(("search-index", STATE_VERSION, *fingerprint), build_state)
@@ -70,7 +70,7 @@ def _load_index() -> SearchIndex:
 
 def search_index() -> SearchIndex:
     """The search index of the current data (see ``_index_memo``)."""
-    if caching.data_version() is None:  # PVD_CACHE=none: no version, read the fingerprint
+    if caching.data_version() == caching.UNCACHED:  # PVD_CACHE=none: no version, read the fingerprint
         return _load_index()
     return _index_memo.get(_database(), _load_index)
 
