@@ -102,7 +102,11 @@ def _pivot_indicators() -> pl.DataFrame:
     if values.is_empty():
         return pl.DataFrame(schema={"code": pl.String})
     latest = values.sort("millesime").group_by("code", "indicator").last()
-    return latest.pivot(on="indicator", index="code", values="value")
+    wide = latest.pivot(on="indicator", index="code", values="value")
+    # pivot orders its columns by first appearance, which group_by leaves to chance: the
+    # components' order makes every build of the inputs the same frame
+    order = [c.indicator for c in fdomain.COMPONENTS if c.indicator in wide.columns]
+    return wide.select("code", *order)
 
 
 def population_evolution(millesimes: list[int]) -> pl.Expr:
