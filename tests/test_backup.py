@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from django.db import connection, connections
 
-from pvd import backup
+from pvd import backup, caching
 from pvd.cli import main
 from pvd.territories.models import Commune
 
@@ -66,6 +66,9 @@ def test_sqlite_backup_then_restore(db, sqlite_only, empty_target, tmp_path):
     report = backup.backup_restore(path=path, alias=empty_target)
     assert report.rows and _communes(connections[empty_target].settings_dict["NAME"]) == communes
     assert not backup.database_is_empty(empty_target)
+    version = caching.data_version()
+    backup.backup_restore(path=path, alias=empty_target, confirm=True)
+    assert caching.data_version() != version  # nothing cached before it is served again
     with pytest.raises(backup.BackupError, match="n'est pas vide"):
         backup.backup_restore(path=path, alias=empty_target)
     backup.backup_restore(path=path, alias=empty_target, confirm=True)

@@ -218,6 +218,7 @@ def backup_restore(*, path: Path, confirm: bool = False, alias: str = "default")
             raise BackupError(f"restauration de {path} impossible : {exc}") from exc
         finally:
             source.close()
+        _forget_cached_pages()
         return BackupReport(path, SQLITE, path.stat().st_size, rows)
     env, args = _pg_env(s)
     connections[alias].close()
@@ -235,4 +236,12 @@ def backup_restore(*, path: Path, confirm: bool = False, alias: str = "default")
         ],
         env,
     )
+    _forget_cached_pages()
     return BackupReport(path, POSTGRESQL, path.stat().st_size)
+
+
+def _forget_cached_pages() -> None:
+    """Pages, indexes and memos cached before the restore describe the replaced data."""
+    from pvd.caching import bump_data_version
+
+    bump_data_version()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 
+from pvd.projects.actions import ACTION_FIELDS
 from pvd.projects.models import (
     Action,
     Axe,
@@ -73,18 +74,7 @@ class ActionForm(FormRules, forms.ModelForm):
 
     class Meta:
         model = Action
-        fields = (
-            "titre",
-            "description",
-            "axe",
-            "phase",
-            "statut",
-            "priorite",
-            "date_debut",
-            "date_fin_prevue",
-            "date_fin_reelle",
-            "responsable",
-        )
+        fields = ACTION_FIELDS  # the fields the service writes and audits
         labels = {
             "responsable": "Responsable de l'action",
             "titre": "Intitulé",
