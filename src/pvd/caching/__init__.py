@@ -82,6 +82,8 @@ class ProcessMemo(Generic[T]):
 
     def get(self, key: Hashable, compute: Callable[[], T]) -> T:
         version = data_version()
+        if version == UNCACHED:  # no version to tell a change by: nothing is kept
+            return compute()
         with self._lock:
             if self._version == version and key in self._values:
                 return self._values[key]
