@@ -20,7 +20,7 @@ from django.conf import settings
 from pvd import caching
 from pvd.domain.cartography import local_cos, project_features, project_points
 from pvd.programme import geofiles, maps
-from pvd.territories.models import Commune, GeoFeature
+from pvd.territories.models import Commune, Dataset, GeoFeature
 
 SVG_WIDTH = 400.0
 
@@ -114,6 +114,18 @@ def _attribution(feature: GeoFeature) -> str:
     return f"{d.title}, {d.vintage} ({d.licence})"
 
 
+_attributions: caching.ProcessMemo[str] = caching.ProcessMemo("geo-attributions", size=8)
+
+
+def _dataset_attribution(dataset_id: int) -> str:
+    """The attribution of the commune centres' dataset (one per process and data version)."""
+
+    def compute() -> str:
+        return _attribution(GeoFeature(dataset=Dataset.objects.get(pk=dataset_id)))
+
+    return _attributions.get(dataset_id, compute)
+
+
 @dataclass(frozen=True)
 class Contour:
     """A department's contour, projected (the same for each of its communes' portraits)."""
@@ -176,14 +188,15 @@ def geo_location(commune: Commune) -> GeoLocation | None:
     )
     names = dict(members.values_list("code", "nom"))
     centres = {
-        f.code: f
-        for f in GeoFeature.objects.filter(level="commune", code__in=list(names)).select_related(
-            "dataset"
-        )
+        code: (geometry, dataset_id)
+        for code, geometry, dataset_id in GeoFeature.objects.filter(
+            level="commune", code__in=list(names)
+        ).values_list("code", "geometry", "dataset_id")
     }
     if centres:
-        lonlats = {c: tuple(f.geometry["coordinates"][:2]) for c, f in centres.items()}
-        sources.append(f"Centres des communes : {_attribution(next(iter(centres.values())))}")
+        lonlats = {c: tuple(g["coordinates"][:2]) for c, (g, _) in centres.items()}
+        first_dataset = next(iter(centres.values()))[1]
+        sources.append(f"Centres des communes : {_dataset_attribution(first_dataset)}")
     else:
         lonlats, source = _file_centres(set(names))
         if source:

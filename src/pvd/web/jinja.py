@@ -12,7 +12,7 @@ environment is built once per process. The pages around the bodies stay Django t
 from __future__ import annotations
 
 import html
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import jinja2
@@ -66,13 +66,10 @@ def _date(value, arg: str) -> str:
     return defaultfilters.date(template_localtime(value), arg)
 
 
+@lru_cache(maxsize=65_536)
 def _url(name: str, *args) -> str:
-    return reverse(name, args=args) if args else _url_noargs(name)
-
-
-@cache
-def _url_noargs(name: str) -> str:
-    return reverse(name)
+    """Django's ``{% url %}`` (remembered: a commune's page links to its EPCI's members)."""
+    return reverse(name, args=args)
 
 
 @cache
@@ -90,6 +87,7 @@ def environment() -> jinja2.Environment:
             "floatformat": _floatformat,
             "stringformat": defaultfilters.stringformat,
             "lower": defaultfilters.lower,
+            "join": defaultfilters.join,  # escapes the items, as in Django
             "date": _date,
             "json_script": json_script,
             "nombre": pvd_web.nombre,

@@ -15,6 +15,7 @@ from pvd.programme import selectors as programme_selectors
 from pvd.programme.dashboard_maps import map_context as programme_map
 from pvd.territories import selectors
 from pvd.territories.models import Commune
+from pvd.web import jinja
 from pvd.web.charts import bar_chart, series_rows
 from pvd.web.sorting import SORT_CAPTIONS, sort_headers, sort_param
 
@@ -159,7 +160,7 @@ def commune_body(c: Commune) -> str:
             "members_millesimes": selectors.population_millesimes(members) if members else [],
             "dataset": selectors.referential_dataset(),
         }
-        return render_to_string("web/includes/commune_body.html", context)
+        return jinja.render("web/commune_body.html", context)
 
     return caching.shared(("commune-body", c.code), render_body)
 
