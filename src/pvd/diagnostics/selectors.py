@@ -216,9 +216,9 @@ def similar_communes(*, commune: Commune, peers: dict | None = None) -> list[Pee
         return []
     communes = {
         c.code: c
-        for c in Commune.objects.filter(code__in=peers["c"], type=Commune.Type.COM).select_related(
-            "departement"
-        )
+        for c in Commune.objects.filter(code__in=peers["c"], type=Commune.Type.COM)
+        .select_related("departement")
+        .only("code", "type", "nom", "population", "departement__nom")  # what pages show
     }
     return [
         PeerRow(
