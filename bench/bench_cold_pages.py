@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import random
+import statistics
 import sys
 import time
 
@@ -55,14 +56,19 @@ def main() -> None:
     for code in first_of_each.values():
         client.get(url("portrait", code))
     for kind, first in (("portrait", 5), ("commune", 25)):
-        wall = cpu = 0.0
+        walls, cpus = [], []
         for code in sample[first : first + 20]:
             t, c = time.perf_counter(), time.process_time()
             response = client.get(url(kind, code))
-            wall += time.perf_counter() - t
-            cpu += time.process_time() - c
+            walls.append(time.perf_counter() - t)
+            cpus.append(time.process_time() - c)
             assert response.status_code == 200, (kind, code)
-        print(f"{kind}: cold {wall / 20 * 1000:.1f} ms/page wall, {cpu / 20 * 1000:.1f} ms CPU")
+        # The median resists the spikes of a shared machine better than the mean.
+        print(
+            f"{kind}: cold {statistics.mean(walls) * 1000:.1f} ms/page wall (mean), CPU "
+            f"{statistics.mean(cpus) * 1000:.1f} mean, {statistics.median(cpus) * 1000:.1f} "
+            f"median, {min(cpus) * 1000:.1f} min"
+        )
     if "--profile" in sys.argv:
         import cProfile
         import pstats
