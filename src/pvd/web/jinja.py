@@ -16,6 +16,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 import jinja2
+from django.conf import settings
 from django.template import defaultfilters
 from django.templatetags.static import static
 from django.urls import reverse
@@ -80,7 +81,7 @@ def environment() -> jinja2.Environment:
         finalize=django_value,
         keep_trailing_newline=True,  # as Django: the file's last newline is printed
         undefined=jinja2.Undefined,  # a missing attribute prints "", as in Django
-        auto_reload=False,
+        auto_reload=settings.DEBUG,  # as Django's cached template loader: edits seen in debug
     )
     env.filters.update(
         {
