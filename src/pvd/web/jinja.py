@@ -19,7 +19,7 @@ import jinja2
 from django.conf import settings
 from django.template import defaultfilters
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, json_script
 from django.utils.timezone import template_localtime
@@ -67,10 +67,14 @@ def _date(value, arg: str) -> str:
     return defaultfilters.date(template_localtime(value), arg)
 
 
-@lru_cache(maxsize=65_536)
 def _url(name: str, *args) -> str:
     """Django's ``{% url %}`` (remembered: a commune's page links to its EPCI's members)."""
-    return reverse(name, args=args)
+    return _reverse(get_script_prefix(), name, args)
+
+
+@lru_cache(maxsize=65_536)
+def _reverse(prefix: str, name: str, args: tuple) -> str:
+    return reverse(name, args=args)  # under ``prefix``, the request's script prefix
 
 
 @cache
