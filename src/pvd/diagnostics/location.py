@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
+from pvd import caching
 from pvd.domain.cartography import local_cos, project_features, project_points
 from pvd.programme import geofiles, maps
-from pvd.territories.models import Commune, GeoFeature
+from pvd.territories.models import Commune, Dataset, GeoFeature
 
 SVG_WIDTH = 400.0
 
@@ -113,23 +114,71 @@ def _attribution(feature: GeoFeature) -> str:
     return f"{d.title}, {d.vintage} ({d.licence})"
 
 
+_attributions: caching.ProcessMemo[str] = caching.ProcessMemo("geo-attributions", size=8)
+
+
+def _dataset_attribution(dataset_id: int) -> str:
+    """The attribution of the commune centres' dataset (one per process and data version)."""
+
+    def compute() -> str:
+        return _attribution(GeoFeature(dataset=Dataset.objects.get(pk=dataset_id)))
+
+    return _attributions.get(dataset_id, compute)
+
+
+@dataclass(frozen=True)
+class Contour:
+    """A department's contour, projected (the same for each of its communes' portraits)."""
+
+    nom: str
+    geometry: dict
+    source: str
+    feature: list  # [(code, nom, geometry)], as cartography takes it
+    cos_lat: float
+    view_box: str
+    path: str
+
+
+# Contours of the departments drawn so far, per process and data version (about 100).
+_contours: caching.ProcessMemo[Contour | None] = caching.ProcessMemo("contours", size=128)
+
+
+def _contour(departement_code: str, departement_nom: str) -> Contour | None:
+    """The department's imported contour, else the one of the geometry files; None without."""
+
+    def compute() -> Contour | None:
+        contour = (
+            GeoFeature.objects.filter(level="departement", code=departement_code)
+            .select_related("dataset")
+            .first()
+        )
+        if contour is not None:
+            geometry, nom = contour.geometry, contour.nom or departement_nom
+            source = f"Contour du département : {_attribution(contour)}"
+        else:
+            found = maps.export_geometries("departement")
+            geometry, nom = found.geometries.get(departement_code), departement_nom
+            if geometry is None:
+                return None
+            source = f"Contour du département : {found.source}"
+        feature = [(departement_code, nom, geometry)]
+        cos_lat = local_cos(feature)
+        view_box, shapes = project_features(
+            feature, width=SVG_WIDTH, min_step=0.8, cos_lat=cos_lat
+        )
+        path = shapes[0].path if shapes else ""
+        return Contour(nom, geometry, source, feature, cos_lat, view_box, path)
+
+    return _contours.get((departement_code, departement_nom), compute)
+
+
 def geo_location(commune: Commune) -> GeoLocation | None:
     """The location from imported geometries, else from the geometry files; None when the
     department has no true contour (the caller then falls back to :func:`location_map`)."""
-    contour = (
-        GeoFeature.objects.filter(level="departement", code=commune.departement_id)
-        .select_related("dataset")
-        .first()
-    )
-    if contour is not None:
-        geometry, nom = contour.geometry, contour.nom or commune.departement.nom
-        sources = [f"Contour du département : {_attribution(contour)}"]
-    else:
-        found = maps.export_geometries("departement")
-        geometry, nom = found.geometries.get(commune.departement_id), commune.departement.nom
-        if geometry is None:
-            return None
-        sources = [f"Contour du département : {found.source}"]
+    contour = _contour(commune.departement_id, commune.departement.nom)
+    if contour is None:
+        return None
+    geometry, nom, sources = contour.geometry, contour.nom, [contour.source]
     # The commune and the other communes of its EPCI: code -> name, in one query.
     members = Commune.objects.filter(type=Commune.Type.COM)
     members = (
@@ -139,21 +188,20 @@ def geo_location(commune: Commune) -> GeoLocation | None:
     )
     names = dict(members.values_list("code", "nom"))
     centres = {
-        f.code: f
-        for f in GeoFeature.objects.filter(level="commune", code__in=list(names)).select_related(
-            "dataset"
-        )
+        code: (geometry, dataset_id)
+        for code, geometry, dataset_id in GeoFeature.objects.filter(
+            level="commune", code__in=list(names)
+        ).values_list("code", "geometry", "dataset_id")
     }
     if centres:
-        lonlats = {c: tuple(f.geometry["coordinates"][:2]) for c, f in centres.items()}
-        sources.append(f"Centres des communes : {_attribution(next(iter(centres.values())))}")
+        lonlats = {c: tuple(g["coordinates"][:2]) for c, (g, _) in centres.items()}
+        first_dataset = next(iter(centres.values()))[1]
+        sources.append(f"Centres des communes : {_dataset_attribution(first_dataset)}")
     else:
         lonlats, source = _file_centres(set(names))
         if source:
             sources.append(source)
-    feature = [(commune.departement_id, nom, geometry)]
-    cos_lat = local_cos(feature)
-    view_box, shapes = project_features(feature, width=SVG_WIDTH, min_step=0.8, cos_lat=cos_lat)
+    feature, cos_lat = contour.feature, contour.cos_lat
     codes = sorted(lonlats, key=lambda c: (c != commune.code, names.get(c, c)))
     lonlat = [lonlats[c] for c in codes]
     xy = project_points(feature, lonlat, width=SVG_WIDTH, cos_lat=cos_lat) if codes else []
@@ -192,8 +240,8 @@ def geo_location(commune: Commune) -> GeoLocation | None:
     )
     return GeoLocation(
         departement=f"{nom} ({commune.departement_id})",
-        view_box=view_box,
-        contour=shapes[0].path if shapes else "",
+        view_box=contour.view_box,
+        contour=contour.path,
         commune=own,
         neighbours=neighbours,
         geojson=geojson,

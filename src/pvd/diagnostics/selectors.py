@@ -10,6 +10,7 @@ import polars as pl
 from django.db.models import F, Q, TextField
 from django.db.models.functions import Cast
 
+from pvd import caching
 from pvd.diagnostics.models import Build, TerritoryValues
 from pvd.domain import wording
 from pvd.domain.indicators.catalogue import THEMES, THEMES_TO_COME, Indicator, by_theme, get
@@ -136,6 +137,39 @@ def latest_build() -> Build | None:
     return Build.objects.first()
 
 
+# What every portrait reads and only an import or a build changes, kept in each process for
+# the current data version (pvd.caching): the latest build with its datasets, and the values of
+# the departments, regions and France (120 rows shared by 34,000 communes).
+_reference: caching.ProcessMemo = caching.ProcessMemo("portrait-reference", size=256)
+SHARED_LEVELS = ("DEP", "REG", "FR")
+
+
+def _build_and_datasets() -> tuple[Build | None, dict[str, Dataset]]:
+    def compute():
+        build = latest_build()
+        return build, _datasets(build)
+
+    return _reference.get("build", compute)
+
+
+def _by_indicator(values: dict | None) -> dict[str, dict[int, StoredValue]]:
+    """indicator -> millésime -> stored value, of a TerritoryValues row's ``values``."""
+    out: dict[str, dict[int, StoredValue]] = {}
+    for v in unpack_values(values) if values else ():
+        out.setdefault(v.indicator, {})[v.millesime] = v
+    return out
+
+
+def _shared_values(level: str, code: str) -> dict[str, dict[int, StoredValue]]:
+    """The stored values of a department, region or France (read-only: shared by requests)."""
+
+    def compute():
+        row = TerritoryValues.objects.filter(level=level, code=code).only("values").first()
+        return _by_indicator(row.values if row else None)
+
+    return _reference.get((level, code), compute)
+
+
 def _territories(commune: Commune) -> dict[str, tuple[str, str]]:
     out = {"COM": (commune.code, commune.nom)}
     if commune.epci_id:
@@ -182,9 +216,9 @@ def similar_communes(*, commune: Commune, peers: dict | None = None) -> list[Pee
         return []
     communes = {
         c.code: c
-        for c in Commune.objects.filter(code__in=peers["c"], type=Commune.Type.COM).select_related(
-            "departement"
-        )
+        for c in Commune.objects.filter(code__in=peers["c"], type=Commune.Type.COM)
+        .select_related("departement")
+        .only("code", "type", "nom", "population", "departement__nom")  # what pages show
     }
     return [
         PeerRow(
@@ -231,27 +265,32 @@ def admin_hint(indicator: Indicator, build: Build | None) -> str:
 
 
 def portrait(*, commune: Commune) -> Portrait:
-    build = latest_build()
+    build, datasets = _build_and_datasets()
     territories = _territories(commune)
+    stored: dict[tuple[str, str], dict[int, StoredValue]] = {}
+    for level in SHARED_LEVELS:
+        for indicator, by_year in _shared_values(level, territories[level][0]).items():
+            stored[(level, indicator)] = by_year
+    # The commune's own row and its EPCI's: one query.
     cond = Q()
     for level, (code, _) in territories.items():
-        cond |= Q(level=level, code=code)
-    stored: dict[tuple[str, str], dict[int, StoredValue]] = {}
+        if level not in SHARED_LEVELS:
+            cond |= Q(level=level, code=code)
     own_peers = None
     for row in TerritoryValues.objects.filter(cond):
-        for v in unpack_values(row.values):
-            stored.setdefault((row.level, v.indicator), {})[v.millesime] = v
+        for indicator, by_year in _by_indicator(row.values).items():
+            stored[(row.level, indicator)] = by_year
         if row.level == "COM":
             own_peers = row.peers
     peers = similar_communes(commune=commune, peers=own_peers)
     peer_values: dict[tuple[str, int], list[float]] = {}
     if peers:
-        for row in TerritoryValues.objects.filter(
+        rows = TerritoryValues.objects.filter(
             level="COM", code__in=[p.commune.code for p in peers]
-        ).only("values"):
-            for v in unpack_values(row.values):
-                peer_values.setdefault((v.indicator, v.millesime), []).append(v.value)
-    datasets = _datasets(build)
+        ).values_list("values", flat=True)
+        for values in rows:
+            for i, m, v in zip(values["i"], values["m"], values["v"], strict=True):
+                peer_values.setdefault((i, m), []).append(v)
     themes = []
     for theme_id, items in by_theme().items():
         figures = [_figure(ind, stored, peer_values, territories, build, datasets) for ind in items]

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
@@ -22,7 +21,7 @@ from pvd.domain.peers import BAND, MAX_CANDIDATES, K, feature_ids
 from pvd.sources import catalogue as sources_catalogue
 from pvd.sources.indicator_inputs import REFERENTIAL_SOURCE, kind_of_source
 from pvd.territories.models import Commune
-from pvd.web import csv_fr
+from pvd.web import csv_fr, jinja
 
 
 def _commune(code: str) -> Commune:
@@ -73,11 +72,12 @@ def portrait_context(commune: Commune) -> dict:
 
 def portrait_body(commune: Commune, *, is_staff: bool) -> str:
     """The portrait below its header (indicators, map, typologies, similar towns): the same
-    for every reader but staff, so rendered once per commune and data version for every worker."""
+    for every reader but staff, so rendered once per commune and data version for every worker.
+    Jinja2 (pvd.web.jinja): almost every visit of a portrait is its first one."""
 
     def render_body() -> str:
         context = {**portrait_context(commune), "is_staff": is_staff}
-        return render_to_string("diagnostics/includes/portrait_body.html", context)
+        return jinja.render("diagnostics/portrait_body.html", context)
 
     return caching.shared(("portrait-body", commune.code, bool(is_staff)), render_body)
 

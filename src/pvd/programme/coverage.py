@@ -115,11 +115,15 @@ def commune_status(*, programme: Programme, commune: Commune) -> str:
     """ "laureat", "sorti", "non_laureat" or "non_couvert" (no loaded list covers the commune:
     the registry cannot say it is not a laureate)."""
     lau = Laureat.objects.filter(programme=programme, commune=commune).first()
+    return status_of(lau, registry_coverage(programme), commune)
+
+
+def status_of(lau: Laureat | None, coverage: Coverage, commune: Commune) -> str:
+    """``commune_status`` from the commune's laureate row (or None) and the registry's
+    coverage, when the caller has them already."""
     if lau is not None and lau.statut == Laureat.Statut.ACTIF:
         return "laureat"
-    if not registry_coverage(programme).covers_commune(
-        departement=commune.departement_id, region=commune.region_id
-    ):
+    if not coverage.covers_commune(departement=commune.departement_id, region=commune.region_id):
         return "non_couvert"
     return "sorti" if lau is not None else "non_laureat"
 

@@ -7,8 +7,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-import polars as pl
-
+from pvd.caching import ProcessMemo
 from pvd.domain.centrality import LEVEL_LABELS
 from pvd.selection.models import Centralite, Typologie
 from pvd.selection.services import frame_of
@@ -32,48 +31,63 @@ class TypologyFact:
 
 
 _lock = threading.Lock()
-_frames: dict[tuple, pl.DataFrame] = {}
+_tables: dict[tuple, dict[str, str]] = {}
 
 
-def _values(row) -> pl.DataFrame:
-    """The stored frame of a typology or centrality row, cached per process and version."""
-    key = (type(row).__name__, row.kind, row.updated_at)
+def _values(row, column: str) -> dict[str, str]:
+    """code -> value of a typology or centrality row (its first one per code, empty values
+    left out), kept per process for this row's version: a portrait reads one code of it."""
+    key = (type(row).__name__, row.kind, column, row.updated_at)
     with _lock:
-        if key not in _frames:
-            for old in [k for k in _frames if k[:2] == key[:2]]:
-                del _frames[old]
-            _frames[key] = frame_of(row)
-        return _frames[key]
+        table = _tables.get(key)
+    if table is None:
+        frame = frame_of(row)  # loads the deferred blob: once per process and version
+        table = {}
+        for code, value in zip(
+            frame.get_column("code").to_list(), frame.get_column(column).to_list(), strict=True
+        ):
+            if code not in table:
+                table[code] = value
+        with _lock:
+            for old in [k for k in _tables if k[:3] == key[:3]]:
+                del _tables[old]
+            _tables[key] = table
+    return table
+
+
+# The sources' records, per process and data version (the loader bumps it).
+_sources: ProcessMemo[tuple[str, str, str]] = ProcessMemo("typology-sources", size=16)
 
 
 def _source(file: str, fallback_title: str, row) -> tuple[str, str, str]:
     """Title, vintage, licence: the embedded open-data record when the row came from it."""
     from pvd.territories.models import Dataset
 
-    ds = Dataset.objects.filter(key=f"opendata:territoires/{file}").first()
-    # The loader records the product after importing it: a later import of another file is
-    # newer than the record.
-    if ds is not None and ds.loaded_at >= row.updated_at:
-        return ds.title, ds.vintage, ds.licence
-    return fallback_title, f"fichier importé le {row.updated_at:%d/%m/%Y}", OBSERVATOIRE[1]
+    def compute() -> tuple[str, str, str]:
+        ds = Dataset.objects.filter(key=f"opendata:territoires/{file}").first()
+        # The loader records the product after importing it: a later import of another file
+        # is newer than the record.
+        if ds is not None and ds.loaded_at >= row.updated_at:
+            return ds.title, ds.vintage, ds.licence
+        return fallback_title, f"fichier importé le {row.updated_at:%d/%m/%Y}", OBSERVATOIRE[1]
+
+    return _sources.get((file, fallback_title, row.updated_at), compute)
 
 
-def _lookup(frame: pl.DataFrame, code: str, column: str) -> str | None:
-    hit = frame.filter(pl.col("code") == code)
-    if hit.is_empty():
-        return None
-    value = hit.get_column(column)[0]
+def _lookup(table: dict[str, str], code: str) -> str | None:
+    value = table.get(code)
     return None if value in (None, "", "undefined") else str(value)
 
 
 def of_commune(code: str) -> list[TypologyFact]:
     facts = []
-    central = {c.kind: c for c in Centralite.objects.all()}
+    # The stored frames (large blobs) are read only when this process has not decoded them.
+    central = {c.kind: c for c in Centralite.objects.defer("frame")}
     row = central.get(Centralite.Kind.OFFICIELLE) or central.get(Centralite.Kind.CALCULEE)
     if row is None:
         facts.append(TypologyFact(LABELS["centralite"], None, "non chargée", "", ""))
     else:
-        level = _lookup(_values(row), code, "niveau")
+        level = _lookup(_values(row, "niveau"), code)
         if row.kind == Centralite.Kind.OFFICIELLE:
             title, vintage, licence = _source(
                 "centralite.csv.gz", "Centralités (INRAE-CESAER/ANCT)", row
@@ -91,13 +105,13 @@ def of_commune(code: str) -> list[TypologyFact]:
                 licence,
             )
         )
-    typologies = {t.kind: t for t in Typologie.objects.all()}
+    typologies = {t.kind: t for t in Typologie.objects.defer("frame")}
     for kind in Typologie.Kind:
         row = typologies.get(kind)
         if row is None:
             facts.append(TypologyFact(LABELS[kind], None, "non chargée", "", ""))
             continue
-        value = _lookup(_values(row), code, "valeur")
+        value = _lookup(_values(row, "valeur"), code)
         if value is None and kind == Typologie.Kind.MONTAGNE:
             value = "hors zone de montagne"  # the file lists the mountain communes only
         title, vintage, licence = _source(f"{kind.value}.csv.gz", kind.label.capitalize(), row)

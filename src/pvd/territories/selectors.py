@@ -215,11 +215,15 @@ def population_millesimes_by(*, field: str) -> dict[str, list[int]]:
     return {key: sorted(years) for key, years in found.items()}
 
 
+_referential_memo: caching.ProcessMemo = caching.ProcessMemo("referential-dataset", size=2)
+
+
 def referential_dataset() -> Dataset | None:
-    """The dataset the referential (codes, names, populations) was loaded from."""
+    """The dataset the referential (codes, names, populations) was loaded from (kept per
+    process and data version: the source line of every commune page and search)."""
     from pvd.territories.services import SNAPSHOT_DATASET
 
-    return dataset_get(key=SNAPSHOT_DATASET)
+    return _referential_memo.get(SNAPSHOT_DATASET, lambda: dataset_get(key=SNAPSHOT_DATASET))
 
 
 def departement_names() -> dict[str, str]:

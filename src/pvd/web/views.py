@@ -15,6 +15,7 @@ from pvd.programme import selectors as programme_selectors
 from pvd.programme.dashboard_maps import map_context as programme_map
 from pvd.territories import selectors
 from pvd.territories.models import Commune
+from pvd.web import jinja
 from pvd.web.charts import bar_chart, series_rows
 from pvd.web.sorting import SORT_CAPTIONS, sort_headers, sort_param
 
@@ -136,30 +137,34 @@ def commune(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+def commune_body_context(c: Commune) -> dict:
+    populations = selectors.commune_populations(commune=c)
+    points = [(p.millesime, p.population) for p in populations]
+    subdivisions = selectors.commune_subdivisions(commune=c)
+    members = selectors.epci_members(epci=c.epci) if c.epci else []
+    return {
+        "commune": c,
+        "latest": populations[-1] if populations else None,
+        "population_dataset": populations[-1].dataset if populations else None,
+        "chart": bar_chart(points),
+        "series": series_rows(points),
+        "series_millesimes": [year for year, _ in points],
+        "subdivisions": [s for s in subdivisions if s.type != Commune.Type.ARM],
+        "arrondissements": [s for s in subdivisions if s.type == Commune.Type.ARM],
+        "members": members,
+        "members_total": sum(m.population or 0 for m in members),
+        "members_millesimes": selectors.population_millesimes(members) if members else [],
+        "dataset": selectors.referential_dataset(),
+    }
+
+
 def commune_body(c: Commune) -> str:
     """The commune page below its header (identity, populations, subdivisions, EPCI members):
-    the same for every reader, rendered once per commune and data version for every worker."""
+    the same for every reader, rendered once per commune and data version for every worker.
+    Jinja2 (pvd.web.jinja): almost every visit of a commune page is its first one."""
 
     def render_body() -> str:
-        populations = selectors.commune_populations(commune=c)
-        points = [(p.millesime, p.population) for p in populations]
-        subdivisions = selectors.commune_subdivisions(commune=c)
-        members = selectors.epci_members(epci=c.epci) if c.epci else []
-        context = {
-            "commune": c,
-            "latest": populations[-1] if populations else None,
-            "population_dataset": populations[-1].dataset if populations else None,
-            "chart": bar_chart(points),
-            "series": series_rows(points),
-            "series_millesimes": [year for year, _ in points],
-            "subdivisions": [s for s in subdivisions if s.type != Commune.Type.ARM],
-            "arrondissements": [s for s in subdivisions if s.type == Commune.Type.ARM],
-            "members": members,
-            "members_total": sum(m.population or 0 for m in members),
-            "members_millesimes": selectors.population_millesimes(members) if members else [],
-            "dataset": selectors.referential_dataset(),
-        }
-        return render_to_string("web/includes/commune_body.html", context)
+        return jinja.render("web/commune_body.html", commune_body_context(c))
 
     return caching.shared(("commune-body", c.code), render_body)
 

@@ -65,11 +65,27 @@ def commune_programme(context, commune, slug: str = "pvd") -> dict:
     return {"show": True, **facts, "commune": commune, "user": context.get("user")}
 
 
-def _registry_facts(commune, slug: str) -> dict | None:
-    from pvd.programme.coverage import commune_status
-    from pvd.programme.models import Laureat, Ort, Programme
+# The programme and its registry's coverage, per process and data version (the registry's
+# imports and edits replace it): every cold portrait and commune page reads them.
+_programmes: caching.ProcessMemo = caching.ProcessMemo("programme-coverage", size=8)
 
-    programme = Programme.objects.filter(slug=slug).first()
+
+def _programme_coverage(slug: str):
+    from pvd.programme.coverage import registry_coverage
+    from pvd.programme.models import Programme
+
+    def compute():
+        programme = Programme.objects.filter(slug=slug).first()
+        return programme, (registry_coverage(programme) if programme else None)
+
+    return _programmes.get(slug, compute)
+
+
+def _registry_facts(commune, slug: str) -> dict | None:
+    from pvd.programme.coverage import status_of
+    from pvd.programme.models import Laureat, Ort
+
+    programme, coverage = _programme_coverage(slug)
     if programme is None:
         return None
     laureat = (
@@ -79,7 +95,7 @@ def _registry_facts(commune, slug: str) -> dict | None:
     )
     return {
         "programme": programme,
-        "status": commune_status(programme=programme, commune=commune),
+        "status": status_of(laureat, coverage, commune),
         "laureat": laureat,
         "ort": Ort.objects.filter(commune=commune).first(),
     }
