@@ -199,6 +199,8 @@ INSTALLED_APPS = [
     "pvd.programme",
     "pvd.selection",
     "pvd.projects",
+    "pvd.network",
+    "pvd.outcomes",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,8 @@ urlpatterns = [
     path("programme/", include("pvd.programme.urls")),
     path("selection/", include("pvd.selection.urls")),
     path("projets/", include("pvd.projects.urls")),
+    path("reseau/", include("pvd.network.urls")),
+    path("resultats/", include("pvd.outcomes.urls")),
     path("", include("pvd.diagnostics.urls")),
     path("", include("pvd.web.urls")),
 ]

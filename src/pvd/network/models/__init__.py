@@ -1,0 +1,1 @@
+"""The network's tables, one module per feature (directory, practices, events)."""

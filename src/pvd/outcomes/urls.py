@@ -1,0 +1,4 @@
+"""The outcomes' pages under /resultats/."""
+
+app_name = "outcomes"
+urlpatterns: list = []
