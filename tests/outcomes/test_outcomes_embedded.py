@@ -78,6 +78,12 @@ def test_pages_show_reading_balance_caveats_and_charts(c, client):
     assert client.get("/resultats/communes/00000/").status_code == 404
 
 
+def test_pdf(c, client):
+    r = client.get("/resultats/resultats.pdf")
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    assert r.content.startswith(b"%PDF") and len(r.content) > 20_000
+
+
 def test_api(c, client):
     france = client.get("/api/v1/resultats").json()
     assert france["resultat"]["laureats"] == c.outcomes.national.laureats

@@ -13,6 +13,13 @@ from pvd.outcomes import charts, report, services
 from pvd.territories.selectors import commune_get
 
 FRANCE_BREAKDOWNS = ("region", "bande", "ort", "signature")
+TITLES = {
+    "region": "par région",
+    "departement": "par département",
+    "bande": "par tranche de population (2019)",
+    "ort": "selon la signature d'une ORT",
+    "signature": "selon l'ancienneté de la signature de l'ORT",
+}
 
 
 def _base(c) -> dict:
@@ -28,7 +35,7 @@ def _table(c, dimension: str, rows: list[dict] | None = None, *, chart: bool = T
     rows = report.breakdown(c, dimension) if rows is None else rows
     for r in rows:
         r["url"] = reverse("outcomes:group", args=[dimension, r["perimetre"].split(":", 1)[1]])
-    title = f"Écart des lauréats par {DIMENSIONS[dimension].lower()}"
+    title = f"Écart des lauréats {TITLES[dimension]}"
     return {
         "dimension": dimension,
         "titre": title,
@@ -37,8 +44,7 @@ def _table(c, dimension: str, rows: list[dict] | None = None, *, chart: bool = T
     }
 
 
-def france(request: HttpRequest) -> HttpResponse:
-    c = services.outcomes_compute()
+def _france_context(c) -> dict:
     ctx = _base(c)
     if c.outcomes is not None:
         ctx |= {
@@ -47,8 +53,24 @@ def france(request: HttpRequest) -> HttpResponse:
             "tables": [_table(c, d) for d in FRANCE_BREAKDOWNS]
             + [_table(c, "departement", chart=False)],
         }
+    return ctx
+
+
+def france(request: HttpRequest) -> HttpResponse:
+    ctx = _france_context(services.outcomes_compute())
     ctx["breadcrumb_data"] = {"current": "Résultats des villes lauréates"}
     return render(request, "outcomes/france.html", ctx)
+
+
+def france_pdf(request: HttpRequest) -> HttpResponse:
+    from pvd.outcomes.pdf import outcomes_pdf
+
+    c = services.outcomes_compute()
+    if c.outcomes is None:
+        raise Http404(c.reason)
+    response = HttpResponse(outcomes_pdf(_france_context(c)), content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="resultats-laureats.pdf"'
+    return response
 
 
 def group(request: HttpRequest, dimension: str, value: str) -> HttpResponse:
