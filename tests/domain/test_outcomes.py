@@ -62,6 +62,8 @@ def test_injected_effect_is_recovered_within_its_interval_and_naive_is_biased():
     assert sum(e.laureats for e in out.breakdowns["region"].values()) == est.laureats
     assert set(out.breakdowns["ort"]) == {"signee", "non-signee"}
     assert out.labels["region"]["11"] == "Île-de-France"
+    # Placebo on the vintages before the start (2019 -> 2020: no change here): no gap.
+    assert out.placebo_after == 2020 and not out.placebo.significatif
 
 
 def test_no_effect_found_about_as_often_as_the_nominal_rate():

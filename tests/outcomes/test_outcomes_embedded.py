@@ -58,6 +58,7 @@ def test_pages_show_reading_balance_caveats_and_charts(c, client):
     assert "Population 2019 → 2023" in page and "appariés a évolué de" in page
     assert "Équilibre de l'appariement" in page and "Sélection sur les observables" in page
     assert "Période courte" in page and "Millésimes disponibles" in page
+    assert "Avant le programme : les mêmes villes entre 2019 et 2020" in page
     assert page.count("<svg") == 4 and "Licence Ouverte" in page
     region = client.get("/resultats/region/28/")
     assert region.status_code == 200
@@ -89,6 +90,7 @@ def test_api(c, client):
     assert france["resultat"]["laureats"] == c.outcomes.national.laureats
     assert len(france["resultat"]["intervalle"]) == 2 and france["equilibre"]
     assert france["methode"]["avec_remise"] is True and france["precautions"]
+    assert france["avant_le_programme"]["apres"] == 2020
     regions = client.get("/api/v1/resultats/region").json()["resultats"]
     assert {r["perimetre"] for r in regions} == {
         f"region:{k}" for k in c.outcomes.breakdowns["region"]

@@ -34,6 +34,7 @@ class EstimateOut(Schema):
 
 class FranceOut(Schema):
     resultat: EstimateOut
+    avant_le_programme: dict | None  # the same comparison 2019 -> 2020 (placebo)
     methode: dict
     equilibre: list[dict]
     precautions: list[str]
@@ -57,6 +58,7 @@ def france(request: HttpRequest):
     c = _computed()
     return {
         "resultat": report.summary(c),
+        "avant_le_programme": report.placebo(c),
         "methode": report.design(c),
         "equilibre": report.balance(c),
         "precautions": c.caveats,

@@ -115,7 +115,11 @@ def show(scope: str, fmt: str) -> None:
     if fmt == "json":
         payload = {"resultats": rows, "precautions": c.caveats}
         if kind == "france":
-            payload |= {"methode": report.design(c), "equilibre": report.balance(c)}
+            payload |= {
+                "avant_le_programme": report.placebo(c),
+                "methode": report.design(c),
+                "equilibre": report.balance(c),
+            }
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         click.echo(_rows_csv(rows), nl=False)

@@ -54,6 +54,28 @@ def summary(c: Computed, dimension: str | None = None, value: str | None = None)
     return estimate_dict(c, est, dimension, value)
 
 
+def placebo(c: Computed) -> dict | None:
+    """The same comparison before the programme (2019 -> 2020): a check of the design."""
+    o = c.outcomes
+    if o is None or o.placebo is None or o.placebo.effet is None:
+        return None
+    est = o.placebo
+    text = reading(est, before=o.before, after=o.placebo_after)
+    verdict = (
+        "Les lauréats s'écartaient déjà de leurs villes comparables avant le programme : l'écart "
+        "mesuré ensuite ne peut pas lui être attribué."
+        if est.significatif
+        else "Pas d'écart significatif avant le programme sur cette période."
+    )
+    return {
+        "avant": o.before,
+        "apres": o.placebo_after,
+        **est.as_dict(),
+        "lecture": text,
+        "conclusion": verdict,
+    }
+
+
 def breakdown(c: Computed, dimension: str) -> list[dict]:
     if c.outcomes is None or dimension not in DIMENSIONS:
         return []

@@ -49,6 +49,7 @@ def _france_context(c) -> dict:
     if c.outcomes is not None:
         ctx |= {
             "summary": report.summary(c),
+            "placebo": report.placebo(c),
             "balance": report.balance(c),
             "tables": [_table(c, d) for d in FRANCE_BREAKDOWNS]
             + [_table(c, "departement", chart=False)],

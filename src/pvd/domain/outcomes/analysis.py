@@ -60,6 +60,10 @@ class Outcomes:
     towns: pl.DataFrame  # fx.town_effects + reg, dep, bande, ort, signature, nom
     series: pl.DataFrame  # code, nom, pop_<vintage>... of the laureates and their matches
     notes: list[str] = field(default_factory=list)
+    # Placebo: the same matched sample between the vintage before the start and the last one
+    # still before the programme (2019 -> 2020): a gap there cannot be the programme's effect.
+    placebo: fx.Estimate | None = None
+    placebo_after: int | None = None
 
     def estimate(
         self, dimension: str | None = None, value: str | None = None
@@ -147,9 +151,36 @@ def compute(
     series = f.filter(pl.col("code").is_in(list(involved))).select(
         "code", "nom", "dep", *[f"pop_{v}" for v in vintages]
     )
+    placebo = placebo_after = None
+    inside = [v for v in vintages if before < v <= start]
+    if inside:
+        placebo_after = inside[-1]
+        pv = fx.changes(
+            f.select("code", f"pop_{before}", f"pop_{placebo_after}"),
+            before=f"pop_{before}",
+            after=f"pop_{placebo_after}",
+        )
+        placebo = fx.estimate(
+            fx.town_effects(matching.pairs, pv),
+            fx.matched_changes(matching.pairs, pv),
+            key="placebo",
+            n_boot=n_boot,
+            seed=seed,
+        )
     notes = []
     if matching.unmatched:
         notes.append(f"{len(matching.unmatched)} lauréats sans ville comparable (laissés de côté).")
     return Outcomes(
-        before, after, vintages, matching, national, breakdowns, names_of, towns, series, notes
+        before,
+        after,
+        vintages,
+        matching,
+        national,
+        breakdowns,
+        names_of,
+        towns,
+        series,
+        notes,
+        placebo,
+        placebo_after,
     )
