@@ -85,6 +85,10 @@ def main() -> None:
         n = result.national
         print(f"France: effect {n.effet:+.2f} points [{n.bas:+.2f}, {n.haut:+.2f}], "
               f"{n.laureats} laureates, {n.comparables} comparable towns")
+        p = result.placebo
+        if p is not None:
+            print(f"placebo {result.before} -> {result.placebo_after}: {p.effet:+.2f} points "
+                  f"[{p.bas:+.2f}, {p.haut:+.2f}]")
 
 
 if __name__ == "__main__":
