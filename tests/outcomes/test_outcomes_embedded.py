@@ -100,6 +100,7 @@ def test_api(c, client):
     assert client.get("/api/v1/resultats/x").status_code == 404
     code = c.outcomes.towns["laureat"][0]
     assert client.get(f"/api/v1/resultats/communes/{code}").json()["apparie"] is True
+    assert client.get("/api/v1/resultats/communes/00000").status_code == 404
 
 
 def test_cli_show(c):

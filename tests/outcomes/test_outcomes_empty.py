@@ -10,6 +10,8 @@ from pvd.cli import main
 def test_no_list_loaded_says_so(db, client):
     page = client.get("/resultats/").content.decode()
     assert "Aucune liste de lauréats" in page and "pvd data load" in page
-    assert client.get("/api/v1/resultats").status_code == 404
+    api = client.get("/api/v1/resultats").json()
+    assert api["resultat"] is None and "Aucune liste de lauréats" in api["raison"]
+    assert client.get("/api/v1/resultats/region").json()["resultats"] == []
     r = CliRunner().invoke(main, ["outcomes", "show"])
     assert r.exit_code == 1 and "Aucune liste de lauréats" in r.output

@@ -9,6 +9,7 @@ from ninja.errors import HttpError
 
 from pvd.domain.outcomes import DIMENSIONS
 from pvd.outcomes import report, services
+from pvd.territories.selectors import commune_get
 
 router = Router(tags=["Résultats des lauréats"])
 
@@ -33,7 +34,8 @@ class EstimateOut(Schema):
 
 
 class FranceOut(Schema):
-    resultat: EstimateOut
+    resultat: EstimateOut | None  # null when nothing can be computed (see raison)
+    raison: str  # why there is no result ("" otherwise)
     avant_le_programme: dict | None  # the same comparison 2019 -> 2020 (placebo)
     methode: dict
     equilibre: list[dict]
@@ -43,6 +45,7 @@ class FranceOut(Schema):
 class BreakdownOut(Schema):
     decoupage: str
     resultats: list[EstimateOut]
+    raison: str  # why the list is empty when nothing can be computed ("" otherwise)
     precautions: list[str]
 
 
@@ -55,9 +58,19 @@ def _computed():
 
 @router.get("/resultats", response=FranceOut, summary="Résultat pour la France")
 def france(request: HttpRequest):
-    c = _computed()
+    c = services.outcomes_compute()
+    if c.outcomes is None:
+        return {
+            "resultat": None,
+            "raison": c.reason,
+            "avant_le_programme": None,
+            "methode": {},
+            "equilibre": [],
+            "precautions": [],
+        }
     return {
         "resultat": report.summary(c),
+        "raison": "",
         "avant_le_programme": report.placebo(c),
         "methode": report.design(c),
         "equilibre": report.balance(c),
@@ -69,9 +82,11 @@ def france(request: HttpRequest):
     "/resultats/communes/{code}", response=dict, summary="Un lauréat face à ses villes comparables"
 )
 def commune(request: HttpRequest, code: str):
+    if commune_get(code=code) is None:
+        raise HttpError(404, "Commune inconnue.")
     t = report.town(_computed(), code)
     if t is None:
-        raise HttpError(404, "Commune non lauréate ou non couverte par les listes chargées.")
+        raise HttpError(404, "Commune absente de l'analyse.")
     return t
 
 
@@ -79,10 +94,11 @@ def commune(request: HttpRequest, code: str):
 def breakdown(request: HttpRequest, decoupage: str):
     if decoupage not in DIMENSIONS:
         raise HttpError(404, f"Découpage inconnu (attendus : {', '.join(DIMENSIONS)}).")
-    c = _computed()
+    c = services.outcomes_compute()
     return {
         "decoupage": decoupage,
         "resultats": report.breakdown(c, decoupage),
+        "raison": c.reason,
         "precautions": c.caveats,
     }
 

@@ -134,9 +134,11 @@ def town(c: Computed, code: str) -> dict | None:
                 for x in sorted(set(served.get_column("laureat").to_list()))
             ],
         }
-    cols = [f"pop_{v}" for v in o.vintages]
     series = {r["code"]: r for r in o.series.iter_rows(named=True)}
     me = series[code]
+    # The vintages the laureate has (2017 is Mayotte's only).
+    years = [v for v in o.vintages if me.get(f"pop_{v}") is not None]
+    cols = [f"pop_{v}" for v in years]
     matches = [series[x] for x in pairs.get_column("comparable").to_list() if x in series]
     row = o.towns.filter(o.towns["laureat"] == code)
     effect = row.row(0, named=True) if row.height else None
@@ -154,7 +156,7 @@ def town(c: Computed, code: str) -> dict | None:
         "nom": me["nom"],
         "apparie": True,
         "role": "laureat",
-        "millesimes": o.vintages,
+        "millesimes": years,
         "population": [me[col] for col in cols],
         "indice": index(me),
         "indice_comparables": mean_index,
