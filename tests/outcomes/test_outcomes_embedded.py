@@ -59,6 +59,7 @@ def test_pages_show_reading_balance_caveats_and_charts(c, client):
     assert "Équilibre de l'appariement" in page and "Sélection sur les observables" in page
     assert "Période courte" in page and "Millésimes disponibles" in page
     assert "Avant le programme : les mêmes villes entre 2019 et 2020" in page
+    assert "Millésimes disponibles : 2017 (Mayotte seulement), 2019, 2020, 2022, 2023" in page
     assert page.count("<svg") == 4 and "Licence Ouverte" in page
     region = client.get("/resultats/region/28/")
     assert region.status_code == 200

@@ -34,6 +34,14 @@ class Computed:
 _memo: caching.ProcessMemo[Computed] = caching.ProcessMemo("outcomes", size=1)
 
 
+def _vintage_label(frame, year: int) -> str:
+    """ "2017 (Mayotte seulement)" when only Mayotte's communes have that vintage."""
+    import polars as pl
+
+    deps = frame.filter(pl.col(f"pop_{year}").is_not_null()).get_column("dep").unique().to_list()
+    return f"{year} (Mayotte seulement)" if deps == ["976"] else str(year)
+
+
 def _compute() -> Computed:
     started = time.perf_counter()
     data = selectors.outcome_inputs()
@@ -46,7 +54,7 @@ def _compute() -> Computed:
         )
     elif result is None:
         reason = "La série de population n'a pas de millésime avant et après 2020."
-    vintages = odomain.analysis.vintages_of(data.frame)
+    vintages = [_vintage_label(data.frame, v) for v in odomain.analysis.vintages_of(data.frame)]
     caveats = (
         odomain.caveats(
             before=result.before, after=result.after, vintages=vintages, covered=data.covered

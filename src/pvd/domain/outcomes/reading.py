@@ -69,7 +69,7 @@ def reading(est: Estimate, *, before: int, after: int, subject: str = "les laur�
     return text
 
 
-def caveats(*, before: int, after: int, vintages: list[int], covered: str) -> list[str]:
+def caveats(*, before: int, after: int, vintages: list, covered: str) -> list[str]:
     """What the design can and cannot say, in French (shown on every page and export)."""
     return [
         "Sélection sur les observables : les lauréats sont comparés à des villes non lauréates "
