@@ -104,8 +104,12 @@ def test_api(c, client):
     assert client.get("/api/v1/resultats/communes/00000").status_code == 404
 
 
-def test_cli_show(c):
+def test_cli_compute_and_show(c):
     runner = CliRunner()
+    r = runner.invoke(main, ["outcomes", "compute"])
+    assert r.exit_code == 0, r.output
+    assert f"{c.outcomes.matching.matched} lauréats appariés sur" in r.output
+    assert "Entre 2019 et 2023" in r.output
     r = runner.invoke(main, ["outcomes", "show", "--scope", "region"])
     assert r.exit_code == 0, r.output
     rows = list(csv.DictReader(io.StringIO(r.stdout)))

@@ -11,7 +11,9 @@ Method (stated on every page, see :mod:`pvd.domain.outcomes.caveats`)
   after the start (the first one is the outcome itself).
 - Propensity: a logistic regression (L2-penalised, fitted by iteratively reweighted least
   squares) of being a laureate on the standardised covariates, over the communes covered by the
-  loaded laureate lists.
+  loaded laureate lists. Not the stored learned selection model (``pvd.domain.learned``): its
+  features include the fragility components, measured after 2020 (census 2021, Filosofi 2021),
+  and the population evolution 2019-2023, which is the outcome itself.
 - Exact strata: same population band (:data:`BANDS`, on the 2019 population) and same region
   type (mainland France or overseas).
 - Nearest neighbours on the logit of the propensity, ``k`` per laureate, **with replacement**: a
