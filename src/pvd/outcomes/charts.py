@@ -1,0 +1,114 @@
+"""Server-side SVG charts of the outcomes (no JavaScript; they print too): the effects of a
+breakdown with their intervals (one row per group), and a laureate's population against its
+matched towns (index 100 before the programme). Every figure is also in the table next to the
+chart, and each chart carries its title and a description for screen readers."""
+
+from __future__ import annotations
+
+import zlib
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from pvd.domain.outcomes.reading import num
+
+
+def _f(x: float) -> str:
+    return f"{x:.1f}"
+
+
+def effects_chart(rows: list[dict], *, title: str) -> SafeString | None:
+    """Dot-and-whisker chart: the effect (points) and its 95 % interval per row."""
+    rows = [r for r in rows if r["effet"] is not None]
+    if not rows:
+        return None
+    label_w, width, row_h, pad = 230, 720, 26, 20
+    lows = [r["intervalle"][0] if r["intervalle"][0] is not None else r["effet"] for r in rows]
+    highs = [r["intervalle"][1] if r["intervalle"][1] is not None else r["effet"] for r in rows]
+    lo, hi = min(0.0, *lows), max(0.0, *highs)
+    span = (hi - lo) or 1.0
+    plot = width - label_w - pad * 2 - 60
+
+    def x(v: float) -> float:
+        return label_w + pad + (v - lo) / span * plot
+
+    height = 30 + row_h * len(rows)
+    uid = zlib.crc32(title.encode())
+    parts = [
+        f'<svg class="pvd-chart" role="img" aria-labelledby="t-{uid} d-{uid}" '
+        f'viewBox="0 0 {width} {height}" width="100%" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="t-{uid}">{escape(title)}</title>',
+        f'<desc id="d-{uid}">Écart de chaque groupe en points, avec son intervalle de '
+        "confiance à 95 % ; les valeurs sont dans le tableau.</desc>",
+        f'<line x1="{_f(x(0))}" x2="{_f(x(0))}" y1="0" y2="{height - 20}" stroke="#666" '
+        'stroke-dasharray="4 3"/>',
+        f'<text x="{_f(x(0))}" y="{height - 6}" font-size="12" text-anchor="middle">0</text>',
+    ]
+    for i, (r, a, b) in enumerate(zip(rows, lows, highs, strict=True)):
+        y = 14 + i * row_h
+        color = "#000091" if r["significatif"] else "#666666"
+        parts += [
+            f'<text x="{label_w}" y="{y + 4}" font-size="12" text-anchor="end">'
+            f"{escape(r['libelle'][:34])}</text>",
+            f'<line x1="{_f(x(a))}" x2="{_f(x(b))}" y1="{y}" y2="{y}" stroke="{color}" stroke-width="2"/>',
+            f'<circle cx="{_f(x(r["effet"]))}" cy="{y}" r="5" fill="{color}"/>',
+            f'<text x="{_f(x(b) + 8)}" y="{y + 4}" font-size="12">{num(r["effet"], sign=True)}</text>',
+        ]
+    parts.append("</svg>")
+    return mark_safe("".join(parts))
+
+
+def trajectory_chart(t: dict) -> SafeString | None:
+    """Two lines: the laureate's population and the mean of its matched towns, index 100 at the
+    vintage before the programme."""
+    years, mine, theirs = t["millesimes"], t["indice"], t["indice_comparables"]
+    points = [v for v in (*mine, *theirs) if v is not None]
+    if len(years) < 2 or not points:
+        return None
+    width, height, left, right, top, bottom = 640, 260, 50, 20, 20, 40
+    lo, hi = min(points) - 1, max(points) + 1
+    y0, y1 = min(years), max(years)
+
+    def px(year: int) -> float:
+        return left + (year - y0) / ((y1 - y0) or 1) * (width - left - right)
+
+    def py(v: float) -> float:
+        return top + (hi - v) / ((hi - lo) or 1) * (height - top - bottom)
+
+    def line(values: list[float | None], color: str, dash: str) -> str:
+        pts = " ".join(
+            f"{_f(px(y))},{_f(py(v))}" for y, v in zip(years, values, strict=True) if v is not None
+        )
+        dots = "".join(
+            f'<circle cx="{_f(px(y))}" cy="{_f(py(v))}" r="3.5" fill="{color}"/>'
+            for y, v in zip(years, values, strict=True)
+            if v is not None
+        )
+        return f'<polyline points="{pts}" fill="none" stroke="{color}" stroke-width="2.5" stroke-dasharray="{dash}"/>{dots}'
+
+    name = escape(t["nom"])
+    parts = [
+        f'<svg class="pvd-chart" role="img" aria-labelledby="traj-t traj-d" viewBox="0 0 {width} {height}" '
+        'width="100%" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="traj-t">Population de {name} et de ses villes comparables, indice 100 en {y0}</title>',
+        '<desc id="traj-d">Trait plein : la commune lauréate ; tirets : moyenne de ses villes '
+        "comparables. Les valeurs sont dans le tableau.</desc>",
+    ]
+    for v in (lo + 1, 100.0, hi - 1):
+        parts.append(
+            f'<text x="{left - 6}" y="{_f(py(v) + 4)}" font-size="11" text-anchor="end">{num(v)}</text>'
+        )
+    parts.append(
+        f'<line x1="{left}" x2="{width - right}" y1="{_f(py(100))}" y2="{_f(py(100))}" stroke="#bbb"/>'
+    )
+    for y in years:
+        parts.append(
+            f'<text x="{_f(px(y))}" y="{height - 18}" font-size="11" text-anchor="middle">{y}</text>'
+        )
+    parts += [line(theirs, "#666666", "6 4"), line(mine, "#000091", "none")]
+    parts += [
+        f'<text x="{left}" y="{height - 2}" font-size="11" fill="#000091">— {name}</text>',
+        f'<text x="{left + 260}" y="{height - 2}" font-size="11" fill="#444">- - villes comparables (moyenne)</text>',
+        "</svg>",
+    ]
+    return mark_safe("".join(parts))

@@ -1,0 +1,125 @@
+"""`pvd outcomes ...`: compute the outcome analysis and print a scope in CSV or JSON.
+
+Thin: parse arguments, call the service, shape with ``report``, print. Exit codes: 0 success,
+1 failed operation, 2 bad usage."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import click
+
+from pvd.cli.helpers import database_errors, ensure_migrated, fail, setup_django
+
+CSV_COLUMNS = [
+    "perimetre", "libelle", "laureats", "comparables", "variation_laureats",
+    "variation_comparables", "effet", "bas", "haut", "significatif", "effet_par_an", "lecture",
+]  # fmt: skip
+
+
+@click.group()
+def outcomes() -> None:
+    """Résultats des lauréats face à des villes comparables (appariement, double différence)."""
+
+
+@outcomes.command("compute")
+def compute() -> None:
+    """Calcule l'analyse (appariement, écarts, intervalles, découpages) et la garde en cache
+    pour les pages, l'API et `pvd outcomes show`."""
+    setup_django()
+    ensure_migrated()
+    from pvd.outcomes import report, services
+
+    c = services.outcomes_compute(fresh=True)
+    if c.outcomes is None:
+        fail(c.reason)
+    d = report.design(c)
+    click.echo(
+        f"{d['apparies']} lauréats appariés sur {d['laureats']} à {d['villes_comparables']} "
+        f"villes comparables ({c.seconds:.1f} s)."
+    )
+    click.echo(report.summary(c)["lecture"])
+
+
+def _rows_csv(rows: list[dict]) -> str:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for r in rows:
+        lo, hi = r["intervalle"]
+        writer.writerow(
+            {**r, "bas": lo, "haut": hi, "significatif": str(r["significatif"]).lower()}
+        )
+    return out.getvalue()
+
+
+def _town_csv(t: dict) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["code", "nom", "role", *[f"pop_{y}" for y in t.get("millesimes", [])]])
+    if t["apparie"]:
+        writer.writerow([t["code"], t["nom"], "laureat", *t["population"]])
+        for m in t["comparables"]:
+            writer.writerow([m["code"], m["nom"], "comparable", *m["population"]])
+    return out.getvalue()
+
+
+@outcomes.command("show")
+@click.option(
+    "--scope",
+    default="france",
+    show_default=True,
+    help="france, region:84, departement:23, bande:2000-5000, ort:signee, "
+    "signature:apres, commune:01001, ou un découpage entier : region, "
+    "departement, bande, ort, signature.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "json"]),
+    default="csv",
+    show_default=True,
+    help="Format de sortie (CSV international : « , » et point décimal).",
+)
+def show(scope: str, fmt: str) -> None:
+    """Affiche les résultats d'un périmètre : écart, intervalle, nombre de villes, lecture."""
+    setup_django(read_only=True)
+    from pvd.outcomes import report, services
+
+    try:
+        kind, dimension, value = report.parse_scope(scope)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--scope") from exc
+    with database_errors():
+        c = services.outcomes_compute()
+    if c.outcomes is None:
+        fail(c.reason)
+    if kind == "commune":
+        t = report.town(c, value)
+        if t is None:
+            fail(f"{value} n'est pas une commune lauréate couverte par les listes chargées.")
+        click.echo(
+            json.dumps(t, ensure_ascii=False, indent=2) if fmt == "json" else _town_csv(t),
+            nl=fmt == "json",
+        )
+        return
+    if kind == "breakdown":
+        rows = report.breakdown(c, dimension)
+    else:
+        one = report.summary(c, dimension, value)
+        if one is None:
+            fail(f"aucun lauréat apparié dans le périmètre {scope}.")
+        rows = [one]
+    if fmt == "json":
+        payload = {"resultats": rows, "precautions": c.caveats}
+        if kind == "france":
+            payload |= {
+                "avant_le_programme": report.placebo(c),
+                "methode": report.design(c),
+                "equilibre": report.balance(c),
+            }
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        click.echo(_rows_csv(rows), nl=False)

@@ -1,0 +1,43 @@
+"""The registry of the embedded open data (PVD list 2024, ACV, ORT sheet 2024) loaded once for
+the module, inside a transaction rolled back at its end: the rest of the suite keeps its empty
+registry."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pytest
+from django.db import transaction
+
+FILES = (
+    "pvd/pvd-2024-hors-aura.csv.gz",
+    "programmes/acv.csv.gz",
+    "programmes/ort-2024-hors-aura.csv.gz",
+)
+
+
+class _Rollback(Exception):
+    pass
+
+
+@pytest.fixture(scope="module")
+def registry_loaded(django_db_setup, django_db_blocker):
+    from pvd.territories.opendata import OPENDATA_DIR, PRODUCTS, load_product, read_manifest
+
+    manifest = read_manifest()
+    with django_db_blocker.unblock(), tempfile.TemporaryDirectory() as tmp:
+        try:
+            with transaction.atomic():
+                for file in FILES:
+                    product = next(p for p in PRODUCTS if p.file == file)
+                    load_product(product, manifest[file], OPENDATA_DIR, Path(tmp))
+                yield
+                raise _Rollback
+        except _Rollback:
+            pass
+
+
+@pytest.fixture
+def registry(registry_loaded, db):
+    return None
