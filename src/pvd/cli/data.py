@@ -213,7 +213,7 @@ def data_import_cog(
     """
     setup_django()
     from pvd.sources.cog import read_cog
-    from pvd.territories.services import communes_import_cog
+    from pvd.territories.cog_import import communes_import_cog
 
     with import_errors(*files):
         ensure_referential()
@@ -233,7 +233,7 @@ def data_import_population(file: Path, millesime: int, column: str | None, dry_r
     """Import INSEE legal populations (donnees_communes.csv, ensemble.zip or a CODGEO file)."""
     setup_django()
     from pvd.sources.population import read_populations
-    from pvd.territories.services import populations_import
+    from pvd.territories.population_import import populations_import
 
     with import_errors(file):
         ensure_referential()
