@@ -48,8 +48,8 @@ def _load_all(*, fit: bool = True, details: bool = False) -> None:
     """The embedded referential and open data, through the importers; progress on stderr.
     ``fit``: also fit the learned selection model (the longest step); ``details``: print each
     importer's whole report (moves, skipped rows and their reasons) at the end."""
+    from pvd.opendata.load import opendata_load
     from pvd.sources.report import SourceError
-    from pvd.territories.opendata import opendata_load
 
     try:
         report = opendata_load(progress=lambda line: click.echo(line, err=True), fit=fit)
