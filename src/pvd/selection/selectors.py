@@ -67,9 +67,10 @@ _memo: ProcessMemo[Inputs] = ProcessMemo("selection-inputs", size=2)
 
 
 def _version() -> tuple:
-    from pvd.diagnostics.models import Build
+    from pvd.diagnostics.selectors import latest_build
 
-    build = Build.objects.order_by("-built_at").values_list("id", flat=True).first()
+    latest = latest_build()  # the latest by built_at
+    build = latest.id if latest else None
     cent = tuple(Centralite.objects.order_by("kind").values_list("kind", "updated_at"))
     return (
         build,
@@ -316,13 +317,12 @@ def compare(
 
 def laureate_codes(*, programme: str = "pvd") -> set[str]:
     """Codes of the programme's active laureates (those that left are not laureates)."""
-    from pvd.programme.models import Laureat
+    from pvd.programme import selectors as registry
 
-    return set(
-        Laureat.objects.filter(programme__slug=programme, statut=Laureat.Statut.ACTIF).values_list(
-            "commune__code", flat=True
-        )
-    )
+    prog = registry.programme_get(slug=programme)
+    if prog is None:
+        return set()
+    return set(registry.laureates_qs(prog).values_list("commune__code", flat=True))
 
 
 def with_laureate_status(frame: pl.DataFrame, *, programme: str = "pvd") -> pl.DataFrame:
@@ -343,9 +343,8 @@ def registry_coverage(*, programme: str = "pvd") -> tuple[set[str] | None, set[s
     evaluation only inside them; (None, set()) when no list recorded a coverage (the regions
     of the laureates are then used)."""
     from pvd.programme import selectors as registry
-    from pvd.programme.models import Programme
 
-    prog = Programme.objects.filter(slug=programme).first()
+    prog = registry.programme_get(slug=programme)
     if prog is None:
         return None, set()
     coverage = registry.registry_coverage(prog)
