@@ -39,7 +39,8 @@ def main() -> None:
         import django
 
         django.setup()
-        from pvd.territories.opendata import OPENDATA_DIR, PRODUCTS, load_product, read_manifest
+        from pvd.opendata.load import load_product
+        from pvd.opendata.manifest import OPENDATA_DIR, PRODUCTS, read_manifest
 
         manifest = read_manifest()
         for file in FILES:

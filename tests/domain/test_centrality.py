@@ -8,6 +8,7 @@ import polars as pl
 import pytest
 
 from pvd.domain import centrality as c
+from pvd.domain import centrality_proxy
 from pvd.sources.centralite import read_official_centrality
 from pvd.sources.insee_bpe import read_bpe
 from pvd.sources.report import SourceError
@@ -115,7 +116,7 @@ def test_proxy_levels():
             "pole_postal": [False, False, False, True, False, False],
         }
     )
-    out = dict(c.proxy_levels(frame).select("code", "niveau").iter_rows())
+    out = dict(centrality_proxy.proxy_levels(frame).select("code", "niveau").iter_rows())
     assert out == {
         "1": "majeur",
         "2": "structurant",  # arrondissement seat of >= 5,000

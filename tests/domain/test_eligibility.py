@@ -5,7 +5,8 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from pvd.domain.eligibility import Rules, allocate, compare, evaluate, select
+from pvd.domain.eligibility import Rules, compare, evaluate
+from pvd.domain.envelope import allocate, select
 
 WIDE = Rules(niveaux=("local", "intermediaire", "structurant"))
 

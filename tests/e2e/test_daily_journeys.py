@@ -45,12 +45,13 @@ def site(live_server, tmp_path):
 
         referential_load_snapshot(snapshot=read_snapshot(settings.SNAPSHOT_DIR))
     # The department map's geometry: the embedded open-data snapshot, as `pvd data load`.
-    from pvd.territories import opendata
+    from pvd.opendata import manifest
+    from pvd.opendata.load import load_product
 
-    entries = opendata.read_manifest()  # by file
-    for product in opendata.PRODUCTS:
+    entries = manifest.read_manifest()  # by file
+    for product in manifest.PRODUCTS:
         if product.file in GEOMETRY:
-            opendata.load_product(product, entries[product.file], opendata.OPENDATA_DIR, tmp_path)
+            load_product(product, entries[product.file], manifest.OPENDATA_DIR, tmp_path)
     report = laureates_import(path=DATA / "programme" / "pvd-datagouv.csv", programme_slug="pvd")
     assert Laureat.objects.filter(commune__code="23176").exists(), report
     laureat = Laureat.objects.get(commune__code="23176", programme__slug="pvd")

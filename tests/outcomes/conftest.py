@@ -23,7 +23,8 @@ class _Rollback(Exception):
 
 @pytest.fixture(scope="module")
 def registry_loaded(django_db_setup, django_db_blocker):
-    from pvd.territories.opendata import OPENDATA_DIR, PRODUCTS, load_product, read_manifest
+    from pvd.opendata.load import load_product
+    from pvd.opendata.manifest import OPENDATA_DIR, PRODUCTS, read_manifest
 
     manifest = read_manifest()
     with django_db_blocker.unblock(), tempfile.TemporaryDirectory() as tmp:

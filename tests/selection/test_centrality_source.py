@@ -15,13 +15,8 @@ import polars as pl
 import pytest
 from click.testing import CliRunner
 
-from pvd.domain.eligibility import (
-    CentralitySourceUnavailable,
-    Rules,
-    centrality_summary,
-    evaluate,
-    resolve_centrality,
-)
+from pvd.domain.centrality_source import CentralitySourceUnavailable, resolve_centrality
+from pvd.domain.eligibility import Rules, centrality_summary, evaluate
 
 DATA = Path(__file__).parent.parent / "data" / "selection"
 ALL = ("officielle", "calculee", "estimation")

@@ -12,7 +12,7 @@ from pathlib import Path
 from pvd.programme.services import _geography
 from pvd.sources.population import read_populations
 from pvd.territories.models import Population
-from pvd.territories.services import populations_import
+from pvd.territories.population_import import populations_import
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "population"
 

@@ -6,8 +6,8 @@ import pytest
 
 from pvd.sources.cog import read_cog
 from pvd.sources.report import SourceError
+from pvd.territories.cog_import import communes_import_cog
 from pvd.territories.models import Commune, Dataset, Departement, Population, Region
-from pvd.territories.services import communes_import_cog
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "cog"
 

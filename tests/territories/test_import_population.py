@@ -7,8 +7,9 @@ import pytest
 from pvd.sources.cog import read_cog
 from pvd.sources.population import read_populations
 from pvd.sources.report import SourceError
+from pvd.territories.cog_import import communes_import_cog
 from pvd.territories.models import Commune, Dataset, Population
-from pvd.territories.services import communes_import_cog, populations_import
+from pvd.territories.population_import import populations_import
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "population"
 

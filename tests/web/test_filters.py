@@ -40,7 +40,7 @@ def test_pluriel(n, expected):
 
 
 def test_csv_variants_never_mix_separator_and_decimal_mark():
-    from pvd.web import csv_fr
+    from pvd.formats import csv_fr
 
     rows = [
         ["code", "valeur", "eligible", "manque"],

@@ -48,8 +48,8 @@ def _load_all(*, fit: bool = True, details: bool = False) -> None:
     """The embedded referential and open data, through the importers; progress on stderr.
     ``fit``: also fit the learned selection model (the longest step); ``details``: print each
     importer's whole report (moves, skipped rows and their reasons) at the end."""
+    from pvd.opendata.load import opendata_load
     from pvd.sources.report import SourceError
-    from pvd.territories.opendata import opendata_load
 
     try:
         report = opendata_load(progress=lambda line: click.echo(line, err=True), fit=fit)
@@ -213,7 +213,7 @@ def data_import_cog(
     """
     setup_django()
     from pvd.sources.cog import read_cog
-    from pvd.territories.services import communes_import_cog
+    from pvd.territories.cog_import import communes_import_cog
 
     with import_errors(*files):
         ensure_referential()
@@ -233,7 +233,7 @@ def data_import_population(file: Path, millesime: int, column: str | None, dry_r
     """Import INSEE legal populations (donnees_communes.csv, ensemble.zip or a CODGEO file)."""
     setup_django()
     from pvd.sources.population import read_populations
-    from pvd.territories.services import populations_import
+    from pvd.territories.population_import import populations_import
 
     with import_errors(file):
         ensure_referential()

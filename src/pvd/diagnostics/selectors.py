@@ -350,7 +350,7 @@ def _figure(ind, stored, peer_values, territories, build, datasets) -> Figure:
 
 def csv_rows(p: Portrait) -> list[list[str]]:
     """Every figure of a portrait, one row per territory and millésime: raw numbers (None when
-    missing), written in the CSV variant asked for by :mod:`pvd.web.csv_fr`."""
+    missing), written in the CSV variant asked for by :mod:`pvd.formats.csv_fr`."""
     header = [
         "indicateur",
         "libelle",

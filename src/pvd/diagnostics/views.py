@@ -18,10 +18,11 @@ from pvd.diagnostics.location import geo_location, location_map
 from pvd.diagnostics.portrait_tables import theme_tables
 from pvd.domain.indicators.catalogue import DIRECTIONS, THEMES, THEMES_TO_COME, by_theme
 from pvd.domain.peers import BAND, MAX_CANDIDATES, K, feature_ids
+from pvd.formats import csv_fr
 from pvd.sources import catalogue as sources_catalogue
 from pvd.sources.indicator_inputs import REFERENTIAL_SOURCE, kind_of_source
 from pvd.territories.models import Commune
-from pvd.web import csv_fr, jinja
+from pvd.web import jinja
 
 
 def _commune(code: str) -> Commune:

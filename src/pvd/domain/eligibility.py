@@ -21,11 +21,12 @@ The ranking score (evaluation, ties) is: criteria met, then the centrality level
 accepted ones, then the rank in the EPCI, then fragility. Measured on the 2024 list, this order
 lifts the rules' AUC from 0.86 to 0.97 (bench/RESULTS.md): the committees chose centres first.
 
-An optional envelope turns the eligible communes into a selection: ``enveloppe_nationale``
-towns are shared between regions, or ``enveloppe_region`` towns given to each region; a
-region's envelope is shared between its departments in proportion to the population of their
-eligible communes (largest remainders; as the 2020 regional envelopes were weighted by
-population), and in each department the eligible communes are ranked by fragility.
+Where each commune's level comes from is :mod:`pvd.domain.centrality_source`. An optional
+envelope (:mod:`pvd.domain.envelope`) turns the eligible communes into a selection:
+``enveloppe_nationale`` towns are shared between regions, or ``enveloppe_region`` towns given to
+each region; a region's envelope is shared between its departments in proportion to the
+population of their eligible communes (largest remainders; as the 2020 regional envelopes were
+weighted by population), and in each department the eligible communes are ranked by fragility.
 """
 
 from __future__ import annotations
@@ -35,31 +36,13 @@ from dataclasses import asdict, dataclass, field, fields
 import polars as pl
 
 from pvd.domain.centrality import LEVEL_RANK, LEVEL_SHORT, LEVELS
+from pvd.domain.centrality_source import (
+    CENTRALITE_AUTO,
+    CENTRALITE_LABELS,
+    CENTRALITE_SOURCES,
+)
 from pvd.domain.fragility import COMPONENT_BY_KEY, DEFAULT_WEIGHTS
 from pvd.domain.fragility import RETIRED as RETIRED_COMPONENTS
-
-# Sources of the centrality level, in the order "auto" tries them, and their input columns.
-CENTRALITE_SOURCES = ("officielle", "calculee", "estimation")
-CENTRALITE_AUTO = "auto"
-CENTRALITE_COLUMNS = {
-    "officielle": "niveau_officiel",
-    "calculee": "niveau_calcule",
-    "estimation": "niveau_proxy",
-}
-CENTRALITE_LABELS = {
-    "officielle": "classification officielle (Observatoire des territoires)",
-    "calculee": "calculée à partir de la BPE",
-    "estimation": "estimation sans BPE (population, rang dans l'EPCI, chef-lieu, pôle postal)",
-    "auto": "automatique : officielle si importée, sinon calculée (BPE), sinon estimation",
-}
-CENTRALITE_COMMANDS = {
-    "officielle": "pvd selection import-centralite centralite.csv",
-    "calculee": "pvd selection calibrate FICHIER_BPE.csv",
-}
-
-
-class CentralitySourceUnavailable(ValueError):
-    """The rules ask for a centrality source that is not loaded (message in French)."""
 
 
 @dataclass(frozen=True)
@@ -134,39 +117,6 @@ class Rules:
                 k: float(v) for k, v in kwargs["poids"].items() if k not in RETIRED_COMPONENTS
             }
         return cls(**kwargs)
-
-
-def resolve_centrality(
-    frame: pl.DataFrame, requested: str, available: tuple[str, ...]
-) -> tuple[pl.DataFrame, str]:
-    """Add ``niveau`` and ``centralite_source`` (the source of each row's level) to a frame
-    holding the columns of :data:`CENTRALITE_COLUMNS`; ``available``: the loaded sources
-    ("estimation" always is). Returns the frame and the main source used. A source asked for
-    but not loaded raises :class:`CentralitySourceUnavailable` naming the command to load it.
-
-    An explicit source is used alone (a commune it does not cover has no level, shown as
-    unknown); "auto" uses the first loaded source and completes the communes it leaves without a
-    level from the next ones, each row naming its own source."""
-    if requested != CENTRALITE_AUTO:
-        if requested not in available:
-            raise CentralitySourceUnavailable(
-                f"source de centralité « {requested} » ({CENTRALITE_LABELS[requested]}) non "
-                f"chargée : {CENTRALITE_COMMANDS.get(requested, '')} ; sources disponibles : "
-                + ", ".join(s for s in CENTRALITE_SOURCES if s in available)
-            )
-        col = pl.col(CENTRALITE_COLUMNS[requested])
-        return frame.with_columns(
-            col.alias("niveau"), pl.lit(requested, pl.String).alias("centralite_source")
-        ), requested
-    order = [s for s in CENTRALITE_SOURCES if s in available] or ["estimation"]
-    cols = [pl.col(CENTRALITE_COLUMNS[s]) for s in order]
-    source = pl.when(cols[0].is_not_null()).then(pl.lit(order[0]))
-    for s, col in zip(order[1:], cols[1:], strict=True):
-        source = source.when(col.is_not_null()).then(pl.lit(s))
-    source = source.otherwise(pl.lit(order[0]))
-    return frame.with_columns(
-        pl.coalesce(cols).alias("niveau"), source.cast(pl.String).alias("centralite_source")
-    ), order[0]
 
 
 def centrality_summary(frame: pl.DataFrame, main: str) -> str:
@@ -322,86 +272,6 @@ def explained(out: pl.DataFrame, rules: Rules) -> pl.DataFrame:
     return out.with_columns(pl.Series("explication", explanations, dtype=pl.String))
 
 
-def allocate(weights: dict[str, float], total: int, caps: dict[str, int] | None = None) -> dict:
-    """Share ``total`` between keys in proportion to ``weights`` (largest remainders), never
-    more than ``caps[key]``; what a capped key cannot take goes to the others."""
-    caps = caps or {}
-    cap = {k: caps.get(k, total) for k in weights}
-    out = dict.fromkeys(weights, 0)
-    target = min(total, sum(cap.values()))
-    active = [k for k in weights if weights[k] > 0 and cap[k] > 0]
-    while active and sum(out.values()) < target:
-        left = target - sum(out.values())
-        wsum = sum(weights[k] for k in active)
-        shares = {k: left * weights[k] / wsum for k in active}
-        saturated = [k for k in active if out[k] + shares[k] >= cap[k]]
-        if saturated:
-            for k in saturated:
-                out[k] = cap[k]
-            active = [k for k in active if k not in saturated]
-            continue
-        for k in active:
-            out[k] += int(shares[k])
-        rest = left - sum(int(v) for v in shares.values())
-        for k in sorted(active, key=lambda k: (-(shares[k] - int(shares[k])), k))[:rest]:
-            out[k] += 1
-        break
-    return out
-
-
-def select(frame: pl.DataFrame, rules: Rules) -> pl.DataFrame:
-    """Adds rang_dep (rank of eligible communes in their department, by fragility then
-    population) and retenue (inside the department's envelope; null without envelope)."""
-    ranked = frame.with_columns(
-        pl.when(pl.col("eligible"))
-        .then(
-            pl.struct(
-                pl.col("fragilite_percentile").fill_null(-1.0), pl.col("population").fill_null(0)
-            )
-            .rank("ordinal", descending=True)
-            .over("dep", "eligible")
-        )
-        .otherwise(None)
-        .cast(pl.Int32)
-        .alias("rang_dep")
-    )
-    if rules.enveloppe_nationale is None and rules.enveloppe_region is None:
-        return ranked.with_columns(pl.lit(None, pl.Boolean).alias("retenue"))
-    elig = ranked.filter(pl.col("eligible"))
-    pop_dep = dict(elig.group_by("dep").agg(pl.col("population").sum()).iter_rows())
-    n_dep = dict(elig.group_by("dep").len().iter_rows())
-    dep_reg = dict(frame.select("dep", "reg").unique("dep").iter_rows())
-    regions = sorted(set(dep_reg.values()))
-    if rules.enveloppe_region is not None:
-        per_region = dict.fromkeys(regions, rules.enveloppe_region)
-    else:
-        pop_reg = {r: 0.0 for r in regions}
-        cap_reg = dict.fromkeys(regions, 0)
-        for d, p in pop_dep.items():
-            pop_reg[dep_reg[d]] += p or 0
-            cap_reg[dep_reg[d]] += n_dep[d]
-        per_region = allocate(pop_reg, int(rules.enveloppe_nationale or 0), cap_reg)
-    quota: dict[str, int] = {}
-    for reg in regions:
-        deps = [d for d in dep_reg if dep_reg[d] == reg]
-        weights = {d: float(pop_dep.get(d) or 0) for d in deps}
-        quota |= allocate(weights, per_region[reg], {d: n_dep.get(d, 0) for d in deps})
-    q = pl.DataFrame(
-        {"dep": list(quota), "_quota": list(quota.values())},
-        schema={"dep": pl.String, "_quota": pl.Int32},
-    )
-    return (
-        ranked.join(q, on="dep", how="left")
-        .with_columns(
-            (
-                pl.col("rang_dep").is_not_null()
-                & (pl.col("rang_dep") <= pl.col("_quota").fill_null(0))
-            ).alias("retenue")
-        )
-        .drop("_quota")
-    )
-
-
 def compare(a: pl.DataFrame, b: pl.DataFrame, *, on: str = "eligible") -> dict[str, list[str]]:
     """Codes that enter (in b, not in a) and leave (in a, not in b) on a boolean column
     (``eligible`` or ``retenue``)."""
@@ -415,14 +285,10 @@ def compare(a: pl.DataFrame, b: pl.DataFrame, *, on: str = "eligible") -> dict[s
 
 
 __all__ = [
-    "CENTRALITE_SOURCES",
     "LEVELS",
-    "CentralitySourceUnavailable",
     "Rules",
-    "allocate",
     "centrality_summary",
     "compare",
     "evaluate",
-    "resolve_centrality",
-    "select",
+    "explained",
 ]

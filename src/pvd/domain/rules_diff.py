@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pvd.domain.centrality import LEVEL_SHORT
-from pvd.domain.eligibility import CENTRALITE_LABELS, Rules
+from pvd.domain.centrality_source import CENTRALITE_LABELS
+from pvd.domain.eligibility import Rules
 from pvd.domain.fragility import COMPONENT_BY_KEY
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from pvd.domain import centrality as cdomain
+from pvd.domain import centrality_proxy
 from pvd.territories.models import Commune, Departement, Region
 
 PROGRAMME = "pvd"
@@ -118,7 +118,7 @@ def outcome_inputs() -> OutcomeInputs:
     # The referential's proxy level, computed on the population *before* the programme.
     before = [int(c[4:]) for c in frame.columns if c.startswith("pop_") and int(c[4:]) < 2020]
     if before:
-        proxy = cdomain.proxy_levels(
+        proxy = centrality_proxy.proxy_levels(
             frame.select(
                 "code",
                 "epci",

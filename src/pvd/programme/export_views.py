@@ -11,10 +11,10 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 
+from pvd.formats import csv_fr
 from pvd.programme import exports, maps, selectors
 from pvd.programme.views import _programme
 from pvd.programme.views_registry import _list_filters
-from pvd.web import csv_fr
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",

@@ -16,13 +16,13 @@ from openpyxl.styles import Font
 
 from pvd.domain import wgs84
 from pvd.domain.programme import STAGE_LABELS, Stage, stage_of
+from pvd.formats import csv_fr
+from pvd.formats.formula_guard import neutralise_row
 from pvd.programme.dashboards import BreakdownRow
 from pvd.programme.maps import ExportGeometry
 from pvd.programme.models import Laureat
 from pvd.programme.selectors import facts_of
 from pvd.territories.models import Dataset
-from pvd.web import csv_fr
-from pvd.web.formula_guard import neutralise_row
 
 LAUREATE_COLUMNS = (
     "code_insee",
@@ -129,7 +129,7 @@ def to_csv(
     variant: str = "fr",
 ) -> bytes:
     """``note``: a line said before the sources (e.g. :data:`UNCOVERED_NOTE`); ``variant``: see
-    :mod:`pvd.web.csv_fr` (French by default)."""
+    :mod:`pvd.formats.csv_fr` (French by default)."""
     tail: list[list] = [[]]
     if note:
         tail.append([note])

@@ -10,7 +10,6 @@ from django.db.models import Q
 from pvd.domain.programme import group_label
 from pvd.programme.audit import assign_changes, change, deleted, fmt
 from pvd.programme.models import Groupe, Laureat, Programme
-from pvd.projects.models import Projet
 from pvd.sources.pvd_list import id_pvd_parts
 from pvd.sources.report import TableCounts
 from pvd.territories.models import EPCI
@@ -122,9 +121,11 @@ def delete_empty(programme: Programme, ctx, *, was_active: set[int] | None = Non
         .distinct()
         .order_by("code")
     )
+    from pvd.projects.selectors import project_for  # projects build on the programme
+
     was_active = was_active or set()
     for g in kept:
-        if g.pk in was_active and Projet.objects.filter(groupe=g).exists():
+        if g.pk in was_active and project_for(g) is not None:
             names = ", ".join(
                 f"{c} ({code})"
                 for c, code in g.laureats.order_by("commune__code").values_list(

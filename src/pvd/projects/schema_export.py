@@ -27,8 +27,8 @@ import uuid
 from datetime import datetime
 
 from pvd.domain import steering
+from pvd.formats.formula_guard import neutralise
 from pvd.projects.selectors import ActionRow
-from pvd.web.formula_guard import neutralise
 
 PROJECT_COLUMNS = (
     "id",
@@ -197,7 +197,7 @@ def build(rows: list[ActionRow]) -> tuple[list[dict], list[dict]]:
 
 def to_csv(columns: tuple[str, ...], rows: list[dict]) -> bytes:
     """Plain UTF-8 comma-separated CSV, as the schema's example files (no BOM); text that a
-    spreadsheet would run as a formula is prefixed with ``'`` (:mod:`pvd.web.formula_guard`)."""
+    spreadsheet would run as a formula is prefixed with ``'`` (:mod:`pvd.formats.formula_guard`)."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
     writer.writeheader()

@@ -13,9 +13,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from pvd.domain import steering
+from pvd.formats.formula_guard import neutralise_row
 from pvd.projects.models import Financement, Indicateur, Projet
 from pvd.projects.selectors import ActionRow
-from pvd.web.formula_guard import neutralise_row
 
 DECISIONS = dict(Financement.Decision.choices)
 

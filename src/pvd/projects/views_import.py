@@ -11,9 +11,9 @@ from django.shortcuts import redirect, render
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from pvd.formats import csv_fr
 from pvd.projects import action_import
 from pvd.projects.views_common import CONTENT_TYPES, _base, _group, _guard
-from pvd.web import csv_fr
 
 
 @_guard

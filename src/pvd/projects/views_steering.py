@@ -9,6 +9,7 @@ import zipfile
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from pvd.formats import csv_fr
 from pvd.projects import (
     charts,
     exports,
@@ -24,7 +25,6 @@ from pvd.projects.views_common import (
     _group,
     _guard,
 )
-from pvd.web import csv_fr
 
 # --- Steering views -----------------------------------------------------------------------
 

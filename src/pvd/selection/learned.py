@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
-from pvd.domain import eligibility as edomain
+from pvd.domain import centrality_source as csource
 from pvd.domain import evaluation as vdomain
 from pvd.domain import learned as ldomain
 from pvd.domain import learned_cv
@@ -60,8 +60,8 @@ def _centres() -> pl.DataFrame:
 
 
 def _build(data: selectors.Inputs) -> LearnedInputs:
-    frame, main = edomain.resolve_centrality(
-        data.frame, edomain.CENTRALITE_AUTO, data.centralite_sources
+    frame, main = csource.resolve_centrality(
+        data.frame, csource.CENTRALITE_AUTO, data.centralite_sources
     )
     notes = []
     for row in Typologie.objects.all():

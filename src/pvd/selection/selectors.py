@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from pvd.caching import ProcessMemo, shared
-from pvd.domain import centrality as cdomain
+from pvd.domain import centrality_proxy, envelope
+from pvd.domain import centrality_source as csource
 from pvd.domain import eligibility as edomain
 from pvd.domain import evaluation as vdomain
 from pvd.domain import fragility as fdomain
@@ -66,9 +67,10 @@ _memo: ProcessMemo[Inputs] = ProcessMemo("selection-inputs", size=2)
 
 
 def _version() -> tuple:
-    from pvd.diagnostics.models import Build
+    from pvd.diagnostics.selectors import latest_build
 
-    build = Build.objects.order_by("-built_at").values_list("id", flat=True).first()
+    latest = latest_build()  # the latest by built_at
+    build = latest.id if latest else None
     cent = tuple(Centralite.objects.order_by("kind").values_list("kind", "updated_at"))
     return (
         build,
@@ -81,7 +83,7 @@ def _version() -> tuple:
 @dataclass
 class Inputs:
     # One row per current commune, with a level column per centrality source
-    # (niveau_officiel, niveau_calcule, niveau_proxy: see edomain.CENTRALITE_COLUMNS).
+    # (niveau_officiel, niveau_calcule, niveau_proxy: see csource.CENTRALITE_COLUMNS).
     frame: pl.DataFrame
     centralite_sources: tuple[str, ...]  # loaded sources, "estimation" always
     centralite_details: dict  # of the BPE computation (thresholds, counts, agreement)
@@ -92,7 +94,7 @@ class Inputs:
     @property
     def centralite_source(self) -> str:
         """The source the default rules ("auto") use: officielle, calculee or estimation."""
-        return next(s for s in edomain.CENTRALITE_SOURCES if s in self.centralite_sources)
+        return next(s for s in csource.CENTRALITE_SOURCES if s in self.centralite_sources)
 
 
 def _pivot_indicators() -> pl.DataFrame:
@@ -180,7 +182,7 @@ def _load_inputs() -> Inputs:
         pl.col("code").is_in(list(arr_seats)).alias("chef_lieu_arr"),
         pl.col("code").is_in(hubs).alias("pole_postal"),
     )
-    proxy = cdomain.proxy_levels(communes).select(
+    proxy = centrality_proxy.proxy_levels(communes).select(
         "code", "rang_epci", "part_epci", pl.col("niveau").alias("niveau_proxy")
     )
     communes = communes.join(proxy, on="code", how="left")
@@ -214,7 +216,7 @@ def _load_inputs() -> Inputs:
         available.append("population_evolution")
     return Inputs(
         frame=communes,
-        centralite_sources=tuple(s for s in edomain.CENTRALITE_SOURCES if s in sources),
+        centralite_sources=tuple(s for s in csource.CENTRALITE_SOURCES if s in sources),
         centralite_details=computed.details if computed else {},
         official_details=official.details if official else {},
         population_millesimes=millesimes,
@@ -240,9 +242,9 @@ def run(
     """Score every commune (percentiles are national), then keep a region or department.
     The level of each commune comes from ``rules.centralite_source`` (column
     ``centralite_source`` of each row); a source not loaded raises
-    ``edomain.CentralitySourceUnavailable`` (a ValueError)."""
+    ``csource.CentralitySourceUnavailable`` (a ValueError)."""
     data = data or inputs()
-    f, _ = edomain.resolve_centrality(data.frame, rules.centralite_source, data.centralite_sources)
+    f, _ = csource.resolve_centrality(data.frame, rules.centralite_source, data.centralite_sources)
     if rules.population_millesime is not None:
         col = f"pop_{rules.population_millesime}"
         if col not in f.columns:
@@ -259,7 +261,7 @@ def run(
     # for the rows kept only.
     restricted = bool(region or departement)
     f = edomain.evaluate(f, rules, explain=not restricted)
-    f = edomain.select(f, rules)
+    f = envelope.select(f, rules)
     if region:
         f = f.filter(pl.col("reg") == region)
     if departement:
@@ -274,14 +276,14 @@ def centrality_used(frame: pl.DataFrame, rules: edomain.Rules, data: Inputs | No
     communes per source and a French sentence for pages, CSV headers and the API."""
     data = data or inputs()
     asked = rules.centralite_source
-    main = data.centralite_source if asked == edomain.CENTRALITE_AUTO else asked
+    main = data.centralite_source if asked == csource.CENTRALITE_AUTO else asked
     counts = dict(frame.get_column("centralite_source").value_counts().iter_rows())
     return {
         "source": main,
         "demandee": asked,
-        "libelle": edomain.CENTRALITE_LABELS[main],
+        "libelle": csource.CENTRALITE_LABELS[main],
         "communes_par_source": {
-            s: int(counts[s]) for s in edomain.CENTRALITE_SOURCES if s in counts
+            s: int(counts[s]) for s in csource.CENTRALITE_SOURCES if s in counts
         },
         "resume": edomain.centrality_summary(frame, main),
         "disponibles": list(data.centralite_sources),
@@ -315,13 +317,12 @@ def compare(
 
 def laureate_codes(*, programme: str = "pvd") -> set[str]:
     """Codes of the programme's active laureates (those that left are not laureates)."""
-    from pvd.programme.models import Laureat
+    from pvd.programme import selectors as registry
 
-    return set(
-        Laureat.objects.filter(programme__slug=programme, statut=Laureat.Statut.ACTIF).values_list(
-            "commune__code", flat=True
-        )
-    )
+    prog = registry.programme_get(slug=programme)
+    if prog is None:
+        return set()
+    return set(registry.laureates_qs(prog).values_list("commune__code", flat=True))
 
 
 def with_laureate_status(frame: pl.DataFrame, *, programme: str = "pvd") -> pl.DataFrame:
@@ -342,9 +343,8 @@ def registry_coverage(*, programme: str = "pvd") -> tuple[set[str] | None, set[s
     evaluation only inside them; (None, set()) when no list recorded a coverage (the regions
     of the laureates are then used)."""
     from pvd.programme import selectors as registry
-    from pvd.programme.models import Programme
 
-    prog = Programme.objects.filter(slug=programme).first()
+    prog = registry.programme_get(slug=programme)
     if prog is None:
         return None, set()
     coverage = registry.registry_coverage(prog)

@@ -22,15 +22,15 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from pvd.domain import centrality as cdomain
-from pvd.domain import eligibility as edomain
+from pvd.domain import centrality_proxy, rules_diff
+from pvd.domain import centrality_source as csource
 from pvd.domain import fragility as fdomain
-from pvd.domain import rules_diff
 from pvd.domain.cartography import INSET_NOTE, classes
 from pvd.domain.learned import Fitted, weights
+from pvd.formats import csv_fr
 from pvd.programme import maps
 from pvd.selection import learned, params, selectors, services
 from pvd.territories.models import Departement, Region
-from pvd.web import csv_fr
 
 MAX_ROWS = 400
 
@@ -89,8 +89,8 @@ def methodology(request: HttpRequest) -> HttpResponse:
             "accord": accord,
             "matrix": matrix,
             "level_short": [cdomain.LEVEL_SHORT[k] for k in cdomain.LEVELS],
-            "proxy_doc": cdomain.PROXY_DOC,
-            "proxy": cdomain.ProxyRules(),
+            "proxy_doc": centrality_proxy.PROXY_DOC,
+            "proxy": centrality_proxy.ProxyRules(),
             "components": fdomain.COMPONENTS,
             "available": set(data.fragility_indicators),
             "min_coverage": fdomain.MIN_COVERAGE,
@@ -105,8 +105,8 @@ def methodology(request: HttpRequest) -> HttpResponse:
 def _sources(data: selectors.Inputs) -> list[dict]:
     """The centrality sources with their label and whether they are loaded (forms, pages)."""
     return [
-        {"key": k, "label": edomain.CENTRALITE_LABELS[k], "loaded": k in data.centralite_sources}
-        for k in edomain.CENTRALITE_SOURCES
+        {"key": k, "label": csource.CENTRALITE_LABELS[k], "loaded": k in data.centralite_sources}
+        for k in csource.CENTRALITE_SOURCES
     ]
 
 
@@ -134,10 +134,10 @@ def editor(request: HttpRequest) -> HttpResponse:
             "millesimes": data.population_millesimes,
             "regions": Region.objects.order_by("nom"),
             "source": data.centralite_source
-            if rules.centralite_source == edomain.CENTRALITE_AUTO
+            if rules.centralite_source == csource.CENTRALITE_AUTO
             else rules.centralite_source,
             "sources": _sources(data),
-            "auto_label": edomain.CENTRALITE_LABELS[edomain.CENTRALITE_AUTO],
+            "auto_label": csource.CENTRALITE_LABELS[csource.CENTRALITE_AUTO],
             "breadcrumb_data": {"current": "Scénarios de sélection"},
         },
     )

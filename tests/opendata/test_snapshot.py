@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from shapely.geometry import shape
 
-from pvd.territories.opendata import OPENDATA_DIR, PRODUCTS, read_manifest
+from pvd.opendata.manifest import OPENDATA_DIR, PRODUCTS, read_manifest
 
 ROOT = Path(__file__).resolve().parents[2]
 BUDGET = 25 * 1024 * 1024

@@ -13,15 +13,9 @@ import polars as pl
 import pytest
 from django.db import transaction
 
+from pvd.opendata.load import load_product, opendata_load
+from pvd.opendata.manifest import OPENDATA_DIR, PRODUCTS, checked_bytes, read_manifest
 from pvd.sources.report import SourceError
-from pvd.territories.opendata import (
-    OPENDATA_DIR,
-    PRODUCTS,
-    checked_bytes,
-    load_product,
-    opendata_load,
-    read_manifest,
-)
 
 MONT_DORE = "63236"  # "Mont-Dore" (Puy-de-Dôme) in the referential; 98817 is Le Mont-Dore (NC)
 

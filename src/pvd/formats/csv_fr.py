@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 
-from pvd.web.formula_guard import neutralise
+from pvd.formats.formula_guard import neutralise
 
 PARAM = "csv"
 INTERNATIONAL = "international"
@@ -32,7 +32,7 @@ def _number(value: float | Decimal, decimal_mark: str) -> str:
 def cell(value, *, international: bool = False) -> str:
     """One value: None -> "" (missing, never 0); numbers with the variant's decimal mark;
     booleans "oui"/"non" (French) or "true"/"false"; dates ISO; text that a spreadsheet would
-    run as a formula prefixed with ``'`` (:mod:`pvd.web.formula_guard`)."""
+    run as a formula prefixed with ``'`` (:mod:`pvd.formats.formula_guard`)."""
     if value is None:
         return ""
     if isinstance(value, bool):
