@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pvd.sources.columns import ColumnError, parse_name
+from pvd.sources.contracts import COMMUNE_CODE
 from pvd.sources.tabular import (
     DUPLICATE_KEY,
     INCONSISTENT,
@@ -44,7 +45,6 @@ from pvd.sources.tabular import (
     read_table,
 )
 
-COMMUNE_CODE = re.compile(r"^[0-9][0-9AB][0-9]{3}$")
 DEPARTEMENT_CODE = re.compile(r"^([0-9]{2}|2[AB]|97[1-6])$")
 REGION_CODE = re.compile(r"^[0-9]{2}$")
 ARRONDISSEMENT_CODE = re.compile(r"^([0-9]{2}|2[AB]|97[0-9])[0-9]$")

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from pvd.domain.wgs84 import MAINLAND
 from pvd.sources.columns import ColumnError, box_of, check_coordinates, parse_name, parse_number
+from pvd.sources.contracts import COMMUNE_CODE
 from pvd.sources.tabular import (
     DUPLICATE_KEY,
     INVALID_CODE,
@@ -38,7 +39,6 @@ from pvd.sources.tabular import (
     read_table,
 )
 
-COMMUNE_CODE = re.compile(r"^([0-9]{5}|2[AB][0-9]{3})$")
 DEPARTEMENT_CODE = re.compile(r"^([0-9]{2}|2[AB]|9[78][0-9])$")
 CENTRES_LAYOUT = "insee,dept,lon,lat,name (geo.api.gouv.fr)"
 DEP_CODE_KEYS = ("insee_dep", "code_insee", "code", "INSEE_DEP", "code_dep")

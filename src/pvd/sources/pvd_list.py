@@ -34,7 +34,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 from pvd.sources import columns
-from pvd.sources.cog import COMMUNE_CODE, DEPARTEMENT_CODE
+from pvd.sources.cog import DEPARTEMENT_CODE
+from pvd.sources.contracts import COMMUNE_CODE
 from pvd.sources.report import SourceError
 from pvd.sources.tabular import INVALID_CODE, INVALID_VALUE, read_table
 
