@@ -91,6 +91,7 @@ class Contract:
     file: str  # what the file is, in French
     layout: str
     columns: tuple[Column, ...]
+    source: str = ""  # its entry in the sources catalogue (catalogue.toml), if any
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -192,6 +193,7 @@ BPE = Contract(
         Column("NB_EQUIP", kind=COUNT, required=False, what="nombre d'équipements"),
         Column("AN", required=False),
     ),
+    source="insee-bpe-2024",
 )
 
 BPE_GAMMES = Contract(
@@ -211,6 +213,7 @@ FILOSOFI_LONG = Contract(
         Column("TIME_PERIOD", pattern=r"^[0-9]{4}$", what="année", hint="AAAA attendu"),
         Column("OBS_VALUE"),
     ),
+    source="insee-filosofi-2021",
 )
 
 CONTRACTS: dict[str, Contract] = {
