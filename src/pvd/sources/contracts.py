@@ -216,7 +216,72 @@ FILOSOFI_LONG = Contract(
     source="insee-filosofi-2021",
 )
 
+# The files read row by row (pvd.sources.tabular.read_table): their columns only; the values
+# are checked by their readers (row issues reported with their line, the COG's code table).
+
+PVD_LIST = Contract(
+    "liste des communes bénéficiaires d'un programme (ANCT, data.gouv.fr)",
+    "insee_com,lib_com,…,date_signature (liste data.gouv.fr)",
+    (
+        commune("insee_com"),
+        *(
+            Column(name, required=False)
+            for name in (
+                "lib_com", "id_pvd", "insee_dep", "insee_reg", "siren_epci", "lib_epci",
+                "date_signature", "date_selection",
+            )
+        ),
+    ),
+    source="anct-pvd-communes",
+)  # fmt: skip
+
+ORT_LIST = Contract(
+    "suivi national des opérations de revitalisation de territoire (ANCT / DGALN)",
+    "tableau national de suivi des ORT, en-têtes en français : …;Code commune;…;Signée ?;"
+    "Si signée, date de signature;…",
+    (commune("Code commune"), Column("Signée ?"), Column("Si signée, date de signature")),
+)
+
+COMMUNE_CENTRES = Contract(
+    "centres des communes (geo.api.gouv.fr)",
+    "insee,dept,lon,lat,name (geo.api.gouv.fr)",
+    (commune("insee", "code"), Column("lon"), Column("lat")),
+    source="geo-api-communes-centres",
+)
+
+
+def _cog(kind: str, columns: str, required: str) -> Contract:
+    needed = set(required.split(","))
+    return Contract(
+        f"code officiel géographique (INSEE), fichier des {kind}",
+        columns,
+        tuple(Column(name, required=name in needed) for name in columns.split(",")),
+        source=f"insee-cog-{kind}-2026",
+    )
+
+
+COG = {
+    "communes": _cog(
+        "communes",
+        "TYPECOM,COM,REG,DEP,CTCD,ARR,TNCC,NCC,NCCENR,LIBELLE,CAN,COMPARENT",
+        "TYPECOM,COM,REG,DEP,ARR,LIBELLE,COMPARENT",
+    ),
+    "departements": _cog(
+        "departements", "DEP,REG,CHEFLIEU,TNCC,NCC,NCCENR,LIBELLE", "DEP,REG,CHEFLIEU,LIBELLE"
+    ),
+    "regions": _cog("regions", "REG,CHEFLIEU,TNCC,NCC,NCCENR,LIBELLE", "REG,CHEFLIEU,LIBELLE"),
+    "arrondissements": _cog(
+        "arrondissements",
+        "ARR,DEP,REG,CHEFLIEU,TNCC,NCC,NCCENR,LIBELLE",
+        "ARR,DEP,REG,CHEFLIEU,LIBELLE",
+    ),
+}
+
 CONTRACTS: dict[str, Contract] = {
+    **{f"cog-{kind}": contract for kind, contract in COG.items()},
+    "liste-programme": PVD_LIST,
+    "liste-ort": ORT_LIST,
+    "centres-communes": COMMUNE_CENTRES,
     "centralite": CENTRALITE,
     "typologie": TYPOLOGIE,
     "bpe": BPE,
