@@ -10,6 +10,7 @@ a group takes its EPCI, department and region from its first commune.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 PASSWORD = "motdepasse-42"
@@ -35,7 +36,7 @@ def commune(code: str):
     return Commune.objects.get(code=code, type="COM")
 
 
-def group(code: str, communes: list[str] = (), *, of=None, **fields):
+def group(code: str, communes: Sequence[str] = (), *, of=None, **fields):
     """A group of the programme ``of`` (Petites villes de demain by default) and an active
     laureate per commune code (the group's geography is its first commune's); without
     communes, give ``departement_id`` and ``region_id``."""
