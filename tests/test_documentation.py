@@ -5,11 +5,15 @@
 - every setting with a help text (``settings.SETTINGS_HELP``) is in the README's configuration
   table, and every ``PVD_*`` environment variable read in ``src/`` has a help text;
 - every command of ``pvd`` (walked from the root group) has a help line and is mentioned in the
-  README as ``pvd <group> <command>``.
+  README as ``pvd <group> <command>``;
+- ``pvd config`` shows every setting with its help text;
+- every file contract (``pvd.sources.contracts``) says what the file is and, when the file has a
+  catalogue entry, the columns it requires are the ones ``pvd data sources`` documents.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -19,6 +23,7 @@ from django.conf import settings
 
 from pvd.domain.indicators.catalogue import DIRECTIONS, THEMES, indicators
 from pvd.sources import catalogue as sources_catalogue
+from pvd.sources.contracts import CONTRACTS
 from pvd.sources.indicator_inputs import REFERENTIAL_SOURCE
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -102,3 +107,31 @@ def test_every_command_has_a_help_line_and_a_readme_mention(path, command):
     if command.hidden:
         return
     assert re.search(re.escape(full) + r"(?![\w-])", README), f"{full}: not mentioned in README"
+
+
+def test_pvd_config_shows_every_setting_with_its_help_text():
+    from click.testing import CliRunner
+
+    from pvd.cli import main
+
+    result = CliRunner().invoke(main, ["config"])
+    assert result.exit_code == 0, result.output
+    for name, help_text in settings.SETTINGS_HELP.items():
+        assert f"{name} = " in result.output, name
+        assert help_text in result.output, name
+    shown = json.loads(CliRunner().invoke(main, ["config", "--json"]).output)
+    assert {row["name"]: row["help"] for row in shown} == dict(settings.SETTINGS_HELP)
+
+
+@pytest.mark.parametrize("name", sorted(CONTRACTS))
+def test_every_file_contract_is_documented(name):
+    contract = CONTRACTS[name]
+    assert contract.file.strip() and contract.layout.strip()
+    if not contract.source:
+        return
+    source = sources_catalogue.get(contract.source)
+    assert source, f"{name}: catalogue entry {contract.source!r} unknown"
+    required = {c.name for c in contract.columns if c.required}
+    assert required <= set(source.layout.columns), (
+        f"{name}: the catalogue entry {contract.source} does not list {required - set(source.layout.columns)}"
+    )

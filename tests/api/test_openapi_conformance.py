@@ -18,6 +18,8 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi.checks import ignored_auth
 
+import factories
+
 pytestmark = [pytest.mark.heavy, pytest.mark.django_db(transaction=True)]
 
 # Examples per operation and per (mode, identity); PVD_API_FUZZ_EXAMPLES raises it for a longer
@@ -40,26 +42,9 @@ def api_schema(transactional_db):
 def session_cookies(client):
     """Cookies of a logged-in superuser with a CSRF token (the API checks it on writes), and
     the project of the group pvd-75-23-1 (Creuse) with one action."""
-    from django.contrib.auth import get_user_model
-
-    from pvd.programme.models import Groupe, Laureat
-    from pvd.programme.services import programme_get
-    from pvd.projects import services
-    from pvd.territories.models import Commune
-
-    admin = get_user_model().objects.create_superuser("admin", "admin@x.fr", "motdepasse-42")
-    commune = Commune.objects.get(code="23176", type="COM")
-    groupe = Groupe.objects.create(
-        programme=programme_get(slug="pvd"),
-        code=PROJECT["code"],
-        nom=commune.nom,
-        epci_id=commune.epci_id,
-        departement_id=commune.departement_id,
-        region_id=commune.region_id,
-    )
-    Laureat.objects.create(programme=groupe.programme, commune=commune, groupe=groupe)
-    projet = services.project_create(groupe=groupe, user=admin, origine="api")
-    services.action_create(projet=projet, user=admin, values={"titre": "Halle", "axe": "commerces"})
+    admin = factories.user("admin", superuser=True)
+    groupe = factories.group(PROJECT["code"], ["23176"])
+    factories.action(factories.project(groupe, by=admin), by=admin, titre="Halle", axe="commerces")
     client.force_login(admin)
     token = secrets.token_hex(16)
     return {"sessionid": client.cookies["sessionid"].value, "csrftoken": token}

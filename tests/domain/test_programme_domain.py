@@ -78,13 +78,25 @@ TERRITORIES = figures.Territories(
 )
 
 
-def test_stage_and_months():
-    assert stage_of(ROWS[0]) == Stage.CONVENTION_CADRE
-    assert stage_of(ROWS[1]) == Stage.ADHESION
-    assert stage_of(ROWS[2]) == Stage.SELECTION
-    assert stage_of(ROWS[3]) == Stage.CHEF_PROJET
-    assert add_months(date(2021, 1, 31), 1) == date(2021, 2, 28)
-    assert add_months(date(2021, 8, 15), 18) == date(2023, 2, 15)
+@pytest.mark.parametrize(
+    ("index", "stage"),
+    [
+        (0, Stage.CONVENTION_CADRE),
+        (1, Stage.ADHESION),
+        (2, Stage.SELECTION),
+        (3, Stage.CHEF_PROJET),
+    ],
+)
+def test_stage(index, stage):
+    assert stage_of(ROWS[index]) == stage
+
+
+@pytest.mark.parametrize(
+    ("start", "months", "end"),
+    [(date(2021, 1, 31), 1, date(2021, 2, 28)), (date(2021, 8, 15), 18, date(2023, 2, 15))],
+)
+def test_months(start, months, end):
+    assert add_months(start, months) == end
 
 
 def test_lifecycle_counts_and_medians():

@@ -1,3 +1,5 @@
+import pytest
+
 from pvd.domain.search import Entry, SearchIndex, fold, normalize, strip_article
 
 
@@ -36,20 +38,28 @@ def codes(query, limit=20):
     return [h.entry.code for h in INDEX.search(query, limit)]
 
 
-def test_fold_removes_case_accents_hyphens_and_apostrophes():
-    assert fold("Saint-Chély-d'Apcher") == "saint chely d apcher"
-    assert fold("  ŒUVRE  l’Île ") == "oeuvre l ile"
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [("Saint-Chély-d'Apcher", "saint chely d apcher"), ("  ŒUVRE  l’Île ", "oeuvre l ile")],
+)
+def test_fold_removes_case_accents_hyphens_and_apostrophes(text, folded):
+    assert fold(text) == folded
 
 
-def test_normalize_expands_saint_abbreviations():
-    assert normalize("St-Chély d'Apcher") == normalize("Saint Chely d Apcher")
-    assert normalize("Ste Marie") == "sainte marie"
+@pytest.mark.parametrize(
+    ("text", "normalized"),
+    [("St-Chély d'Apcher", normalize("Saint Chely d Apcher")), ("Ste Marie", "sainte marie")],
+)
+def test_normalize_expands_saint_abbreviations(text, normalized):
+    assert normalize(text) == normalized
 
 
-def test_strip_article_only_at_start():
-    assert strip_article("le mont dore") == "mont dore"
-    assert strip_article("l ile d yeu") == "ile d yeu"
-    assert strip_article("montele") == "montele"
+@pytest.mark.parametrize(
+    ("text", "stripped"),
+    [("le mont dore", "mont dore"), ("l ile d yeu", "ile d yeu"), ("montele", "montele")],
+)
+def test_strip_article_only_at_start(text, stripped):
+    assert strip_article(text) == stripped
 
 
 def test_le_mont_dore_shows_both_homonyms_exact_first():

@@ -9,6 +9,7 @@ from click.testing import CliRunner
 from django.db.models import ProtectedError
 from django.utils import timezone
 
+import factories
 from pvd.cli import main
 from pvd.programme.audit import Actor, deletion_restore
 from pvd.programme.models import Changement, Groupe, Laureat
@@ -17,24 +18,21 @@ from pvd.projects.models import Projet
 from pvd.projects.readonly import read_only_reason
 from pvd.sources.report import ConfirmationRequired
 
-HEADER = "insee_com,lib_com,id_pvd,date_signature\n"
-ROWS = {
-    "23001": "23001,Ahun,pvd-75-23-1,2021-04-07\n",
-    "23176": "23176,La Souterraine,pvd-75-23-2,2021-04-07\n",
-    "19275": "19275,Ussel,pvd-75-19-3,2021-05-12\n",
+ROWS = {  # the ANCT cartography layout (insee_com,lib_com,id_pvd,date_signature)
+    "23001": ("23001", "Ahun", "pvd-75-23-1", "2021-04-07"),
+    "23176": ("23176", "La Souterraine", "pvd-75-23-2", "2021-04-07"),
+    "19275": ("19275", "Ussel", "pvd-75-19-3", "2021-05-12"),
 }
 
 
 def _list(tmp_path, name: str, codes: list[str]):
-    path = tmp_path / name
-    path.write_text(HEADER + "".join(ROWS[c] for c in codes), encoding="utf-8")
-    return path
+    return factories.laureate_list(tmp_path / name, [ROWS[c] for c in codes])
 
 
 def test_a_group_with_a_project_survives_a_list_that_drops_its_communes(pvd, tmp_path):
     laureates_import(path=_list(tmp_path, "pvd-a.csv", list(ROWS)), programme_slug="pvd")
     groupe = Groupe.objects.get(programme=pvd, code="pvd-75-23-2")
-    Projet.objects.create(groupe=groupe, nom="Projet de territoire La Souterraine")
+    factories.project(groupe, nom="Projet de territoire La Souterraine")
     emptied = Groupe.objects.get(programme=pvd, code="pvd-75-19-3")  # no project: deleted
     later = _list(tmp_path, "pvd-b.csv", ["23001"])
 
@@ -58,7 +56,7 @@ def test_a_group_with_a_project_survives_a_list_that_drops_its_communes(pvd, tmp
 def test_the_database_refuses_to_delete_a_group_with_a_project(pvd, tmp_path):
     laureates_import(path=_list(tmp_path, "pvd-a.csv", list(ROWS)), programme_slug="pvd")
     groupe = Groupe.objects.get(programme=pvd, code="pvd-75-23-1")
-    Projet.objects.create(groupe=groupe, nom="Projet")
+    factories.project(groupe, nom="Projet")
     with pytest.raises(ProtectedError):
         groupe.delete()
 
@@ -69,7 +67,7 @@ def test_ending_laureates_and_detaching_a_project_needs_a_confirmation(pvd, tmp_
     import refuses (nothing written) until confirmed."""
     laureates_import(path=_list(tmp_path, "pvd-a.csv", list(ROWS)), programme_slug="pvd")
     groupe = Groupe.objects.get(programme=pvd, code="pvd-75-23-2")
-    Projet.objects.create(groupe=groupe, nom="Projet de territoire La Souterraine")
+    factories.project(groupe, nom="Projet de territoire La Souterraine")
     later = _list(tmp_path, "pvd-b.csv", ["23001"])
 
     dry = "\n".join(laureates_import(path=later, programme_slug="pvd", dry_run=True).lines())

@@ -8,7 +8,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from pvd.programme.models import Groupe, Laureat
+import factories
+from pvd.programme.models import Laureat
 from pvd.programme.services import can_read_notes, laureate_update
 from pvd.projects.services import member_add
 
@@ -24,8 +25,8 @@ def noted(imported, make_user):
     ussel = Laureat.objects.select_related("commune", "groupe").get(
         programme=imported, commune__code="19275"
     )
-    ussel.groupe = Groupe.objects.create(
-        programme=imported, code="ussel", departement_id="19", region_id="75", notes=GROUP_NOTE
+    ussel.groupe = factories.group(
+        "ussel", of=imported, departement_id="19", region_id="75", notes=GROUP_NOTE
     )
     ussel.save()
     laureate_update(laureat=ussel, user=writer, values={"notes": NOTE})
@@ -74,11 +75,8 @@ def test_notes_and_history_by_role(noted, make_user):
 
 
 def test_another_groups_team_does_not_read_the_notes(noted, make_user):
-    ahun = Groupe.objects.create(
-        programme=noted.programme, code="ahun", departement_id="23", region_id="75"
-    )
-    outsider = make_user("chef-ailleurs")
-    member_add(groupe=ahun, user=outsider)
+    ahun = factories.group("ahun", of=noted.programme, departement_id="23", region_id="75")
+    outsider = factories.user("chef-ailleurs", groupe=ahun)
     assert NOTE not in _page(outsider)
 
 

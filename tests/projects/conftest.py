@@ -4,24 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+import factories
+
 
 def make_group(programme, code: str, commune_codes: list[str]):
-    from pvd.programme.models import Groupe, Laureat
-    from pvd.territories.models import Commune
-
-    communes = [Commune.objects.get(code=c, type="COM") for c in commune_codes]
-    first = communes[0]
-    groupe = Groupe.objects.create(
-        programme=programme,
-        code=code,
-        nom=" – ".join(c.nom for c in communes),
-        epci_id=first.epci_id,
-        departement_id=first.departement_id,
-        region_id=first.region_id,
-    )
-    for c in communes:
-        Laureat.objects.create(programme=programme, commune=c, groupe=groupe)
-    return groupe
+    return factories.group(code, commune_codes, of=programme)
 
 
 @pytest.fixture
@@ -45,23 +32,7 @@ def groups(db):
 
 @pytest.fixture
 def make_user(db):
-    from django.contrib.auth import get_user_model
-
-    from pvd.programme.services import scope_group_ensure
-    from pvd.projects.services import member_add
-
-    def make(username: str, *, niveau=None, code=None, groupe=None, superuser=False):
-        User = get_user_model()
-        if superuser:
-            return User.objects.create_superuser(username, f"{username}@x.fr", "motdepasse-42")
-        user = User.objects.create_user(username=username, password="motdepasse-42")
-        if niveau:
-            user.groups.add(scope_group_ensure(niveau=niveau, code=code).group)
-        if groupe is not None:
-            member_add(groupe=groupe, user=user)
-        return user
-
-    return make
+    return factories.user
 
 
 @pytest.fixture

@@ -111,14 +111,17 @@ def test_check_deploy_is_clean_with_the_documented_production_settings(tmp_path,
     assert "security.W012" in out.stdout + out.stderr  # Secure session cookie
 
 
-def test_worker_count_follows_the_cores_capped_and_overridable():
-    assert worker_count(1) == 2
-    assert worker_count(2) == 3
-    assert worker_count(16) == 8
-    assert worker_count(2, "3") == 3
-    for bad in ("0", "-1", "deux"):
-        with pytest.raises(ImproperlyConfigured, match="PVD_WORKERS"):
-            worker_count(2, bad)
+@pytest.mark.parametrize(
+    ("cores", "setting", "workers"), [(1, None, 2), (2, None, 3), (16, None, 8), (2, "3", 3)]
+)
+def test_worker_count_follows_the_cores_capped_and_overridable(cores, setting, workers):
+    assert worker_count(cores, setting) == workers
+
+
+@pytest.mark.parametrize("bad", ["0", "-1", "deux"])
+def test_worker_count_refuses_a_bad_setting(bad):
+    with pytest.raises(ImproperlyConfigured, match="PVD_WORKERS"):
+        worker_count(2, bad)
 
 
 @pytest.mark.django_db

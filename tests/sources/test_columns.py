@@ -36,16 +36,31 @@ def test_numbers_accepted(text, value):
     assert columns.parse_number(text) == value
 
 
-def test_counts_are_not_negative():
-    assert isinstance(columns.parse_count("-5"), ColumnError)
-    assert columns.parse_count("0") == 0
+@pytest.mark.parametrize(("text", "value"), [("-5", None), ("0", 0), ("12,5", 12.5)])
+def test_counts_are_not_negative(text, value):
+    result = columns.parse_count(text)
+    assert result == value if value is not None else isinstance(result, ColumnError)
 
 
-def test_years_and_dates_from_1900_to_next_year():
-    today = date(2026, 12, 3)
-    assert columns.parse_year("2027", today=today) == 2027
-    for bad in ("2028", "1899", "0001", "9999", "２０２０"):
-        assert isinstance(columns.parse_year(bad, today=today), ColumnError), bad
+TODAY = date(2026, 12, 3)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("2027", 2027), ("1900", 1900), ("2028", None), ("1899", None), ("0001", None),
+     ("9999", None), ("２０２０", None)],
+)  # fmt: skip
+def test_years_from_1900_to_next_year(text, value):
+    result = columns.parse_year(text, today=TODAY)
+    if value is None:
+        assert isinstance(result, ColumnError)
+        assert result.expected == "année entre 1900 et 2027 attendue"
+    else:
+        assert result == value
+
+
+def test_dates_from_1900_to_next_year():
+    today = TODAY
     assert (
         columns.check_date(date(1, 1, 1), today=today).expected
         == "date entre 1900 et 2027 attendue"
@@ -53,20 +68,29 @@ def test_years_and_dates_from_1900_to_next_year():
     assert columns.check_date(date(2021, 4, 7), today=today) is None
 
 
-def test_coordinates_inside_the_territory_of_the_commune():
-    assert columns.check_coordinates("48095", 3.4993, 44.5181) is None  # Mende
-    assert columns.check_coordinates("97105", -61.73, 15.99) is None  # Basse-Terre
-    assert columns.check_coordinates("98735", -149.56, -17.53) is None  # Polynésie
-    assert columns.check_coordinates("97105", 3.4993, 44.5181) is not None  # mainland point
-    assert columns.check_coordinates("48095", 44.5181, 3.4993) is not None  # swapped
-    assert columns.check_coordinates("48095", float("inf"), 44.5) is not None
-    assert columns.check_coordinates("98200", 2.0, 45.0) is not None  # no territory
+@pytest.mark.parametrize(
+    ("code", "lon", "lat", "inside"),
+    [
+        ("48095", 3.4993, 44.5181, True),  # Mende
+        ("97105", -61.73, 15.99, True),  # Basse-Terre
+        ("98735", -149.56, -17.53, True),  # Polynésie
+        ("97105", 3.4993, 44.5181, False),  # mainland point
+        ("48095", 44.5181, 3.4993, False),  # swapped
+        ("48095", float("inf"), 44.5, False),
+        ("98200", 2.0, 45.0, False),  # no territory
+    ],
+)
+def test_coordinates_inside_the_territory_of_the_commune(code, lon, lat, inside):
+    assert (columns.check_coordinates(code, lon, lat) is None) is inside
 
 
-def test_names_without_control_characters():
+def test_names_are_kept_stripped():
     assert columns.parse_name(" Saint-Chély-d'Apcher ") == "Saint-Chély-d'Apcher"
-    for bad in ("\x1b[2JParis", "Nom\x07", "X\x00Y", "\x9b31mZ", "N" * 201):
-        assert isinstance(columns.parse_name(bad), ColumnError), repr(bad)
+
+
+@pytest.mark.parametrize("bad", ["\x1b[2JParis", "Nom\x07", "X\x00Y", "\x9b31mZ", "N" * 201])
+def test_names_without_control_characters(bad):
+    assert isinstance(columns.parse_name(bad), ColumnError)
 
 
 def test_messages_escape_control_characters_and_shorten_huge_values():

@@ -60,15 +60,30 @@ def test_bad_files_fail_clearly(name, expected):
     assert name in str(exc.value)
 
 
-def test_dates_and_group_ids():
-    assert parse_date("2021-05-28") == (date(2021, 5, 28), True)
-    assert parse_date("28/05/2021") == (date(2021, 5, 28), True)
-    assert parse_date("NA") == (None, True)
-    assert parse_date("01/2021") == (None, False)
-    assert id_pvd_parts("pvd-84-63-1") == ("84", ["63"])
-    assert id_pvd_parts("pvd-44-5455-1") == ("44", ["54", "55"])
-    assert id_pvd_parts("pvd-01-971-5") == ("01", ["971"])
-    assert id_pvd_parts("n'importe quoi") is None
+@pytest.mark.parametrize(
+    ("raw", "parsed"),
+    [
+        ("2021-05-28", (date(2021, 5, 28), True)),
+        ("28/05/2021", (date(2021, 5, 28), True)),
+        ("NA", (None, True)),
+        ("01/2021", (None, False)),
+    ],
+)
+def test_dates(raw, parsed):
+    assert parse_date(raw) == parsed
+
+
+@pytest.mark.parametrize(
+    ("id_pvd", "parts"),
+    [
+        ("pvd-84-63-1", ("84", ["63"])),
+        ("pvd-44-5455-1", ("44", ["54", "55"])),
+        ("pvd-01-971-5", ("01", ["971"])),
+        ("n'importe quoi", None),
+    ],
+)
+def test_group_ids(id_pvd, parts):
+    assert id_pvd_parts(id_pvd) == parts
 
 
 def test_ort_sheet():

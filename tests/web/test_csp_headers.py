@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.contrib.auth import get_user_model
 
+import factories
 from pvd.config.settings import _tiles_source
 
 
@@ -45,16 +45,8 @@ def test_no_inline_script_nor_event_handler_in_the_pages(client, db):
 
 
 def test_project_pages_style_element_carries_the_nonce(client, db):
-    from pvd.programme.models import Groupe
-    from pvd.programme.services import programme_get
-    from pvd.projects.services import member_add
-
-    groupe = Groupe.objects.create(
-        programme=programme_get(slug="pvd"), code="g48", departement_id="48", region_id="76"
-    )
-    user = get_user_model().objects.create_user("chef", password="x")
-    member_add(groupe=groupe, user=user)
-    client.force_login(user)
+    groupe = factories.group("g48", departement_id="48", region_id="76")
+    client.force_login(factories.user("chef", groupe=groupe))
     response = client.get("/projets/")
     assert response.status_code in (200, 302)
     if response.status_code == 302:

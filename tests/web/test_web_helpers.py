@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from django.utils import translation
 
 from pvd.web.charts import bar_chart, nice_step, series_rows
@@ -9,13 +10,19 @@ from pvd.web.sorting import sort_headers, sort_param
 from pvd.web.templatetags.pvd_web import annee, millesimes, nombre
 
 
-def test_nice_step_rounds_up_to_1_2_2_5_or_5():
-    assert nice_step(1279) == 500
-    assert nice_step(25303) == 10000
-    assert nice_step(2_200_000) == 500_000
-    assert nice_step(120) == 25
-    assert nice_step(11) == 5  # 2.5 would give fractional inhabitants
-    assert nice_step(0) == 1
+@pytest.mark.parametrize(
+    ("top", "step"),
+    [
+        (1279, 500),
+        (25303, 10000),
+        (2_200_000, 500_000),
+        (120, 25),
+        (11, 5),  # 2.5 would give fractional inhabitants
+        (0, 1),
+    ],
+)
+def test_nice_step_rounds_up_to_1_2_2_5_or_5(top, step):
+    assert nice_step(top) == step
 
 
 def test_bar_chart_geometry_starts_at_zero():

@@ -21,17 +21,11 @@ from pathlib import Path
 import polars as pl
 
 from pvd.domain.centrality import official_level
-from pvd.sources.insee_codgeo import COMMUNE_CODE, read_frame, read_text
-from pvd.sources.tabular import (
-    INVALID_CODE,
-    INVALID_VALUE,
-    MISSING_COLUMN,
-    ErrorCollector,
-    RowError,
-    SourceRowErrors,
-)
+from pvd.sources.contracts import CENTRALITE
+from pvd.sources.insee_codgeo import read_frame, read_text
+from pvd.sources.tabular import INVALID_VALUE, ErrorCollector
 
-LAYOUT = "insee_com,lib_com,niveau_centralite"
+LAYOUT = CENTRALITE.layout
 
 
 @dataclass
@@ -45,35 +39,14 @@ class OfficialCentrality:
 def read_official_centrality(path: Path) -> OfficialCentrality:
     text, _, display, sha = read_text(path)
     frame, sep = read_frame(text, display)
-    cols = {c.strip().lstrip("\ufeff").lower(): c for c in frame.columns}
-    code_col = cols.get("insee_com") or cols.get("codgeo") or cols.get("com")
-    level_col = next((orig for low, orig in cols.items() if "centralit" in low), None)
-    missing = [n for n, c in (("insee_com", code_col), ("niveau_centralite", level_col)) if not c]
-    if missing:
-        raise SourceRowErrors(
-            display,
-            [
-                RowError(
-                    MISSING_COLUMN,
-                    f"colonne(s) manquante(s) : {', '.join(missing)} (format attendu : {LAYOUT} ; "
-                    f"en-tête lu : {sep.join(frame.columns)})",
-                    line=1,
-                    column=missing[0],
-                )
-            ],
-        )
+    found = CENTRALITE.resolve(frame.columns, path=display, separator=sep)
+    code_col, level_col = found["insee_com"], found["niveau_centralite"]
     errors = ErrorCollector(display)
     f = frame.select(
         pl.col(code_col).fill_null("").str.strip_chars().alias("code"),
         pl.col(level_col).fill_null("").str.strip_chars().alias("label"),
     ).with_row_index("_i")
-    for i, code in (
-        f.filter(~pl.col("code").str.contains(COMMUNE_CODE))
-        .head(60)
-        .select("_i", "code")
-        .iter_rows()
-    ):
-        errors.add(INVALID_CODE, f"code commune invalide « {code} »", line=i + 2, column=code_col)
+    CENTRALITE.check(frame, found, errors)
     labels = {lab: official_level(lab) for lab in f.get_column("label").unique().to_list()}
     undefined_labels = [
         lab

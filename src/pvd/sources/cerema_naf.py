@@ -35,11 +35,11 @@ from pathlib import Path
 
 import polars as pl
 
+from pvd.sources.contracts import check_codes
 from pvd.sources.insee_codgeo import (
     OBS_SCHEMA,
     Family,
     ObservationFile,
-    check_codes,
     full_year,
     header_as_written,
     parse_numbers,

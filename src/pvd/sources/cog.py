@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pvd.sources.columns import ColumnError, parse_name
+from pvd.sources.contracts import COG, COMMUNE_CODE
 from pvd.sources.tabular import (
     DUPLICATE_KEY,
     INCONSISTENT,
@@ -44,37 +45,16 @@ from pvd.sources.tabular import (
     read_table,
 )
 
-COMMUNE_CODE = re.compile(r"^[0-9][0-9AB][0-9]{3}$")
 DEPARTEMENT_CODE = re.compile(r"^([0-9]{2}|2[AB]|97[1-6])$")
 REGION_CODE = re.compile(r"^[0-9]{2}$")
 ARRONDISSEMENT_CODE = re.compile(r"^([0-9]{2}|2[AB]|97[0-9])[0-9]$")
 
 COMMUNE_TYPES = ("COM", "COMA", "COMD", "ARM")
 
-LAYOUTS = {
-    "communes": (
-        "TYPECOM",
-        "COM",
-        "REG",
-        "DEP",
-        "CTCD",
-        "ARR",
-        "TNCC",
-        "NCC",
-        "NCCENR",
-        "LIBELLE",
-        "CAN",
-        "COMPARENT",
-    ),
-    "departements": ("DEP", "REG", "CHEFLIEU", "TNCC", "NCC", "NCCENR", "LIBELLE"),
-    "regions": ("REG", "CHEFLIEU", "TNCC", "NCC", "NCCENR", "LIBELLE"),
-    "arrondissements": ("ARR", "DEP", "REG", "CHEFLIEU", "TNCC", "NCC", "NCCENR", "LIBELLE"),
-}
+# The four COG files' columns, and the ones required, from their contracts (pvd.sources.contracts).
+LAYOUTS = {kind: tuple(c.name for c in contract.columns) for kind, contract in COG.items()}
 REQUIRED = {
-    "communes": ("TYPECOM", "COM", "REG", "DEP", "ARR", "LIBELLE", "COMPARENT"),
-    "departements": ("DEP", "REG", "CHEFLIEU", "LIBELLE"),
-    "regions": ("REG", "CHEFLIEU", "LIBELLE"),
-    "arrondissements": ("ARR", "DEP", "REG", "CHEFLIEU", "LIBELLE"),
+    kind: tuple(c.name for c in contract.columns if c.required) for kind, contract in COG.items()
 }
 FILE_NAMES = {
     "communes": "v_commune_",
@@ -182,7 +162,7 @@ def read_cog(path: str | Path) -> CogFile:
     path = Path(path)
     table = read_table(path, separators=(",", ";"))
     kind = detect_kind(table, path)
-    table.require(REQUIRED[kind], layout=",".join(LAYOUTS[kind]))
+    COG[kind].resolve(table.header, path=table.path, separator=table.separator)
     cog = CogFile(
         path=table.path,
         kind=kind,

@@ -34,8 +34,8 @@ from pathlib import Path
 import polars as pl
 
 from pvd.sources.columns import year_range
+from pvd.sources.contracts import COMMUNE_CODE_PATTERN
 from pvd.sources.insee_codgeo import (
-    COMMUNE_CODE,
     OBS_SCHEMA,
     ObservationFile,
     header_as_written,
@@ -81,7 +81,7 @@ def commune_code() -> pl.Expr:
         .when(icom & _DEP.is_not_null())
         .then(_DEP + pl.col("ICOM"))
     )
-    return pl.when(code.str.contains(COMMUNE_CODE)).then(code)
+    return pl.when(code.str.contains(COMMUNE_CODE_PATTERN)).then(code)
 
 
 def read_comptes(path: Path) -> ObservationFile:

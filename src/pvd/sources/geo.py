@@ -25,6 +25,7 @@ from pathlib import Path
 
 from pvd.domain.wgs84 import MAINLAND
 from pvd.sources.columns import ColumnError, box_of, check_coordinates, parse_name, parse_number
+from pvd.sources.contracts import COMMUNE_CENTRES, COMMUNE_CODE
 from pvd.sources.tabular import (
     DUPLICATE_KEY,
     INVALID_CODE,
@@ -38,9 +39,8 @@ from pvd.sources.tabular import (
     read_table,
 )
 
-COMMUNE_CODE = re.compile(r"^([0-9]{5}|2[AB][0-9]{3})$")
 DEPARTEMENT_CODE = re.compile(r"^([0-9]{2}|2[AB]|9[78][0-9])$")
-CENTRES_LAYOUT = "insee,dept,lon,lat,name (geo.api.gouv.fr)"
+CENTRES_LAYOUT = COMMUNE_CENTRES.layout
 DEP_CODE_KEYS = ("insee_dep", "code_insee", "code", "INSEE_DEP", "code_dep")
 DEP_NAME_KEYS = ("lib_dep", "nom", "nom_dep", "NOM", "libelle")
 # Bounding box of mainland France and Corsica, in degrees (lon, lat): a territory of a
@@ -84,8 +84,8 @@ def _plausible(code: str, lon: float, lat: float) -> bool:
 
 def read_commune_centres(path: Path) -> GeoFile:
     table = read_table(path, separators=(",", ";"))
-    key = "code" if "CODE" in table.columns and "INSEE" not in table.columns else "insee"
-    table.require([key, "lon", "lat"], layout=CENTRES_LAYOUT)
+    found = COMMUNE_CENTRES.resolve(table.header, path=table.path, separator=table.separator)
+    key = found["insee"].lower()  # errors name it as the layout does
     errors = ErrorCollector(table.path)
     records: list[GeoRecord] = []
     seen: set[str] = set()

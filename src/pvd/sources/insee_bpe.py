@@ -29,58 +29,32 @@ from pathlib import Path
 import polars as pl
 
 from pvd.sources.columns import number_expr
+from pvd.sources.contracts import BPE, BPE_GAMMES
 from pvd.sources.insee_codgeo import (
-    COMMUNE_CODE,
     OBS_SCHEMA,
     ObservationFile,
     read_frame,
     read_text,
 )
-from pvd.sources.tabular import (
-    INVALID_CODE,
-    INVALID_VALUE,
-    MISSING_COLUMN,
-    ErrorCollector,
-    RowError,
-    SourceRowErrors,
-)
+from pvd.sources.tabular import INVALID_VALUE, MISSING_COLUMN, ErrorCollector
 
-TYPEQU = r"^[A-G][0-9]{3}$"
+TYPEQU = BPE.column("TYPEQU").pattern
 GAMMES = {"p": "proximite", "i": "intermediaire", "s": "superieure"}
-
-
-def _missing(display: str, missing: list[str], layout: str, header: list[str], sep: str):
-    return SourceRowErrors(
-        display,
-        [
-            RowError(
-                MISSING_COLUMN,
-                f"colonne{'s' if len(missing) > 1 else ''} manquante{'s' if len(missing) > 1 else ''} : "
-                f"{', '.join(missing)} (format attendu : {layout} ; en-tête lu : {sep.join(header)})",
-                line=1,
-                column=missing[0],
-            )
-        ],
-    )
 
 
 def read_gammes(path: Path) -> dict[str, str]:
     """TYPEQU -> gamme ("proximite", "intermediaire", "superieure")."""
     text, _, display, _ = read_text(path)
     frame, sep = read_frame(text, display)
-    missing = [c for c in ("TYPEQU", "GAMME") if c not in frame.columns]
-    if missing:
-        raise _missing(display, missing, "TYPEQU;GAMME", frame.columns, sep)
+    BPE_GAMMES.resolve(frame.columns, path=display, separator=sep)
     errors = ErrorCollector(display)
+    frame = frame.with_row_index("_i")
+    BPE_GAMMES.check(frame, {"TYPEQU": "TYPEQU"}, errors)
+    valid = frame.filter(pl.col("TYPEQU").fill_null("").str.strip_chars().str.contains(TYPEQU))
     out: dict[str, str] = {}
-    for i, (typequ, gamme) in enumerate(frame.select("TYPEQU", "GAMME").iter_rows()):
-        t = (typequ or "").strip()
+    for i, typequ, gamme in valid.select("_i", "TYPEQU", "GAMME").iter_rows():
         g = unicodedata.normalize("NFKD", (gamme or "").strip()).lower()[:1]
-        if not pl.Series([t]).str.contains(TYPEQU).item():
-            errors.add(
-                INVALID_CODE, f"type d'équipement invalide « {t} »", line=i + 2, column="TYPEQU"
-            )
-        elif g not in GAMMES:
+        if g not in GAMMES:
             errors.add(
                 INVALID_VALUE,
                 f"gamme inconnue « {gamme} » (attendu : proximité, intermédiaire ou supérieure)",
@@ -88,7 +62,7 @@ def read_gammes(path: Path) -> dict[str, str]:
                 column="GAMME",
             )
         else:
-            out[t] = GAMMES[g]
+            out[typequ.strip()] = GAMMES[g]
     errors.raise_if_any()
     return out
 
@@ -98,39 +72,14 @@ def read_bpe(
 ) -> ObservationFile:
     text, encoding, display, sha = read_text(path, prefer_members=("BPE24.csv",))
     frame, sep = read_frame(text, display)
-    layout = "BPE ensemble, …;DEPCOM;…;TYPEQU;…[;NB_EQUIP]"
-    missing = [c for c in ("DEPCOM", "TYPEQU") if c not in frame.columns]
-    if missing:
-        raise _missing(display, missing, layout, frame.columns, sep)
+    found = BPE.resolve(frame.columns, path=display, separator=sep)
     errors = ErrorCollector(display)
     frame = frame.with_row_index("_i").with_columns(
         pl.col("DEPCOM").str.strip_chars(), pl.col("TYPEQU").str.strip_chars()
     )
-    for i, v in (
-        frame.filter(~pl.col("DEPCOM").str.contains(COMMUNE_CODE))
-        .select("_i", "DEPCOM")
-        .head(60)
-        .iter_rows()
-    ):
-        errors.add(INVALID_CODE, f"code commune invalide « {v} »", line=i + 2, column="DEPCOM")
-    for i, v in (
-        frame.filter(~pl.col("TYPEQU").str.contains(TYPEQU))
-        .select("_i", "TYPEQU")
-        .head(60)
-        .iter_rows()
-    ):
-        errors.add(INVALID_CODE, f"type d'équipement invalide « {v} »", line=i + 2, column="TYPEQU")
+    BPE.check(frame, found, errors)  # codes, types, counts (the column rules: no inf, 1e309...)
     if "NB_EQUIP" in frame.columns:
-        count = number_expr("NB_EQUIP")  # the column rules: no inf, 1e309, 1_000...
-        bad = frame.filter(count.is_null() | (count < 0) | (count != count.round()))
-        for i, v in bad.select("_i", "NB_EQUIP").head(60).iter_rows():
-            errors.add(
-                INVALID_VALUE,
-                f"nombre d'équipements invalide « {v} »",
-                line=i + 2,
-                column="NB_EQUIP",
-            )
-        frame = frame.with_columns(count.alias("_n"))
+        frame = frame.with_columns(number_expr("NB_EQUIP").alias("_n"))
     else:
         frame = frame.with_columns(pl.lit(1.0).alias("_n"))
     if millesime is None:

@@ -27,13 +27,11 @@ from pathlib import Path
 import polars as pl
 
 from pvd.sources.columns import COUNT_EXPECTED, NUMBER_EXPECTED, number_expr
+from pvd.sources.contracts import check_codes
 from pvd.sources.tabular import (
-    DUPLICATE_KEY,
     EMPTY_FILE,
     FIELD_COUNT,
-    INVALID_CODE,
     INVALID_VALUE,
-    MISSING_COLUMN,
     NO_ROWS,
     ErrorCollector,
     RowError,
@@ -41,13 +39,13 @@ from pvd.sources.tabular import (
     check_header,
     csv_rows,
     decode_or_fail,
+    missing_columns,
     read_bytes,
 )
 
 # Markers of secrecy or of a missing value the official files carry ("NaN", a program's
 # not-a-number, is not one of them: it is refused with the other non-numbers).
 MISSING_MARKERS = ("", "s", "nd", "n.d.", "nc", "n.c.", "na", "-", ".", "...")
-COMMUNE_CODE = r"^([0-9]{5}|2[AB][0-9]{3})$"
 OBS_SCHEMA = {"code": pl.String, "variable": pl.String, "millesime": pl.Int32, "value": pl.Float64}
 
 
@@ -182,24 +180,6 @@ def _raise_field_count(text: str, separator: str, display: str, exc: Exception |
         )
 
 
-def check_codes(frame: pl.DataFrame, column: str, display: str) -> None:
-    """Every value of ``column`` a commune code, each once."""
-    errors = ErrorCollector(display)
-    codes = frame.get_column(column).str.strip_chars()
-    bad = frame.with_row_index("_i").filter(~codes.str.contains(COMMUNE_CODE))
-    for i, value in bad.select("_i", column).iter_rows():
-        errors.add(INVALID_CODE, f"code commune invalide « {value} »", line=i + 2, column=column)
-    dup = frame.with_row_index("_i").filter(codes.is_duplicated()).select("_i", column)
-    seen: set[str] = set()
-    for i, value in dup.iter_rows():
-        if value in seen:
-            errors.add(
-                DUPLICATE_KEY, f"code commune en double « {value} »", line=i + 2, column=column
-            )
-        seen.add(value)
-    errors.raise_if_any()
-
-
 def parse_numbers(
     frame: pl.DataFrame,
     columns: Sequence[str],
@@ -282,19 +262,8 @@ def read_observations(
         elif not set.intersection(*({y for _, y in matched[v]} for v in group)):
             missing.extend(f"{by_var[v].example} (même millésime)" for v in group)
     if missing:
-        raise SourceRowErrors(
-            display,
-            [
-                RowError(
-                    MISSING_COLUMN,
-                    f"colonne{'s' if len(missing) > 1 else ''} manquante{'s' if len(missing) > 1 else ''}"
-                    f" : {', '.join(dict.fromkeys(missing))} (format attendu : {layout} ; en-tête lu : "
-                    f"{separator.join(header)})",
-                    line=1,
-                    column=missing[0],
-                )
-            ],
-        )
+        missing = list(dict.fromkeys(missing))
+        raise missing_columns(display, missing, layout=layout, header=header, separator=separator)
     frame = frame.with_columns(pl.col(key).str.strip_chars())
     check_codes(frame, key, display)
     errors = ErrorCollector(display)

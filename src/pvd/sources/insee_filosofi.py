@@ -32,8 +32,8 @@ from pathlib import Path
 
 import polars as pl
 
+from pvd.sources.contracts import FILOSOFI_LONG
 from pvd.sources.insee_codgeo import (
-    COMMUNE_CODE,
     OBS_SCHEMA,
     Family,
     ObservationFile,
@@ -42,15 +42,7 @@ from pvd.sources.insee_codgeo import (
     read_observations,
     read_text,
 )
-from pvd.sources.tabular import (
-    DUPLICATE_KEY,
-    INVALID_CODE,
-    INVALID_VALUE,
-    MISSING_COLUMN,
-    ErrorCollector,
-    RowError,
-    SourceRowErrors,
-)
+from pvd.sources.tabular import DUPLICATE_KEY, ErrorCollector
 
 FAMILIES = (
     Family("revenu_median", r"MED([0-9][0-9])", example="MED21"),
@@ -64,11 +56,8 @@ PREFERRED = (
     "base-cc-filosofi-2021-geo2025.csv",
     "cc_filosofi_2021_COM.csv",
 )
-LONG_COLUMNS = ("GEO", "GEO_OBJECT", "FILOSOFI_MEASURE", "TIME_PERIOD", "OBS_VALUE")
-LONG_LAYOUT = (
-    "Filosofi (Melodi), GEO;GEO_OBJECT;FILOSOFI_MEASURE;UNIT_MEASURE;UNIT_MULT;CONF_STATUS;"
-    "OBS_STATUS;TIME_PERIOD;OBS_VALUE"
-)
+LONG_COLUMNS = tuple(c.name for c in FILOSOFI_LONG.columns)
+LONG_LAYOUT = FILOSOFI_LONG.layout
 MEASURES = {"MED_SL": "revenu_median", "PR_MD60": "taux_pauvrete"}
 # GEO_OBJECT of the territories whose own figures are read -> (engine level, code pattern)
 AGGREGATES = {
@@ -108,20 +97,7 @@ def read_filosofi(path: Path) -> ObservationFile:
 
 def _read_long(text: str, encoding: str, display: str, sha: str) -> ObservationFile:
     frame, separator = read_frame(text, display)
-    missing = [c for c in LONG_COLUMNS if c not in frame.columns]
-    if missing:
-        raise SourceRowErrors(
-            display,
-            [
-                RowError(
-                    MISSING_COLUMN,
-                    f"colonnes manquantes : {', '.join(missing)} (format attendu : {LONG_LAYOUT} ; "
-                    f"en-tête lu : {separator.join(frame.columns)})",
-                    line=1,
-                    column=missing[0],
-                )
-            ],
-        )
+    found = FILOSOFI_LONG.resolve(frame.columns, path=display, separator=separator)
     frame = frame.with_row_index("_i").with_columns(
         pl.col(c).str.strip_chars() for c in LONG_COLUMNS
     )
@@ -130,19 +106,7 @@ def _read_long(text: str, encoding: str, display: str, sha: str) -> ObservationF
         (pl.col("GEO_OBJECT") == "COM") & pl.col("FILOSOFI_MEASURE").is_in(list(MEASURES))
     )
     errors = ErrorCollector(display)
-    for i, geo in mine.filter(~pl.col("GEO").str.contains(COMMUNE_CODE)).select("_i", "GEO").rows():
-        errors.add(INVALID_CODE, f"code commune invalide « {geo} »", line=i + 2, column="GEO")
-    for i, period in (
-        mine.filter(~pl.col("TIME_PERIOD").str.contains(r"^[0-9]{4}$"))
-        .select("_i", "TIME_PERIOD")
-        .rows()
-    ):
-        errors.add(
-            INVALID_VALUE,
-            f"année invalide « {period} » (AAAA attendu)",
-            line=i + 2,
-            column="TIME_PERIOD",
-        )
+    FILOSOFI_LONG.check(mine, found, errors, only=("GEO", "TIME_PERIOD"))
     key = ["GEO", "FILOSOFI_MEASURE", "TIME_PERIOD"]
     dup = mine.filter(pl.struct(key).is_duplicated())
     seen: set[tuple] = set()

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from pvd.domain.search import fold
 from pvd.sources import columns
-from pvd.sources.cog import COMMUNE_CODE
+from pvd.sources.contracts import COMMUNE_CODE, ORT_LIST
 from pvd.sources.pvd_list import DATE_YEARS, Issue, missing, name_issue, normalise_code, parse_date
 from pvd.sources.report import SourceError
 from pvd.sources.tabular import INVALID_CODE, INVALID_VALUE, read_table
@@ -40,9 +40,7 @@ PUBLISHER = "ANCT / DGALN"
 LICENCE = "Licence Ouverte 2.0 (Etalab)"
 URL = "https://www.data.gouv.fr/fr/datasets/operations-de-revitalisation-du-territoire-ort/"
 
-CODE = "Code commune"
-SIGNED = "Signée ?"
-SIGNED_ON = "Si signée, date de signature"
+CODE, SIGNED, SIGNED_ON = (c.name for c in ORT_LIST.columns)
 REQUIRED = (CODE, SIGNED, SIGNED_ON)
 
 SIGNATURE_VALUES = {
@@ -119,7 +117,7 @@ def _coordinate(raw: str | None, low: float, high: float) -> float | None:
 
 def read_ort_list(path: Path) -> OrtList:
     table = read_table(Path(path), separators=(",", ";"))
-    table.require(REQUIRED, layout="tableau national de suivi des ORT (en-têtes en français)")
+    ORT_LIST.resolve(table.header, path=table.path, separator=table.separator)
     result = OrtList(table.path, table.encoding_label, table.separator, table.sha256)
 
     def get(row: dict[str, str], name: str) -> str:

@@ -32,7 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pvd.sources import columns
-from pvd.sources.cog import COMMUNE_CODE, DEPARTEMENT_CODE
+from pvd.sources.cog import DEPARTEMENT_CODE
+from pvd.sources.contracts import COMMUNE_CODE
 from pvd.sources.tabular import (
     DUPLICATE_KEY,
     INCONSISTENT,

@@ -34,7 +34,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 from pvd.sources import columns
-from pvd.sources.cog import COMMUNE_CODE, DEPARTEMENT_CODE
+from pvd.sources.cog import DEPARTEMENT_CODE
+from pvd.sources.contracts import COMMUNE_CODE, PVD_LIST
 from pvd.sources.report import SourceError
 from pvd.sources.tabular import INVALID_CODE, INVALID_VALUE, read_table
 
@@ -132,7 +133,7 @@ def normalise_code(raw: str) -> tuple[str, bool]:
 
 def read_programme_list(path: Path) -> ProgrammeList:
     table = read_table(Path(path), separators=(",", ";"))
-    table.require(["insee_com"], layout="insee_com,lib_com,…,date_signature (liste data.gouv.fr)")
+    PVD_LIST.resolve(table.header, path=table.path, separator=table.separator)
     cols = table.columns
     result = ProgrammeList(
         path=table.path,

@@ -116,18 +116,8 @@ class Table:
         """Fail, naming every missing column, when the header lacks one of ``required``."""
         missing = [c for c in required if c.upper() not in self.columns]
         if missing:
-            raise SourceRowErrors(
-                self.path,
-                [
-                    RowError(
-                        MISSING_COLUMN,
-                        f"colonne{'s' if len(missing) > 1 else ''} manquante{'s' if len(missing) > 1 else ''}"
-                        f" : {', '.join(missing)} (format attendu : {layout} ; "
-                        f"en-tête lu : {self.separator.join(self.header)})",
-                        line=1,
-                        column=missing[0],
-                    )
-                ],
+            raise missing_columns(
+                self.path, missing, layout=layout, header=self.header, separator=self.separator
             )
 
 

@@ -18,14 +18,9 @@ from pathlib import Path
 
 import polars as pl
 
-from pvd.sources.insee_codgeo import COMMUNE_CODE, read_frame, read_text
-from pvd.sources.tabular import (
-    INVALID_CODE,
-    MISSING_COLUMN,
-    ErrorCollector,
-    RowError,
-    SourceRowErrors,
-)
+from pvd.sources.contracts import TYPOLOGIE
+from pvd.sources.insee_codgeo import read_frame, read_text
+from pvd.sources.tabular import ErrorCollector
 
 KINDS = ("densite", "ruralite", "montagne")
 
@@ -41,37 +36,15 @@ class Typology:
 def read_typology(path: Path) -> Typology:
     text, _, display, sha = read_text(path)
     frame, sep = read_frame(text, display)
-    cols = {c.strip().lstrip("\ufeff").lower(): c for c in frame.columns}
-    code_col = cols.get("insee_com") or cols.get("codgeo") or cols.get("com")
-    kind = next((k for k in KINDS if f"niveau_{k}" in cols), None)
-    if not code_col or not kind:
-        missing = "insee_com" if not code_col else "niveau_densite|niveau_ruralite|niveau_montagne"
-        raise SourceRowErrors(
-            display,
-            [
-                RowError(
-                    MISSING_COLUMN,
-                    f"colonne manquante : {missing} (format attendu : insee_com,lib_com,"
-                    f"niveau_densite, niveau_ruralite ou niveau_montagne ; en-tête lu : "
-                    f"{sep.join(frame.columns)})",
-                    line=1,
-                    column=missing,
-                )
-            ],
-        )
-    level_col = cols[f"niveau_{kind}"]
+    found = TYPOLOGIE.resolve(frame.columns, path=display, separator=sep)
+    code_col, level_col = found["insee_com"], found[TYPOLOGIE.columns[1].name]
+    kind = level_col.lower().removeprefix("niveau_")
     errors = ErrorCollector(display)
+    TYPOLOGIE.check(frame, found, errors)
     f = frame.select(
         pl.col(code_col).fill_null("").str.strip_chars().alias("code"),
         pl.col(level_col).str.strip_chars().alias("valeur"),
-    ).with_row_index("_i")
-    for i, code in (
-        f.filter(~pl.col("code").str.contains(COMMUNE_CODE))
-        .head(60)
-        .select("_i", "code")
-        .iter_rows()
-    ):
-        errors.add(INVALID_CODE, f"code commune invalide « {code} »", line=i + 2, column=code_col)
+    )
     errors.raise_if_any()
     undefined = (
         pl.col("valeur").is_null()
