@@ -7,8 +7,18 @@ import pytest
 
 from pvd.network import permissions as P
 
-USERS = ("chef23", "lecteur23", "chef16", "pref23", "region75", "region84", "national", "admin",
-         "nobody", "anonymous")
+USERS = (
+    "chef23",
+    "lecteur23",
+    "chef16",
+    "pref23",
+    "region75",
+    "region84",
+    "national",
+    "admin",
+    "nobody",
+    "anonymous",
+)
 
 # right -> users allowed (every other user of USERS is refused).
 MATRIX = {
@@ -18,8 +28,16 @@ MATRIX = {
     "delete": {"chef23", "region75", "national", "admin"},
     "view_draft": {"chef23", "lecteur23", "pref23", "region75", "national", "admin"},
     "view_published": set(USERS),
-    "member": {"chef23", "lecteur23", "chef16", "pref23", "region75", "region84", "national",
-               "admin"},
+    "member": {
+        "chef23",
+        "lecteur23",
+        "chef16",
+        "pref23",
+        "region75",
+        "region84",
+        "national",
+        "admin",
+    },
 }
 
 
@@ -56,7 +74,9 @@ def test_matrix(right, users, actions, draft):
     got = {
         who
         for who in USERS
-        if _check(right, AnonymousUser() if who == "anonymous" else users[who], draft, actions["a23"])
+        if _check(
+            right, AnonymousUser() if who == "anonymous" else users[who], draft, actions["a23"]
+        )
     }
     assert got == MATRIX[right]
 

@@ -145,7 +145,11 @@ def test_pages_of_the_workflow(actions, users, client):
     client.force_login(users["chef23"])
     r = client.post(
         f"/reseau/pratiques/nouvelle/{actions['a23'].pk}/",
-        {"titre": "Halle rénovée", "cout": "120000", "indicateurs": "Visiteurs ; 1 200 ; par semaine"},
+        {
+            "titre": "Halle rénovée",
+            "cout": "120000",
+            "indicateurs": "Visiteurs ; 1 200 ; par semaine",
+        },
     )
     assert r.status_code == 302
     pk = int(r["Location"].rstrip("/").rsplit("/", 1)[1])

@@ -33,7 +33,11 @@ def test_accepted_by_content(name, content, mime, saved_as):
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "SVG"),
+        (
+            "logo.svg",
+            b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+            "SVG",
+        ),
         ("logo.png", b'<?xml version="1.0"?><svg></svg>', "SVG"),  # SVG named .png
         ("page.pdf", b"<!DOCTYPE html><html><script>x</script></html>", "HTML"),
         ("a.png", b"GIF89a" + b"\x00" * 20, "Type de fichier refusé"),
