@@ -20,6 +20,7 @@ COMMANDS = {
     "data": "pvd.cli.data:data",
     "indicators": "pvd.diagnostics.commands:indicators",
     "manage": "pvd.cli.server:manage",
+    "network": "pvd.network.cli:network",
     "programme": "pvd.programme.cli:programme",
     "projets": "pvd.projects.cli:projets",
     "selection": "pvd.selection.cli:selection",
