@@ -62,11 +62,15 @@ class PracticeIn(Schema):
     titre: str = Field("", max_length=200)
     contexte: str = ""
     realisation: str = ""
-    cout: int | None = Field(None, ge=0)
+    cout: int | None = Field(None, ge=0, le=10_000_000_000)
     financement: str = ""
-    financeurs: list[str] = []
+    financeurs: list[str] = Field([], max_length=20)
     resultats: str = ""
     contacts: str = ""
+
+
+def _clean(value: str) -> str:
+    return value.replace("\x00", "")[:100]
 
 
 class DraftOut(Schema):
@@ -94,7 +98,11 @@ def annuaire(
 ):
     found = directory.search(
         directory.Filters(
-            q=q[:100], region=region, departement=departement, axe=axe, tranche=tranche
+            q=_clean(q),
+            region=_clean(region),
+            departement=_clean(departement),
+            axe=_clean(axe),
+            tranche=_clean(tranche),
         )
     )
     items = [
@@ -132,7 +140,11 @@ def pratiques(
 ):
     qs = practices_search.search(
         practices_search.PracticeFilters(
-            q=q[:100], axe=axe, tranche=tranche, region=region, financeur=financeur
+            q=_clean(q),
+            axe=_clean(axe),
+            tranche=_clean(tranche),
+            region=_clean(region),
+            financeur=_clean(financeur),
         )
     )
     base = request.build_absolute_uri("/").rstrip("/")

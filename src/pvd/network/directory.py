@@ -10,7 +10,7 @@ And the one write of the directory: a member's own profile (:func:`profile_updat
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
@@ -71,7 +71,6 @@ class Filters:
     departement: str = ""
     axe: str = ""
     tranche: str = ""
-    extra: dict = field(default_factory=dict)
 
 
 def _axes_by_group() -> dict[int, set[str]]:

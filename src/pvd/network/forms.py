@@ -31,7 +31,9 @@ class PracticeForm(forms.Form):
     titre = forms.CharField(label="Titre", max_length=200)
     contexte = forms.CharField(label="Contexte", required=False, widget=TEXTAREA)
     realisation = forms.CharField(label="Ce qui a été fait", required=False, widget=TEXTAREA)
-    cout = forms.IntegerField(label="Coût total (€)", min_value=0, required=False)
+    cout = forms.IntegerField(
+        label="Coût total (€)", min_value=0, max_value=10_000_000_000, required=False
+    )
     financement = forms.CharField(label="Plan de financement", required=False, widget=TEXTAREA)
     financeurs = forms.MultipleChoiceField(
         label="Financeurs",

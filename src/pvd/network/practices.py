@@ -23,6 +23,7 @@ from pvd.programme import audit
 from pvd.programme.models import Changement
 from pvd.projects.models import Action, Financeur
 
+MAX_COST = 10_000_000_000  # 10 billion euros: beyond, a typing error
 TEXT_FIELDS = ("titre", "contexte", "realisation", "financement", "resultats", "contacts")
 S = StatutPratique
 
@@ -59,7 +60,10 @@ def _require(allowed: bool, message: str) -> None:
 
 
 def _clean_values(values: dict) -> dict:
-    out = {k: str(values.get(k) or "").strip() for k in TEXT_FIELDS if k in values}
+    # NUL characters: PostgreSQL refuses them in text.
+    out = {
+        k: str(values.get(k) or "").replace("\x00", "").strip() for k in TEXT_FIELDS if k in values
+    }
     if "titre" in out and not out["titre"]:
         raise PracticeError("Le titre est obligatoire.")
     if "titre" in out:
@@ -73,8 +77,8 @@ def _clean_values(values: dict) -> dict:
                 out["cout"] = int(cout)
             except (TypeError, ValueError) as exc:
                 raise PracticeError("Le coût doit être un nombre entier d'euros.") from exc
-            if out["cout"] < 0:
-                raise PracticeError("Le coût ne peut pas être négatif.")
+            if not 0 <= out["cout"] <= MAX_COST:
+                raise PracticeError("Le coût doit être compris entre 0 et 10 milliards d'euros.")
     if "financeurs" in values:
         known = {c for c, _ in Financeur.choices}
         codes = [c for c in values["financeurs"] or [] if c]

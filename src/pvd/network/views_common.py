@@ -9,6 +9,12 @@ from django.urls import reverse
 from pvd.programme.audit import Actor
 
 
+def param(request, name: str) -> str:
+    """A query parameter as a filter takes it: at most 100 characters, no NUL (PostgreSQL
+    refuses it in a query)."""
+    return request.GET.get(name, "").replace("\x00", "")[:100]
+
+
 def actor(request) -> Actor:
     return Actor("web", request.user)
 

@@ -12,7 +12,7 @@ from django.urls import reverse, reverse_lazy
 
 from pvd.network import directory, peers, permissions
 from pvd.network.forms import ProfileForm
-from pvd.network.views_common import actor, crumbs, forbidden
+from pvd.network.views_common import actor, crumbs, forbidden, param
 from pvd.projects.models import Axe
 from pvd.territories.models import Commune
 
@@ -20,21 +20,16 @@ login = login_required(login_url=reverse_lazy("programme:login"))
 
 
 def annuaire(request: HttpRequest) -> HttpResponse:
-    g = request.GET
     filters = directory.Filters(
-        q=g.get("q", "")[:100],
-        region=g.get("region", ""),
-        departement=g.get("departement", ""),
-        axe=g.get("axe", ""),
-        tranche=g.get("tranche", ""),
+        **{k: param(request, k) for k in ("q", "region", "departement", "axe", "tranche")}
     )
     found = directory.search(filters)
-    page = Paginator(found, directory.PAGE_SIZE).get_page(g.get("page"))
+    page = Paginator(found, directory.PAGE_SIZE).get_page(request.GET.get("page"))
     full = permissions.is_programme_member(request.user)
     people = directory.managers(
         groupe_ids=[t.groupe_id for t in page.object_list if t.groupe_id], full=full
     )
-    query = g.copy()
+    query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
@@ -48,6 +43,7 @@ def annuaire(request: HttpRequest) -> HttpResponse:
             "full": full,
             "query": query.urlencode(),
             "breadcrumb_data": {"current": "Réseau des villes"},
+            "nav": "annuaire",
         },
     )
 
@@ -73,7 +69,12 @@ def profil(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "network/profil.html",
-        {"form": form, "profil": current, "breadcrumb_data": crumbs("Mon profil réseau")},
+        {
+            "form": form,
+            "profil": current,
+            "nav": "profil",
+            "breadcrumb_data": crumbs("Mon profil réseau"),
+        },
     )
 
 
@@ -92,7 +93,7 @@ def pareil(request: HttpRequest, code: str) -> HttpResponse:
     )
     if commune is None:
         raise Http404(f"Aucune commune de code « {code} ».")
-    axe = request.GET.get("axe", "")
+    axe = param(request, "axe")
     result = None
     if axe:
         try:

@@ -18,20 +18,15 @@ from pvd.network import practices_search as selectors
 from pvd.network.forms import PracticeForm, ReviewForm, UploadForm
 from pvd.network.models import PieceJointe, Pratique
 from pvd.network.uploads import MAX_BYTES
-from pvd.network.views_common import actor, crumbs, forbidden
+from pvd.network.views_common import actor, crumbs, forbidden, param
 from pvd.projects.models import Action
 
 login = login_required(login_url=reverse_lazy("programme:login"))
 
 
 def _filters(request) -> selectors.PracticeFilters:
-    g = request.GET
     return selectors.PracticeFilters(
-        q=g.get("q", "")[:100],
-        axe=g.get("axe", ""),
-        tranche=g.get("tranche", ""),
-        region=g.get("region", ""),
-        financeur=g.get("financeur", ""),
+        **{k: param(request, k) for k in ("q", "axe", "tranche", "region", "financeur")}
     )
 
 
@@ -54,6 +49,7 @@ def pratiques(request: HttpRequest) -> HttpResponse:
             "mine": selectors.team_practices(user) if user.is_authenticated else [],
             "queue": selectors.review_queue(user) if user.is_authenticated else [],
             "breadcrumb_data": crumbs("Fiches expériences"),
+            "nav": "pratiques",
         },
     )
 
