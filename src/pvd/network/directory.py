@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from pvd.caching import bump_data_version, shared
+from pvd.caching import ProcessMemo, bump_data_version, shared
 from pvd.domain import network as rules
 from pvd.domain.search import normalize
 from pvd.network.models import ProfilReseau
@@ -41,6 +41,7 @@ class Town:
     groupe_id: int | None
     groupe_code: str
     groupe_nom: str
+    groupe_key: str  # search key of the group's name
     axes: tuple[str, ...]
 
     @property
@@ -110,15 +111,21 @@ def _compute_towns() -> list[Town]:
                 groupe_id=g.pk if g else None,
                 groupe_code=g.code if g else "",
                 groupe_nom=str(g) if g else "",
+                groupe_key=normalize(str(g)) if g else "",
                 axes=tuple(a for a in order if a in found),
             )
         )
     return towns
 
 
+# Rows kept in each process for the data version (unpickling them from the shared cache on every
+# request cost 60 ms under load); the shared cache computes them once for all the processes.
+_memo: ProcessMemo = ProcessMemo("network-directory", size=4)
+
+
 def towns() -> list[Town]:
     """Every active laureate town of the programme (no personal data)."""
-    return shared(("network", "directory", "towns"), _compute_towns)
+    return _memo.get("towns", lambda: shared(("network", "directory", "towns"), _compute_towns))
 
 
 def search(filters: Filters) -> list[Town]:
@@ -134,7 +141,7 @@ def search(filters: Filters) -> list[Town]:
             continue
         if filters.tranche and t.band != filters.tranche:
             continue
-        if q and not (t.code.startswith(q) or key in t.key or key in normalize(t.groupe_nom)):
+        if q and not (t.code.startswith(q) or key in t.key or key in t.groupe_key):
             continue
         out.append(t)
     return out
@@ -142,6 +149,10 @@ def search(filters: Filters) -> list[Town]:
 
 def facets() -> dict[str, list[tuple[str, str]]]:
     """Choices of the filters, from the towns themselves."""
+    return _memo.get("facets", _facets)
+
+
+def _facets() -> dict[str, list[tuple[str, str]]]:
     regions = sorted({(t.region, t.region_nom) for t in towns()})
     departements = sorted(
         {(t.departement, f"{t.departement} – {t.departement_nom}") for t in towns()}

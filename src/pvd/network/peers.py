@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch
 
-from pvd.caching import shared
+from pvd.caching import ProcessMemo, shared
 from pvd.diagnostics.models import TerritoryValues
 from pvd.domain import network as rules
 from pvd.network import directory
@@ -61,8 +61,13 @@ def _groups_by_axe() -> dict[str, frozenset[int]]:
     return {axe: frozenset(ids) for axe, ids in out.items()}
 
 
+_memo: ProcessMemo = ProcessMemo("network-peers", size=2)
+
+
 def groups_by_axe() -> dict[str, frozenset[int]]:
-    return shared(("network", "peers", "groups_by_axe"), _groups_by_axe)
+    return _memo.get(
+        "groups_by_axe", lambda: shared(("network", "peers", "groups_by_axe"), _groups_by_axe)
+    )
 
 
 def _similar_codes(code: str) -> list[str] | None:
@@ -79,8 +84,9 @@ def peers_of(*, commune: Commune, axe: str, limit: int = LIMIT) -> PeersResult:
     if axe not in labels:
         raise ValueError(f"thématique inconnue : {axe}")
     working = groups_by_axe().get(axe, frozenset())
-    by_code = {t.code: t for t in directory.towns() if t.groupe_id in working}
-    own_group = next((t.groupe_id for t in directory.towns() if t.code == commune.code), None)
+    towns = directory.towns()
+    by_code = {t.code: t for t in towns if t.groupe_id in working}
+    own_group = next((t.groupe_id for t in towns if t.code == commune.code), None)
     candidates = {
         code: (t.departement, t.region, t.population)
         for code, t in by_code.items()
