@@ -44,3 +44,23 @@ def test_cli_exports(groups, actions, tmp_path):
     assert {row["code_commune"] for row in rows} == {"23176", "16005", "16015", "01004"}
     r = CliRunner().invoke(cli, ["network", "export", "pratiques"])
     assert r.exit_code == 0 and r.output.startswith("id;titre;thematique")
+
+
+def test_no_server_error_on_hostile_parameters(client, users, actions):
+    """The network's pages and API with hostile filters (NUL, huge, letters): never a 500."""
+    client.raise_request_exception = False
+    client.force_login(users["admin"])
+    urls = [
+        "/reseau/",
+        "/reseau/pratiques/",
+        "/reseau/pareil/23176/",
+        "/reseau/export/annuaire.csv",
+        "/api/v1/reseau/annuaire",
+        "/api/v1/reseau/pratiques",
+        f"/reseau/pratiques/nouvelle/{actions['a23'].pk}/",
+    ]
+    keys = ("q", "region", "departement", "axe", "tranche", "financeur", "page", "limit", "offset")
+    for url in urls:
+        for value in ("\x00", "abc", "-1", "99999999999999999999999", "é" * 300):
+            r = client.get(url, {k: value for k in keys})
+            assert r.status_code < 500, (url, value, r.status_code)
