@@ -8,6 +8,7 @@ transactional: everything is created inside the test.
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
@@ -105,6 +106,11 @@ def _login(page, base: str, username: str, next_url: str) -> None:
 def _fits(page, what: str) -> None:
     for width in (1366, 390):
         page.set_viewport_size({"width": width, "height": 900})
+        if os.environ.get("PVD_E2E_SHOTS"):
+            name = what.replace(" ", "-").replace("?", "")
+            page.screenshot(
+                path=f"{os.environ['PVD_E2E_SHOTS']}/reseau-{name}-{width}.png", full_page=True
+            )
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{what} at {width} px: {overflow} px wider than the window"
     page.set_viewport_size({"width": 1280, "height": 720})
