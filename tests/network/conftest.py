@@ -32,6 +32,12 @@ def make_action(groupe, titre: str, axe: str, **extra):
 
 
 @pytest.fixture
+def factories(db):
+    """``make_group`` and ``make_action`` for tests needing more (conftest is not imported)."""
+    return make_group, make_action
+
+
+@pytest.fixture
 def pvd(db):
     from pvd.programme.services import programme_get
 

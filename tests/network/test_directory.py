@@ -97,13 +97,12 @@ def test_pagination(client, pvd):
     assert _page(client, "?page=2").count("<tr>") == 1 + 10
 
 
-def test_peers_similar_first_then_department_then_region(client, users, groups, actions):
+def test_peers_similar_first_then_department_then_region(client, users, groups, actions, factories):
     from pvd.diagnostics.models import TerritoryValues
     from pvd.network.peers import peers_of
     from pvd.territories.models import Commune
 
-    from .conftest import make_action, make_group
-
+    make_group, make_action = factories
     # A town of the Creuse similar to 23176 (stored similar towns), and one of its department.
     creuse = list(
         Commune.objects.filter(type="COM", departement_id="23")
