@@ -21,6 +21,8 @@ COMMANDS = {
     "indicators": "pvd.diagnostics.commands:indicators",
     "manage": "pvd.cli.server:manage",
     "outcomes": "pvd.outcomes.cli:outcomes",
+
+    "network": "pvd.network.cli:network",
     "programme": "pvd.programme.cli:programme",
     "projets": "pvd.projects.cli:projets",
     "selection": "pvd.selection.cli:selection",

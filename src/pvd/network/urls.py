@@ -2,3 +2,23 @@
 
 app_name = "network"
 urlpatterns: list = []
+
+from django.urls import path  # noqa: E402
+
+from pvd.network import feeds, views_directory, views_practices  # noqa: E402
+
+urlpatterns += [
+    path("", views_directory.annuaire, name="annuaire"),
+    path("profil/", views_directory.profil, name="profil"),
+    path("pareil/<str:code>/", views_directory.pareil, name="pareil"),
+    path("pratiques/", views_practices.pratiques, name="pratiques"),
+    path("pratiques/flux.atom", feeds.PracticesFeed(), name="pratiques_flux"),
+    path("pratiques/nouvelle/<int:action_pk>/", views_practices.pratique_new, name="pratique_new"),
+    path("pratiques/<int:pk>/", views_practices.pratique, name="pratique"),
+    path("pratiques/<int:pk>/modifier/", views_practices.pratique_edit, name="pratique_edit"),
+    path("pratiques/<int:pk>/statut/", views_practices.pratique_statut, name="pratique_statut"),
+    path("pratiques/<int:pk>/pieces/", views_practices.piece_add, name="piece_add"),
+    path("pieces/<int:pk>/", views_practices.piece, name="piece"),
+    path("pieces/<int:pk>/retirer/", views_practices.piece_remove, name="piece_remove"),
+    path("export/<str:kind>.<str:fmt>", feeds.download, name="export"),
+]
