@@ -2,6 +2,7 @@
 
 from pvd.api.diagnostics import router as diagnostics_router
 from pvd.api.errors import PvdAPI, install
+from pvd.api.network_events import router as network_events_router
 from pvd.api.programme import router as programme_router
 from pvd.api.projects import router as projects_router
 from pvd.api.selection import router as selection_router
@@ -21,4 +22,5 @@ api.add_router("/", programme_router)
 api.add_router("/", diagnostics_router)
 api.add_router("/", selection_router)
 api.add_router("/", projects_router)
+api.add_router("/", network_events_router)
 install(api)  # JSON errors, documented in the OpenAPI schema (pvd.api.errors)

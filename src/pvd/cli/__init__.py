@@ -24,6 +24,7 @@ COMMANDS = {
     "projets": "pvd.projects.cli:projets",
     "selection": "pvd.selection.cli:selection",
     "serve": "pvd.cli.server:serve",
+    "network": "pvd.network.cli:network",
 }
 
 
