@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from pvd.network import permissions_events as perms
 from pvd.network.models import Evenement, Inscription
+from pvd.network.permissions_events import user_scopes
 from pvd.programme.models import Perimetre
-from pvd.programme.services import user_scopes
 from pvd.projects.models import Membre
 
 E, Ins = Evenement, Inscription
