@@ -5,11 +5,11 @@ deadline, capacity and waiting list: ``pvd.network.permissions_events``)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
@@ -76,10 +76,13 @@ def list_events(
     periode: Literal["a-venir", "passes"] = "a-venir",
     region: str = "",
     format: Literal["", "presentiel", "en_ligne", "hybride"] = "",
+    limit: Annotated[int, Field(ge=1, le=500)] = 100,
+    offset: Annotated[int, Field(ge=0)] = 0,
 ):
     """Published (and cancelled) events, upcoming (soonest first) or past; ``region``: its
-    regional and departmental events and the national ones."""
-    return [_out(ev) for ev in sel.events(None, period=periode, region=region, format=format)]
+    regional and departmental events and the national ones; ``limit`` events from ``offset``."""
+    qs = sel.events(None, period=periode, region=region, format=format)
+    return [_out(ev) for ev in qs[offset : offset + limit]]
 
 
 @router.get("/reseau/evenements/{pk}", response={200: EvenementOut, 404: ErrorOut})

@@ -47,7 +47,8 @@ def with_counts(qs: QuerySet) -> QuerySet:
 
 
 def events(
-    user=None, *, period: str = "a-venir", region: str = "", format: str = "", now=None
+    user=None, *, period: str = "a-venir", region: str = "", format: str = "", now=None,
+    counts: bool = True,
 ) -> QuerySet:
     """Visible events of a period ("a-venir": not ended yet, soonest first; "passes": ended,
     latest first), optionally of one region (its regional and departmental events, and the
@@ -62,11 +63,27 @@ def events(
         qs = qs.filter(Q(region_id=region) | Q(echelle=E.Echelle.NATIONAL))
     if format in E.Format.values:
         qs = qs.filter(format=format)
-    return with_counts(qs)
+    return with_counts(qs) if counts else qs
+
+
+class _Paginator(Paginator):
+    """Counts the events without the registration counts' GROUP BY."""
+
+    def __init__(self, qs, per_page, plain):
+        super().__init__(qs, per_page)
+        self._plain = plain
+
+    @property
+    def count(self) -> int:
+        if not hasattr(self, "_count"):
+            self._count = self._plain.count()
+        return self._count
 
 
 def events_page(user, *, period: str, region: str, format: str, page: str | int = 1):
-    return Paginator(events(user, period=period, region=region, format=format), PAGE_SIZE).get_page(page)
+    args = {"period": period, "region": region, "format": format}
+    plain = events(user, counts=False, **args)
+    return _Paginator(events(user, **args), PAGE_SIZE, plain).get_page(page)
 
 
 def event_get(pk: int) -> Evenement | None:

@@ -229,7 +229,7 @@ def events_feed(request, region: str = ""):
         if r is None:
             raise Http404(f"Aucune région « {region} ».")
         name += f" – {r.nom}"
-    body = calendar.feed_ics(calendar.feed_events(region), name)
+    body = calendar.feed_body(region, name)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="rencontres{"-" + region if region else ""}.ics"'
     return response
