@@ -168,3 +168,13 @@ def test_cli_list_and_export(users, make_event, tmp_path):
     assert r.exit_code == 1 and "aucune rencontre" in r.output
     r = runner.invoke(network, ["events", "remind", "--dry-run"])
     assert r.exit_code == 0 and "Rappels" in r.output
+
+
+def test_api_listing_pages_and_refuses_bad_parameters(client, make_event):
+    for i in range(3):
+        make_event(titre=f"Rencontre {i}")
+    assert len(client.get("/api/v1/reseau/evenements?limit=2").json()) == 2
+    assert len(client.get("/api/v1/reseau/evenements?limit=2&offset=2").json()) == 1
+    r = client.get("/api/v1/reseau/evenements?limit=0")
+    assert r.status_code == 422 and r.json()["erreurs"][0]["champ"] == "limit"
+    assert client.get("/api/v1/reseau/evenements?periode=demain").status_code == 422

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
@@ -70,22 +70,34 @@ def _public_event(pk: int) -> Evenement:
     return ev
 
 
-@router.get("/reseau/evenements", response=list[EvenementOut])
+@router.get(
+    "/reseau/evenements",
+    response=list[EvenementOut],
+    summary="Rencontres du réseau",
+    description=(
+        "Rencontres publiées (et annulées), à venir (les plus proches d'abord) ou passées ; "
+        "`region` : ses rencontres régionales et départementales et les nationales ; `limit` "
+        "rencontres à partir de `offset`."
+    ),
+)
 def list_events(
     request: HttpRequest,
-    periode: Literal["a-venir", "passes"] = "a-venir",
-    region: str = "",
-    format: Literal["", "presentiel", "en_ligne", "hybride"] = "",
+    periode: Literal["a-venir", "passes"] = Query("a-venir", description="À venir ou passées"),
+    region: str = Query("", description="Code de région (ex. 75)"),
+    format: Literal["", "presentiel", "en_ligne", "hybride"] = Query("", description="Format"),
     limit: Annotated[int, Field(ge=1, le=500)] = 100,
     offset: Annotated[int, Field(ge=0)] = 0,
 ):
-    """Published (and cancelled) events, upcoming (soonest first) or past; ``region``: its
-    regional and departmental events and the national ones; ``limit`` events from ``offset``."""
     qs = sel.events(None, period=periode, region=region, format=format)
     return [_out(ev) for ev in qs[offset : offset + limit]]
 
 
-@router.get("/reseau/evenements/{pk}", response={200: EvenementOut, 404: ErrorOut})
+@router.get(
+    "/reseau/evenements/{pk}",
+    response={200: EvenementOut, 404: ErrorOut},
+    summary="Une rencontre du réseau",
+    description="Une rencontre publiée ou annulée : date, lieu, programme, places et inscrits.",
+)
 def get_event(request: HttpRequest, pk: int):
     return _out(_public_event(pk))
 
@@ -94,10 +106,14 @@ def get_event(request: HttpRequest, pk: int):
     "/reseau/evenements/{pk}/inscription",
     response={200: InscriptionOut, 404: ErrorOut, 409: ErrorOut},
     auth=django_auth,
+    summary="S'inscrire à une rencontre",
+    description=(
+        "Inscrit le membre connecté : une place, ou la liste d'attente quand la rencontre est "
+        "complète ; 409 avec le motif quand les inscriptions sont closes ou que la rencontre est "
+        "réservée à un autre public."
+    ),
 )
 def register(request: HttpRequest, pk: int):
-    """Register the logged-in member: a seat, or the waiting list when the event is full (409
-    with the reason when registration is closed or the member is not in the audience)."""
     ev = _public_event(pk)
     try:
         r = svc.registration_register(user=request.user, evenement=ev, origine="api")
@@ -111,9 +127,13 @@ def register(request: HttpRequest, pk: int):
     "/reseau/evenements/{pk}/inscription",
     response={200: InscriptionOut, 404: ErrorOut, 409: ErrorOut},
     auth=django_auth,
+    summary="Se désinscrire d'une rencontre",
+    description=(
+        "Annule l'inscription du membre connecté ; la place libérée va au premier de la liste "
+        "d'attente, prévenu par e-mail."
+    ),
 )
 def unregister(request: HttpRequest, pk: int):
-    """Withdraw the logged-in member's registration; a freed seat goes to the waiting list."""
     ev = _public_event(pk)
     try:
         r = svc.registration_cancel(user=request.user, evenement=ev, origine="api")
