@@ -8,6 +8,7 @@ are created inside the test (see conftest.py)."""
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -81,6 +82,9 @@ def _check(page, axe, what: str) -> None:
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{what} at {width} px: {overflow} px wider than the window"
         assert axe(page) == [], f"{what} at {width} px"
+        if os.environ.get("PVD_E2E_SHOTS"):
+            name = re.sub(r"\W+", "-", what)
+            page.screenshot(path=f"{os.environ['PVD_E2E_SHOTS']}/{name}-{width}.png", full_page=True)
     page.set_viewport_size({"width": WIDTHS[0], "height": 900})
 
 
