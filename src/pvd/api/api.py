@@ -3,6 +3,7 @@
 from pvd.api.diagnostics import router as diagnostics_router
 from pvd.api.errors import PvdAPI, install
 from pvd.api.network import router as network_router
+from pvd.api.network_events import router as network_events_router
 from pvd.api.outcomes import router as outcomes_router
 from pvd.api.programme import router as programme_router
 from pvd.api.projects import router as projects_router
@@ -25,4 +26,6 @@ api.add_router("/", selection_router)
 api.add_router("/", projects_router)
 api.add_router("/", outcomes_router)
 api.add_router("/", network_router)
+
+api.add_router("/", network_events_router)
 install(api)  # JSON errors, documented in the OpenAPI schema (pvd.api.errors)
