@@ -1,4 +1,4 @@
-"""The portrait and commune page bodies rendered with Jinja2 (pvd.web.jinja, issue 17) are the
+"""The portrait and commune page bodies rendered with Jinja2 (pvd.rendering.jinja, issue 17) are the
 bodies the former Django templates render, byte for byte, on real communes of the built
 portrait database: a random sample, municipal arrondissements, overseas communes, communes
 without indicators, without EPCI, with communes déléguées, names with an apostrophe; staff and
@@ -14,8 +14,8 @@ import pytest
 from django.template import Context, Engine
 
 from pvd.diagnostics.views import portrait_context
+from pvd.rendering import jinja
 from pvd.territories.models import Commune
-from pvd.web import jinja
 from pvd.web.views import commune_body_context
 
 LEGACY = Path(__file__).resolve().parent / "legacy_templates"

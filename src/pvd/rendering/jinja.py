@@ -25,9 +25,9 @@ from django.utils.html import conditional_escape, json_script
 from django.utils.timezone import template_localtime
 from django.utils.translation import get_language
 
-from pvd.web.templatetags import pvd_web
+from pvd.rendering import filters as pvd_web
 
-SRC = Path(__file__).resolve().parents[1]
+SRC = Path(__file__).resolve().parents[1]  # the apps' jinja2 folders, found by path (no import)
 FOLDERS = [SRC / "diagnostics" / "jinja2", SRC / "web" / "jinja2"]
 
 
