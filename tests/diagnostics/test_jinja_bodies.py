@@ -1,4 +1,4 @@
-"""The portrait and commune page bodies rendered with Jinja2 (pvd.web.jinja, issue 17) are the
+"""The portrait and commune page bodies rendered with Jinja2 (pvd.rendering.jinja, issue 17) are the
 bodies the former Django templates render, byte for byte, on real communes of the built
 portrait database: a random sample, municipal arrondissements, overseas communes, communes
 without indicators, without EPCI, with communes déléguées, names with an apostrophe; staff and
@@ -14,8 +14,8 @@ import pytest
 from django.template import Context, Engine
 
 from pvd.diagnostics.views import portrait_context
+from pvd.rendering import jinja
 from pvd.territories.models import Commune
-from pvd.web import jinja
 from pvd.web.views import commune_body_context
 
 LEGACY = Path(__file__).resolve().parent / "legacy_templates"
@@ -123,3 +123,31 @@ def test_printed_values_as_django_prints_them():
         "f": 2.5,
     }
     assert template.render(context) == django_template.render(Context(context))
+
+
+@pytest.mark.parametrize(
+    "name, args",
+    [
+        ("web:commune", ("01001",)),
+        ("web:commune", ("2A004",)),
+        ("web:departement", ("2B",)),
+        ("diagnostics:portrait", ("97411",)),
+        ("programme:region", ("pvd", "84")),
+        ("web:commune", ("a b&é",)),  # not a code: Django's reverse and its quoting
+        ("diagnostics:catalogue", ()),
+        ("projects:action", ("pvd", "01001", 12)),
+        ("projects:action", ("pvd", "01001", "12")),  # an int converter: no placeholder
+    ],
+)
+@pytest.mark.parametrize("prefix", ["/", "/pvd/"])
+def test_urls_as_django_reverses_them(name, args, prefix):
+    from django.urls import reverse, set_script_prefix
+
+    from pvd.rendering.jinja import _url
+
+    set_script_prefix(prefix)
+    try:
+        assert _url(name, *args) == reverse(name, args=args)
+        assert _url(name, *args) == reverse(name, args=args)  # remembered
+    finally:
+        set_script_prefix("/")

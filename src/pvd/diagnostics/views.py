@@ -19,10 +19,10 @@ from pvd.diagnostics.portrait_tables import theme_tables
 from pvd.domain.indicators.catalogue import DIRECTIONS, THEMES, THEMES_TO_COME, by_theme
 from pvd.domain.peers import BAND, MAX_CANDIDATES, K, feature_ids
 from pvd.formats import csv_fr
+from pvd.rendering import jinja
 from pvd.sources import catalogue as sources_catalogue
 from pvd.sources.indicator_inputs import REFERENTIAL_SOURCE, kind_of_source
 from pvd.territories.models import Commune
-from pvd.web import jinja
 
 
 def _commune(code: str) -> Commune:
@@ -74,7 +74,7 @@ def portrait_context(commune: Commune) -> dict:
 def portrait_body(commune: Commune, *, is_staff: bool) -> str:
     """The portrait below its header (indicators, map, typologies, similar towns): the same
     for every reader but staff, so rendered once per commune and data version for every worker.
-    Jinja2 (pvd.web.jinja): almost every visit of a portrait is its first one."""
+    Jinja2 (pvd.rendering.jinja): almost every visit of a portrait is its first one."""
 
     def render_body() -> str:
         context = {**portrait_context(commune), "is_staff": is_staff}

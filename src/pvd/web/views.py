@@ -13,9 +13,9 @@ from pvd import caching
 from pvd.caching.http import data_page
 from pvd.programme import selectors as programme_selectors
 from pvd.programme.dashboard_maps import map_context as programme_map
+from pvd.rendering import jinja
 from pvd.territories import selectors
 from pvd.territories.models import Commune
-from pvd.web import jinja
 from pvd.web.charts import bar_chart, series_rows
 from pvd.web.sorting import SORT_CAPTIONS, sort_headers, sort_param
 
@@ -161,7 +161,7 @@ def commune_body_context(c: Commune) -> dict:
 def commune_body(c: Commune) -> str:
     """The commune page below its header (identity, populations, subdivisions, EPCI members):
     the same for every reader, rendered once per commune and data version for every worker.
-    Jinja2 (pvd.web.jinja): almost every visit of a commune page is its first one."""
+    Jinja2 (pvd.rendering.jinja): almost every visit of a commune page is its first one."""
 
     def render_body() -> str:
         return jinja.render("web/commune_body.html", commune_body_context(c))

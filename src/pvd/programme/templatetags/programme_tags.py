@@ -81,21 +81,38 @@ def _programme_coverage(slug: str):
     return _programmes.get(slug, compute)
 
 
+# The programme's laureates and the ORT sheet's rows by commune, per process and data version:
+# a cold commune page or portrait reads a dict instead of two queries (about 1,600 and 2,000
+# rows; their imports and edits replace the data version).
+_registry_rows: caching.ProcessMemo = caching.ProcessMemo("programme-registry-rows", size=8)
+
+
+def _rows_by_commune(programme) -> tuple[dict, dict]:
+    from pvd.programme.models import Laureat, Ort
+
+    def compute():
+        laureats = {
+            laureat.commune_id: laureat
+            for laureat in Laureat.objects.filter(programme=programme).select_related(
+                "groupe__programme"
+            )
+        }
+        return laureats, {ort.commune_id: ort for ort in Ort.objects.all()}
+
+    return _registry_rows.get(programme.pk, compute)
+
+
 def _registry_facts(commune, slug: str) -> dict | None:
     from pvd.programme.coverage import status_of
-    from pvd.programme.models import Laureat, Ort
 
     programme, coverage = _programme_coverage(slug)
     if programme is None:
         return None
-    laureat = (
-        Laureat.objects.filter(programme=programme, commune=commune)
-        .select_related("groupe__programme")
-        .first()
-    )
+    laureats, orts = _rows_by_commune(programme)
+    laureat = laureats.get(commune.pk)  # at most one per programme and commune
     return {
         "programme": programme,
         "status": status_of(laureat, coverage, commune),
         "laureat": laureat,
-        "ort": Ort.objects.filter(commune=commune).first(),
+        "ort": orts.get(commune.pk),  # one ORT row per commune at most
     }

@@ -2,58 +2,23 @@
 
 from __future__ import annotations
 
-import datetime
 from decimal import Decimal
 
 from django import template
 from django.utils.formats import number_format
 
 from pvd.domain import wording
+from pvd.rendering.filters import annee, millesime, millesimes, nombre, pluriel
 
 register = template.Library()
 
 
-@register.filter
-def nombre(value) -> str:
-    """1163 -> "1 163" (non-breaking space, French grouping); None -> "n.d."."""
-    if value is None or value == "":
-        return "n.d."
-    return number_format(value, force_grouping=True)
-
-
-@register.filter
-def annee(value) -> str:
-    """A year printed as is: without it USE_THOUSAND_SEPARATOR would print 2023 as "2 023"."""
-    return "" if value is None else str(int(value))
-
-
-@register.filter
-def millesime(value) -> str:
-    """A source's year, flagged when old: 2021 -> "2021"; 2013 -> "données de 2013"."""
-    if value is None:
-        return ""
-    year = int(value)
-    return wording.vintage_age_note(year, datetime.date.today().year) or str(year)
-
-
-@register.filter
-def millesimes(values) -> str:
-    """[2023] -> "2023"; [2017, 2023] -> "2017 et 2023"; three or more: "a, b et c"."""
-    years = [str(int(v)) for v in values or ()]
-    if len(years) <= 1:
-        return "".join(years)
-    return f"{', '.join(years[:-1])} et {years[-1]}"
-
-
-@register.filter
-def pluriel(value, forms: str = "s") -> str:
-    """French `pluralize`: 0 and 1 take the singular ("0 commune"), 2 and more the plural.
-    ``{{ n|pluriel }}`` -> "" or "s"; ``{{ n|pluriel:"son,leur" }}``."""
-    try:
-        n = len(value) if hasattr(value, "__len__") and not isinstance(value, str) else float(value)
-    except (TypeError, ValueError):
-        return ""
-    return wording.suffix(n, forms)
+# The filters the Jinja2 bodies use too live below the apps (pvd.rendering.filters).
+register.filter("nombre", nombre)
+register.filter("annee", annee)
+register.filter("millesime", millesime)
+register.filter("millesimes", millesimes)
+register.filter("pluriel", pluriel)
 
 
 @register.filter

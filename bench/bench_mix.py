@@ -1,0 +1,76 @@
+"""CPU per request of the load test's mix, in-process (issue 17): bench/load.py's plan (same seed,
+same proportions: home, search page and API, commune page, portrait, dashboards) through
+Django's test client, one process, shared cache in memory and empty at start, as a fresh server
+under the load test: almost every commune page and portrait is a first visit.
+
+    PVD_DATA_DIR=/tmp/pvd-load-d PYTHONPATH=src python bench/bench_mix.py [N] [--profile FILE]
+
+Prints CPU ms per request by kind (median, mean) and on the whole mix, after a warm-up of the
+first 200 requests of another seed (per-process memos filled as a running server's are). The
+request log is silenced (a server logs to a file, not to this terminal). With --profile, a
+cProfile of the measured requests is written to FILE and its top functions printed.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pvd.config.settings")
+os.environ["PVD_CACHE"] = "memory"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import load  # noqa: E402  (bench/load.py: its targets and plan; sets Django up)
+
+
+def main() -> None:
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    count = int(args[0]) if args else 600
+    targets = load.read_targets()
+    logging.getLogger("pvd.requests").disabled = True
+    from django.test import Client
+
+    client = Client()
+    for _, path in load.request_plan(targets, 200, seed=99):
+        client.get(path)
+    plan = load.request_plan(targets, count, seed=1)
+    profile = None
+    if "--profile" in sys.argv:
+        import cProfile
+
+        profile = cProfile.Profile()
+    cpus: dict[str, list[float]] = {}
+    start = time.process_time()
+    for kind, path in plan:
+        key = "search API" if path.startswith("/api/") else kind
+        c = time.process_time()
+        if profile:
+            profile.enable()
+        response = client.get(path)
+        if profile:
+            profile.disable()
+        cpus.setdefault(key, []).append(time.process_time() - c)
+        assert response.status_code == 200, (path, response.status_code)
+    total = time.process_time() - start
+    for key, values in sorted(cpus.items()):
+        print(
+            f"{key:11} n={len(values):4}  CPU median {statistics.median(values) * 1000:6.1f} ms"
+            f"  mean {statistics.mean(values) * 1000:6.1f} ms"
+        )
+    print(f"mix: {total / count * 1000:.1f} ms CPU per request over {count} requests")
+    if profile:
+        import pstats
+
+        target = sys.argv[sys.argv.index("--profile") + 1]
+        profile.dump_stats(target)
+        stats = pstats.Stats(profile)
+        stats.sort_stats("cumulative").print_stats(50)
+        stats.sort_stats("tottime").print_stats(25)
+
+
+if __name__ == "__main__":
+    main()

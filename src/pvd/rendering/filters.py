@@ -1,0 +1,48 @@
+"""French formatting of figures and vintages, shared by the Django templates (registered in
+pvd.web.templatetags.pvd_web) and the Jinja2 bodies (pvd.rendering.jinja)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils.formats import number_format
+
+from pvd.domain import wording
+
+
+def nombre(value) -> str:
+    """1163 -> "1 163" (non-breaking space, French grouping); None -> "n.d."."""
+    if value is None or value == "":
+        return "n.d."
+    return number_format(value, force_grouping=True)
+
+
+def annee(value) -> str:
+    """A year printed as is: without it USE_THOUSAND_SEPARATOR would print 2023 as "2 023"."""
+    return "" if value is None else str(int(value))
+
+
+def millesime(value) -> str:
+    """A source's year, flagged when old: 2021 -> "2021"; 2013 -> "données de 2013"."""
+    if value is None:
+        return ""
+    year = int(value)
+    return wording.vintage_age_note(year, datetime.date.today().year) or str(year)
+
+
+def millesimes(values) -> str:
+    """[2023] -> "2023"; [2017, 2023] -> "2017 et 2023"; three or more: "a, b et c"."""
+    years = [str(int(v)) for v in values or ()]
+    if len(years) <= 1:
+        return "".join(years)
+    return f"{', '.join(years[:-1])} et {years[-1]}"
+
+
+def pluriel(value, forms: str = "s") -> str:
+    """French `pluralize`: 0 and 1 take the singular ("0 commune"), 2 and more the plural.
+    ``{{ n|pluriel }}`` -> "" or "s"; ``{{ n|pluriel:"son,leur" }}``."""
+    try:
+        n = len(value) if hasattr(value, "__len__") and not isinstance(value, str) else float(value)
+    except (TypeError, ValueError):
+        return ""
+    return wording.suffix(n, forms)
