@@ -108,7 +108,9 @@ def test_shell_follows_a_data_change(client, referential):
         ("/programme/pvd/", 4),
         ("/selection/", 5),
         ("/projets/a/", 6),
-        ("/api/v1/docs", 7),
+        ("/reseau/evenements/", 7),
+        ("/resultats/region/84/", 8),
+        ("/api/v1/docs", 9),
         ("/communes/01001/", None),
         ("", None),
         (None, None),
@@ -118,5 +120,5 @@ def test_nav_state(path, current):
     from pvd.web.templatetags.pvd_shell import nav_state
 
     state = nav_state(path)
-    assert len(state) == 8
+    assert len(state) == 10
     assert [i for i, on in enumerate(state) if on] == ([] if current is None else [current])

@@ -34,6 +34,8 @@ NAV_PREFIXES = (
     "/programme/",
     "/selection/",
     "/projets/",
+    "/reseau/",
+    "/resultats/",
     "/api/v1/docs",
 )
 
