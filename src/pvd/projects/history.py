@@ -11,9 +11,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from pvd import access
 from pvd.programme.audit import Actor, deleted
 from pvd.programme.models import Changement
-from pvd.projects.access import PermissionDenied
 from pvd.projects.models import Projet
 
 
@@ -64,8 +64,7 @@ def delete_recorded(
 ) -> None:
     """Delete ``obj`` (superusers only) after recording it with its whole content in the history,
     so that ``pvd programme restaurer ID`` can put it back."""
-    if not (user and user.is_authenticated and user.is_superuser):
-        raise PermissionDenied(refusal)
+    access.require(user, "projects.delete", obj, message=refusal)
     with transaction.atomic():
         deleted(
             Actor(origine, user),
