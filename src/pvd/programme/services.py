@@ -20,8 +20,7 @@ from pvd import access
 from pvd.access import PermissionDenied  # noqa: F401  (the one class, importable from here)
 from pvd.caching import bump_data_version
 from pvd.domain.rebase import CurrentGeography
-from pvd.programme.audit import Actor, assign_changes
-from pvd.programme.audit import change as _change
+from pvd.programme.audit import Actor, assign_changes, record
 from pvd.programme.import_report import (  # noqa: F401  (public names kept importable from here)
     ISSUE_LABELS,
     RegistryImportReport,
@@ -174,7 +173,7 @@ def laureate_update(*, laureat: Laureat, user, values: dict, origine: str = "web
         if not diff:
             return {}
         locked.save()
-        _change(
+        record(
             Actor(origine, user),
             programme=locked.programme,
             objet="laureat",
@@ -183,8 +182,7 @@ def laureate_update(*, laureat: Laureat, user, values: dict, origine: str = "web
             commune_code=commune.code,
             action="modification",
             changes=diff,
-            at=timezone.now(),
-        ).save()
+        )
         bump_data_version()
     for k, (_, v) in diff.items():
         setattr(laureat, k, v)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from pvd import access
 from pvd.domain.programme import STAGE_LABELS, Stage, stage_of
+from pvd.domain.sorting import sort_headers
 from pvd.programme import selectors, services
 from pvd.programme.forms import ChecksForm, LaureatForm
 from pvd.programme.models import Laureat, Programme
@@ -52,25 +53,8 @@ SORT_LABELS = {
 
 
 def _sort_headers(request: HttpRequest, current: str) -> dict:
-    headers = {}
     params = {k: v for k, v in request.GET.items() if k not in ("tri", "page")}
-    for key, label in SORT_LABELS.items():
-        if current == key:
-            aria, arrow, target = "ascending", "▲", f"-{key}"
-        elif current == f"-{key}":
-            aria, arrow, target = "descending", "▼", key
-        else:
-            aria, arrow = "", ""
-            target = f"-{key}" if key == "population" else key
-        order = "décroissant" if target.startswith("-") else "croissant"
-        headers[key] = {
-            "label": label,
-            "href": "?" + urlencode({**params, "tri": target}),
-            "aria_sort": aria,
-            "arrow": arrow,
-            "action": f"trier par ordre {order}",
-        }
-    return headers
+    return sort_headers(current, SORT_LABELS, params=params)
 
 
 def laureats(request: HttpRequest, slug: str) -> HttpResponse:
@@ -147,7 +131,6 @@ def laureat(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     ort = selectors.ort_of(commune=c)
     facts = selectors.facts_of(lau)
     user = request.user
-    editable = access.has(user, "programme.edit_laureate", lau)
     notes_visible = access.has(user, "programme.read_notes", lau)
     return render(
         request,
@@ -164,7 +147,6 @@ def laureat(request: HttpRequest, slug: str, code: str) -> HttpResponse:
             "ort_couvert": selectors.ort_coverage().covers_commune(
                 departement=c.departement_id, region=c.region_id
             ),
-            "can_edit": editable,
             "notes_visible": notes_visible,
             "history": selectors.history(objet="laureat", objet_id=lau.pk) if notes_visible else [],
             "datasets": selectors.datasets_of(programme),
