@@ -71,18 +71,29 @@ def chart_outputs() -> dict:
         second = round(100 * rsec / log, 1) if log else 0.0
         figure = Figure(indicator=get("taux_vacance"), value=vacancy, text=fmt(vacancy, 1))
         figure.comparisons = [
-            Comparison("epci", "Intercommunalité : CC d'un nom très long pour couper", second,
-                       fmt(second, 1)),
+            Comparison(
+                "epci",
+                "Intercommunalité : CC d'un nom très long pour couper",
+                second,
+                fmt(second, 1),
+            ),
             Comparison("departement", "Département", -vacancy / 3, fmt(-vacancy / 3, 1)),
             Comparison("france", "France", None, "n.d."),
         ]
-        figure.series = [(1968, float(vac)), (1975, float(rsec)), (2020, float(rp)),
-                         (2021, float(log)), (2022, float(neighbour[0]))]
+        figure.series = [
+            (1968, float(vac)),
+            (1975, float(rsec)),
+            (2020, float(rp)),
+            (2021, float(log)),
+            (2022, float(neighbour[0])),
+        ]
         figure.indicator = get("logements")
         series = series_chart(figure)
         figure.indicator = get("taux_vacance")
-        mesures = [SimpleNamespace(date=date(2024, m, 1), valeur=v / 7)
-                   for m, v in ((1, vac), (4, rsec), (9, vac + rsec))]
+        mesures = [
+            SimpleNamespace(date=date(2024, m, 1), valeur=v / 7)
+            for m, v in ((1, vac), (4, rsec), (9, vac + rsec))
+        ]
         indicator = SimpleNamespace(
             mesures=SimpleNamespace(all=lambda m=mesures: m),
             valeur_initiale=float(vac) if i % 3 else None,
@@ -93,24 +104,33 @@ def chart_outputs() -> dict:
             "Région": {"requested": rp * 10, "granted": 0, "paid": 0},
             "Banque des Territoires": {"requested": 0, "granted": rsec * 37, "paid": rsec},
         }
-        out[r["code"]] = _plain({
-            "bar_chart": bar_chart(points),
-            "series_rows": series_rows(points),
-            "comparison_chart": comparison_chart(figure),
-            "series_chart": series,
-            "indicator_chart": indicator_chart(indicator),
-            "funding_chart": funding_chart(funders),
-            "median_bar": bar_chart([(2021, r["median"])]) if r["median"] else None,
-        })
-    out["_edge"] = _plain({
-        "bar_empty": bar_chart([]),
-        "bar_tiny": bar_chart([(2022, 0), (2023, 3)]),
-        "funding_empty": funding_chart({}),
-        "indicator_flat": indicator_chart(SimpleNamespace(
-            mesures=SimpleNamespace(all=lambda: [SimpleNamespace(date=date(2024, 1, 1),
-                                                                 valeur=5.0)]),
-            valeur_initiale=5.0, cible=5.0)),
-    })
+        out[r["code"]] = _plain(
+            {
+                "bar_chart": bar_chart(points),
+                "series_rows": series_rows(points),
+                "comparison_chart": comparison_chart(figure),
+                "series_chart": series,
+                "indicator_chart": indicator_chart(indicator),
+                "funding_chart": funding_chart(funders),
+                "median_bar": bar_chart([(2021, r["median"])]) if r["median"] else None,
+            }
+        )
+    out["_edge"] = _plain(
+        {
+            "bar_empty": bar_chart([]),
+            "bar_tiny": bar_chart([(2022, 0), (2023, 3)]),
+            "funding_empty": funding_chart({}),
+            "indicator_flat": indicator_chart(
+                SimpleNamespace(
+                    mesures=SimpleNamespace(
+                        all=lambda: [SimpleNamespace(date=date(2024, 1, 1), valeur=5.0)]
+                    ),
+                    valeur_initiale=5.0,
+                    cible=5.0,
+                )
+            ),
+        }
+    )
     return out
 
 
