@@ -6,7 +6,7 @@ from __future__ import annotations
 from pvd import caching
 
 
-def test_a_token_keeps_one_value_per_key_until_it_changes():
+def test_a_token_keeps_one_value_per_key_until_it_changes(db):
     memo: caching.ProcessMemo[str] = caching.ProcessMemo("essai", size=2, versioned=False)
     calls: list[str] = []
 
@@ -25,7 +25,7 @@ def test_a_token_keeps_one_value_per_key_until_it_changes():
     assert memo.get("dep", compute("g"), token=2) == "g"
 
 
-def test_versioned_memos_follow_the_data_version():
+def test_versioned_memos_follow_the_data_version(db):
     memo: caching.ProcessMemo[int] = caching.ProcessMemo("essai-v", size=4)
     assert memo.get("k", lambda: 1) == 1
     assert memo.get("k", lambda: 2) == 1
