@@ -94,7 +94,7 @@ def test_empty_index_round_trips():
 def _forget_index():
     selectors._index_memo.clear()
     selectors._names_memo.clear()
-    selectors._last_index = None
+    selectors._last_memo.clear()
 
 
 def test_a_process_loads_the_index_another_one_stored(db, monkeypatch):

@@ -17,6 +17,7 @@ from ninja.errors import HttpError
 from ninja.security import django_auth
 from pydantic import field_validator
 
+from pvd import access
 from pvd.api.territories_schemas import ErrorOut
 from pvd.domain import steering
 from pvd.programme.models import Groupe
@@ -163,9 +164,9 @@ def _group(request: HttpRequest, slug: str, code: str, need: str = "read"):
     g = Groupe.objects.select_related("programme").filter(programme__slug=slug, code=code).first()
     if g is None:
         raise HttpError(404, f"Aucun groupe « {code} » dans le programme « {slug} ».")
-    acc = services.access(request.user, g)
-    if not getattr(acc, need):
-        raise HttpError(403, acc.refusal(need) or f"Accès refusé au projet de {g}.")
+    if not access.has(request.user, f"projects.{need}", g):
+        reason = access.reason_of(request.user, f"projects.{need}", g)
+        raise HttpError(403, reason or f"Accès refusé au projet de {g}.")
     return g, selectors.project_for(g)
 
 
@@ -242,22 +243,18 @@ def projets(request: HttpRequest):
 )
 def synthese(request: HttpRequest, region: str | None = None, departement: str | None = None):
     """Actions by axis and status, delivery rate, money by funder, alerts, per sub-territory."""
-    from pvd.programme.services import user_scopes
+    from pvd.territories.models import Departement
 
-    user = request.user
-    ok = user.is_superuser
-    for s in user_scopes(user):
-        ok = ok or s.niveau == "national"
-        ok = ok or (s.niveau == "region" and region == s.region_id and not departement)
-        ok = ok or (s.niveau == "departement" and departement == s.departement_id)
-        if s.niveau == "region" and departement:
-            from pvd.territories.models import Departement
-
-            ok = ok or Departement.objects.filter(code=departement, region_id=s.region_id).exists()
-    if not ok:
-        raise HttpError(
-            403, "Cette synthèse est réservée aux services dont le périmètre la couvre."
+    place = access.Place(region_id=region)
+    if departement:
+        place = access.Place(
+            departement,
+            Departement.objects.filter(code=departement)
+            .values_list("region_id", flat=True)
+            .first(),
         )
+    if not access.has(request.user, "projects.synthese", place):
+        raise HttpError(403, access.refusal(request.user, "projects.synthese", place))
     data = selectors.scope_aggregate(region=region, departement=departement)
     t = data["total"]
     return {

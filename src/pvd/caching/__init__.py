@@ -71,30 +71,39 @@ def shared(key: str | tuple, compute: Callable[[], T], *, timeout: float | None 
 
 
 class ProcessMemo(Generic[T]):
-    """Values kept in this process, valid for one data version (at most ``size`` of them)."""
+    """Values kept in this process, valid for one data version (at most ``size`` of them): the
+    one per-process cache of the platform (every module-level memo is one of these).
 
-    def __init__(self, name: str, size: int = 64) -> None:
+    ``versioned=False``: the values do not depend on the data version but on a ``token`` the
+    caller reads (a file's identity, a fingerprint of rows): ``get(key, compute, token=...)``
+    keeps one value per key, replaced when the token changes; kept even with ``PVD_CACHE=none``
+    (the token tells a change)."""
+
+    def __init__(self, name: str, size: int = 64, *, versioned: bool = True) -> None:
         self.name = name
         self.size = size
+        self.versioned = versioned
         self._lock = threading.Lock()
         self._version: str | None = None
-        self._values: dict[Hashable, T] = {}
+        self._values: dict[Hashable, tuple[Hashable, T]] = {}
 
-    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
-        version = data_version()
+    def get(self, key: Hashable, compute: Callable[[], T], *, token: Hashable = None) -> T:
+        version = data_version() if self.versioned else None
         if version == UNCACHED:  # PVD_CACHE=none: no version tells a change, keep nothing
             return compute()
         with self._lock:
             if self._version == version and key in self._values:
-                return self._values[key]
+                kept_token, value = self._values[key]
+                if kept_token == token:
+                    return value
         value = compute()  # outside the lock: a slow build does not block the other keys
         with self._lock:
             if self._version != version:
                 self._values.clear()
                 self._version = version
-            if len(self._values) >= self.size:
+            if len(self._values) >= self.size and key not in self._values:
                 self._values.clear()
-            self._values[key] = value
+            self._values[key] = (token, value)
         return value
 
     def clear(self) -> None:

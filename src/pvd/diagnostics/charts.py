@@ -10,10 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pvd.diagnostics.selectors import Figure, fmt
-
-
-def _f(x: float) -> str:
-    return f"{x:.1f}"
+from pvd.domain.charts import Scale, coord, with_zero
 
 
 @dataclass
@@ -45,13 +42,8 @@ def comparison_chart(figure: Figure) -> HBarChart | None:
     if figure.value is None or len(rows) < 2 or figure.indicator.extensive:
         return None
     width, label_w, row_h, pad = 640, 250, 30, 70
-    lo = min(0.0, *(v for _, v, _, _ in rows))
-    hi = max(0.0, *(v for _, v, _, _ in rows))
-    span = (hi - lo) or 1.0
-    plot = width - label_w - pad * 2
-
-    def x_of(v: float) -> float:
-        return label_w + pad + (v - lo) / span * plot
+    lo, _, span = with_zero([v for _, v, _, _ in rows])
+    x_of = Scale(lo, span, label_w + pad, width - label_w - pad * 2)
 
     zero = x_of(0.0)
     bars = []
@@ -62,16 +54,16 @@ def comparison_chart(figure: Figure) -> HBarChart | None:
             HBar(
                 label=label if len(label) <= 34 else label[:33] + "…",
                 text=text,
-                x=_f(min(zero, x1)),
-                y=_f(y),
-                width=_f(max(abs(x1 - zero), 1.0)),
-                text_x=_f(x1 + (6 if value >= 0 else -6)),
+                x=coord(min(zero, x1)),
+                y=coord(y),
+                width=coord(max(abs(x1 - zero), 1.0)),
+                text_x=coord(x1 + (6 if value >= 0 else -6)),
                 text_anchor="start" if value >= 0 else "end",
-                label_y=_f(y + 15),
+                label_y=coord(y + 15),
                 highlight=mine,
             )
         )
-    return HBarChart(width, 16 + len(rows) * row_h, _f(zero), bars)
+    return HBarChart(width, 16 + len(rows) * row_h, coord(zero), bars)
 
 
 @dataclass
@@ -100,13 +92,8 @@ def series_chart(figure: Figure) -> VBarChart | None:
     if len(figure.series) < 2:
         return None
     width, height, top, bottom, side = 640, 220, 24, 30, 16
-    values = [v for _, v in figure.series]
-    lo, hi = min(0.0, *values), max(0.0, *values)
-    span = (hi - lo) or 1.0
-    plot_h = height - top - bottom - 14
-
-    def y_of(v: float) -> float:
-        return top + 14 + (hi - v) / span * plot_h
+    _, hi, span = with_zero([v for _, v in figure.series])
+    y_of = Scale.downwards(hi, span, top + 14, height - top - bottom - 14)
 
     base = y_of(0.0)
     # Bars stand at their year on a time axis: 1968, 1975, 1982 ... 2021 are unevenly spaced
@@ -122,16 +109,16 @@ def series_chart(figure: Figure) -> VBarChart | None:
             VBar(
                 year=str(year),
                 text=fmt(v, figure.indicator.decimals),
-                x=_f(centre - bar_w / 2),
-                y=_f(min(base, y1)),
-                width=_f(bar_w),
-                height=_f(max(abs(base - y1), 1.0)),
-                label_x=_f(centre),
-                text_y=_f(min(base, y1) - 4 if v >= 0 else max(base, y1) + 12),
+                x=coord(centre - bar_w / 2),
+                y=coord(min(base, y1)),
+                width=coord(bar_w),
+                height=coord(max(abs(base - y1), 1.0)),
+                label_x=coord(centre),
+                text_y=coord(min(base, y1) - 4 if v >= 0 else max(base, y1) + 12),
             )
         )
     _thin_labels(bars)
-    return VBarChart(width, height, _f(base), bars)
+    return VBarChart(width, height, coord(base), bars)
 
 
 LABEL_GAP = 44.0  # room for "12 345" at font size 11 in the 640-wide view box

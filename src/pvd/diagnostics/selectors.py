@@ -13,6 +13,7 @@ from django.db.models.functions import Cast
 from pvd import caching
 from pvd.diagnostics.models import Build, TerritoryValues
 from pvd.domain import wording
+from pvd.domain.charts import french_number
 from pvd.domain.indicators.catalogue import THEMES, THEMES_TO_COME, Indicator, by_theme, get
 from pvd.domain.indicators.engine import STATUS_LABELS, STATUS_NOTES, STATUS_SHORT
 from pvd.sources.indicator_inputs import KINDS, REFERENTIAL_SOURCE, kind_of_source
@@ -30,10 +31,7 @@ LEVEL_LABELS = {
 
 def fmt(value: float | None, decimals: int = 0) -> str:
     """French number: "1 234,5" (narrow no-break space for thousands); None -> "n.d."."""
-    if value is None:
-        return "n.d."
-    text = f"{value:,.{decimals}f}".replace(",", "\u202f").replace(".", ",")
-    return text.replace("-", "−")
+    return french_number(value, decimals)
 
 
 @dataclass

@@ -69,11 +69,9 @@ class LaureatAdmin(ShownOnPagesAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         if obj is None:
             return super().has_change_permission(request)
-        from pvd.programme import services  # here: every command's Django start imports admin
+        from pvd import access
 
-        return services.can_edit(
-            request.user, departement_id=obj.commune.departement_id, region_id=obj.commune.region_id
-        )
+        return access.has(request.user, "programme.edit_laureate", obj)
 
     def save_model(self, request, obj, form, change) -> None:
         from pvd.programme import services

@@ -15,6 +15,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -44,9 +45,16 @@ class Actor:
         return cls("import", None, f"import {Path(path).name} ({who})"[:200])
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
+    """A value of a change as stored: ISO dates, decimals as text, users by name."""
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if hasattr(value, "get_username"):  # a user (an action's responsable)
+        return value.get_username()
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
     return value
 
 
@@ -77,8 +85,41 @@ def change(
         commune_code=commune_code,
         groupe=groupe,
         action=action,
-        changes={k: [_jsonable(a), _jsonable(b)] for k, (a, b) in changes.items()},
+        changes={k: [jsonable(a), jsonable(b)] for k, (a, b) in changes.items()},
     )
+
+
+def record(
+    actor: Actor,
+    *,
+    objet: str,
+    objet_id: int,
+    libelle: str,
+    action: str,
+    changes: dict,
+    groupe=None,
+    programme: Programme | None = None,
+    commune_code: str = "",
+    at=None,
+) -> Changement:
+    """Record one write now (who did what on which object): the saved ``Changement``. The
+    programme is the group's when not given (a project's writes)."""
+    row = change(
+        actor,
+        programme=programme,
+        objet=objet,
+        objet_id=objet_id,
+        libelle=libelle,
+        commune_code=commune_code,
+        action=action,
+        changes=changes,
+        at=at or timezone.now(),
+        groupe=groupe,
+    )
+    if programme is None and groupe is not None:
+        row.programme_id = groupe.programme_id
+    row.save()
+    return row
 
 
 def fmt(value: Any) -> str:
@@ -90,10 +131,15 @@ def fmt(value: Any) -> str:
     return str(value)
 
 
+def field_diff(obj: Any, values: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """What ``values`` would change on ``obj``, ``{field: (before, after)}``."""
+    return {k: (getattr(obj, k), v) for k, v in values.items() if getattr(obj, k) != v}
+
+
 def assign_changes(obj: Any, values: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
     """Set ``values`` on ``obj`` and return what changed, ``{field: (before, after)}`` (empty
     when nothing did): the diff every registry write logs."""
-    diff = {k: (getattr(obj, k), v) for k, v in values.items() if getattr(obj, k) != v}
+    diff = field_diff(obj, values)
     for k, (_, v) in diff.items():
         setattr(obj, k, v)
     return diff

@@ -82,23 +82,47 @@ def ort_signed(commune: Commune) -> bool:
         return False
 
 
+# Each field of ``LaureateFacts`` read from a laureate: the lookup of a queryset's values
+# (``facts_by_pk``) and the attribute path on an instance (``facts_of``).
+FACT_LOOKUPS = {
+    "code": "commune__code",
+    "nom": "commune__nom",
+    "departement": "commune__departement_id",
+    "region": "commune__region_id",
+    "population": "commune__population",
+    "groupe": "groupe__code",
+    "epci": "commune__epci_id",
+    "date_selection": "date_selection",
+    "date_convention_adhesion": "date_convention_adhesion",
+    "date_chef_projet": "date_chef_projet",
+    "date_convention_cadre": "date_convention_cadre",
+}
+# What ``facts_of`` reads on an instance (the group and the EPCI are left out, as they always
+# were: the callers' select_related does not load them).
+_INSTANCE_FIELDS = tuple(k for k in FACT_LOOKUPS if k not in ("groupe", "epci"))
+
+
+def facts_from(values: dict, *, ort_signee: bool, cadre_connu: bool) -> LaureateFacts:
+    """The one constructor of ``LaureateFacts`` from a laureate's values by field name."""
+    return LaureateFacts(**values, ort_signee=ort_signee, cadre_connu=cadre_connu)
+
+
 def facts_of(
     lau: Laureat, *, ort_signee: bool | None = None, cadre_connu: bool = True
 ) -> LaureateFacts:
     """What the registry knows of one laureate (``commune`` and ``commune__ort`` select-related
     by the caller; ``ort_signee`` given when the caller already knows it for many laureates)."""
-    c = lau.commune
-    return LaureateFacts(
-        code=c.code,
-        nom=c.nom,
-        departement=c.departement_id,
-        region=c.region_id,
-        population=c.population,
-        date_selection=lau.date_selection,
-        date_convention_adhesion=lau.date_convention_adhesion,
-        date_chef_projet=lau.date_chef_projet,
-        date_convention_cadre=lau.date_convention_cadre,
-        ort_signee=ort_signed(c) if ort_signee is None else ort_signee,
+
+    def read(path: str):
+        obj = lau
+        for part in path.split("__"):
+            obj = getattr(obj, part)
+        return obj
+
+    values = {k: read(FACT_LOOKUPS[k]) for k in _INSTANCE_FIELDS}
+    return facts_from(
+        values,
+        ort_signee=ort_signed(lau.commune) if ort_signee is None else ort_signee,
         cadre_connu=cadre_connu,
     )
 

@@ -11,6 +11,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from pvd.domain.cartography import INSET_NOTE, classes
+from pvd.domain.charts import french_number
 from pvd.programme import maps, selectors
 from pvd.programme.models import Programme
 
@@ -62,7 +63,7 @@ def _shown(value: float | None, *, couvert: bool, percent: bool) -> str:
         return "non couvert par les listes chargées"
     if value is None:
         return "n.d."
-    return f"{value:.1f} %".replace(".", ",") if percent else f"{value:,.0f}".replace(",", "\u202f")
+    return f"{french_number(value, 1, minus='-')} %" if percent else french_number(value, minus="-")
 
 
 def map_context(

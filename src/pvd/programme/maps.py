@@ -17,7 +17,6 @@ These drawing files are never exported: the exports' coordinates come from geogr
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 
 from pvd import caching
@@ -246,12 +245,10 @@ def _export_geometries(level: str) -> ExportGeometry:
         return ExportGeometry({f.code: f.geometry for f in imported}, source, _note(source))
     found = geofiles.find(geofiles.TRUE[level])
     if found is not None:
-        with _geometries_lock:
-            cached = _geometries.get(level)
-            if cached is None or cached[0] != found.key:  # one file per level kept in memory
-                cached = _geometries[level] = (found.key, _read_true(level, found))
+        # One file per level kept in memory, read again when the file changes.
+        geometries = _geometries.get(level, lambda: _read_true(level, found), token=found.key)
         name = _attribution(found)
-        return ExportGeometry(cached[1], name, _note(name))
+        return ExportGeometry(geometries, name, _note(name))
     if level == "region" and imported:
         region_of = dict(Departement.objects.values_list("code", "region_id"))
         parts: dict[str, list] = {}
@@ -287,5 +284,6 @@ def _read_true(level: str, found: geofiles.Found) -> dict[str, dict]:
     }
 
 
-_geometries_lock = threading.Lock()
-_geometries: dict[str, tuple[tuple, dict[str, dict]]] = {}
+_geometries: caching.ProcessMemo[dict[str, dict]] = caching.ProcessMemo(
+    "true-geometries", size=2, versioned=False
+)

@@ -18,11 +18,13 @@ from pvd.domain.programme import (
     Stage,
 )
 from pvd.programme.coverage import (  # noqa: F401  (read here by views, API, exports)
+    FACT_LOOKUPS,
     commune_of,
     commune_status,
     commune_statuses,
     coverage_note,
     covers,
+    facts_from,
     facts_of,
     filters_covered,
     lists_of,
@@ -128,33 +130,23 @@ def laureates_qs(
     return qs
 
 
-FACT_FIELDS = (
-    "commune__code",
-    "commune__nom",
-    "commune__departement_id",
-    "commune__region_id",
-    "commune__population",
-    "groupe__code",
-    "commune__epci_id",
-    "date_selection",
-    "date_convention_adhesion",
-    "date_chef_projet",
-    "date_convention_cadre",
-    "commune__ort__signature",
-)
-
-
 def facts_by_pk(qs: QuerySet[Laureat]) -> dict[int, LaureateFacts]:
     """The plain facts of each laureate of ``qs``, by primary key, in a single query."""
     ort_cov = ort_coverage()
-    return {
-        r[0]: LaureateFacts(
-            *r[1:-1],
-            ort_signee=r[-1] == Ort.Signature.SIGNEE,
-            cadre_connu=ort_cov.covers_commune(departement=r[3], region=r[4]),
+    names = list(FACT_LOOKUPS)
+    facts = {}
+    for pk, *row, signature in qs.values_list(
+        "pk", *FACT_LOOKUPS.values(), "commune__ort__signature"
+    ):
+        values = dict(zip(names, row, strict=True))
+        facts[pk] = facts_from(
+            values,
+            ort_signee=signature == Ort.Signature.SIGNEE,
+            cadre_connu=ort_cov.covers_commune(
+                departement=values["departement"], region=values["region"]
+            ),
         )
-        for r in qs.values_list("pk", *FACT_FIELDS)
-    }
+    return facts
 
 
 def laureate_facts(

@@ -11,19 +11,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from types import SimpleNamespace
 
 from django.db import transaction
 from django.utils import timezone
 
+from pvd import access
+from pvd.access import PermissionDenied  # noqa: F401  (the one class, importable from here)
 from pvd.caching import bump_data_version
 from pvd.domain.rebase import CurrentGeography
-from pvd.programme.audit import Actor, assign_changes
-from pvd.programme.audit import change as _change
+from pvd.programme.audit import Actor, assign_changes, record
 from pvd.programme.import_report import (  # noqa: F401  (public names kept importable from here)
     ISSUE_LABELS,
     RegistryImportReport,
 )
 from pvd.programme.models import Laureat, Perimetre, Programme
+from pvd.programme.permissions import user_scopes  # noqa: F401  (importable from here)
 from pvd.sources.report import SourceError
 from pvd.territories.current_geography import current_geography
 from pvd.territories.models import Commune
@@ -128,38 +131,19 @@ def ort_import(**kwargs) -> RegistryImportReport:
 # --- Editing (web, API) ----------------------------------------------------------------------
 
 
-class PermissionDenied(Exception):
-    """The user's editing scope does not cover this laureate (message in French)."""
-
-
-def user_scopes(user) -> list[Perimetre]:
-    if not user or not user.is_authenticated or not user.is_active:
-        return []
-    return list(Perimetre.objects.filter(group__user=user))
-
-
 def can_edit(user, *, departement_id: str, region_id: str) -> bool:
-    """Superusers edit everything; other users within the scopes of their groups."""
-    if not user or not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    return any(
-        s.covers(departement_id=departement_id, region_id=region_id) for s in user_scopes(user)
-    )
+    """Superusers edit everything; other users within the scopes of their groups
+    (``programme.edit_laureate`` of :mod:`pvd.access`)."""
+    place = access.Place(departement_id=departement_id, region_id=region_id)
+    return access.has(user, "programme.edit_laureate", place)
 
 
 def can_read_notes(user, *, groupe=None, departement_id: str, region_id: str) -> bool:
     """Who reads the notes of a laureate or a group and its change history (who changed what):
     superusers, the agents whose scope covers the territory (prefecture, region, national: those
-    who write them) and the project team of the group. Not any logged-in account."""
-    if can_edit(user, departement_id=departement_id, region_id=region_id):
-        return True
-    if groupe is None or not user or not user.is_authenticated or not user.is_active:
-        return False
-    from pvd.projects.models import Membre  # projects builds on programme, not the reverse
-
-    return Membre.objects.filter(user=user, groupe=groupe).exists()
+    who write them) and the project team of the group (``programme.read_notes``)."""
+    place = SimpleNamespace(departement_id=departement_id, region_id=region_id, groupe=groupe)
+    return access.has(user, "programme.read_notes", place)
 
 
 EDITABLE = (
@@ -175,10 +159,7 @@ EDITABLE = (
 def laureate_update(*, laureat: Laureat, user, values: dict, origine: str = "web") -> dict:
     """Change editable fields of a laureate after checking the user's scope; returns the diff."""
     commune = laureat.commune
-    if not can_edit(user, departement_id=commune.departement_id, region_id=commune.region_id):
-        raise PermissionDenied(
-            f"Vous n'avez pas les droits pour modifier {commune.nom} ({commune.departement_id})."
-        )
+    access.require(user, "programme.edit_laureate", laureat)
     unknown = set(values) - set(EDITABLE)
     if unknown:
         raise ValueError(f"champs non modifiables : {', '.join(sorted(unknown))}")
@@ -192,7 +173,7 @@ def laureate_update(*, laureat: Laureat, user, values: dict, origine: str = "web
         if not diff:
             return {}
         locked.save()
-        _change(
+        record(
             Actor(origine, user),
             programme=locked.programme,
             objet="laureat",
@@ -201,8 +182,7 @@ def laureate_update(*, laureat: Laureat, user, values: dict, origine: str = "web
             commune_code=commune.code,
             action="modification",
             changes=diff,
-            at=timezone.now(),
-        ).save()
+        )
         bump_data_version()
     for k, (_, v) in diff.items():
         setattr(laureat, k, v)

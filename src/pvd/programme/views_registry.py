@@ -15,7 +15,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_http_methods
 
+from pvd import access
 from pvd.domain.programme import STAGE_LABELS, Stage, stage_of
+from pvd.domain.sorting import sort_headers
 from pvd.programme import selectors, services
 from pvd.programme.forms import ChecksForm, LaureatForm
 from pvd.programme.models import Laureat, Programme
@@ -51,25 +53,8 @@ SORT_LABELS = {
 
 
 def _sort_headers(request: HttpRequest, current: str) -> dict:
-    headers = {}
     params = {k: v for k, v in request.GET.items() if k not in ("tri", "page")}
-    for key, label in SORT_LABELS.items():
-        if current == key:
-            aria, arrow, target = "ascending", "▲", f"-{key}"
-        elif current == f"-{key}":
-            aria, arrow, target = "descending", "▼", key
-        else:
-            aria, arrow = "", ""
-            target = f"-{key}" if key == "population" else key
-        order = "décroissant" if target.startswith("-") else "croissant"
-        headers[key] = {
-            "label": label,
-            "href": "?" + urlencode({**params, "tri": target}),
-            "aria_sort": aria,
-            "arrow": arrow,
-            "action": f"trier par ordre {order}",
-        }
-    return headers
+    return sort_headers(current, SORT_LABELS, params=params)
 
 
 def laureats(request: HttpRequest, slug: str) -> HttpResponse:
@@ -146,10 +131,7 @@ def laureat(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     ort = selectors.ort_of(commune=c)
     facts = selectors.facts_of(lau)
     user = request.user
-    editable = services.can_edit(user, departement_id=c.departement_id, region_id=c.region_id)
-    notes_visible = services.can_read_notes(
-        user, groupe=lau.groupe, departement_id=c.departement_id, region_id=c.region_id
-    )
+    notes_visible = access.has(user, "programme.read_notes", lau)
     return render(
         request,
         "programme/laureat.html",
@@ -165,7 +147,6 @@ def laureat(request: HttpRequest, slug: str, code: str) -> HttpResponse:
             "ort_couvert": selectors.ort_coverage().covers_commune(
                 departement=c.departement_id, region=c.region_id
             ),
-            "can_edit": editable,
             "notes_visible": notes_visible,
             "history": selectors.history(objet="laureat", objet_id=lau.pk) if notes_visible else [],
             "datasets": selectors.datasets_of(programme),
@@ -191,7 +172,7 @@ def laureat_edit(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     if lau is None:
         raise Http404(f"La commune « {code} » n'est pas lauréate du programme {programme.nom}.")
     c = lau.commune
-    if not services.can_edit(request.user, departement_id=c.departement_id, region_id=c.region_id):
+    if not access.has(request.user, "programme.edit_laureate", lau):
         return HttpResponseForbidden(
             render(
                 request,
@@ -207,7 +188,7 @@ def laureat_edit(request: HttpRequest, slug: str, code: str) -> HttpResponse:
         values = {k: form.cleaned_data[k] for k in form.Meta.fields}
         try:
             diff = services.laureate_update(laureat=lau, user=request.user, values=values)
-        except services.PermissionDenied as exc:
+        except access.PermissionDenied as exc:
             return HttpResponseForbidden(str(exc))
         messages.success(
             request,
@@ -246,9 +227,7 @@ def groupe(request: HttpRequest, slug: str, code: str) -> HttpResponse:
         {
             "programme": programme,
             "groupe": g,
-            "notes_visible": services.can_read_notes(
-                request.user, groupe=g, departement_id=g.departement_id, region_id=g.region_id
-            ),
+            "notes_visible": access.has(request.user, "programme.read_notes", g),
             "membres": membres,
             "population": sum(
                 m.commune.population or 0 for m in membres if m.statut == Laureat.Statut.ACTIF

@@ -1,4 +1,6 @@
-"""Who may do what on a projet de territoire (read, comment, edit, manage its team).
+"""What a user may do on a projet de territoire, as one bundle for the pages and the API: the
+projects' permissions of the one table (:mod:`pvd.access`, declared in
+:mod:`pvd.projects.permissions`) evaluated together on a group.
 
 - a member of a group's project team (``Membre``, e.g. its chef de projet) edits the project of
   that group only (a ``lecteur`` member reads it);
@@ -12,14 +14,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pvd import access as table
+from pvd.access import PermissionDenied
 from pvd.programme.models import Groupe
-from pvd.programme.services import user_scopes
-from pvd.projects.models import Membre
-from pvd.projects.readonly import read_only_reason
+from pvd.projects.permissions import read_only
 
-
-class PermissionDenied(Exception):
-    """The user may not do this on this project (message in French)."""
+__all__ = ["Access", "PermissionDenied", "access", "require"]
 
 
 @dataclass(frozen=True)
@@ -39,47 +39,22 @@ class Access:
         return self.lecture_seule if what in ("edit", "comment", "manage") else ""
 
 
-def _role(user, groupe: Groupe) -> Access:
-    if not user or not user.is_authenticated or not user.is_active:
-        return Access()
-    if user.is_superuser:
-        return Access(True, True, True, True)
-    role = Membre.objects.filter(user=user, groupe=groupe).values_list("role", flat=True).first()
-    if role is not None:
-        return Access(
-            True,
-            True,
-            role != Membre.Role.LECTEUR,
-            role == Membre.Role.GESTIONNAIRE,
-        )
-    if any(
-        s.covers(departement_id=groupe.departement_id, region_id=groupe.region_id)
-        for s in user_scopes(user)
-    ):
-        return Access(True, True, False)
-    return Access()
-
-
 def access(user, groupe: Groupe) -> Access:
-    role = _role(user, groupe)
-    if not role.read:
-        return role
-    reason = read_only_reason(groupe)
-    if not reason:
-        return role
-    return Access(read=True, comment=False, edit=False, lecture_seule=reason)
+    """The four permissions of ``user`` on the group's project, checked in one evaluation (the
+    team role, the scope and the read-only reason are read once)."""
+    with table.evaluation():
+        if not table.has(user, "projects.read", groupe):
+            return Access()
+        return Access(
+            read=True,
+            comment=table.has(user, "projects.comment", groupe),
+            edit=table.has(user, "projects.edit", groupe),
+            manage=table.has(user, "projects.manage", groupe),
+            lecture_seule=read_only(groupe),
+        )
 
 
 def require(user, groupe: Groupe, what: str) -> None:
-    """Raise :class:`PermissionDenied` (French message) unless ``user`` may ``what``."""
-    a = access(user, groupe)
-    if not getattr(a, what) and a.refusal(what):
-        raise PermissionDenied(a.refusal(what))
-    if not getattr(a, what):
-        verb = {
-            "read": "consulter le",
-            "comment": "commenter le",
-            "edit": "modifier le",
-            "manage": "gérer l'équipe du",
-        }[what]
-        raise PermissionDenied(f"Vous n'avez pas les droits pour {verb} projet de {groupe}.")
+    """Raise :class:`PermissionDenied` (French message) unless ``user`` may ``what`` (read,
+    comment, edit, manage) on the group's project."""
+    table.require(user, f"projects.{what}", groupe)

@@ -7,9 +7,9 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from pvd.programme.audit import Actor, field_diff, record
 from pvd.projects import validation
 from pvd.projects.access import require
-from pvd.projects.history import audit, field_diff
 from pvd.projects.models import Action, Membre, Organisation, Projet
 
 ACTION_FIELDS = (
@@ -89,10 +89,9 @@ def action_create(*, projet: Projet, user, values: dict, origine: str = "web") -
         _set_relations(action, values)
         fields = {k: (None, v) for k, v in values.items() if k in ACTION_FIELDS}
         fields.update({k: (None, v) for k, v in _relations_snapshot(action).items() if v})
-        audit(
-            user=user,
-            origine=origine,
-            projet=projet,
+        record(
+            Actor(origine, user),
+            groupe=projet.groupe,
             objet="action",
             objet_id=action.pk,
             libelle=action.titre,
@@ -127,10 +126,9 @@ def action_update(*, action: Action, user, values: dict, origine: str = "web") -
         after = _relations_snapshot(locked)
         diff.update({k: (before[k], after[k]) for k in after if before[k] != after[k]})
         if diff:
-            audit(
-                user=user,
-                origine=origine,
-                projet=locked.projet,
+            record(
+                Actor(origine, user),
+                groupe=locked.projet.groupe,
                 objet="action",
                 objet_id=locked.pk,
                 libelle=locked.titre,
@@ -147,10 +145,9 @@ def action_delete(*, action: Action, user, origine: str = "web") -> None:
     with transaction.atomic():
         now = timezone.now()
         Action.objects.filter(pk=action.pk, supprime_le__isnull=True).update(supprime_le=now)
-        audit(
-            user=user,
-            origine=origine,
-            projet=action.projet,
+        record(
+            Actor(origine, user),
+            groupe=action.projet.groupe,
             objet="action",
             objet_id=action.pk,
             libelle=action.titre,
@@ -165,10 +162,9 @@ def action_restore(*, action: Action, user, origine: str = "web") -> None:
     with transaction.atomic():
         old = action.supprime_le
         Action.objects.filter(pk=action.pk).update(supprime_le=None)
-        audit(
-            user=user,
-            origine=origine,
-            projet=action.projet,
+        record(
+            Actor(origine, user),
+            groupe=action.projet.groupe,
             objet="action",
             objet_id=action.pk,
             libelle=action.titre,

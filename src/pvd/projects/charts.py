@@ -9,12 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pvd.domain.charts import Scale, coord, grouped, padded, proportional
+
 W, H = 560, 220
 L, R, T, B = 56, 16, 16, 36
-
-
-def _f(x: float) -> str:
-    return f"{x:.1f}"
 
 
 @dataclass(frozen=True)
@@ -35,19 +33,13 @@ def indicator_chart(ind) -> IndicatorChart | None:
     refs = [v for v in (ind.valeur_initiale, ind.cible) if v is not None]
     if not values and not refs:
         return None
-    lo, hi = min(values + refs), max(values + refs)
-    if lo == hi:
-        lo, hi = lo - 1, hi + 1
-    pad = (hi - lo) * 0.1
-    lo, hi = lo - pad, hi + pad
-
-    def y(v: float) -> float:
-        return T + (hi - v) * (H - T - B) / (hi - lo)
+    lo, hi = padded(values + refs)
+    y = Scale.downwards(hi, hi - lo, T, H - T - B)
 
     n = len(mesures)
     xs = [L + (i + 0.5) * (W - L - R) / max(n, 1) for i in range(n)]
     dots = [
-        (_f(x), _f(y(m.valeur)), f"{m.date:%d/%m/%Y} : {m.valeur:g}")
+        (coord(x), coord(y(m.valeur)), f"{m.date:%d/%m/%Y} : {m.valeur:g}")
         for x, m in zip(xs, mesures, strict=True)
     ]
     progress = None
@@ -55,14 +47,14 @@ def indicator_chart(ind) -> IndicatorChart | None:
         span = ind.cible - ind.valeur_initiale
         if span:
             progress = round((values[-1] - ind.valeur_initiale) / span, 3)
-    ticks = [(_f(y(v)), f"{v:g}") for v in sorted(set(refs))]
+    ticks = [(coord(y(v)), f"{v:g}") for v in sorted(set(refs))]
     return IndicatorChart(
         W,
         H,
         " ".join(f"{d[0]},{d[1]}" for d in dots),
         dots,
-        _f(y(ind.valeur_initiale)) if ind.valeur_initiale is not None else None,
-        _f(y(ind.cible)) if ind.cible is not None else None,
+        coord(y(ind.valeur_initiale)) if ind.valeur_initiale is not None else None,
+        coord(y(ind.cible)) if ind.cible is not None else None,
         ticks,
         progress,
     )
@@ -89,10 +81,10 @@ def funding_chart(by_funder: dict[str, dict[str, int]]) -> dict | None:
             FundingBar(
                 label,
                 str(8 + i * 30),
-                _f(v["requested"] * width / top),
-                _f(v["granted"] * width / top),
-                _f(v["paid"] * width / top),
-                f"{v['requested']:,} / {v['granted']:,} / {v['paid']:,} €".replace(",", " "),
+                coord(proportional(v["requested"], top, width)),
+                coord(proportional(v["granted"], top, width)),
+                coord(proportional(v["paid"], top, width)),
+                f"{grouped(v['requested'])} / {grouped(v['granted'])} / {grouped(v['paid'])} €",
             )
         )
     return {"bars": bars, "height": 16 + len(bars) * 30}

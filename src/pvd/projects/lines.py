@@ -9,10 +9,9 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 
-from pvd.programme.audit import Actor, deleted
+from pvd.programme.audit import Actor, deleted, field_diff, jsonable, record
 from pvd.projects import validation
 from pvd.projects.access import require
-from pvd.projects.history import audit, field_diff, jsonable
 from pvd.projects.models import (
     Action,
     Financement,
@@ -156,10 +155,9 @@ def line_save(
             line.save()
             verb = "modification"
         if diff:
-            audit(
-                user=user,
-                origine=origine,
-                projet=action.projet,
+            record(
+                Actor(origine, user),
+                groupe=action.projet.groupe,
                 objet=kind,
                 objet_id=line.pk,
                 libelle=f"{action.titre} ({LINE_LABELS[kind]})",
@@ -206,10 +204,9 @@ def measure_record(
         if not created and mesure.valeur != valeur:
             mesure.valeur = valeur
             mesure.save()
-        audit(
-            user=user,
-            origine=origine,
-            projet=action.projet,
+        record(
+            Actor(origine, user),
+            groupe=action.projet.groupe,
             objet="mesure",
             objet_id=mesure.pk,
             libelle=f"{indicateur.libelle} au {when.isoformat()}",

@@ -13,6 +13,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 
+from pvd import access as table
 from pvd.domain import steering
 from pvd.programme.models import Changement, Groupe
 from pvd.projects import validation
@@ -39,21 +40,15 @@ def readable_groups(user, programme=None):
     qs = Groupe.objects.select_related("departement", "region", "programme")
     if programme is not None:
         qs = qs.filter(programme=programme)
-    if not user or not user.is_authenticated or not user.is_active:
+    if not table.authenticated(user):
         return qs.none()
-    if user.is_superuser:
+    if table.superuser(user):
         return qs
-    from pvd.programme.services import user_scopes
-
-    q = Q(pk__in=Membre.objects.filter(user=user).values("groupe_id"))
-    for s in user_scopes(user):
-        if s.niveau == "national":
-            return qs
-        if s.niveau == "region":
-            q |= Q(region_id=s.region_id)
-        else:
-            q |= Q(departement_id=s.departement_id)
-    return qs.filter(q)
+    # ``projects.read`` as a filter: the team's groups and the scope's (pvd.access).
+    scope = table.scope_of(user).q()
+    if scope is None:
+        return qs
+    return qs.filter(Q(pk__in=Membre.objects.filter(user=user).values("groupe_id")) | scope)
 
 
 # --- Action rows ---------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from pvd.programme.audit import Actor, field_diff, record
 from pvd.programme.models import Groupe
 from pvd.projects import validation
 from pvd.projects.access import Access, PermissionDenied, access, require
@@ -23,7 +24,7 @@ from pvd.projects.actions import (
     action_update,
     organisation_get,
 )
-from pvd.projects.history import audit, delete_recorded, field_diff
+from pvd.projects.history import delete_recorded
 from pvd.projects.lines import (
     LINE_LABELS,
     LINE_MODELS,
@@ -129,10 +130,9 @@ def project_create(*, groupe: Groupe, user, origine: str = "web") -> Projet:
             groupe=groupe, defaults={"nom": f"Projet de territoire — {groupe}"}
         )
         if created:
-            audit(
-                user=user,
-                origine=origine,
-                projet=projet,
+            record(
+                Actor(origine, user),
+                groupe=projet.groupe,
                 objet="projet",
                 objet_id=projet.pk,
                 libelle=projet.nom,
@@ -160,10 +160,9 @@ def project_update(*, projet: Projet, user, values: dict, origine: str = "web") 
         for k, (_, v) in diff.items():
             setattr(locked, k, v)
         locked.save()
-        audit(
-            user=user,
-            origine=origine,
-            projet=locked,
+        record(
+            Actor(origine, user),
+            groupe=locked.groupe,
             objet="projet",
             objet_id=locked.pk,
             libelle=locked.nom,
@@ -187,10 +186,9 @@ def comment_add(
     validation.check("commentaire", {"texte": texte})
     with transaction.atomic():
         c = Commentaire.objects.create(projet=projet, action=action, user=user, texte=texte)
-        audit(
-            user=user,
-            origine=origine,
-            projet=projet,
+        record(
+            Actor(origine, user),
+            groupe=projet.groupe,
             objet="commentaire",
             objet_id=c.pk,
             libelle=f"commentaire{' sur ' + action.titre if action else ''}",

@@ -10,6 +10,7 @@ from django.http import Http404, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 
+from pvd import access as table
 from pvd.domain import steering
 from pvd.programme.models import Groupe
 from pvd.projects import (
@@ -46,12 +47,13 @@ def _group_only(request, slug: str, code: str, need: str = "read"):
     if groupe is None:
         raise Http404(f"Aucun groupe « {code} » dans le programme « {slug} ».")
     acc = services.access(request.user, groupe)
-    if not getattr(acc, need) and acc.refusal(need):
-        raise services.PermissionDenied(acc.refusal(need))
     if not getattr(acc, need):
-        raise services.PermissionDenied(
-            f"Vous n'avez pas accès au projet de {groupe} : il est réservé à l'équipe projet "
-            "et aux services de l'État et de la région de son territoire."
+        table.require(
+            request.user,
+            f"projects.{need}",
+            groupe,
+            message=f"Vous n'avez pas accès au projet de {groupe} : il est réservé à l'équipe "
+            "projet et aux services de l'État et de la région de son territoire.",
         )
     return groupe, acc
 

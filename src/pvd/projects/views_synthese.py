@@ -7,9 +7,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
+from pvd import access as table
 from pvd.domain import steering
 from pvd.programme.models import Groupe
-from pvd.programme.services import user_scopes
 from pvd.projects import (
     selectors,
 )
@@ -25,26 +25,13 @@ from pvd.territories.models import Departement, Region
 
 
 def _synthese(request, *, region=None, departement=None):
-    scopes = user_scopes(request.user)
-
-    def allowed() -> bool:
-        if request.user.is_superuser:
-            return True
-        for s in scopes:
-            if s.niveau == "national":
-                return True
-            if s.niveau == "region" and region and region.code == s.region_id:
-                return True
-            if s.niveau == "region" and departement and departement.region_id == s.region_id:
-                return True
-            if s.niveau == "departement" and departement and departement.code == s.departement_id:
-                return True
-        return False
-
-    if not allowed():
-        return _forbidden(
-            request, "Cette synthèse est réservée aux services dont le périmètre la couvre."
-        )
+    place = (
+        table.Place(departement.code, departement.region_id)
+        if departement
+        else table.Place(region_id=region.code if region else None)
+    )
+    if not table.has(request.user, "projects.synthese", place):
+        return _forbidden(request, table.refusal(request.user, "projects.synthese", place))
     data = selectors.scope_aggregate(
         region=region.code if region else None,
         departement=departement.code if departement else None,

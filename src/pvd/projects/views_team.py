@@ -14,7 +14,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_POST
 
-from pvd.projects import selectors, services, team
+from pvd import access as table
+from pvd.projects import selectors, team
 from pvd.projects.forms import person_label
 from pvd.projects.models import Membre
 from pvd.projects.views_common import _crumbs, _group_only, _guard
@@ -64,9 +65,11 @@ def _context(request, groupe, acc, form=None) -> dict:
 def _managed(request, slug: str, code: str):
     groupe, acc = _group_only(request, slug, code)
     if not acc.manage:
-        raise services.PermissionDenied(
-            acc.refusal("manage")
-            or f"Seuls les gestionnaires de l'équipe du projet de {groupe} gèrent son équipe."
+        table.require(
+            request.user,
+            "projects.manage",
+            groupe,
+            message=f"Seuls les gestionnaires de l'équipe du projet de {groupe} gèrent son équipe.",
         )
     return groupe, acc
 

@@ -5,13 +5,13 @@ the regions of a file and test on the file). Pure computations: :mod:`pvd.domain
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 
 import numpy as np
 import polars as pl
 
 from pvd.domain import centrality_source as csource
+from pvd.caching import ProcessMemo
 from pvd.domain import evaluation as vdomain
 from pvd.domain import learned as ldomain
 from pvd.domain import learned_cv
@@ -21,8 +21,8 @@ from pvd.selection.services import frame_of
 
 SLUG = "appris"
 NOM = "Modèle appris (régression logistique sur les lauréats)"
-_lock = threading.Lock()
-_cache: dict[str, object] = {}
+# The inputs, per process, read again when what they are built from changed (``_version``).
+_inputs: ProcessMemo[LearnedInputs] = ProcessMemo("learned-inputs", size=1, versioned=False)
 
 
 @dataclass
@@ -84,12 +84,7 @@ def learned_inputs(data: selectors.Inputs | None = None) -> LearnedInputs:
     """The learned model's inputs (cached per process unless ``data`` is given)."""
     if data is not None:
         return _build(data)
-    version = _version()
-    with _lock:
-        if _cache.get("version") != version:
-            _cache["inputs"] = _build(selectors.inputs())
-            _cache["version"] = version
-        return _cache["inputs"]  # type: ignore[return-value]
+    return _inputs.get("inputs", lambda: _build(selectors.inputs()), token=_version())
 
 
 def current_model(*, programme: str = "pvd") -> ModeleAppris | None:

@@ -10,6 +10,8 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.text import slugify
 
+from pvd import access
+from pvd.access import PermissionDenied
 from pvd.caching import bump_data_version
 from pvd.domain.eligibility import Rules
 from pvd.selection.centrality_services import (
@@ -20,6 +22,7 @@ from pvd.selection.centrality_services import (
     mainland,
 )
 from pvd.selection.models import Scenario
+from pvd.selection.permissions import refusal
 from pvd.selection.stored_frames import frame_bytes, frame_of, rebase_codes
 
 __all__ = [
@@ -39,25 +42,10 @@ __all__ = [
 ]
 
 
-class PermissionDenied(Exception):
-    """The user may not change this scenario (message in French)."""
-
-
 def can_change_scenario(user, scenario: Scenario) -> bool:
     """Who changes or deletes a saved scenario: its author and superusers (everyone reads it).
-    ``user=None`` is the operator at the command line."""
-    if user is None:
-        return True
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return user.is_superuser or (scenario.auteur_id is not None and scenario.auteur_id == user.pk)
-
-
-def _refusal(scenario: Scenario) -> str:
-    return (
-        f"Le scénario « {scenario.nom} » a été enregistré par un autre compte : vous ne pouvez "
-        "pas le modifier. Enregistrez vos règles sous un autre nom."
-    )
+    ``user=None`` is the operator at the command line (``selection.change_scenario``)."""
+    return access.has(user, "selection.change_scenario", scenario)
 
 
 def scenario_save(
@@ -76,8 +64,7 @@ def scenario_save(
         if scenario is None:
             author = user if user is not None and user.is_authenticated else None
             return Scenario.objects.create(slug=slug, auteur=author, **values)
-        if not can_change_scenario(user, scenario):
-            raise PermissionDenied(_refusal(scenario))
+        access.require(user, "selection.change_scenario", scenario)
         for k, v in values.items():
             setattr(scenario, k, v)
         scenario.save()
@@ -90,7 +77,7 @@ def scenario_delete(*, slug: str, user=None) -> bool:
         if scenario is None:
             return False
         if not can_change_scenario(user, scenario):
-            raise PermissionDenied(_refusal(scenario).replace("le modifier", "le supprimer"))
+            raise PermissionDenied(refusal(user, scenario).replace("le modifier", "le supprimer"))
         scenario.delete()
     return True
 

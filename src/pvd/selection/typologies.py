@@ -4,7 +4,6 @@ its source, vintage and licence. Missing means not loaded or not classified, nev
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 
 from pvd.caching import ProcessMemo
@@ -30,29 +29,26 @@ class TypologyFact:
     licence: str
 
 
-_lock = threading.Lock()
-_tables: dict[tuple, dict[str, str]] = {}
+# One table per row and column, read again when the row is updated.
+_tables: ProcessMemo[dict[str, str]] = ProcessMemo("typology-tables", size=64, versioned=False)
 
 
 def _values(row, column: str) -> dict[str, str]:
     """code -> value of a typology or centrality row (its first one per code, empty values
     left out), kept per process for this row's version: a portrait reads one code of it."""
-    key = (type(row).__name__, row.kind, column, row.updated_at)
-    with _lock:
-        table = _tables.get(key)
-    if table is None:
+
+    def read() -> dict[str, str]:
         frame = frame_of(row)  # loads the deferred blob: once per process and version
-        table = {}
+        table: dict[str, str] = {}
         for code, value in zip(
             frame.get_column("code").to_list(), frame.get_column(column).to_list(), strict=True
         ):
             if code not in table:
                 table[code] = value
-        with _lock:
-            for old in [k for k in _tables if k[:3] == key[:3]]:
-                del _tables[old]
-            _tables[key] = table
-    return table
+        return table
+
+    key = (type(row).__name__, row.kind, column)
+    return _tables.get(key, read, token=row.updated_at)
 
 
 # The sources' records, per process and data version (the loader bumps it).

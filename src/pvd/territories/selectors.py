@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 
 from django.db import connection
@@ -17,8 +16,11 @@ from pvd.territories.models import EPCI, Commune, Dataset, Departement, Populati
 # strings: milliseconds to load), built from the database only when no process has.
 _index_memo: caching.ProcessMemo[SearchIndex] = caching.ProcessMemo("search-index", size=2)
 _names_memo: caching.ProcessMemo[dict[str, str]] = caching.ProcessMemo("departements", size=2)
-_last_lock = threading.Lock()
-_last_index: tuple[tuple, SearchIndex] | None = None
+# The last index loaded, by what it was built from: a moved data version whose rows did not move
+# (a cache clear) reuses it.
+_last_memo: caching.ProcessMemo[SearchIndex] = caching.ProcessMemo(
+    "search-index-last", size=1, versioned=False
+)
 
 
 def _referential_fingerprint() -> tuple:
@@ -47,11 +49,11 @@ def _build_index() -> SearchIndex:
 
 
 def _load_index() -> SearchIndex:
-    global _last_index
     fingerprint = (_database(), *_referential_fingerprint())
-    with _last_lock:
-        if _last_index is not None and _last_index[0] == fingerprint:
-            return _last_index[1]  # the data version moved, the rows did not (a cache clear)
+    return _last_memo.get("index", lambda: _index_of(fingerprint), token=fingerprint)
+
+
+def _index_of(fingerprint: tuple) -> SearchIndex:
     built: list[SearchIndex] = []
 
     def build_state() -> dict:
@@ -63,8 +65,6 @@ def _load_index() -> SearchIndex:
     else:
         state = caching.shared(("search-index", STATE_VERSION, *fingerprint), build_state)
         index = built[0] if built else SearchIndex.from_state(state)
-    with _last_lock:
-        _last_index = (fingerprint, index)
     return index
 
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from django.utils.formats import number_format
+from pvd.domain.charts import NBSP, coord, french_number, nice_step, proportional
+
+__all__ = ["BarChart", "SeriesRow", "bar_chart", "nice_step", "series_rows"]
 
 WIDTH, HEIGHT = 560, 280
 LEFT, RIGHT, TOP, BOTTOM = 88, 12, 30, 40  # margins: y labels, value labels, x labels
@@ -54,18 +56,9 @@ class SeriesRow:
     change_pct: str  # "−3,1 %" ("" for the first)
 
 
-def _fmt(x: float) -> str:
-    return f"{x:.1f}"
-
-
-def nice_step(top: float, ticks: int = 5) -> float:
-    """A round step (1, 2, 2.5 or 5 × 10^k, a whole number) so ``ticks`` steps cover ``top``."""
-    raw = max(top, 1) / ticks
-    power = 10 ** math.floor(math.log10(raw))
-    for m in (1, 2, 2.5, 5, 10):
-        if m * power >= raw and float(m * power).is_integer():
-            return m * power
-    return 10 * power  # pragma: no cover - the loop always returns
+def _number(value: float, decimals: int = 0) -> str:
+    """French number as the towns' pages print them (no-break space between thousands)."""
+    return french_number(value, decimals, sep=NBSP)
 
 
 def bar_chart(points: list[tuple[int, int]]) -> BarChart | None:
@@ -82,25 +75,25 @@ def bar_chart(points: list[tuple[int, int]]) -> BarChart | None:
     bar_w = min(slot * 0.6, 72)
     bars = []
     for i, (year, value) in enumerate(points):
-        h = plot_h * value / top_value
+        h = proportional(value, top_value, plot_h)
         x = LEFT + slot * i + (slot - bar_w) / 2
         bars.append(
             Bar(
                 year=str(year),
-                value=number_format(value, force_grouping=True),
-                x=_fmt(x),
-                y=_fmt(baseline - h),
-                width=_fmt(bar_w),
-                height=_fmt(h),
-                label_x=_fmt(x + bar_w / 2),
-                label_y=_fmt(baseline - h - 6),
-                year_y=_fmt(baseline + 26),
+                value=_number(value),
+                x=coord(x),
+                y=coord(baseline - h),
+                width=coord(bar_w),
+                height=coord(h),
+                label_x=coord(x + bar_w / 2),
+                label_y=coord(baseline - h - 6),
+                year_y=coord(baseline + 26),
             )
         )
     ticks = [
         Tick(
-            y=_fmt(baseline - plot_h * k / intervals),
-            label=number_format(round(step * k), force_grouping=True),
+            y=coord(baseline - plot_h * k / intervals),
+            label=_number(round(step * k)),
         )
         for k in range(intervals + 1)
     ]
@@ -109,7 +102,7 @@ def bar_chart(points: list[tuple[int, int]]) -> BarChart | None:
         height=HEIGHT,
         left=str(LEFT),
         right=str(WIDTH - RIGHT),
-        baseline=_fmt(baseline),
+        baseline=coord(baseline),
         bars=bars,
         ticks=ticks,
     )
@@ -123,9 +116,8 @@ def series_rows(points: list[tuple[int, int]]) -> list[SeriesRow]:
         if previous:
             diff = value - previous
             sign = "+" if diff > 0 else ""
-            change = sign + number_format(diff, force_grouping=True).replace("-", "−")
-            pct = number_format(round(100 * diff / previous, 1), decimal_pos=1)
-            pct = sign + pct.replace("-", "−") + "\u00a0%"
+            change = sign + _number(diff)
+            pct = sign + _number(round(100 * diff / previous, 1), 1) + "\u00a0%"
         rows.append(SeriesRow(year=year, value=value, change=change, change_pct=pct))
         previous = value
     return rows

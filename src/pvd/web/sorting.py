@@ -1,13 +1,11 @@
-"""Sortable table headers driven by the query string (``?tri=-population``).
-
-Links, not buttons: sorting works without JavaScript, and the current order is announced by
-``aria-sort`` on the header cell and shown by an arrow, not by colour.
+"""The towns' lists' sortable columns (``?tri=-population``); the headers are built by
+:mod:`pvd.domain.sorting` and drawn by ``web/includes/sort_th.html``, like every sortable table.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from pvd.domain.sorting import SortHeader  # noqa: F401  (importable from here)
+from pvd.domain.sorting import sort_headers as build_headers
 from pvd.territories.selectors import SORTS
 
 DEFAULT_SORT = "nom"
@@ -20,34 +18,10 @@ def sort_param(raw: str | None) -> str:
     return raw if raw in SORTS else DEFAULT_SORT
 
 
-@dataclass(frozen=True)
-class SortHeader:
-    label: str
-    href: str
-    aria_sort: str  # "ascending", "descending" or "" (not sorted by this column)
-    arrow: str
-    action: str  # what following the link does, for screen readers
-
-
 def sort_headers(current: str, labels: dict[str, str]) -> dict[str, SortHeader]:
     """One header per sortable column key ("nom", "code", "population")."""
-    headers = {}
-    for key, label in labels.items():
-        if current == key:
-            aria, arrow, target = "ascending", "▲", f"-{key}"
-        elif current == f"-{key}":
-            aria, arrow, target = "descending", "▼", key
-        else:
-            aria, arrow, target = "", "", FIRST_DIRECTION[key]
-        order = "décroissant" if target.startswith("-") else "croissant"
-        headers[key] = SortHeader(
-            label=label,
-            href=f"?tri={target}",
-            aria_sort=aria,
-            arrow=arrow,
-            action=f"trier par ordre {order}",
-        )
-    return headers
+    first_descending = {k for k, v in FIRST_DIRECTION.items() if v.startswith("-")}
+    return build_headers(current, labels, descending_first=first_descending)
 
 
 SORT_CAPTIONS = {

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import template
 from django.urls import reverse
 
-from pvd.projects.access import access
+from pvd import access
 from pvd.projects.models import Projet
 
 register = template.Library()
@@ -20,7 +20,7 @@ def project_link(context, groupe) -> dict:
     if projet is None:
         return {"state": "none"}
     user = context.get("user")
-    if user is None or not access(user, groupe).read:
+    if user is None or not access.has(user, "projects.read", groupe):
         return {"state": "private"}
     url = reverse("projects:projet", args=[groupe.programme.slug, groupe.code])
     return {"state": "readable", "url": url, "projet": projet}
