@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
-from pvd.domain import centrality_source as csource
 from pvd.caching import ProcessMemo
+from pvd.domain import centrality_source as csource
 from pvd.domain import evaluation as vdomain
 from pvd.domain import learned as ldomain
 from pvd.domain import learned_cv
