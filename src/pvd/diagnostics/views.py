@@ -15,6 +15,7 @@ from pvd.caching.http import data_page
 from pvd.diagnostics import selectors
 from pvd.diagnostics.charts import comparison_chart, series_chart
 from pvd.diagnostics.location import geo_location, location_map
+from pvd.diagnostics.portrait_csv import csv_rows
 from pvd.diagnostics.portrait_tables import theme_tables
 from pvd.domain.indicators.catalogue import DIRECTIONS, THEMES, THEMES_TO_COME, by_theme
 from pvd.domain.peers import BAND, MAX_CANDIDATES, K, feature_ids
@@ -94,7 +95,7 @@ def portrait(request: HttpRequest, code: str) -> HttpResponse:
 def portrait_csv(request: HttpRequest, code: str) -> HttpResponse:
     commune = _commune(code)
     p = selectors.portrait(commune=commune)
-    body = csv_fr.write(selectors.csv_rows(p), variant=csv_fr.variant_of(request.GET))
+    body = csv_fr.write(csv_rows(p), variant=csv_fr.variant_of(request.GET))
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="portrait-{commune.code}.csv"'
     return response
