@@ -20,14 +20,8 @@ from django.utils import timezone
 
 from pvd.network.models import Evenement
 from pvd.programme.models import Perimetre
+from pvd.programme.services import user_scopes
 from pvd.projects.models import Membre
-
-
-def user_scopes(user) -> list[Perimetre]:
-    """The user's programme scopes (as ``programme.services.user_scopes``, read from the model)."""
-    if not user or not user.is_authenticated or not user.is_active:
-        return []
-    return list(Perimetre.objects.filter(group__user=user))
 
 E = Evenement
 
