@@ -69,3 +69,13 @@ def test_map_tiles_host_is_the_only_third_party_source():
     assert _tiles_source("https://{s}.tile.example.org/{z}/{x}/{y}.png") == (
         "https://*.tile.example.org"
     )
+
+
+def test_no_subresource_integrity_on_the_rewritten_static_files(client, db):
+    """Collected CSS has its url() references rewritten to hashed names (pvd.config.staticfiles),
+    so an integrity hash of the distributed file no longer matches what `pvd serve` sends and
+    Chromium refuses the style sheet: the pages must not carry one (DSFR_USE_INTEGRITY_CHECKSUMS)."""
+    for url in ("/", "/reseau/", "/resultats/"):
+        page = client.get(url).content.decode()
+        assert 'rel="stylesheet"' in page
+        assert "integrity=" not in page, url

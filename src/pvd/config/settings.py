@@ -256,6 +256,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "pvd.config.staticfiles.StaticStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+# django-dsfr writes Subresource Integrity hashes of its distributed CSS/JS; the collected copies
+# have their url() references rewritten to hashed names, so those hashes no longer match and
+# Chromium refuses the style sheets (every page served by `pvd serve` unstyled). The files come
+# from this same origin under content-hashed names: SRI adds nothing here.
+DSFR_USE_INTEGRITY_CHECKSUMS = False
 WHITENOISE_AUTOREFRESH = DEBUG
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
