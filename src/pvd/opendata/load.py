@@ -125,6 +125,7 @@ def opendata_load(
         _fit(out, emit)
     if out.loaded:
         _warm_selection_inputs()
+        _warm_outcomes()
     out.seconds = time.perf_counter() - start
     return out
 
@@ -136,6 +137,14 @@ def _warm_selection_inputs() -> None:
     from pvd.selection.selectors import inputs
 
     inputs()
+
+
+def _warm_outcomes() -> None:
+    """Compute the laureates' outcomes of the new data version now, into the shared cache: the
+    first visitor of /resultats/ reads them instead of waiting for the matching (seconds)."""
+    from pvd.outcomes.services import outcomes_compute
+
+    outcomes_compute()
 
 
 def _build_indicators(out: LoadReport, emit) -> None:
