@@ -10,6 +10,7 @@ import pytest
 
 from pvd.domain.outcomes import compute, reading
 from pvd.domain.outcomes.effects import Estimate
+from pvd.domain.outcomes.reading import interval_text
 
 
 def towns(n: int, *, effect: float, seed: int) -> pl.DataFrame:
@@ -163,3 +164,27 @@ def test_reading_follows_the_figures(vt, vc, effet, bas, haut, expected):
 def test_reading_of_few_towns_says_so():
     text = reading(Estimate(4, 9, -1.0, -1.5, 0.5, -1.0, 2.0), before=2019, after=2023)
     assert "trop peu de villes pour conclure" in text
+
+
+@pytest.mark.parametrize(
+    ("bas", "haut", "expected"),
+    [
+        (-1.53, -0.86, "−1,5 à −0,9"),
+        (0.04, 1.2, "+0,04 à +1,20"),  # would read "+0,0 à +1,2" next to "significatif"
+        (-0.004, 0.9, "−0,004 à +0,900"),
+        (-0.0004, 0.9, "0,000 à +0,900"),  # three decimals at most
+        (0.0, 1.2, "0,0 à +1,2"),  # a true zero stays one decimal
+        (None, 1.0, "n.d."),
+    ],
+)
+def test_interval_text_never_shows_a_nonzero_bound_as_zero(bas, haut, expected):
+    assert interval_text(bas, haut) == expected
+
+
+def test_reading_of_a_significant_gap_whose_bound_rounds_to_zero():
+    est = Estimate(
+        laureats=120, comparables=200, variation_laureats=1.0, variation_comparables=0.4,
+        effet=0.6, bas=0.03, haut=1.1,
+    )
+    text = reading(est, before=2019, after=2023)
+    assert "l'écart est significatif (intervalle à 95 % : +0,03 à +1,10 point" in text

@@ -17,6 +17,17 @@ def num(x: float | None, digits: int = 1, *, sign: bool = False) -> str:
     return ("−" if x < 0 else ("+" if sign else "")) + text
 
 
+def interval_text(bas: float | None, haut: float | None) -> str:
+    """"−1,5 à −0,7": one decimal, more when a bound that is not zero would round to "0,0"
+    (an interval shown as "+0,0 à +1,2" next to "significatif" reads as a contradiction)."""
+    if bas is None or haut is None:
+        return "n.d."
+    digits = 1
+    while digits < 3 and any(b != 0 and round(b, digits) == 0 for b in (bas, haut)):
+        digits += 1
+    return f"{num(bas, digits, sign=True)} à {num(haut, digits, sign=True)}"
+
+
 def points(x: float) -> str:
     v = round(abs(x), 1)
     return f"{num(v)} point{'s' if is_plural(v) else ''}"
@@ -58,7 +69,7 @@ def reading(est: Estimate, *, before: int, after: int, subject: str = "les laur�
     if est.bas is None or est.haut is None:
         verdict = "un seul lauréat : pas d'intervalle de confiance"
     else:
-        interval = f"intervalle à {pct} : {num(est.bas, sign=True)} à {num(est.haut, sign=True)} point{'s' if is_plural(max(abs(est.bas), abs(est.haut))) else ''}"
+        interval = f"intervalle à {pct} : {interval_text(est.bas, est.haut)} point{'s' if is_plural(max(abs(est.bas), abs(est.haut))) else ''}"
         if est.significatif:
             verdict = f"l'écart est significatif ({interval})"
         else:

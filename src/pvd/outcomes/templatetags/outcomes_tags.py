@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from pvd.domain.outcomes.reading import num
+from pvd.domain.outcomes.reading import interval_text, num
 
 register = template.Library()
 
@@ -18,3 +18,10 @@ def signe(value, digits: int = 1) -> str:
 @register.filter
 def decimal(value, digits: int = 1) -> str:
     return num(value, int(digits))
+
+
+@register.filter
+def intervalle(bounds) -> str:
+    """[-1.53, -0.85] -> "−1,5 à −0,9"; more decimals when a bound would show as "0,0"."""
+    bas, haut = bounds
+    return interval_text(bas, haut)
