@@ -28,9 +28,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from pvd.domain.codes import COMMUNE_CODE
 from pvd.domain.search import fold
 from pvd.sources import columns
-from pvd.sources.contracts import COMMUNE_CODE, ORT_LIST
+from pvd.sources.contracts import ORT_LIST
 from pvd.sources.pvd_list import DATE_YEARS, Issue, missing, name_issue, normalise_code, parse_date
 from pvd.sources.report import SourceError
 from pvd.sources.tabular import INVALID_CODE, INVALID_VALUE, read_table

@@ -31,9 +31,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pvd.domain.codes import COMMUNE_CODE, DEPARTEMENT_CODE
 from pvd.sources import columns
-from pvd.sources.cog import DEPARTEMENT_CODE
-from pvd.sources.contracts import COMMUNE_CODE
 from pvd.sources.tabular import (
     DUPLICATE_KEY,
     INCONSISTENT,

@@ -33,9 +33,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from pvd.domain.codes import COMMUNE_CODE, DEPARTEMENT_CODE
 from pvd.sources import columns
-from pvd.sources.cog import DEPARTEMENT_CODE
-from pvd.sources.contracts import COMMUNE_CODE, PVD_LIST
+from pvd.sources.contracts import PVD_LIST
 from pvd.sources.report import SourceError
 from pvd.sources.tabular import INVALID_CODE, INVALID_VALUE, read_table
 

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pvd.domain.numbers import NARROW_NBSP, grouped
 from pvd.sources.report import SourceError, write_failure
 
 # Stable error codes (frictionless-style): tests and callers match on these, not on messages.
@@ -328,7 +329,7 @@ def csv_rows(reader, display: str):
         except csv.Error as exc:
             text = str(exc)
             if "field larger than field limit" in text:
-                size = f"{csv.field_size_limit():,}".replace(",", "\u202f")
+                size = grouped(csv.field_size_limit(), NARROW_NBSP)
                 reason = f"champ de plus de {size} caractères"
             elif "NUL" in text:
                 reason = "caractère nul (octet 0) : fichier binaire ou corrompu"
