@@ -88,9 +88,9 @@ def test_arrondissement_and_epci_codes(code, arrondissement, epci):
 
 
 def test_the_readers_use_the_patterns_of_one_module():
-    from pvd.sources import cog, contracts, insee_filosofi, ort_list, population, pvd_list
+    from pvd.sources import cog, contracts, geo, insee_filosofi, population, pvd_list
 
-    for module in (cog, contracts, ort_list, population, pvd_list):
+    for module in (cog, contracts, geo, population, pvd_list):
         assert module.COMMUNE_CODE is codes.COMMUNE_CODE
     assert cog.DEPARTEMENT_CODE is population.DEPARTEMENT_CODE is codes.DEPARTEMENT_CODE
     assert insee_filosofi.AGGREGATES["DEP"][1] == codes.DEPARTEMENT_OR_97_CODE_PATTERN
