@@ -38,10 +38,9 @@ from pvd.sources.tabular import (
     INCONSISTENT,
     INVALID_CODE,
     INVALID_VALUE,
-    MISSING_COLUMN,
     ErrorCollector,
-    RowError,
     SourceRowErrors,
+    header_error,
     read_table,
 )
 
@@ -108,16 +107,8 @@ def read_populations(
     cols = table.columns
 
     def fail(message: str, col: str) -> SourceRowErrors:
-        return SourceRowErrors(
-            table.path,
-            [
-                RowError(
-                    MISSING_COLUMN,
-                    f"{message} (en-tête lu : {table.separator.join(table.header)})",
-                    line=1,
-                    column=col,
-                )
-            ],
+        return header_error(
+            table.path, message, column=col, header=table.header, separator=table.separator
         )
 
     if column:
