@@ -48,6 +48,32 @@ def test_dashboard_figures(imported):
     assert "Auvergne-Rhône-Alpes" in board.exclusion and "non couvertes" in board.exclusion
 
 
+def test_dashboard_sort_headers_and_uncovered_rows_last(imported):
+    """The breakdown's headers are the shared sortable headers (web/includes/sort_th.html); the
+    regions the lists do not cover (no figure) come last in both directions."""
+    import re
+
+    def regions(url: str) -> tuple[str, list[str]]:
+        html = Client().get(url).content.decode()
+        table = html[html.index('<h2 id="detail">') :]
+        return html, re.findall(r'<th scope="row"><a href="[^"]+">([^<]+)</a>', table)
+
+    html, names = regions("/programme/pvd/?tri=-laureats")
+    header = re.sub(r">\s+<", "><", re.search(r'<th scope="col" aria-sort.*?</th>', html, re.S)[0])
+    assert header == (
+        '<th scope="col" aria-sort="descending" class="pvd-num"><a class="pvd-sort" '
+        'href="?tri=laureats#detail">Communes lauréates<span class="pvd-sort__arrow" '
+        'aria-hidden="true">▼</span><span class="fr-sr-only"> (trier par ordre croissant)</span>'
+        "</a></th>"
+    )
+    assert 'href="?tri=-population#detail">Population couverte' in html
+    assert names[:2] == ["Nouvelle-Aquitaine", "Guadeloupe"]  # 6 laureates, then 1
+    assert names[-1] == "Île de Clipperton"  # not covered: last, in the table's own order
+    _, ascending = regions("/programme/pvd/?tri=laureats")
+    assert ascending[:2] == ["Guadeloupe", "Nouvelle-Aquitaine"]
+    assert ascending[2:] == names[2:]
+
+
 def test_list_filters_sort_and_exports(imported):
     client = Client()
     html = client.get("/programme/pvd/laureats/?departement=23&tri=-population").content.decode()

@@ -45,9 +45,9 @@ def test_one_commune_code_pattern(code, valid):
 
 
 def test_the_readers_share_the_pattern():
-    from pvd.sources import cog, geo, ort_list, population, pvd_list
+    from pvd.sources import cog, geo, population, pvd_list
 
-    for module in (cog, geo, ort_list, population, pvd_list):
+    for module in (cog, geo, population, pvd_list):  # the ORT list reads through pvd_list's
         assert module.COMMUNE_CODE is COMMUNE_CODE
 
 

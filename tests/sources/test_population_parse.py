@@ -118,3 +118,29 @@ def test_the_official_archive_is_read_directly(tmp_path):
         z.write(DATA / "donnees_communes.csv", "donnees_communes.csv")
     pf = read_populations(archive, millesime=2023)
     assert pf.path.endswith("ensemble.zip!donnees_communes.csv") and len(pf.rows) == 27
+
+
+@pytest.mark.parametrize(
+    ("header", "column", "expected"),
+    [
+        (
+            "CODGEO;LIBGEO",
+            None,
+            ("PMUN", "colonne de population manquante : une de PMUN, PMUN2021, P21_POP, P2021_POP"),
+        ),
+        ("CODGEO;LIBGEO", "PTOT", ("PTOT", "colonne de population « PTOT » absente")),
+        (
+            "FOO;PMUN",
+            None,
+            ("CODGEO", "colonnes du code commune manquantes : CODGEO, ou DEP et CODCOM"),
+        ),
+    ],
+)
+def test_header_errors_name_the_header_read(tmp_path, header, column, expected):
+    path = tmp_path / "pop.csv"
+    path.write_text(f"{header}\n01001;5\n", encoding="utf-8")
+    with pytest.raises(SourceRowErrors) as exc:
+        read_populations(path, millesime=2021, column=column)
+    (error,) = exc.value.errors
+    assert (error.code, error.line, error.column) == (MISSING_COLUMN, 1, expected[0])
+    assert error.message == f"{expected[1]} (en-tête lu : {header})"

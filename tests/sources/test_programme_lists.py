@@ -105,3 +105,34 @@ def test_ort_missing_columns_named():
     with pytest.raises(SourceError) as exc:
         read_ort_list(DATA / "ort-sans-colonne.csv")
     assert "Signée ?" in str(exc.value)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected", "issue"),
+    [
+        ("23001", ("23001", False), None),
+        ("2a004", ("2A004", False), None),
+        ("1004", ("01004", True), None),  # a lost leading zero, restored (and said by the reader)
+        ("NA", None, "code commune absent"),
+        ("", None, "code commune absent"),
+        ("999999", None, "code commune invalide « 999999 » (5 caractères attendus)"),
+        ("2C004", None, "code commune invalide « 2C004 » (5 caractères attendus)"),
+    ],
+)
+def test_list_commune_codes(raw, expected, issue):
+    from pvd.sources.pvd_list import commune_code
+
+    issues = []
+    assert commune_code(raw, 7, issues, hint=" (5 caractères attendus)") == expected
+    assert [(i.message, i.line) for i in issues] == ([(issue, 7)] if issue else [])
+
+
+def test_ort_sheet_commune_codes(tmp_path):
+    lines = (DATA / "ort.csv").read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace(",23001,", ",2C001,")
+    lines[2] = lines[2].replace(",19275,", ",,")
+    path = tmp_path / "ort.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    issues = [(i.code, i.message, i.line) for i in read_ort_list(path).issues]
+    assert ("invalid-code", "code commune invalide « 2C001 »", 2) in issues
+    assert ("invalid-code", "code commune absent", 3) in issues

@@ -9,6 +9,7 @@ import sys
 import click
 
 from pvd.cli.helpers import database_errors, fail, setup_django
+from pvd.domain.numbers import grouped
 
 
 @click.group()
@@ -39,7 +40,7 @@ def communes_search(query: str, limit: int, as_json: bool) -> None:
     for h in hits:
         e = h.entry
         extra = f" — {e.type} de {e.parent_nom}" if e.parent_nom else ""
-        pop = f"{e.population:,} hab.".replace(",", " ") if e.population else "—"
+        pop = f"{grouped(e.population)} hab." if e.population else "—"
         click.echo(f"{e.code}\t{e.nom} ({e.departement}){extra}\t{pop}")
 
 

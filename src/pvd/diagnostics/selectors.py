@@ -13,9 +13,9 @@ from django.db.models.functions import Cast
 from pvd import caching
 from pvd.diagnostics.models import Build, TerritoryValues
 from pvd.domain import wording
-from pvd.domain.charts import french_number
 from pvd.domain.indicators.catalogue import THEMES, THEMES_TO_COME, Indicator, by_theme, get
 from pvd.domain.indicators.engine import STATUS_LABELS, STATUS_NOTES, STATUS_SHORT
+from pvd.domain.numbers import french_number
 from pvd.sources.indicator_inputs import KINDS, REFERENTIAL_SOURCE, kind_of_source
 from pvd.territories.models import Commune, Dataset
 

@@ -19,6 +19,9 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from pvd.domain import numbers
+from pvd.domain.numbers import french_number
+
 COS_LAT = math.cos(math.radians(46.5))
 MARGIN = 0.02  # of the drawing's larger side, around every view box
 
@@ -187,11 +190,7 @@ def classes(values: Iterable[float | None], *, n: int = 5, percent: bool = False
     Zero gets a class of its own when present: "no laureate" reads differently from "few".
     """
     vals = sorted(v for v in values if v is not None)
-    fmt = (
-        (lambda v: f"{v:.1f} %".replace(".", ","))
-        if percent
-        else (lambda v: f"{v:,.0f}".replace(",", "\u202f"))
-    )
+    fmt = (lambda v: numbers.percent(v, 1)) if percent else (lambda v: french_number(v, minus="-"))
     if not vals or vals[-1] == vals[0]:
         only = vals[0] if vals else 0
         return Classes((), (PALETTE[2],), (fmt(only),))

@@ -1,6 +1,6 @@
 """What every server-side SVG chart shares (population bars, the portrait's comparison and
 series bars, the projects' indicator and funding charts, the dashboards' maps): coordinates as
-preformatted strings, French numbers, linear scales, round axis steps.
+preformatted strings, linear scales, round axis steps (French numbers: pvd.domain.numbers).
 
 Coordinates are strings because Django would localise floats in templates ("12,5") and break
 the SVG. Pure: no Django, so the drawings are tested without a database.
@@ -11,35 +11,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-NARROW_NBSP = "\u202f"  # French thousands separator of the portrait and the maps
-NBSP = "\u00a0"  # the one Django's French number format uses (the towns' pages)
-MINUS = "−"  # U+2212, the typographic minus sign
-
 
 def coord(x: float) -> str:
     """A coordinate of the SVG, one decimal: 12.5 -> "12.5"."""
     return f"{x:.1f}"
-
-
-def french_number(
-    value: float | None,
-    decimals: int = 0,
-    *,
-    sep: str = NARROW_NBSP,
-    minus: str = MINUS,
-    missing: str = "n.d.",
-) -> str:
-    """A number in French: -1234.5 -> "−1 234,5" (``sep`` between thousands, a decimal comma,
-    the minus sign); None -> ``missing``."""
-    if value is None:
-        return missing
-    text = f"{value:,.{decimals}f}".replace(",", sep).replace(".", ",")
-    return text.replace("-", minus)
-
-
-def grouped(value: int, sep: str = " ") -> str:
-    """A whole number with its thousands separated as Python prints it: 12345 -> "12 345"."""
-    return f"{value:,}".replace(",", sep)
 
 
 def nice_step(top: float, ticks: int = 5) -> float:

@@ -43,6 +43,7 @@ from pvd.domain.centrality_source import (
 )
 from pvd.domain.fragility import COMPONENT_BY_KEY, DEFAULT_WEIGHTS
 from pvd.domain.fragility import RETIRED as RETIRED_COMPONENTS
+from pvd.domain.numbers import grouped
 
 
 @dataclass(frozen=True)
@@ -135,7 +136,7 @@ def centrality_summary(frame: pl.DataFrame, main: str) -> str:
 
 
 def fmt_int(value: float | int) -> str:
-    return f"{int(value):,}".replace(",", " ")
+    return grouped(int(value))
 
 
 def ordinal(value: float) -> str:

@@ -25,6 +25,7 @@ import polars as pl
 from threadpoolctl import threadpool_limits
 
 from pvd.domain.centrality import LEVEL_SHORT, LEVELS
+from pvd.domain.numbers import grouped, signed
 
 MISSING = "__manquant"
 C_DEFAULT = 1.0
@@ -243,7 +244,7 @@ def contributions(fitted: Fitted, x: np.ndarray) -> tuple[list[str], np.ndarray]
 
 
 def _fmt_int(v: float) -> str:
-    return f"{int(round(v)):,}".replace(",", " ")
+    return grouped(int(round(v)))
 
 
 def _ordinal(n: int) -> str:
@@ -325,7 +326,7 @@ def explain(
     out = []
     for i in range(x.shape[0]):
         parts = [
-            f"{text[concepts[j]][i]} : " + f"{contrib[i, j]:+.1f}".replace(".", ",")
+            f"{text[concepts[j]][i]} : " + signed(contrib[i, j], 1)
             for j in order[i]
             if abs(contrib[i, j]) >= floor
         ]

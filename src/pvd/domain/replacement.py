@@ -15,17 +15,19 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from pvd.domain.numbers import NARROW_NBSP, grouped, percent
+
 # Share of the replaced rows above which a replacement needs a confirmation: a new vintage
 # legitimately loses a few rows (communes merged since, secrecy), not a twentieth of them.
 MAX_LOSS_SHARE = 0.05
 
 
 def _n(value: int) -> str:
-    return f"{value:,}".replace(",", "\u202f")
+    return grouped(value, NARROW_NBSP)
 
 
 def _pct(share: float) -> str:
-    return f"{share * 100:.1f}".replace(".", ",") + " %"
+    return percent(share * 100, 1)
 
 
 @dataclass(frozen=True)

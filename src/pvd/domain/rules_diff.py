@@ -9,6 +9,7 @@ from pvd.domain.centrality import LEVEL_SHORT
 from pvd.domain.centrality_source import CENTRALITE_LABELS
 from pvd.domain.eligibility import Rules
 from pvd.domain.fragility import COMPONENT_BY_KEY
+from pvd.domain.numbers import compact as _n
 
 
 @dataclass(frozen=True)
@@ -16,11 +17,6 @@ class RuleChange:
     label: str
     a: str
     b: str
-
-
-def _n(value: float | int) -> str:
-    text = f"{value:,.2f}".rstrip("0").rstrip(".") if isinstance(value, float) else f"{value:,}"
-    return text.replace(",", "\u202f").replace(".", ",")
 
 
 def _text(name: str, value) -> str:

@@ -1,5 +1,6 @@
 """Sortable table headers driven by the query string (``?tri=-population``): the one builder of
-the links of every sortable table (the towns' lists, the programme's laureates).
+the links of every sortable table (the towns' lists, the programme's laureates and dashboards),
+and the order of rows whose figure may be missing.
 
 Links, not buttons: sorting works without JavaScript, and the current order is announced by
 ``aria-sort`` on the header cell and shown by an arrow, not by colour (the template is
@@ -8,9 +9,12 @@ Links, not buttons: sorting works without JavaScript, and the current order is a
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any, TypeVar
 from urllib.parse import urlencode
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -51,3 +55,12 @@ def sort_headers(
             action=f"trier par ordre {order}",
         )
     return headers
+
+
+def missing_last(items: Iterable[T], value: Callable[[T], Any], *, descending: bool) -> list[T]:
+    """``items`` ordered by ``value(item)``, the items without a value (None: not covered, not
+    known) last in either direction and in their own order: a missing figure is not a zero,
+    and never heads a list sorted from the largest."""
+    items = list(items)
+    known = [i for i in items if value(i) is not None]
+    return sorted(known, key=value, reverse=descending) + [i for i in items if value(i) is None]

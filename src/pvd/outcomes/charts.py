@@ -10,11 +10,8 @@ import zlib
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from pvd.domain.charts import Scale, coord
 from pvd.domain.outcomes.reading import num
-
-
-def _f(x: float) -> str:
-    return f"{x:.1f}"
 
 
 def effects_chart(rows: list[dict], *, title: str) -> SafeString | None:
@@ -29,9 +26,7 @@ def effects_chart(rows: list[dict], *, title: str) -> SafeString | None:
     span = (hi - lo) or 1.0
     plot = width - label_w - pad * 2 - 60
 
-    def x(v: float) -> float:
-        return label_w + pad + (v - lo) / span * plot
-
+    x = Scale(lo, span, label_w + pad, plot)
     height = 30 + row_h * len(rows)
     uid = zlib.crc32(title.encode())
     parts = [
@@ -40,9 +35,9 @@ def effects_chart(rows: list[dict], *, title: str) -> SafeString | None:
         f'<title id="t-{uid}">{escape(title)}</title>',
         f'<desc id="d-{uid}">Écart de chaque groupe en points, avec son intervalle de '
         "confiance à 95 % ; les valeurs sont dans le tableau.</desc>",
-        f'<line x1="{_f(x(0))}" x2="{_f(x(0))}" y1="0" y2="{height - 20}" stroke="#666" '
+        f'<line x1="{coord(x(0))}" x2="{coord(x(0))}" y1="0" y2="{height - 20}" stroke="#666" '
         'stroke-dasharray="4 3"/>',
-        f'<text x="{_f(x(0))}" y="{height - 6}" font-size="12" text-anchor="middle">0</text>',
+        f'<text x="{coord(x(0))}" y="{height - 6}" font-size="12" text-anchor="middle">0</text>',
     ]
     for i, (r, a, b) in enumerate(zip(rows, lows, highs, strict=True)):
         y = 14 + i * row_h
@@ -50,9 +45,9 @@ def effects_chart(rows: list[dict], *, title: str) -> SafeString | None:
         parts += [
             f'<text x="{label_w}" y="{y + 4}" font-size="12" text-anchor="end">'
             f"{escape(r['libelle'][:34])}</text>",
-            f'<line x1="{_f(x(a))}" x2="{_f(x(b))}" y1="{y}" y2="{y}" stroke="{color}" stroke-width="2"/>',
-            f'<circle cx="{_f(x(r["effet"]))}" cy="{y}" r="5" fill="{color}"/>',
-            f'<text x="{_f(x(b) + 8)}" y="{y + 4}" font-size="12">{num(r["effet"], sign=True)}</text>',
+            f'<line x1="{coord(x(a))}" x2="{coord(x(b))}" y1="{y}" y2="{y}" stroke="{color}" stroke-width="2"/>',
+            f'<circle cx="{coord(x(r["effet"]))}" cy="{y}" r="5" fill="{color}"/>',
+            f'<text x="{coord(x(b) + 8)}" y="{y + 4}" font-size="12">{num(r["effet"], sign=True)}</text>',
         ]
     parts.append("</svg>")
     return mark_safe("".join(parts))
@@ -69,18 +64,15 @@ def trajectory_chart(t: dict) -> SafeString | None:
     lo, hi = min(points) - 1, max(points) + 1
     y0, y1 = min(years), max(years)
 
-    def px(year: int) -> float:
-        return left + (year - y0) / ((y1 - y0) or 1) * (width - left - right)
-
-    def py(v: float) -> float:
-        return top + (hi - v) / ((hi - lo) or 1) * (height - top - bottom)
+    px = Scale(y0, (y1 - y0) or 1, left, width - left - right)
+    py = Scale.downwards(hi, (hi - lo) or 1, top, height - top - bottom)
 
     def line(values: list[float | None], color: str, dash: str) -> str:
         pts = " ".join(
-            f"{_f(px(y))},{_f(py(v))}" for y, v in zip(years, values, strict=True) if v is not None
+            f"{coord(px(y))},{coord(py(v))}" for y, v in zip(years, values, strict=True) if v is not None
         )
         dots = "".join(
-            f'<circle cx="{_f(px(y))}" cy="{_f(py(v))}" r="3.5" fill="{color}"/>'
+            f'<circle cx="{coord(px(y))}" cy="{coord(py(v))}" r="3.5" fill="{color}"/>'
             for y, v in zip(years, values, strict=True)
             if v is not None
         )
@@ -96,14 +88,14 @@ def trajectory_chart(t: dict) -> SafeString | None:
     ]
     for v in (lo + 1, 100.0, hi - 1):
         parts.append(
-            f'<text x="{left - 6}" y="{_f(py(v) + 4)}" font-size="11" text-anchor="end">{num(v)}</text>'
+            f'<text x="{left - 6}" y="{coord(py(v) + 4)}" font-size="11" text-anchor="end">{num(v)}</text>'
         )
     parts.append(
-        f'<line x1="{left}" x2="{width - right}" y1="{_f(py(100))}" y2="{_f(py(100))}" stroke="#bbb"/>'
+        f'<line x1="{left}" x2="{width - right}" y1="{coord(py(100))}" y2="{coord(py(100))}" stroke="#bbb"/>'
     )
     for y in years:
         parts.append(
-            f'<text x="{_f(px(y))}" y="{height - 18}" font-size="11" text-anchor="middle">{y}</text>'
+            f'<text x="{coord(px(y))}" y="{height - 18}" font-size="11" text-anchor="middle">{y}</text>'
         )
     parts += [line(theirs, "#666666", "6 4"), line(mine, "#000091", "none")]
     parts += [

@@ -11,7 +11,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from pvd.domain.cartography import INSET_NOTE, classes
-from pvd.domain.charts import french_number
+from pvd.domain.numbers import french_number
 from pvd.programme import maps, selectors
 from pvd.programme.models import Programme
 

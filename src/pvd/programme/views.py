@@ -20,10 +20,18 @@ from django.utils.safestring import mark_safe
 from pvd import caching
 from pvd.caching.http import data_page
 from pvd.domain.programme import STAGE_LABELS, Stage
+from pvd.domain.sorting import missing_last, sort_headers
 from pvd.programme import dashboard_maps, selectors
 from pvd.programme.models import Programme
 
 ALERTS_SHOWN = 20
+# The breakdown table's sortable columns (largest first when first clicked).
+DASHBOARD_SORTS = {
+    "laureats": "Communes lauréates",
+    "population": "Population couverte",
+    "part_population": "Part de la population",
+    "convention_cadre": "Conventions-cadres",
+}
 
 
 def _programme(slug: str) -> Programme:
@@ -109,14 +117,10 @@ def _dashboard_body(request: HttpRequest, slug: str, programme: Programme, scope
         for r in board.breakdown
     ]
     sort = request.GET.get("tri", "")
-    if sort.lstrip("-") in ("laureats", "population", "part_population", "convention_cadre"):
+    if sort.lstrip("-") in DASHBOARD_SORTS:
         key = sort.lstrip("-")
-        rows.sort(
-            key=lambda d: (
-                selectors.measure_value(d["row"], key) is None,
-                selectors.measure_value(d["row"], key) or 0,
-            ),
-            reverse=sort.startswith("-"),
+        rows = missing_last(
+            rows, lambda d: selectors.measure_value(d["row"], key), descending=sort[:1] == "-"
         )
     cycle = board.cycle
     stages = (
@@ -162,7 +166,7 @@ def _dashboard_body(request: HttpRequest, slug: str, programme: Programme, scope
                 programme, scope, request, board.breakdown, couvert=board.couvert
             ),
             "child_level": scope.child_level,
-            "sort": sort,
+            "headers": sort_headers(sort, DASHBOARD_SORTS, descending_first=set(DASHBOARD_SORTS)),
             "rows": rows,
             "list_url": reverse("programme:laureats", args=[slug]) + (f"?{query}" if query else ""),
             "export_query": query,

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pvd.domain.charts import Scale, coord, grouped, padded, proportional
+from pvd.domain.charts import Scale, coord, padded, proportional
+from pvd.domain.numbers import grouped
 
 W, H = 560, 220
 L, R, T, B = 56, 16, 16, 36

@@ -15,6 +15,7 @@ from pvd.domain import centrality_source as csource
 from pvd.domain import evaluation as vdomain
 from pvd.domain import learned as ldomain
 from pvd.domain import learned_cv
+from pvd.domain.numbers import grouped
 from pvd.selection import selectors
 from pvd.selection.models import ModeleAppris, Typologie
 from pvd.selection.services import frame_of
@@ -158,7 +159,7 @@ def _plural(n: int, word: str) -> str:
 
 
 def _n(v: int) -> str:
-    return f"{v:,}".replace(",", " ")
+    return grouped(v)
 
 
 def _evaluate_scores(frame, score, labels, covered) -> vdomain.Evaluation | None:

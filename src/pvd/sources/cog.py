@@ -29,8 +29,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pvd.domain.codes import ARRONDISSEMENT_CODE, COMMUNE_CODE, DEPARTEMENT_CODE, REGION_CODE
 from pvd.sources.columns import ColumnError, parse_name
-from pvd.sources.contracts import COG, COMMUNE_CODE
+from pvd.sources.contracts import COG
 from pvd.sources.tabular import (
     DUPLICATE_KEY,
     INCONSISTENT,
@@ -44,10 +45,6 @@ from pvd.sources.tabular import (
     Table,
     read_table,
 )
-
-DEPARTEMENT_CODE = re.compile(r"^([0-9]{2}|2[AB]|97[1-6])$")
-REGION_CODE = re.compile(r"^[0-9]{2}$")
-ARRONDISSEMENT_CODE = re.compile(r"^([0-9]{2}|2[AB]|97[0-9])[0-9]$")
 
 COMMUNE_TYPES = ("COM", "COMA", "COMD", "ARM")
 

@@ -14,17 +14,18 @@ kind) and the layout shown to users. The engine does two things, for every reade
 
 Readers keep only what no table can say (a vintage column that must hold one value, labels
 mapped to levels...). INSEE codes are strings: there is one commune-code pattern,
-:data:`COMMUNE_CODE` (``01001``, ``2A004``, ``97411``, municipal arrondissements ``75101``).
+:data:`pvd.domain.codes.COMMUNE_CODE` (``01001``, ``2A004``, ``97411``, municipal arrondissements ``75101``).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import polars as pl
 
+# The commune code (COG), from the one module of the territories' code patterns.
+from pvd.domain.codes import COMMUNE_CODE, COMMUNE_CODE_PATTERN  # noqa: F401
 from pvd.sources.columns import number_expr
 from pvd.sources.tabular import (
     DUPLICATE_KEY,
@@ -33,11 +34,6 @@ from pvd.sources.tabular import (
     ErrorCollector,
     missing_columns,
 )
-
-# The commune code (COG): 5 digits, or 2A/2B and 3 digits for Corsica. Overseas communes
-# (97xxx) and municipal arrondissements (75101, 69381, 13201) are 5 digits too.
-COMMUNE_CODE_PATTERN = r"^([0-9]{5}|2[AB][0-9]{3})$"
-COMMUNE_CODE = re.compile(COMMUNE_CODE_PATTERN)
 
 CODE = "code"  # a value matching ``pattern``
 COUNT = "count"  # a whole number, not negative (the column rules of pvd.sources.columns)

@@ -33,8 +33,8 @@ from pathlib import Path
 
 import polars as pl
 
+from pvd.domain.codes import COMMUNE_CODE_PATTERN
 from pvd.sources.columns import year_range
-from pvd.sources.contracts import COMMUNE_CODE_PATTERN
 from pvd.sources.insee_codgeo import (
     OBS_SCHEMA,
     ObservationFile,

@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pvd.domain.codes import COMMUNE_CODE, DEPARTEMENT_OR_COLLECTIVITY_CODE
 from pvd.domain.wgs84 import MAINLAND
 from pvd.sources.columns import ColumnError, box_of, check_coordinates, parse_name, parse_number
-from pvd.sources.contracts import COMMUNE_CENTRES, COMMUNE_CODE
+from pvd.sources.contracts import COMMUNE_CENTRES
 from pvd.sources.tabular import (
     DUPLICATE_KEY,
     INVALID_CODE,
@@ -39,7 +39,6 @@ from pvd.sources.tabular import (
     read_table,
 )
 
-DEPARTEMENT_CODE = re.compile(r"^([0-9]{2}|2[AB]|9[78][0-9])$")
 CENTRES_LAYOUT = COMMUNE_CENTRES.layout
 DEP_CODE_KEYS = ("insee_dep", "code_insee", "code", "INSEE_DEP", "code_dep")
 DEP_NAME_KEYS = ("lib_dep", "nom", "nom_dep", "NOM", "libelle")
@@ -222,7 +221,8 @@ def read_departement_contours(path: Path) -> GeoFile:
             )
             continue
         code = str(props[key]).strip()
-        if not DEPARTEMENT_CODE.match(code):
+        # The contours include the overseas collectivities (97x, 98x), not only departments.
+        if not DEPARTEMENT_OR_COLLECTIVITY_CODE.match(code):
             errors.add(
                 INVALID_CODE, f"{where} : code de département invalide « {code} »", column=key
             )

@@ -32,6 +32,7 @@ from pathlib import Path
 
 import polars as pl
 
+from pvd.domain import codes
 from pvd.sources.contracts import FILOSOFI_LONG
 from pvd.sources.insee_codgeo import (
     OBS_SCHEMA,
@@ -61,9 +62,9 @@ LONG_LAYOUT = FILOSOFI_LONG.layout
 MEASURES = {"MED_SL": "revenu_median", "PR_MD60": "taux_pauvrete"}
 # GEO_OBJECT of the territories whose own figures are read -> (engine level, code pattern)
 AGGREGATES = {
-    "EPCI": ("EPCI", r"^[0-9]{9}$"),
-    "DEP": ("DEP", r"^([0-9]{2}|2[AB]|97[0-9])$"),
-    "REG": ("REG", r"^[0-9]{2}$"),
+    "EPCI": ("EPCI", codes.EPCI_CODE_PATTERN),
+    "DEP": ("DEP", codes.DEPARTEMENT_OR_97_CODE_PATTERN),
+    "REG": ("REG", codes.REGION_CODE_PATTERN),
     "FRANCE": ("FR", r"^FM$"),
 }
 # GEO_OBJECT values known and deliberately not read.

@@ -30,10 +30,17 @@ from pathlib import Path
 
 from pvd.domain.search import fold
 from pvd.sources import columns
-from pvd.sources.contracts import COMMUNE_CODE, ORT_LIST
-from pvd.sources.pvd_list import DATE_YEARS, Issue, missing, name_issue, normalise_code, parse_date
+from pvd.sources.contracts import ORT_LIST
+from pvd.sources.pvd_list import (
+    DATE_YEARS,
+    Issue,
+    commune_code,
+    missing,
+    name_issue,
+    parse_date,
+)
 from pvd.sources.report import SourceError
-from pvd.sources.tabular import INVALID_CODE, INVALID_VALUE, read_table
+from pvd.sources.tabular import INVALID_VALUE, read_table
 
 TITLE = "Suivi national des opérations de revitalisation de territoire (ORT)"
 PUBLISHER = "ANCT / DGALN"
@@ -125,21 +132,10 @@ def read_ort_list(path: Path) -> OrtList:
         return "" if missing(value) else value.strip()
 
     for line, row in table.rows:
-        raw_code = row.get(CODE.upper(), "")
-        if missing(raw_code):
-            result.issues.append(Issue(INVALID_CODE, "code commune absent", line))
+        read = commune_code(row.get(CODE.upper(), ""), line, result.issues)
+        if read is None:
             continue
-        code, _ = normalise_code(raw_code)
-        if not COMMUNE_CODE.match(code):
-            result.issues.append(
-                Issue(
-                    INVALID_CODE,
-                    f"code commune invalide « {raw_code} »",
-                    line,
-                    raw_code,
-                )
-            )
-            continue
+        code, _ = read
         raw_signed = get(row, SIGNED)
         signature = SIGNATURE_VALUES.get(fold(raw_signed), "inconnu") if raw_signed else "inconnu"
         if raw_signed and fold(raw_signed) not in SIGNATURE_VALUES:

@@ -31,18 +31,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pvd.domain.codes import COMMUNE_CODE, DEPARTEMENT_CODE
 from pvd.sources import columns
-from pvd.sources.cog import DEPARTEMENT_CODE
-from pvd.sources.contracts import COMMUNE_CODE
 from pvd.sources.tabular import (
     DUPLICATE_KEY,
     INCONSISTENT,
     INVALID_CODE,
     INVALID_VALUE,
-    MISSING_COLUMN,
     ErrorCollector,
-    RowError,
     SourceRowErrors,
+    header_error,
     read_table,
 )
 
@@ -109,16 +107,8 @@ def read_populations(
     cols = table.columns
 
     def fail(message: str, col: str) -> SourceRowErrors:
-        return SourceRowErrors(
-            table.path,
-            [
-                RowError(
-                    MISSING_COLUMN,
-                    f"{message} (en-tête lu : {table.separator.join(table.header)})",
-                    line=1,
-                    column=col,
-                )
-            ],
+        return header_error(
+            table.path, message, column=col, header=table.header, separator=table.separator
         )
 
     if column:

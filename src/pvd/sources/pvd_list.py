@@ -33,9 +33,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from pvd.domain.codes import COMMUNE_CODE, DEPARTEMENT_CODE
 from pvd.sources import columns
-from pvd.sources.cog import DEPARTEMENT_CODE
-from pvd.sources.contracts import COMMUNE_CODE, PVD_LIST
+from pvd.sources.contracts import PVD_LIST
 from pvd.sources.report import SourceError
 from pvd.sources.tabular import INVALID_CODE, INVALID_VALUE, read_table
 
@@ -131,6 +131,23 @@ def normalise_code(raw: str) -> tuple[str, bool]:
     return code, False
 
 
+def commune_code(
+    raw_code: str | None, line: int, issues: list[Issue], *, hint: str = ""
+) -> tuple[str, bool] | None:
+    """(code, fixed) of a list's row (:func:`normalise_code`); None, with its issue added, when
+    the code is absent or is not a commune code (``hint`` ends the message)."""
+    if missing(raw_code):
+        issues.append(Issue(INVALID_CODE, "code commune absent", line))
+        return None
+    code, fixed = normalise_code(raw_code)
+    if not COMMUNE_CODE.match(code):
+        issues.append(
+            Issue(INVALID_CODE, f"code commune invalide « {raw_code} »{hint}", line, raw_code)
+        )
+        return None
+    return code, fixed
+
+
 def read_programme_list(path: Path) -> ProgrammeList:
     table = read_table(Path(path), separators=(",", ";"))
     PVD_LIST.resolve(table.header, path=table.path, separator=table.separator)
@@ -150,20 +167,10 @@ def read_programme_list(path: Path) -> ProgrammeList:
 
     for line, row in table.rows:
         raw_code = row.get("INSEE_COM", "")
-        if missing(raw_code):
-            result.issues.append(Issue(INVALID_CODE, "code commune absent", line))
+        read = commune_code(raw_code, line, result.issues, hint=" (5 caractères attendus)")
+        if read is None:
             continue
-        code, fixed = normalise_code(raw_code)
-        if not COMMUNE_CODE.match(code):
-            result.issues.append(
-                Issue(
-                    INVALID_CODE,
-                    f"code commune invalide « {raw_code} » (5 caractères attendus)",
-                    line,
-                    raw_code,
-                )
-            )
-            continue
+        code, fixed = read
         if fixed:
             result.issues.append(
                 Issue(

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from pvd.domain.numbers import NARROW_NBSP, grouped
+
 # Control characters (C0 but the line feed that separates listed items, DEL, C1) and Unicode
 # line/paragraph separators: shown escaped, so that a value read from a file can never move the
 # cursor, recolour or clear the terminal that prints the error.
@@ -28,7 +30,7 @@ def printable(text: str, limit: int | None = None) -> str:
     shown = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", shown)
     if not cut:
         return shown
-    size = f"{len(text):,}".replace(",", "\u202f")
+    size = grouped(len(text), NARROW_NBSP)
     return f"{shown}… ({size} caractères)"
 
 

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pvd.domain.numbers import NARROW_NBSP, grouped
 from pvd.sources.report import SourceError, write_failure
 
 # Stable error codes (frictionless-style): tests and callers match on these, not on messages.
@@ -328,7 +329,7 @@ def csv_rows(reader, display: str):
         except csv.Error as exc:
             text = str(exc)
             if "field larger than field limit" in text:
-                size = f"{csv.field_size_limit():,}".replace(",", "\u202f")
+                size = grouped(csv.field_size_limit(), NARROW_NBSP)
                 reason = f"champ de plus de {size} caractères"
             elif "NUL" in text:
                 reason = "caractère nul (octet 0) : fichier binaire ou corrompu"
@@ -345,15 +346,36 @@ def missing_columns(
     """The error for a header lacking ``missing`` columns: names them all, the layout expected
     and the header read (line 1, first missing column)."""
     plural = "s" if len(missing) > 1 else ""
+    return header_error(
+        path,
+        f"colonne{plural} manquante{plural} : {', '.join(missing)}",
+        column=missing[0],
+        header=header,
+        separator=separator,
+        layout=layout,
+    )
+
+
+def header_error(
+    path: str,
+    message: str,
+    *,
+    column: str,
+    header: Sequence[str],
+    separator: str,
+    layout: str | None = None,
+) -> SourceRowErrors:
+    """A header that lacks what the reader needs (line 1): ``message``, then the layout expected
+    (when given) and the header read. :func:`missing_columns` is the common case."""
+    expected = f"format attendu : {layout} ; " if layout else ""
     return SourceRowErrors(
         path,
         [
             RowError(
                 MISSING_COLUMN,
-                f"colonne{plural} manquante{plural} : {', '.join(missing)} (format attendu : "
-                f"{layout} ; en-tête lu : {separator.join(header)})",
+                f"{message} ({expected}en-tête lu : {separator.join(header)})",
                 line=1,
-                column=missing[0],
+                column=column,
             )
         ],
     )

@@ -10,7 +10,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from pvd.domain.charts import NBSP, coord, french_number, nice_step, proportional
+from pvd.domain.charts import coord, nice_step, proportional
+from pvd.domain.numbers import NBSP, french_number
 
 __all__ = ["BarChart", "SeriesRow", "bar_chart", "nice_step", "series_rows"]
 

@@ -18,6 +18,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
+from pvd.domain import numbers
 from pvd.domain.claims import lexicon as lx
 from pvd.domain.claims.extract import Claim, extract
 from pvd.domain.claims.territory import Scope, Territories
@@ -139,10 +140,10 @@ def registry_value(
 
 def fmt(value: float, percent: bool = False) -> str:
     if percent:
-        return f"{value:.1f} %".replace(".", ",")
+        return numbers.percent(value, 1)
     if value != int(value) and abs(value) < 1000:
-        return f"{value:.2f}".rstrip("0").replace(".", ",")  # "10,5", a stated decimal
-    return f"{value:,.0f}".replace(",", "\u202f")
+        return numbers.decimal(value, 2).rstrip("0")  # "10,5", a stated decimal
+    return numbers.french_number(value, 0, minus="-")
 
 
 def _stated(c: Claim) -> str:

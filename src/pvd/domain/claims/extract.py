@@ -24,6 +24,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from pvd.domain import numbers
 from pvd.domain.claims import lexicon as lx
 from pvd.domain.claims.numbers import Number, find_numbers
 from pvd.domain.claims.territory import FRANCE, Mention, Scope, Territories, find_mentions
@@ -78,9 +79,7 @@ def _bounds(n: Number, qualifier: str | None, shown: str) -> tuple[float, float,
 
 
 def _short(x: float) -> str:
-    if x == int(x):
-        return f"{int(x):,}".replace(",", "\u202f")
-    return f"{x:,.2f}".rstrip("0").rstrip(".").replace(",", "\u202f").replace(".", ",")
+    return numbers.compact(int(x) if x == int(x) else x)
 
 
 def _unit_after(folded: str, pos: int, limit: int) -> str | None:

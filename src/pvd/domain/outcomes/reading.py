@@ -3,18 +3,14 @@ page, export and command states."""
 
 from __future__ import annotations
 
+from pvd.domain.numbers import NARROW_NBSP, grouped, signed_number
 from pvd.domain.outcomes.effects import LEVEL, MIN_TOWNS, Estimate
 from pvd.domain.wording import is_plural
 
 
 def num(x: float | None, digits: int = 1, *, sign: bool = False) -> str:
     """French decimal: "−0,4", "+1,2" (``sign``), "n.d." when missing."""
-    if x is None:
-        return "n.d."
-    text = f"{abs(x):,.{digits}f}".replace(",", "\u202f").replace(".", ",")
-    if round(x, digits) == 0:
-        return text
-    return ("−" if x < 0 else ("+" if sign else "")) + text
+    return signed_number(x, digits, sign=sign)
 
 
 def interval_text(bas: float | None, haut: float | None) -> str:
@@ -45,7 +41,7 @@ def reading(est: Estimate, *, before: int, after: int, subject: str = "les laur�
     if est.effet is None or est.variation_laureats is None or est.variation_comparables is None:
         return "Aucun lauréat apparié n'a de population aux deux millésimes : pas d'estimation."
     vt, vc, d = est.variation_laureats, est.variation_comparables, est.effet
-    n = f"{est.laureats:,}".replace(",", "\u202f")
+    n = grouped(est.laureats, NARROW_NBSP)
     head = (
         f"Entre {before} et {after}, la population des {n} lauréat{'s' if est.laureats > 1 else ''} "
         f"appariés a évolué de {_evolution(vt)} et celle de leurs villes comparables de "
