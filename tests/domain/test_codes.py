@@ -25,6 +25,7 @@ COMMUNES = [
     ("", False),
     ("01 001", False),
     ("０１００１", False),  # full-width digits
+    ("01001\n", False),  # a trailing newline ("$" alone would accept it)
 ]
 
 

@@ -28,6 +28,7 @@ ARRONDISSEMENT_CODE_PATTERN = r"^([0-9]{2}|2[AB]|97[0-9])[0-9]$"
 REGION_CODE_PATTERN = r"^[0-9]{2}$"
 EPCI_CODE_PATTERN = r"^[0-9]{9}$"  # the EPCI's SIREN
 
+# Compiled patterns are used with ``fullmatch``: ``$`` alone would accept a trailing newline.
 COMMUNE_CODE = re.compile(COMMUNE_CODE_PATTERN)
 DEPARTEMENT_CODE = re.compile(DEPARTEMENT_CODE_PATTERN)
 DEPARTEMENT_OR_97_CODE = re.compile(DEPARTEMENT_OR_97_CODE_PATTERN)
@@ -39,17 +40,17 @@ EPCI_CODE = re.compile(EPCI_CODE_PATTERN)
 
 def is_commune(code: str) -> bool:
     """``code`` is written as a commune code ("01001", "2A004", "97101", "75101")."""
-    return COMMUNE_CODE.match(code) is not None
+    return COMMUNE_CODE.fullmatch(code) is not None
 
 
 def is_departement(code: str) -> bool:
     """``code`` is one of the COG's departments' codes ("01", "2A", "976")."""
-    return DEPARTEMENT_CODE.match(code) is not None
+    return DEPARTEMENT_CODE.fullmatch(code) is not None
 
 
 def is_region(code: str) -> bool:
-    return REGION_CODE.match(code) is not None
+    return REGION_CODE.fullmatch(code) is not None
 
 
 def is_epci(code: str) -> bool:
-    return EPCI_CODE.match(code) is not None
+    return EPCI_CODE.fullmatch(code) is not None

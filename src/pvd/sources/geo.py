@@ -90,7 +90,7 @@ def read_commune_centres(path: Path) -> GeoFile:
     seen: set[str] = set()
     for line, row in table.rows:
         code = row[key.upper()]
-        if not COMMUNE_CODE.match(code):
+        if not COMMUNE_CODE.fullmatch(code):
             errors.add(INVALID_CODE, f"code commune invalide « {code} »", line=line, column=key)
             continue
         if code in seen:
@@ -222,7 +222,7 @@ def read_departement_contours(path: Path) -> GeoFile:
             continue
         code = str(props[key]).strip()
         # The contours include the overseas collectivities (97x, 98x), not only departments.
-        if not DEPARTEMENT_OR_COLLECTIVITY_CODE.match(code):
+        if not DEPARTEMENT_OR_COLLECTIVITY_CODE.fullmatch(code):
             errors.add(
                 INVALID_CODE, f"{where} : code de département invalide « {code} »", column=key
             )

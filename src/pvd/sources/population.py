@@ -76,7 +76,7 @@ def population_columns(millesime: int) -> tuple[str, ...]:
 
 def compose_code(dep: str, codcom: str) -> str | None:
     """Commune code from a department code and the commune's number within it, or None."""
-    if not DEPARTEMENT_CODE.match(dep) or not codcom.isdigit():
+    if not DEPARTEMENT_CODE.fullmatch(dep) or not codcom.isdigit():
         return None
     if len(dep) == 2:
         return dep + codcom.zfill(3) if len(codcom) <= 3 else None
@@ -180,7 +180,7 @@ def _code(
 ) -> str | None:
     if layout == "codgeo":
         code = r["CODGEO"]
-        if COMMUNE_CODE.match(code):
+        if COMMUNE_CODE.fullmatch(code):
             return code
         errors.add(
             INVALID_CODE,
@@ -194,7 +194,7 @@ def _code(
     dep = r.get(dep_col, "") if dep_col else ""
     # Since 2023 the name is in "Commune" and COM holds the code; before, COM held the name.
     if "COMMUNE" in r or not ("CODCOM" in r and dep_col):
-        if not COMMUNE_CODE.match(com):
+        if not COMMUNE_CODE.fullmatch(com):
             errors.add(
                 INVALID_CODE,
                 f"code commune « {com} » invalide (attendu : 5 caractères, "
@@ -212,7 +212,7 @@ def _code(
             )
             return None
         return com
-    if not DEPARTEMENT_CODE.match(dep):
+    if not DEPARTEMENT_CODE.fullmatch(dep):
         errors.add(
             INVALID_CODE,
             f"code département « {dep} » invalide (attendu : 2 chiffres, 2A, 2B ou 971 à 976)",
@@ -221,7 +221,7 @@ def _code(
         )
         return None
     code = compose_code(dep, r["CODCOM"])
-    if code is None or not COMMUNE_CODE.match(code):
+    if code is None or not COMMUNE_CODE.fullmatch(code):
         expected = "2 chiffres" if len(dep) == 3 else "3 chiffres"
         errors.add(
             INVALID_CODE,

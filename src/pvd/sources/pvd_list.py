@@ -140,7 +140,7 @@ def commune_code(
         issues.append(Issue(INVALID_CODE, "code commune absent", line))
         return None
     code, fixed = normalise_code(raw_code)
-    if not COMMUNE_CODE.match(code):
+    if not COMMUNE_CODE.fullmatch(code):
         issues.append(
             Issue(INVALID_CODE, f"code commune invalide « {raw_code} »{hint}", line, raw_code)
         )
@@ -200,7 +200,7 @@ def read_programme_list(path: Path) -> ProgrammeList:
         departement = get(row, "INSEE_DEP")
         if departement and re.fullmatch(r"[0-9]", departement):
             departement = departement.zfill(2)
-        if departement and not DEPARTEMENT_CODE.match(departement.upper()):
+        if departement and not DEPARTEMENT_CODE.fullmatch(departement.upper()):
             result.issues.append(
                 Issue(
                     INVALID_VALUE,
