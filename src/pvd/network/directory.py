@@ -222,8 +222,10 @@ def profile_update(
     email_public: str,
     telephone_public: str,
     presentation: str = "",
+    lettre_hebdo: bool | None = None,
 ) -> ProfilReseau:
-    """Set one's own directory profile (the actor is the person: nobody sets it for her)."""
+    """Set one's own directory profile (the actor is the person: nobody sets it for her), and
+    whether she receives the weekly digest (unchanged when ``lettre_hebdo`` is None)."""
     user = actor.user
     profil = profile_get(user=user)
     values = {
@@ -232,6 +234,8 @@ def profile_update(
         "telephone_public": telephone_public.strip()[:20],
         "presentation": presentation.strip()[:300],
     }
+    if lettre_hebdo is not None:
+        values["lettre_hebdo"] = bool(lettre_hebdo)
     with transaction.atomic():
         created = profil.pk is None
         diff = audit.assign_changes(profil, values)
