@@ -186,11 +186,49 @@ def _where(ev: Evenement) -> str:
     return f"département {ev.departement.nom if ev.departement else ''}".strip()
 
 
+class Texts:
+    """The lines of each practice and event, written once for every letter that lists them."""
+
+    def __init__(self) -> None:
+        self._practices: dict[int, list[str]] = {}
+        self._events: dict[int, list[str]] = {}
+        self.axes = dict(Axe.choices)
+        self.footer = [
+            f"Toutes les fiches expériences : {_url('network:pratiques')}",
+            f"Toutes les rencontres : {_url('network:events')}",
+        ]
+        self.profile = _url("network:profil")
+
+    def practice(self, p: Pratique) -> list[str]:
+        if p.pk not in self._practices:
+            self._practices[p.pk] = [
+                f"- {p.titre} — {p.commune.nom} ({p.commune.departement_id}), "
+                f"{self.axes.get(p.axe, p.axe)}",
+                f"  {_url('network:pratique', p.pk)}",
+            ]
+        return self._practices[p.pk]
+
+    def event(self, ev: Evenement) -> list[str]:
+        if ev.pk not in self._events:
+            when = timezone.localtime(ev.debut)
+            self._events[ev.pk] = [
+                f"- {when:%d/%m/%Y à %H:%M} — {ev.titre} ({_where(ev)}, "
+                f"{ev.get_format_display().lower()})",
+                f"  {_url('network:event', ev.pk)}",
+            ]
+        return self._events[ev.pk]
+
+
 def compose(
-    m: Member, monday: date, practices: list[Pratique], events: list[Evenement]
+    m: Member,
+    monday: date,
+    practices: list[Pratique],
+    events: list[Evenement],
+    texts: Texts | None = None,
 ) -> Digest:
+    texts = texts or Texts()
     label = week_label(monday)
-    axes = dict(Axe.choices)
+    axes = texts.axes
     sunday = monday + timedelta(days=6)
     lines = [
         f"Bonjour {m.name or m.username},",
@@ -207,31 +245,25 @@ def compose(
     if practices:
         lines.append(f"Nouvelles fiches expériences ({themes}) :")
         for p in practices:
-            lines.append(f"- {p.titre} — {p.commune.nom} ({p.commune.departement_id}), "
-                         f"{axes.get(p.axe, p.axe)}")  # fmt: skip
-            lines.append(f"  {_url('network:pratique', p.pk)}")
+            lines += texts.practice(p)
     else:
         lines.append(f"Aucune nouvelle fiche expérience cette semaine ({themes}).")
     lines.append("")
     if events:
         lines.append(f"Rencontres du club des {EVENTS_DAYS} prochains jours :")
         for ev in events:
-            when = timezone.localtime(ev.debut)
-            lines.append(f"- {when:%d/%m/%Y à %H:%M} — {ev.titre} ({_where(ev)}, "
-                         f"{ev.get_format_display().lower()})")  # fmt: skip
-            lines.append(f"  {_url('network:event', ev.pk)}")
+            lines += texts.event(ev)
     else:
         lines.append(f"Aucune rencontre du club dans les {EVENTS_DAYS} prochains jours.")
     off = unsubscribe_url(m.user_id)
     lines += [
         "",
-        f"Toutes les fiches expériences : {_url('network:pratiques')}",
-        f"Toutes les rencontres : {_url('network:events')}",
+        *texts.footer,
         "",
         "-- ",
         "Vous recevez cette lettre comme membre du réseau des Petites villes de demain.",
         f"Pour ne plus la recevoir : {off}",
-        f"Ou depuis votre profil réseau : {_url('network:profil')}",
+        f"Ou depuis votre profil réseau : {texts.profile}",
     ]
     n, k = len(practices), len(events)
     subject = (
@@ -261,6 +293,7 @@ def digests(monday: date, now: datetime, report: Report) -> list[Digest]:
     )
     practices = practices_of_week(monday)
     events = upcoming_events(monday, now)
+    texts = Texts()
     out = []
     for m in everyone:
         if m.user_id in opted_out:
@@ -274,7 +307,7 @@ def digests(monday: date, now: datetime, report: Report) -> list[Digest]:
         if not m.email:
             report.without_address.append(m.username)
             continue
-        out.append(compose(m, monday, mine, coming))
+        out.append(compose(m, monday, mine, coming, texts))
     return out
 
 
