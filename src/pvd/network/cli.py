@@ -111,6 +111,20 @@ def _when(ctx, param, value: str | None) -> datetime | None:
     return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
 
 
+def _mails(send, *, failed: str, disabled: str):
+    """Run an e-mail service: "<failed> : <why>" and exit 1 when it fails (SMTP refused,
+    database...), "<disabled> (PVD_REMINDERS=0)" and None when the setting disables it, else
+    its report."""
+    try:
+        report = send()
+    except Exception as exc:  # a message, not a traceback
+        fail(f"{failed} : {exc}")
+    if report.disabled:
+        click.echo(f"{disabled} (PVD_REMINDERS=0) : aucun e-mail envoyé.")
+        return None
+    return report
+
+
 @events.command("remind")
 @click.option("--maintenant", "now", help="Instant des rappels, AAAA-MM-JJTHH:MM heure de Paris (défaut : maintenant).")  # noqa: E501
 @click.option("--dry-run", is_flag=True, help="Affiche les rappels sans les envoyer.")
@@ -121,12 +135,12 @@ def remind(now: str | None, dry_run: bool) -> None:
     from pvd.network.reminders import event_reminders_send
 
     when = _when(None, None, now)
-    try:
-        report = event_reminders_send(now=when, dry_run=dry_run)
-    except Exception as exc:  # SMTP refused, database...: a message, not a traceback
-        fail(f"rappels interrompus : {exc}")
-    if report.disabled:
-        click.echo("Rappels désactivés (PVD_REMINDERS=0) : aucun e-mail envoyé.")
+    report = _mails(
+        lambda: event_reminders_send(now=when, dry_run=dry_run),
+        failed="rappels interrompus",
+        disabled="Rappels désactivés",
+    )
+    if report is None:
         return
     verb = "à envoyer" if dry_run else "envoyé(s)"
     click.echo(f"Rappels des rencontres : {len(report.sent)} {verb}, {report.already_sent} déjà envoyé(s).")
@@ -175,12 +189,12 @@ def digest(week: str | None, dry_run: bool) -> None:
     setup_django()
     from pvd.network.digest import digest_send
 
-    try:
-        report = digest_send(week=monday, dry_run=dry_run)
-    except Exception as exc:  # SMTP refused, database...: a message, not a traceback
-        fail(f"lettre interrompue : {exc}")
-    if report.disabled:
-        click.echo("Lettre désactivée (PVD_REMINDERS=0) : aucun e-mail envoyé.")
+    report = _mails(
+        lambda: digest_send(week=monday, dry_run=dry_run),
+        failed="lettre interrompue",
+        disabled="Lettre désactivée",
+    )
+    if report is None:
         return
     verb = "à envoyer" if dry_run else "envoyée(s)"
     click.echo(

@@ -14,11 +14,10 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 
+from pvd.network.directory import profile_audit
 from pvd.network.models import ProfilReseau
 from pvd.programme import audit
-from pvd.programme.models import Changement
 
 SALT = "pvd.network.digest.unsubscribe"
 # Long enough for an old digest's link to work, bounded so that a leaked one expires.
@@ -53,20 +52,14 @@ def subscribed(user) -> bool:
 def subscription_set(*, actor: audit.Actor, user, subscribed: bool) -> bool:
     """Set whether ``user`` receives the digest; True when it changed (audited)."""
     with transaction.atomic():
-        profil, created = ProfilReseau.objects.select_for_update().get_or_create(user=user)
-        if profil.lettre_hebdo == subscribed:
+        profil = ProfilReseau.objects.select_for_update().filter(user=user).first()
+        created = profil is None
+        if (profil.lettre_hebdo if profil else True) == subscribed:  # no profile: subscribed
             return False
+        profil = profil or ProfilReseau.objects.create(user=user)
         before, profil.lettre_hebdo = profil.lettre_hebdo, subscribed
         profil.save(update_fields=["lettre_hebdo", "updated_at"])
-        audit.change(
-            actor,
-            programme=None,
-            objet="profil_reseau",
-            objet_id=profil.pk,
-            libelle=f"profil réseau de {user.get_username()}",
-            commune_code="",
-            action=Changement.Action.CREATION if created else Changement.Action.MODIFICATION,
-            changes={"lettre_hebdo": (before, subscribed)},
-            at=timezone.now(),
-        ).save()
+        profile_audit(
+            actor, profil, created=created, changes={"lettre_hebdo": (before, subscribed)}
+        )
     return True

@@ -241,16 +241,21 @@ def profile_update(
         diff = audit.assign_changes(profil, values)
         if diff or created:
             profil.save()
-            audit.change(
-                actor,
-                programme=None,
-                objet="profil_reseau",
-                objet_id=profil.pk,
-                libelle=f"profil réseau de {user.get_username()}",
-                commune_code="",
-                action=Changement.Action.CREATION if created else Changement.Action.MODIFICATION,
-                changes=diff,
-                at=timezone.now(),
-            ).save()
+            profile_audit(actor, profil, created=created, changes=diff)
             bump_data_version()
     return profil
+
+
+def profile_audit(actor: audit.Actor, profil: ProfilReseau, *, created: bool, changes: dict) -> None:
+    """Record a change of a network profile (saved) in the one audit trail."""
+    audit.change(
+        actor,
+        programme=None,
+        objet="profil_reseau",
+        objet_id=profil.pk,
+        libelle=f"profil réseau de {profil.user.get_username()}",
+        commune_code="",
+        action=Changement.Action.CREATION if created else Changement.Action.MODIFICATION,
+        changes=changes,
+        at=timezone.now(),
+    ).save()
