@@ -227,3 +227,26 @@ def test_cli_failure_exit_code(world, mailoutbox, monkeypatch):
     r = CliRunner().invoke(cli, ["network", "digest", "--semaine", week_label(MONDAY)])
     assert r.exit_code == 1 and "lettre interrompue : connexion SMTP refusée" in r.output
     assert not LettreEnvoyee.objects.exists()
+
+
+def test_a_letter_recorded_meanwhile_by_another_run_is_not_sent(world, mailoutbox, monkeypatch):
+    """The keys are read before sending; another run recording one in between makes the INSERT
+    fail on the unique key: counted as already sent, no second e-mail."""
+    from pvd.mail import Ledger
+
+    chef = world["chef23"]
+    LettreEnvoyee.objects.create(
+        cle=f"lettre:{chef.pk}:{week_label(MONDAY)}", user=chef, semaine=week_label(MONDAY),
+        destinataire=chef.email, envoye_le=at(0),
+    )  # fmt: skip
+    real, calls = Ledger.recorded, []
+
+    def stale_first(self, keys):
+        calls.append(keys)
+        return set() if len(calls) == 1 else real(self, keys)
+
+    monkeypatch.setattr(Ledger, "recorded", stale_first)
+    report = digest_send(week=MONDAY)
+    assert report.already_sent == 1 and len(report.sent) == 7
+    assert "chef23" not in by_recipient() and len(mail.outbox) == 7
+    assert LettreEnvoyee.objects.filter(user=chef).count() == 1

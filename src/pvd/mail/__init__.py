@@ -6,8 +6,9 @@ sent, and the other fields of a record. :func:`send_once` then
 
 - skips the keys already recorded (counted in ``already_sent``);
 - in a dry run, lists what would go and records nothing;
-- otherwise records each message and sends it in one transaction: a failed send raises and rolls
-  its record back (the message goes on the next run); a key recorded meanwhile by another run is
+- otherwise records each message and sends it in one transaction (an INSERT, then the send): a
+  failed send raises and rolls its record back (the message goes on the next run); a key
+  recorded meanwhile by another run fails the INSERT on the unique key before anything is sent:
   counted as already sent, never sent twice.
 
 Below the apps (``.importlinter``): it imports no app, only Django's mail and database layers.
@@ -23,7 +24,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 
 
 class Mail(Protocol):
@@ -56,12 +57,9 @@ class Ledger(Generic[M]):
             )
         return found
 
-    def record(self, message: M) -> bool:
-        """Record ``message``; False when its key was recorded meanwhile (another run)."""
-        _, created = self.model.objects.get_or_create(
-            **{self.key_field: message.key}, defaults=self.fields(message)
-        )
-        return created
+    def create(self, message: M) -> None:
+        """Record ``message`` (IntegrityError when its key is recorded already)."""
+        self.model.objects.create(**{self.key_field: message.key}, **self.fields(message))
 
 
 @dataclass
@@ -109,11 +107,15 @@ def send_once(messages: Iterable[M], ledger: Ledger[M], *, dry_run: bool = False
         return outcome
     with get_connection() as connection:  # one SMTP session for the run
         for m in pending:
-            with transaction.atomic():
-                if not ledger.record(m):  # sent meanwhile by another run
-                    outcome.already_sent += 1
-                    continue
-                # An exception rolls the record back: the message goes on the next run.
-                email_of(m, connection).send()
+            try:
+                with transaction.atomic():
+                    ledger.create(m)
+                    # An exception rolls the record back: the message goes on the next run.
+                    email_of(m, connection).send()
+            except IntegrityError:
+                if not ledger.recorded([m.key]):  # another constraint: a real error
+                    raise
+                outcome.already_sent += 1  # sent meanwhile by another run
+                continue
             outcome.sent.append(m)
     return outcome
