@@ -92,10 +92,6 @@ def members() -> list[Member]:
     """The network's members (see the module's docstring), whatever their address or opt-out."""
     found: dict[int, Member] = {}
     users = get_user_model().objects.filter(is_active=True)
-
-    def member(uid: int) -> Member | None:
-        return found.get(uid)
-
     team_rows = Membre.objects.filter(user__is_active=True).values_list(
         "user_id", "groupe_id", "groupe__region_id", "groupe__departement_id"
     )
@@ -109,13 +105,13 @@ def members() -> list[Member]:
     ):
         found[uid] = Member(uid, username, f"{first} {last}".strip(), email.strip())
     for uid, groupe_id, region, dep in team_rows:
-        if m := member(uid):
+        if m := found.get(uid):
             m.team = True
             m.groupes.add(groupe_id)
             m.regions.add(region)
             m.departements.add(dep)
     for uid, niveau, region, dep, dep_region in scope_rows:
-        if not (m := member(uid)):
+        if not (m := found.get(uid)):
             continue
         if niveau == Perimetre.Niveau.NATIONAL:
             m.national = True
