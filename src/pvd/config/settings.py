@@ -362,7 +362,7 @@ SETTINGS_HELP.update(
         "PVD_EMAIL_SITE_URL": "Address of the site in the reminder e-mails' links "
         "(default: http://127.0.0.1:8000).",
         "PVD_REMINDERS": "Reminder e-mails of `pvd projets rappels` and `pvd network events "
-        "remind` (default: on; 0 disables).",
+        "remind`, and the weekly letter `pvd network digest` (default: on; 0 disables).",
     }
 )
 EMAIL_HOST = os.environ.get("PVD_EMAIL_HOST", "").strip()

@@ -1,6 +1,6 @@
 """`pvd network ...`: the network's commands: exports of the directory and the published
 practices; `pvd network events` holds the club's events: list them, send the reminders, export an
-attendance list.
+attendance list; `pvd network digest` sends the weekly digest.
 
 Thin: parse arguments, call one service or selector, print. Exit codes: 0 success, 1 failed
 operation, 2 bad usage.
@@ -111,6 +111,20 @@ def _when(ctx, param, value: str | None) -> datetime | None:
     return timezone.make_aware(parsed) if timezone.is_naive(parsed) else parsed
 
 
+def _mails(send, *, failed: str, disabled: str):
+    """Run an e-mail service: "<failed> : <why>" and exit 1 when it fails (SMTP refused,
+    database...), "<disabled> (PVD_REMINDERS=0)" and None when the setting disables it, else
+    its report."""
+    try:
+        report = send()
+    except Exception as exc:  # a message, not a traceback
+        fail(f"{failed} : {exc}")
+    if report.disabled:
+        click.echo(f"{disabled} (PVD_REMINDERS=0) : aucun e-mail envoyé.")
+        return None
+    return report
+
+
 @events.command("remind")
 @click.option("--maintenant", "now", help="Instant des rappels, AAAA-MM-JJTHH:MM heure de Paris (défaut : maintenant).")  # noqa: E501
 @click.option("--dry-run", is_flag=True, help="Affiche les rappels sans les envoyer.")
@@ -121,12 +135,12 @@ def remind(now: str | None, dry_run: bool) -> None:
     from pvd.network.reminders import event_reminders_send
 
     when = _when(None, None, now)
-    try:
-        report = event_reminders_send(now=when, dry_run=dry_run)
-    except Exception as exc:  # SMTP refused, database...: a message, not a traceback
-        fail(f"rappels interrompus : {exc}")
-    if report.disabled:
-        click.echo("Rappels désactivés (PVD_REMINDERS=0) : aucun e-mail envoyé.")
+    report = _mails(
+        lambda: event_reminders_send(now=when, dry_run=dry_run),
+        failed="rappels interrompus",
+        disabled="Rappels désactivés",
+    )
+    if report is None:
         return
     verb = "à envoyer" if dry_run else "envoyé(s)"
     click.echo(f"Rappels des rencontres : {len(report.sent)} {verb}, {report.already_sent} déjà envoyé(s).")
@@ -157,3 +171,39 @@ def export_attendance(event_id: int, output: str | None, french: bool) -> None:
         click.echo(f"{len(attendance_rows(ev)) - 1} participant(s) → {output}", err=True)
     else:
         sys.stdout.buffer.write(body)
+
+
+@network.command("digest")
+@click.option("--semaine", "week", help="Semaine ISO des fiches publiées, AAAA-Wss (défaut : la dernière semaine complète).")  # noqa: E501
+@click.option("--dry-run", is_flag=True, help="Affiche les lettres sans les envoyer ni les noter.")
+def digest(week: str | None, dry_run: bool) -> None:
+    """Envoie la lettre hebdomadaire du réseau à chaque membre : fiches publiées dans la
+    semaine sur ses thèmes, rencontres des 30 jours suivants ; une fois par membre et par
+    semaine ; PVD_REMINDERS=0 la désactive."""
+    from pvd.domain.weeks import parse_week
+
+    try:
+        monday = parse_week(week) if week else None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--semaine") from exc
+    setup_django()
+    from pvd.network.digest import digest_send
+
+    report = _mails(
+        lambda: digest_send(week=monday, dry_run=dry_run),
+        failed="lettre interrompue",
+        disabled="Lettre désactivée",
+    )
+    if report is None:
+        return
+    verb = "à envoyer" if dry_run else "envoyée(s)"
+    click.echo(
+        f"Lettre du réseau, semaine {report.week} : {len(report.sent)} {verb}, "
+        f"{report.already_sent} déjà envoyée(s) ; {report.members} membre(s), "
+        f"{report.nothing_new} sans nouveauté, {report.opted_out} désabonné(s), "
+        f"{len(report.without_address)} sans adresse e-mail."
+    )
+    for d in report.sent:
+        click.echo(f"- {d.to} : {d.nb_pratiques} fiche(s), {d.nb_evenements} rencontre(s)")
+    for name in report.without_address:
+        click.echo(f"- sans adresse : {name}")

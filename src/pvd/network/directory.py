@@ -222,8 +222,10 @@ def profile_update(
     email_public: str,
     telephone_public: str,
     presentation: str = "",
+    lettre_hebdo: bool | None = None,
 ) -> ProfilReseau:
-    """Set one's own directory profile (the actor is the person: nobody sets it for her)."""
+    """Set one's own directory profile (the actor is the person: nobody sets it for her), and
+    whether she receives the weekly digest (unchanged when ``lettre_hebdo`` is None)."""
     user = actor.user
     profil = profile_get(user=user)
     values = {
@@ -232,21 +234,28 @@ def profile_update(
         "telephone_public": telephone_public.strip()[:20],
         "presentation": presentation.strip()[:300],
     }
+    if lettre_hebdo is not None:
+        values["lettre_hebdo"] = bool(lettre_hebdo)
     with transaction.atomic():
         created = profil.pk is None
         diff = audit.assign_changes(profil, values)
         if diff or created:
             profil.save()
-            audit.change(
-                actor,
-                programme=None,
-                objet="profil_reseau",
-                objet_id=profil.pk,
-                libelle=f"profil réseau de {user.get_username()}",
-                commune_code="",
-                action=Changement.Action.CREATION if created else Changement.Action.MODIFICATION,
-                changes=diff,
-                at=timezone.now(),
-            ).save()
+            profile_audit(actor, profil, created=created, changes=diff)
             bump_data_version()
     return profil
+
+
+def profile_audit(actor: audit.Actor, profil: ProfilReseau, *, created: bool, changes: dict) -> None:
+    """Record a change of a network profile (saved) in the one audit trail."""
+    audit.change(
+        actor,
+        programme=None,
+        objet="profil_reseau",
+        objet_id=profil.pk,
+        libelle=f"profil réseau de {profil.user.get_username()}",
+        commune_code="",
+        action=Changement.Action.CREATION if created else Changement.Action.MODIFICATION,
+        changes=changes,
+        at=timezone.now(),
+    ).save()

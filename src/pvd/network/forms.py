@@ -25,6 +25,11 @@ class ProfileForm(forms.Form):
     presentation = forms.CharField(
         label="Présentation (une phrase)", max_length=300, required=False
     )
+    lettre_hebdo = forms.BooleanField(
+        label="Je reçois chaque lundi la lettre du réseau (nouvelles fiches expériences de mes "
+        "thèmes, rencontres à venir de ma région)",
+        required=False,
+    )
 
 
 class PracticeForm(forms.Form):

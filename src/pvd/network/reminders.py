@@ -3,9 +3,9 @@ each registered member (not the waiting list) of a published event is reminded s
 before (J-7) and the day before (J-1), counted in calendar days in Europe/Paris.
 
 Idempotent, as the projects' reminders: each reminder has a key (event, member, kind, the
-event's start) recorded in ``RappelEvenement`` in the transaction that sends it, so it is never
-sent twice, also when the command runs again; a moved event is reminded for its new date; a
-failed send records nothing (sent on the next run). A run that missed J-7 sends it late (from
+event's start) recorded in ``RappelEvenement`` in the transaction that sends it
+(:func:`pvd.mail.send_once`), so it is never sent twice, also when the command runs again; a moved
+event is reminded for its new date; a failed send records nothing (sent on the next run). A run that missed J-7 sends it late (from
 J-6 to J-2, saying how many days are left); at J-1 only the J-1 reminder goes. ``PVD_REMINDERS=0``
 disables it, as the projects' reminders.
 """
@@ -16,10 +16,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
 from django.utils import timezone
 
+from pvd.mail import Ledger, send_once
 from pvd.network.events import event_url
 from pvd.network.models import Evenement, Inscription, RappelEvenement
 
@@ -113,27 +112,10 @@ def event_reminders_send(*, now: datetime | None = None, dry_run: bool = False) 
         report.disabled = True
         return report
     reminders, report.without_address = due(now)
-    done = set(
-        RappelEvenement.objects.filter(cle__in=[r.key for r in reminders]).values_list(
-            "cle", flat=True
-        )
+    ledger = Ledger(
+        RappelEvenement,
+        lambda r: {"evenement": r.evenement, "destinataire": r.to, "envoye_le": timezone.now()},
     )
-    for r in reminders:
-        if r.key in done:
-            report.already_sent += 1
-            continue
-        if dry_run:
-            report.sent.append(r)
-            continue
-        with transaction.atomic():
-            _, created = RappelEvenement.objects.get_or_create(
-                cle=r.key,
-                defaults={"evenement": r.evenement, "destinataire": r.to, "envoye_le": timezone.now()},
-            )
-            if not created:  # sent meanwhile by another run
-                report.already_sent += 1
-                continue
-            # An exception rolls the record back: the reminder goes on the next run.
-            send_mail(r.subject, r.body, settings.DEFAULT_FROM_EMAIL, [r.to])
-        report.sent.append(r)
+    outcome = send_once(reminders, ledger, dry_run=dry_run)
+    report.sent, report.already_sent = outcome.sent, outcome.already_sent
     return report

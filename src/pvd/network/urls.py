@@ -51,3 +51,14 @@ urlpatterns += [
         name="event_attendance",
     ),
 ]
+
+# --- The weekly digest's signed opt-out link (views_digest) ---
+from pvd.network import views_digest  # noqa: E402
+
+urlpatterns += [
+    path(
+        "lettre/desabonnement/<str:token>/",
+        views_digest.desabonnement,
+        name="lettre_desabonnement",
+    ),
+]

@@ -64,6 +64,7 @@ def profil(request: HttpRequest) -> HttpResponse:
                 "email_public": current.email_public,
                 "telephone_public": current.telephone_public,
                 "presentation": current.presentation,
+                "lettre_hebdo": current.lettre_hebdo,
             }
         )
     return render(

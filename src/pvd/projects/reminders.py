@@ -6,8 +6,8 @@
   overdue milestones, milestones of the next 15 days.
 
 Idempotent: each reminder has a key (milestone, kind, planned date; project and week) recorded
-in ``RappelEnvoye`` in the transaction that sends it, so it is never sent twice; a failed send
-records nothing. Read-only projects and deleted actions get no reminder. ``PVD_REMINDERS=0``
+in ``RappelEnvoye`` in the transaction that sends it (:func:`pvd.mail.send_once`), so it is never
+sent twice; a failed send records nothing. Read-only projects and deleted actions get no reminder. ``PVD_REMINDERS=0``
 disables the whole command. E-mails go through Django's mail framework (console by default,
 SMTP with ``PVD_EMAIL_HOST``).
 """
@@ -19,12 +19,11 @@ from datetime import date
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from pvd.domain import steering
+from pvd.mail import Ledger, send_once
 from pvd.projects import selectors
 from pvd.projects.models import Jalon, Membre, Projet, RappelEnvoye
 from pvd.projects.readonly import read_only_reason
@@ -205,32 +204,15 @@ def reminders_send(*, day: date | None = None, dry_run: bool = False) -> Report:
     milestones, orphans = milestone_reminders(day)
     digests, orphans2 = digest_reminders(day)
     report.without_recipient = orphans + orphans2
-    done = set(
-        RappelEnvoye.objects.filter(cle__in=[r.key for r in milestones + digests]).values_list(
-            "cle", flat=True
-        )
+    ledger = Ledger(
+        RappelEnvoye,
+        lambda r: {
+            "projet": r.projet,
+            "jalon": r.jalon,
+            "destinataires": ", ".join(r.to),
+            "envoye_le": timezone.now(),
+        },
     )
-    for r in milestones + digests:
-        if r.key in done:
-            report.already_sent += 1
-            continue
-        if dry_run:
-            report.sent.append(r)
-            continue
-        with transaction.atomic():
-            _, created = RappelEnvoye.objects.get_or_create(
-                cle=r.key,
-                defaults={
-                    "projet": r.projet,
-                    "jalon": r.jalon,
-                    "destinataires": ", ".join(r.to),
-                    "envoye_le": timezone.now(),
-                },
-            )
-            if not created:  # sent meanwhile by another run
-                report.already_sent += 1
-                continue
-            # An exception rolls the record back: the reminder is sent on the next run.
-            send_mail(r.subject, r.body, settings.DEFAULT_FROM_EMAIL, list(r.to))
-        report.sent.append(r)
+    outcome = send_once(milestones + digests, ledger, dry_run=dry_run)
+    report.sent, report.already_sent = outcome.sent, outcome.already_sent
     return report

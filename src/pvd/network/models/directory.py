@@ -3,7 +3,8 @@
 ``ProfilReseau``: the public contact (e-mail, phone) a member of a project team agrees to show in
 the directory, set by herself on « Mon profil réseau ». Nothing of it is shown without
 ``consentement``; names and functions come from the project team (``projects.Membre``) and are
-shown to logged-in programme members only.
+shown to logged-in programme members only. ``lettre_hebdo``: whether she receives the network's
+weekly digest (:mod:`pvd.network.digest`; no profile means yes).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ class ProfilReseau(models.Model):
     email_public = models.EmailField("adresse électronique publique", blank=True)
     telephone_public = models.CharField("téléphone public", max_length=20, blank=True)
     presentation = models.CharField("présentation", max_length=300, blank=True)
+    lettre_hebdo = models.BooleanField("je reçois la lettre hebdomadaire du réseau", default=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
