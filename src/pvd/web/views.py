@@ -74,6 +74,24 @@ def _home_body(request: HttpRequest) -> str:
 
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
+    body = ""
+    if query:  # the results: Jinja2 (fifty rows of links and badges; byte for byte the former)
+        body = jinja.render("web/search_results.html", search_results_context(query))
+    return render(
+        request,
+        "web/search.html",
+        {
+            "query": query,
+            "search_query": query,
+            "results_body": mark_safe(body),
+            "hide_header_search": True,
+            "breadcrumb_data": _crumbs("Recherche"),
+        },
+    )
+
+
+def search_results_context(query: str) -> dict:
+    """The search page's results: hits, their departments' names and programme statuses."""
     hits = selectors.communes_search(query=query, limit=SEARCH_LIMIT) if query else []
     names = selectors.departement_names() if hits else {}
     programme = programme_selectors.programme_get(slug=HOME_PROGRAMME) if hits else None
@@ -98,20 +116,13 @@ def search(request: HttpRequest) -> HttpResponse:
         }
         for h in hits
     ]
-    return render(
-        request,
-        "web/search.html",
-        {
-            "query": query,
-            "search_query": query,
-            "results": results,
-            "programme": programme,
-            "limit": SEARCH_LIMIT,
-            "dataset": selectors.referential_dataset(),
-            "hide_header_search": True,
-            "breadcrumb_data": _crumbs("Recherche"),
-        },
-    )
+    return {
+        "query": query,
+        "results": results,
+        "programme": programme,
+        "limit": SEARCH_LIMIT,
+        "dataset": selectors.referential_dataset(),
+    }
 
 
 @data_page
@@ -153,7 +164,7 @@ def commune_body_context(c: Commune) -> dict:
         "arrondissements": [s for s in subdivisions if s.type == Commune.Type.ARM],
         "members": members,
         "members_total": sum(m.population or 0 for m in members),
-        "members_millesimes": selectors.population_millesimes(members) if members else [],
+        "members_millesimes": selectors.epci_millesimes(epci=c.epci) if members else [],
         "dataset": selectors.referential_dataset(),
     }
 
