@@ -47,13 +47,52 @@ def pages(client) -> dict[str, str]:
     return out
 
 
+def former_context(query: str) -> dict:
+    """The former view's context: the programme and its statuses read by three queries."""
+    from pvd.programme import selectors as programme_selectors
+    from pvd.territories import selectors
+    from pvd.territories.models import Commune
+
+    hits = selectors.communes_search(query=query, limit=views.SEARCH_LIMIT) if query else []
+    names = selectors.departement_names() if hits else {}
+    programme = programme_selectors.programme_get(slug=views.HOME_PROGRAMME) if hits else None
+    statuts = {}
+    if programme is not None:
+        region_of = programme_selectors.territory_totals().region_of
+        statuts = programme_selectors.commune_statuses(
+            programme=programme,
+            communes=[
+                (h.entry.code, h.entry.departement, region_of.get(h.entry.departement, ""))
+                for h in hits
+                if h.entry.type == Commune.Type.COM
+            ],
+        )
+    results = [
+        {
+            "hit": h,
+            "departement_nom": names.get(h.entry.departement, ""),
+            "subordinate": h.entry.type in (Commune.Type.COMD, Commune.Type.COMA),
+            "type_libelle": Commune.Type(h.entry.type).label,
+            "statut": statuts.get(h.entry.code) if h.entry.type == Commune.Type.COM else None,
+        }
+        for h in hits
+    ]
+    return {
+        "search_query": query,
+        "results": results,
+        "programme": programme,
+        "limit": views.SEARCH_LIMIT,
+        "dataset": selectors.referential_dataset(),
+    }
+
+
 def legacy_render(monkeypatch):
-    """The view as it was: the former template, given the results' context."""
+    """The view as it was: the former template, given the former view's context."""
     render = views.render
 
     def former(request, template, context):
         if template == "web/search.html":
-            context = {**context, **views.search_results_context(context["query"])}
+            context = {**context, **former_context(context["query"])}
         return render(request, template, context)
 
     monkeypatch.setattr(views, "render", former)
