@@ -243,7 +243,8 @@ def similar_communes(*, commune: Commune, peers: dict | None = None) -> list[Pee
     communes = {}
     for row in _PEER_COMMUNES.run(Commune.Type.COM.value, peers["c"]):
         commune = Commune.from_db(connection.alias, PEER_FIELDS, row)  # what pages show
-        commune.departement = departements[commune.departement_id]
+        if commune.departement_id in departements:  # else read by the ORM when used
+            commune.departement = departements[commune.departement_id]
         communes[commune.code] = commune
     return [
         PeerRow(

@@ -68,17 +68,27 @@ def tables() -> Tables:
     return _tables.get((connection.vendor, s["NAME"], s.get("HOST") or ""), _read_tables)
 
 
+# The relations' caches, filled as select_related fills them (the ids are the row's).
+_CACHES = {name: Commune._meta.get_field(name) for name in (
+    "departement", "region", "arrondissement", "epci", "parent"
+)}
+
+
 def _commune_of(row: tuple, t: Tables, *, related: bool = True) -> Commune:
     """A Commune from a row of COMMUNE_FIELDS, its department (and, with ``related``, region,
-    arrondissement and EPCI) attached from the tables."""
+    arrondissement and EPCI) attached from the tables (a relation missing from them, which an
+    import would have announced by a new data version, is left to the ORM's lazy read)."""
     commune = Commune.from_db(connection.alias, COMMUNE_FIELDS, row)
-    commune.departement = t.departements[commune.departement_id]
+    pairs = [("departement", t.departements, commune.departement_id)]
     if related:
-        commune.region = t.regions[commune.region_id]
-        if commune.arrondissement_id is not None:
-            commune.arrondissement = t.arrondissements[commune.arrondissement_id]
-        if commune.epci_id is not None:
-            commune.epci = t.epcis[commune.epci_id]
+        pairs += [
+            ("region", t.regions, commune.region_id),
+            ("arrondissement", t.arrondissements, commune.arrondissement_id),
+            ("epci", t.epcis, commune.epci_id),
+        ]
+    for name, table, key in pairs:
+        if key is not None and key in table:
+            _CACHES[name].set_cached_value(commune, table[key])
     return commune
 
 
@@ -104,11 +114,11 @@ def commune_get(*, code: str, arrondissements: bool = True) -> Commune | None:
         return None
     t = tables()
     commune = _commune_of(rows[0], t)
+    parent = None
     if commune.parent_id is not None:
         parents = _BY_PK.run(commune.parent_id)
-        commune.parent = _commune_of(parents[0], t) if parents else None
-    else:
-        commune.parent = None
+        parent = _commune_of(parents[0], t) if parents else None
+    _CACHES["parent"].set_cached_value(commune, parent)
     return commune
 
 
