@@ -10,7 +10,10 @@ converters (JSON, dates), as the queryset would.
 
 The parameters are found in the compiled query by marks: the queryset is built with unlikely
 integers in place of the values (a text field turns them into their digits), and each mark must come out as exactly one parameter. A filter
-on a list (``__in``) is compiled once per list length (``Prepared(..., sizes=True)``).
+on a list (``__in``) is compiled once per list length (``Prepared(..., sizes=True)``). The values
+are bound as given, without the field's preparation: texts, integers, as the columns hold them
+(not dates, JSON or model instances). The SQL is the database vendor's, not the connection's:
+each thread runs it on its own connection, and the converters get that connection.
 """
 
 from __future__ import annotations
@@ -42,10 +45,22 @@ class _Compiled:
         self.sql = sql
         self.params = list(params)
         self.slots = [(slots[m], i) for i, m in enumerate(marks)]
-        self.compiler = compiler
         fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
-        self.converters = compiler.get_converters(fields)
+        self.converters = list(compiler.get_converters(fields).items())
         self.width = compiler.col_count
+
+    def convert(self, rows: list, connection) -> list[tuple]:
+        """The compiler's ``apply_converters``, with the connection of the thread at hand."""
+        out = []
+        for row in rows:
+            row = list(row[: self.width])
+            for position, (converters, expression) in self.converters:
+                value = row[position]
+                for converter in converters:
+                    value = converter(value, expression, connection)
+                row[position] = value
+            out.append(tuple(row))
+        return out
 
     def bind(self, values: Sequence) -> list:
         params = list(self.params)
@@ -95,5 +110,5 @@ class Prepared:
             cursor.execute(compiled.sql, compiled.bind(values))
             rows = cursor.fetchall()
         if compiled.converters:
-            rows = list(compiled.compiler.apply_converters(rows, compiled.converters))
+            return compiled.convert(rows, connection)
         return [tuple(row[: compiled.width]) for row in rows]
