@@ -21,6 +21,7 @@ from pvd import caching
 from pvd.domain.cartography import local_cos, project_features, project_points
 from pvd.programme import geofiles, maps
 from pvd.territories.models import Commune, Dataset, GeoFeature
+from pvd.territories.selectors_sql import Prepared
 
 SVG_WIDTH = 400.0
 
@@ -172,6 +173,21 @@ def _contour(departement_code: str, departement_nom: str) -> Contour | None:
     return _contours.get((departement_code, departement_nom), compute)
 
 
+# Prebuilt SQL (pvd.territories.selectors_sql): compiled once, run on every cold portrait.
+_EPCI_NAMES = Prepared(
+    lambda com, epci: Commune.objects.filter(type=com, epci_id=epci).values_list("code", "nom")
+)
+_OWN_NAME = Prepared(
+    lambda com, pk: Commune.objects.filter(type=com, pk=pk).values_list("code", "nom")
+)
+_CENTRES = Prepared(
+    lambda level, codes: GeoFeature.objects.filter(level=level, code__in=codes).values_list(
+        "code", "geometry", "dataset_id"
+    ),
+    sizes=True,
+)
+
+
 def geo_location(commune: Commune) -> GeoLocation | None:
     """The location from imported geometries, else from the geometry files; None when the
     department has no true contour (the caller then falls back to :func:`location_map`)."""
@@ -180,18 +196,13 @@ def geo_location(commune: Commune) -> GeoLocation | None:
         return None
     geometry, nom, sources = contour.geometry, contour.nom, [contour.source]
     # The commune and the other communes of its EPCI: code -> name, in one query.
-    members = Commune.objects.filter(type=Commune.Type.COM)
-    members = (
-        members.filter(epci_id=commune.epci_id)
-        if commune.epci_id
-        else members.filter(pk=commune.pk)
-    )
-    names = dict(members.values_list("code", "nom"))
+    if commune.epci_id:
+        names = dict(_EPCI_NAMES.run(Commune.Type.COM.value, commune.epci_id))
+    else:
+        names = dict(_OWN_NAME.run(Commune.Type.COM.value, commune.pk))
     centres = {
         code: (geometry, dataset_id)
-        for code, geometry, dataset_id in GeoFeature.objects.filter(
-            level="commune", code__in=list(names)
-        ).values_list("code", "geometry", "dataset_id")
+        for code, geometry, dataset_id in _CENTRES.run("commune", list(names))
     }
     if centres:
         lonlats = {c: tuple(g["coordinates"][:2]) for c, (g, _) in centres.items()}

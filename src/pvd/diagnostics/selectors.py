@@ -7,6 +7,7 @@ import statistics
 from dataclasses import dataclass, field
 
 import polars as pl
+from django.db import connection
 from django.db.models import F, Q, TextField
 from django.db.models.functions import Cast
 
@@ -17,7 +18,9 @@ from pvd.domain.indicators.catalogue import THEMES, THEMES_TO_COME, Indicator, b
 from pvd.domain.indicators.engine import STATUS_LABELS, STATUS_NOTES, STATUS_SHORT
 from pvd.domain.numbers import french_number
 from pvd.sources.indicator_inputs import KINDS, REFERENTIAL_SOURCE, kind_of_source
+from pvd.territories import selectors_pages
 from pvd.territories.models import Commune, Dataset
+from pvd.territories.selectors_sql import Prepared
 
 LEVEL_LABELS = {
     "COM": "Commune",
@@ -204,6 +207,30 @@ def commune_values_frame(indicator_ids: list[str]) -> pl.DataFrame:
     )
 
 
+PEER_FIELDS = ("id", "code", "type", "nom", "departement_id", "population")
+_PEER_COMMUNES = Prepared(
+    lambda com, codes: Commune.objects.filter(code__in=codes, type=com).values_list(*PEER_FIELDS),
+    sizes=True,
+)
+_PEER_VALUES = Prepared(
+    lambda com, codes: TerritoryValues.objects.filter(level=com, code__in=codes).values_list(
+        "values"
+    ),
+    sizes=True,
+)
+# The commune's own row and its EPCI's, in one query (prebuilt SQL: selectors_sql).
+_OWN_VALUES = Prepared(
+    lambda com, code, epci, epci_code: TerritoryValues.objects.filter(
+        Q(level=com, code=code) | Q(level=epci, code=epci_code)
+    ).values_list("level", "values", "peers")
+)
+_OWN_VALUES_NO_EPCI = Prepared(
+    lambda com, code: TerritoryValues.objects.filter(level=com, code=code).values_list(
+        "level", "values", "peers"
+    )
+)
+
+
 def similar_communes(*, commune: Commune, peers: dict | None = None) -> list[PeerRow]:
     """The stored similar towns of ``commune`` (``peers``: its row's ``peers`` when the caller
     has it already)."""
@@ -212,12 +239,13 @@ def similar_communes(*, commune: Commune, peers: dict | None = None) -> list[Pee
         peers = row.peers if row else None
     if not peers:
         return []
-    communes = {
-        c.code: c
-        for c in Commune.objects.filter(code__in=peers["c"], type=Commune.Type.COM)
-        .select_related("departement")
-        .only("code", "type", "nom", "population", "departement__nom")  # what pages show
-    }
+    departements = selectors_pages.tables().departements
+    communes = {}
+    for row in _PEER_COMMUNES.run(Commune.Type.COM.value, peers["c"]):
+        commune = Commune.from_db(connection.alias, PEER_FIELDS, row)  # what pages show
+        if commune.departement_id in departements:  # else read by the ORM when used
+            commune.departement = departements[commune.departement_id]
+        communes[commune.code] = commune
     return [
         PeerRow(
             commune=communes[code],
@@ -269,24 +297,21 @@ def portrait(*, commune: Commune) -> Portrait:
     for level in SHARED_LEVELS:
         for indicator, by_year in _shared_values(level, territories[level][0]).items():
             stored[(level, indicator)] = by_year
-    # The commune's own row and its EPCI's: one query.
-    cond = Q()
-    for level, (code, _) in territories.items():
-        if level not in SHARED_LEVELS:
-            cond |= Q(level=level, code=code)
+    if "EPCI" in territories:
+        rows = _OWN_VALUES.run("COM", commune.code, "EPCI", territories["EPCI"][0])
+    else:
+        rows = _OWN_VALUES_NO_EPCI.run("COM", commune.code)
     own_peers = None
-    for row in TerritoryValues.objects.filter(cond):
-        for indicator, by_year in _by_indicator(row.values).items():
-            stored[(row.level, indicator)] = by_year
-        if row.level == "COM":
-            own_peers = row.peers
+    for level, values, row_peers in rows:
+        for indicator, by_year in _by_indicator(values).items():
+            stored[(level, indicator)] = by_year
+        if level == "COM":
+            own_peers = row_peers
     peers = similar_communes(commune=commune, peers=own_peers)
     peer_values: dict[tuple[str, int], list[float]] = {}
     if peers:
-        rows = TerritoryValues.objects.filter(
-            level="COM", code__in=[p.commune.code for p in peers]
-        ).values_list("values", flat=True)
-        for values in rows:
+        rows = _PEER_VALUES.run("COM", [p.commune.code for p in peers])
+        for (values,) in rows:
             for i, m, v in zip(values["i"], values["m"], values["v"], strict=True):
                 peer_values.setdefault((i, m), []).append(v)
     themes = []

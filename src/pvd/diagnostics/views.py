@@ -23,15 +23,12 @@ from pvd.formats import csv_fr
 from pvd.rendering import jinja
 from pvd.sources import catalogue as sources_catalogue
 from pvd.sources.indicator_inputs import REFERENTIAL_SOURCE, kind_of_source
+from pvd.territories import selectors as territories
 from pvd.territories.models import Commune
 
 
 def _commune(code: str) -> Commune:
-    commune = (
-        Commune.objects.filter(code=code, type__in=[Commune.Type.COM])
-        .select_related("epci", "departement", "region")
-        .first()
-    )
+    commune = territories.commune_com_get(code=code)
     if commune is None:
         raise Http404(f"Aucune commune de code « {code} ».")
     return commune

@@ -163,7 +163,21 @@ def commune_statuses(
             "commune__code", "statut"
         )
     )
-    coverage = registry_coverage(programme)
+    return statuses_from(statuts, registry_coverage(programme), communes)
+
+
+def laureate_statuses(*, programme: Programme) -> dict[str, str]:
+    """Commune code -> statut of every laureate row of the programme (about 1,600: callers
+    keep it per data version and give it to :func:`statuses_from`)."""
+    return dict(
+        Laureat.objects.filter(programme=programme).values_list("commune__code", "statut")
+    )
+
+
+def statuses_from(
+    statuts: dict[str, str], coverage: Coverage, communes: list[tuple[str, str, str]]
+) -> dict[str, str]:
+    """``commune_statuses`` from the laureates' statuts by code and the registry's coverage."""
     out = {}
     for code, departement, region in communes:
         if statuts.get(code) == Laureat.Statut.ACTIF:

@@ -6,14 +6,25 @@ from __future__ import annotations
 import datetime
 
 from django.utils.formats import number_format
+from django.utils.translation import get_language
 
 from pvd.domain import wording
+
+_GROUPED: dict[tuple, str] = {}  # integers as grouped, by language (tables of populations)
 
 
 def nombre(value) -> str:
     """1163 -> "1 163" (non-breaking space, French grouping); None -> "n.d."."""
     if value is None or value == "":
         return "n.d."
+    if type(value) is int:
+        key = (get_language(), value)
+        text = _GROUPED.get(key)
+        if text is None:
+            if len(_GROUPED) > 50_000:
+                _GROUPED.clear()
+            text = _GROUPED[key] = number_format(value, force_grouping=True)
+        return text
     return number_format(value, force_grouping=True)
 
 

@@ -32,17 +32,37 @@ SRC = Path(__file__).resolve().parents[1]  # the apps' jinja2 folders, found by 
 FOLDERS = [SRC / "diagnostics" / "jinja2", SRC / "web" / "jinja2"]
 
 
+_ESCAPED: dict[str, str] = {}  # short texts (labels, names, units) repeat across pages
+_NUMBERS: dict[tuple, str] = {}  # numbers as localised, by language
+
+
 def django_value(value) -> str:
     """A printed value as Django prints it (``render_value_in_context``), escaped: Jinja's own
     autoescaping is off, this is the only escaping step (markupsafe would print ``'`` as
-    ``&#39;`` and wrap every value twice)."""
+    ``&#39;`` and wrap every value twice). Texts and numbers are remembered (a portrait prints
+    about 1,400 values, most of them seen on other pages)."""
     kind = type(value)
     if kind is str:  # the common case, first
-        return html.escape(value)
+        text = _ESCAPED.get(value)
+        if text is None:
+            text = html.escape(value)
+            if len(value) < 400:
+                if len(_ESCAPED) > 50_000:
+                    _ESCAPED.clear()
+                _ESCAPED[value] = text
+        return text
     if kind is int and -1000 < value < 1000:  # no thousands separator to localise
         return str(value)
     if hasattr(value, "__html__"):  # Django's SafeString, filters' output
         return str(value)
+    if kind is int or (kind is float and value):  # by language only (no time zone; not -0.0)
+        key = (get_language(), kind, value)
+        text = _NUMBERS.get(key)
+        if text is None:
+            if len(_NUMBERS) > 50_000:
+                _NUMBERS.clear()
+            text = _NUMBERS[key] = str(conditional_escape(str(localize(value))))
+        return text
     value = localize(template_localtime(value))
     if not issubclass(type(value), str):
         value = str(value)

@@ -9,6 +9,7 @@ from django.db.models import Count, Max, Q, Sum
 
 from pvd import caching
 from pvd.domain.search import STATE_VERSION, Entry, Hit, SearchIndex
+from pvd.territories import selectors_pages
 from pvd.territories.models import EPCI, Commune, Dataset, Departement, Population, Region
 
 # The search index: one per process and data version (ProcessMemo), loaded from the shared
@@ -80,25 +81,30 @@ def communes_search(*, query: str, limit: int = 20) -> list[Hit]:
 
 
 def commune_get(*, code: str) -> Commune | None:
-    """The commune (COM) or municipal arrondissement (ARM) with this code."""
-    return (
-        Commune.objects.select_related("departement", "region", "epci", "arrondissement", "parent")
-        .filter(code=code, type__in=(Commune.Type.COM, Commune.Type.ARM))
-        .order_by("type")  # ARM < COM alphabetically, codes never collide between them
-        .first()
-    )
+    """The commune (COM) or municipal arrondissement (ARM) with this code, with its
+    department, region, arrondissement, EPCI and parent (selectors_pages: prebuilt SQL and the
+    referential's small tables kept per process)."""
+    return selectors_pages.commune_get(code=code)
+
+
+def commune_com_get(*, code: str) -> Commune | None:
+    """The commune (COM, not an arrondissement) with this code, as ``commune_get``."""
+    return selectors_pages.commune_get(code=code, arrondissements=False)
 
 
 def commune_populations(*, commune: Commune) -> list[Population]:
-    return list(commune.populations.select_related("dataset").order_by("millesime"))
+    """The commune's legal populations by vintage, each with its dataset."""
+    return selectors_pages.commune_populations(commune=commune)
 
 
 def epci_members(*, epci: EPCI) -> list[Commune]:
-    return list(
-        epci.communes.filter(type=Commune.Type.COM)
-        .select_related("departement")
-        .order_by("-population", "nom")
-    )
+    """The communes (COM) of an EPCI, largest first, each with its department."""
+    return selectors_pages.epci_members(epci=epci)
+
+
+def epci_millesimes(*, epci: EPCI) -> list[int]:
+    """``population_millesimes`` of the communes of an EPCI (its members), in one query."""
+    return selectors_pages.epci_millesimes(epci=epci)
 
 
 @dataclass(frozen=True)
@@ -177,7 +183,7 @@ def epci_get(*, siren: str) -> EPCI | None:
 
 def commune_subdivisions(*, commune: Commune) -> list[Commune]:
     """Communes déléguées, associées and municipal arrondissements attached to a commune."""
-    return list(commune.subdivisions.order_by("type", "code", "nom"))
+    return selectors_pages.commune_subdivisions(commune=commune)
 
 
 def population_millesimes(communes) -> list[int]:

@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 
 from pvd import caching
 from pvd.caching.http import data_page
+from pvd.programme import coverage
 from pvd.programme import selectors as programme_selectors
 from pvd.programme.dashboard_maps import map_context as programme_map
 from pvd.rendering import jinja
@@ -74,15 +75,55 @@ def _home_body(request: HttpRequest) -> str:
 
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:100]
+    body = ""
+    if query:  # the results: Jinja2 (fifty rows of links and badges; byte for byte the former)
+        body = jinja.render("web/search_results.html", search_results_context(query))
+    return render(
+        request,
+        "web/search.html",
+        {
+            "query": query,
+            "results_body": mark_safe(body),
+            "hide_header_search": True,
+            "breadcrumb_data": _crumbs("Recherche"),
+        },
+    )
+
+
+# The programme, its laureates' statuts by commune code and its registry's coverage, per
+# process and data version (imports and edits of the registry replace the version): a search
+# page reads them for its fifty hits instead of three queries.
+_search_programme: caching.ProcessMemo = caching.ProcessMemo("search-programme", size=4)
+
+
+def _programme_statuses(slug: str) -> tuple:
+    def compute() -> tuple:
+        programme = programme_selectors.programme_get(slug=slug)
+        if programme is None:
+            return None, {}, None
+        return (
+            programme,
+            coverage.laureate_statuses(programme=programme),
+            coverage.registry_coverage(programme),
+        )
+
+    return _search_programme.get(slug, compute)
+
+
+def search_results_context(query: str) -> dict:
+    """The search page's results: hits, their departments' names and programme statuses."""
     hits = selectors.communes_search(query=query, limit=SEARCH_LIMIT) if query else []
     names = selectors.departement_names() if hits else {}
-    programme = programme_selectors.programme_get(slug=HOME_PROGRAMME) if hits else None
+    programme, statuts_by_code, registry = (
+        _programme_statuses(HOME_PROGRAMME) if hits else (None, {}, None)
+    )
     statuts = {}
     if programme is not None:  # each current commune's status in the programme
         region_of = programme_selectors.territory_totals().region_of
-        statuts = programme_selectors.commune_statuses(
-            programme=programme,
-            communes=[
+        statuts = coverage.statuses_from(
+            statuts_by_code,
+            registry,
+            [
                 (h.entry.code, h.entry.departement, region_of.get(h.entry.departement, ""))
                 for h in hits
                 if h.entry.type == Commune.Type.COM
@@ -98,20 +139,13 @@ def search(request: HttpRequest) -> HttpResponse:
         }
         for h in hits
     ]
-    return render(
-        request,
-        "web/search.html",
-        {
-            "query": query,
-            "search_query": query,
-            "results": results,
-            "programme": programme,
-            "limit": SEARCH_LIMIT,
-            "dataset": selectors.referential_dataset(),
-            "hide_header_search": True,
-            "breadcrumb_data": _crumbs("Recherche"),
-        },
-    )
+    return {
+        "query": query,
+        "results": results,
+        "programme": programme,
+        "limit": SEARCH_LIMIT,
+        "dataset": selectors.referential_dataset(),
+    }
 
 
 @data_page
@@ -153,7 +187,7 @@ def commune_body_context(c: Commune) -> dict:
         "arrondissements": [s for s in subdivisions if s.type == Commune.Type.ARM],
         "members": members,
         "members_total": sum(m.population or 0 for m in members),
-        "members_millesimes": selectors.population_millesimes(members) if members else [],
+        "members_millesimes": selectors.epci_millesimes(epci=c.epci) if members else [],
         "dataset": selectors.referential_dataset(),
     }
 
