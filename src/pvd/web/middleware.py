@@ -1,8 +1,9 @@
 """The platform's middleware: one structured log line per request (method, path, status,
 duration, size); Django's messages created lazily; django-csp's policy built once per process.
 
-The request log is written at INFO on the ``pvd.requests`` logger, as key=value pairs (values with spaces or quotes
-are quoted), e.g. ``method=GET path=/sante/ status=200 duration_ms=1.8 bytes=52``.
+The request log is written at INFO on the ``pvd.requests`` logger, as key=value pairs (values
+with spaces or quotes are quoted), e.g. ``method=GET path=/sante/ status=200 duration_ms=1.8
+bytes=52``; the request runs inside ``pvd.caching.one_version()`` (the data version read once).
 """
 
 from __future__ import annotations
