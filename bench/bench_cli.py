@@ -39,6 +39,7 @@ COMMANDS = [
         "pvd programme check ...",
         [PVD, "programme", "check", "201 communes de Nouvelle-Aquitaine, dont 22 dans la Creuse"],
     ),
+    ("pvd selection run --departement 63", [PVD, "selection", "run", "--departement", "63"]),
 ]
 
 
@@ -60,6 +61,7 @@ def main() -> None:
     parser.add_argument("--data-dir", help="PVD_DATA_DIR (default: the environment's)")
     parser.add_argument("--database-url", help="DATABASE_URL (default: SQLite in the data dir)")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--only", help="run only the commands whose name contains this text")
     args = parser.parse_args()
     env = dict(os.environ)
     if args.data_dir:
@@ -84,6 +86,8 @@ def main() -> None:
         rows = [("baseline: Python + one FTS query", *run(baseline, env, args.runs))]
         rows.append(("Django start alone", *run(floor, env, args.runs)))
         for name, argv in COMMANDS:
+            if args.only and args.only not in name:
+                continue
             rows.append((name, *run(argv, env, args.runs)))
     base = rows[0][1]
     print(f"median of {args.runs} processes; load average {os.getloadavg()[0]:.1f} on "

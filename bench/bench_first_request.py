@@ -4,7 +4,9 @@ Starts `pvd serve` (one worker: PVD_WORKERS=1) on a free loopback port against P
 (data already loaded), waits until the worker has finished starting (its CPU time still for
 2 s: warm-up done, whatever it does), then requests one page of each type, each the first of its
 type that worker serves, on communes other than the warm-up's, then the same pages again (the
-warm reference). Repeats with a fresh server --runs times and prints the medians.
+warm reference). Repeats with a fresh server --runs times and prints the medians. ``--cold``: a new data version
+before each server, so that the shared cache holds none of the pages (their first visit after
+an import, in a worker that has just started: the worst case).
 
     PVD_DATA_DIR=/tmp/pvd-load-d python bench/bench_first_request.py --runs 3
 """
@@ -92,12 +94,25 @@ def page_paths(seed: int) -> dict[str, str]:
     if targets.slug:
         paths["dashboard"] = f"/programme/{targets.slug}/"
         paths["dashboard region"] = f"/programme/{targets.slug}/regions/{targets.regions[-1]}/"
+        departement = rng.choice(targets.departements)
+        paths["dashboard dep."] = f"/programme/{targets.slug}/departements/{departement}/"
     return paths
 
 
-def one_run(paths: dict[str, str]) -> tuple[dict[str, tuple[int, float, float]], float]:
-    port = free_port()
+BUMP = (
+    "import os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'pvd.config.settings'); "
+    "import django; django.setup(); from pvd.caching import bump_data_version; "
+    "bump_data_version()"
+)
+
+
+def one_run(
+    paths: dict[str, str], port: int | None = None, cold: bool = False
+) -> tuple[dict[str, tuple[int, float, float]], float]:
+    port = port or free_port()
     env = {**os.environ, "PVD_WORKERS": "1"}
+    if cold:  # a new data version: the shared cache holds no page the worker is asked for
+        subprocess.run([sys.executable, "-c", BUMP], env=env, check=True)
     server = subprocess.Popen(
         [sys.executable, "-c", "from pvd.cli import main; main()", "serve", "--port", str(port)],
         env=env,
@@ -120,13 +135,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--seed", type=int, default=17)
+    parser.add_argument("--port", type=int, default=None, help="default: a free loopback port")
+    parser.add_argument(
+        "--cold", action="store_true", help="a new data version before each server (worst case)"
+    )
     args = parser.parse_args()
     if not 1 <= args.runs <= 20:
         raise SystemExit("--runs: 1 to 20")
     results, starts = [], []
     for run in range(args.runs):
         paths = page_paths(args.seed + run)
-        result, ready = one_run(paths)
+        result, ready = one_run(paths, args.port, args.cold)
         results.append(result)
         starts.append(ready)
         print(f"run {run + 1}: worker settled {ready:.1f} s after start; " + ", ".join(

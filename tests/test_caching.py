@@ -91,3 +91,29 @@ def test_without_a_cache_nothing_is_kept(db, settings):
     caching.shared("x", lambda: calls.append(1))
     caching.shared("x", lambda: calls.append(1))
     assert len(calls) == 2
+
+
+def test_one_version_reads_the_shared_cache_once_and_sees_its_own_bump(db, monkeypatch):
+    reads = []
+    real_get = cache.get
+
+    def counting_get(key, *args, **kwargs):
+        if key == caching.VERSION_KEY:
+            reads.append(key)
+        return real_get(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get", counting_get)
+    before = caching.data_version()
+    with caching.one_version():
+        reads.clear()
+        assert caching.data_version() == before
+        assert caching.data_version() == before
+        assert len(reads) == 1  # read once for the block (a request)
+        cache.set(caching.VERSION_KEY, "other-process")  # another worker's import
+        assert caching.data_version() == before  # the request keeps the version it started with
+        caching.bump_data_version()  # the request's own change is seen at once
+        mine = caching.data_version()
+        assert mine not in (before, "other-process")
+    assert caching.data_version() == mine  # outside a request: the shared cache's, every time
+    cache.set(caching.VERSION_KEY, "later")
+    assert caching.data_version() == "later"

@@ -207,7 +207,7 @@ def test_production_settings_throttle_logins_and_send_the_policy(tmp_path, fresh
     assert plain["status"] == 200
     assert plain["backends"][0] == "axes.backends.AxesStandaloneBackend"
     assert plain["middleware"][-3:] == [
-        "csp.middleware.CSPMiddleware",
+        "pvd.web.middleware.CSPMiddleware",  # django-csp's, its policy built once
         "pvd.api.errors.ApiJsonErrorsMiddleware",  # JSON errors under /api/ (issue 18)
         "axes.middleware.AxesMiddleware",  # last, as axes documents
     ]

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Generic, TypeVar
 
 from diskcache import DjangoCache
@@ -35,20 +37,55 @@ def _new_token() -> str:
     return uuid.uuid4().hex[:16]
 
 
+# Inside one request (``one_version``), the version read first, kept for the request's other
+# reads: a page asks for it a dozen times (its memos, its cached parts), each a read of the
+# shared cache's file. None outside a request: every call reads the shared cache.
+_request_version: ContextVar[list[str | None] | None] = ContextVar("pvd_version", default=None)
+
+
 def data_version() -> str:
     """The current data version (created when the cache holds none: after a clear, a start)."""
+    kept = _request_version.get()
+    if kept is not None and kept[0] is not None:
+        return kept[0]
     version = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, _new_token(), timeout=None)
         version = cache.get(VERSION_KEY)
     # PVD_CACHE=none (a dummy cache keeps nothing): every value is computed again anyway.
-    return version if version is not None else UNCACHED
+    version = version if version is not None else UNCACHED
+    if kept is not None:
+        kept[0] = version
+    return version
+
+
+@contextmanager
+def one_version() -> Iterator[None]:
+    """Within the block (one request: ``pvd.web.middleware``), the data version is read once;
+    a change made by the block itself (``bump_data_version``) is seen at once."""
+    token = _request_version.set([None])
+    try:
+        yield
+    finally:
+        _request_version.reset(token)
+
+
+def _forget_request_version() -> None:
+    kept = _request_version.get()
+    if kept is not None:
+        kept[0] = None
 
 
 def bump_data_version() -> None:
     """Say that the data changed: every cached page and memo is rebuilt on its next use."""
     cache.set(VERSION_KEY, _new_token(), timeout=None)
-    transaction.on_commit(lambda: cache.set(VERSION_KEY, _new_token(), timeout=None))
+    _forget_request_version()
+
+    def after_commit() -> None:
+        cache.set(VERSION_KEY, _new_token(), timeout=None)
+        _forget_request_version()
+
+    transaction.on_commit(after_commit)
 
 
 def versioned_key(*parts: object) -> str:

@@ -35,6 +35,7 @@ READ_ONLY_DROPPED_APPS = (
     "ninja",
     "dsfr",
     "axes",
+    "csp",  # the Content-Security-Policy of pages (its checks import 30 ms of modules)
 )
 
 

@@ -211,7 +211,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    "pvd.web.middleware.MessageMiddleware",  # Django's, its storage made on first use
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -330,7 +330,7 @@ def _tiles_source(template: str) -> str:
 INSTALLED_APPS += ["csp"]
 # Around axes' middleware, so that the lockout page it answers carries the policy too.
 MIDDLEWARE.insert(
-    MIDDLEWARE.index("axes.middleware.AxesMiddleware"), "csp.middleware.CSPMiddleware"
+    MIDDLEWARE.index("axes.middleware.AxesMiddleware"), "pvd.web.middleware.CSPMiddleware"
 )
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

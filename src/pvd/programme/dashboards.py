@@ -34,6 +34,7 @@ from pvd.programme.coverage import (
     ort_coverage,
     registry_coverage,
 )
+from pvd.programme.dashboard_scope import Scope, dashboard_programme, scope_for  # noqa: F401
 from pvd.programme.models import Changement, Laureat, ListeImportee, Programme
 from pvd.programme.selectors import (
     CADRE,
@@ -47,20 +48,7 @@ from pvd.programme.selectors import (
     laureates_qs,
     territory_totals,
 )
-from pvd.territories.models import Dataset, Departement, Region
-
-
-@dataclass(frozen=True)
-class Scope:
-    level: str  # "france", "region", "departement"
-    code: str | None = None
-    nom: str = "France"
-    region: Region | None = None
-    departement: Departement | None = None
-
-    @property
-    def child_level(self) -> str:
-        return {"france": "region", "region": "departement", "departement": "commune"}[self.level]
+from pvd.territories.models import Dataset
 
 
 @dataclass
@@ -183,17 +171,6 @@ class Dashboard:
     @property
     def part_communes(self) -> float | None:
         return share(self.laureats, self.communes_territoire)
-
-
-def scope_for(*, region: str | None = None, departement: str | None = None) -> Scope | None:
-    """The dashboard scope, or None when the code is unknown."""
-    if departement:
-        d = Departement.objects.select_related("region").filter(code=departement).first()
-        return Scope("departement", d.code, d.nom, d.region, d) if d else None
-    if region:
-        r = Region.objects.filter(code=region).first()
-        return Scope("region", r.code, r.nom, r) if r else None
-    return Scope("france")
 
 
 def _filter(scope: Scope) -> dict:

@@ -365,6 +365,7 @@ DASHBOARD_NAMES = frozenset(
         "MEASURES",
         "Scope",
         "breakdown",
+        "dashboard_programme",
         "dashboard",
         "departements_breakdown",
         "map_rows",

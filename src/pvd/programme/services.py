@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -21,15 +22,25 @@ from pvd.access import PermissionDenied  # noqa: F401  (the one class, importabl
 from pvd.caching import bump_data_version
 from pvd.domain.rebase import CurrentGeography
 from pvd.programme.audit import Actor, assign_changes, record
-from pvd.programme.import_report import (  # noqa: F401  (public names kept importable from here)
-    ISSUE_LABELS,
-    RegistryImportReport,
-)
 from pvd.programme.models import Laureat, Perimetre, Programme
 from pvd.programme.permissions import user_scopes  # noqa: F401  (importable from here)
 from pvd.sources.report import SourceError
 from pvd.territories.current_geography import current_geography
 from pvd.territories.models import Commune
+
+if TYPE_CHECKING:
+    from pvd.programme.import_report import RegistryImportReport
+
+
+def __getattr__(name: str):
+    """``ISSUE_LABELS`` and ``RegistryImportReport`` stay importable from here, loaded on use:
+    their module reads the official lists (polars), which the network's access rules, imported
+    by every Django start through this module, never need (0.3 s of a read-only command)."""
+    if name in ("ISSUE_LABELS", "RegistryImportReport"):
+        from pvd.programme import import_report
+
+        return getattr(import_report, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 # --- Geography: current communes, and where old codes went ----------------------------------
 

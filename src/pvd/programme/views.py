@@ -35,7 +35,7 @@ DASHBOARD_SORTS = {
 
 
 def _programme(slug: str) -> Programme:
-    programme = selectors.programme_get(slug=slug)
+    programme = selectors.dashboard_programme(slug)
     if programme is None:
         raise Http404(f"Aucun programme n'a l'identifiant « {slug} ».")
     return programme

@@ -165,7 +165,7 @@ def selection_run(
 ) -> None:
     """Score the communes for a scenario; CSV (UTF-8, comma) ranked by department. The column
     centralite_source names each row's source; the source used is also said on stderr."""
-    setup_django()
+    setup_django(read_only=True)  # reads and prints: no admin, API nor page apps to start
     ensure_referential()
     import dataclasses
 

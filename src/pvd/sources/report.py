@@ -6,8 +6,10 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import polars as pl
+if TYPE_CHECKING:  # polars is imported by the one function using it (not by every error)
+    import polars as pl
 
 from pvd.domain.numbers import NARROW_NBSP, grouped
 
@@ -97,6 +99,8 @@ def frame_counts(
     """What replacing ``previous`` rows by ``current`` ones does, row by row on ``key``:
     created (new keys), updated (same key, another value), unchanged, deleted (keys gone). A
     first import (no ``previous``) creates every row."""
+    import polars as pl
+
     key = list(key)
     if previous is None or previous.is_empty():
         return TableCounts(created=current.height)
