@@ -33,6 +33,8 @@ def serve(host: str, port: int, dev: bool) -> None:
     """Migrate, load the embedded data if the database is empty, and serve (gunicorn)."""
     if dev:
         os.environ.setdefault("PVD_DEBUG", "1")
+    # Links in e-mails and calendars point at the address served unless one is configured.
+    os.environ.setdefault("PVD_EMAIL_SITE_URL", default_site_url(host, port))
     setup_django()
     from django.conf import settings
     from django.core.management import call_command
@@ -64,6 +66,15 @@ def serve(host: str, port: int, dev: bool) -> None:
         err=True,
     )
     serving.run_gunicorn(application, serving.gunicorn_options(host, port, workers))
+
+
+def default_site_url(host: str, port: int) -> str:
+    """The address a browser on this machine reaches the server at ("0.0.0.0" is no address)."""
+    if host in ("0.0.0.0", "", "::"):
+        host = "127.0.0.1"
+    elif ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
 
 
 def _load_embedded_if_empty() -> None:

@@ -360,7 +360,7 @@ SETTINGS_HELP.update(
         "PVD_EMAIL_TLS": "STARTTLS with the SMTP server (default: on).",
         "PVD_EMAIL_FROM": "Sender of the e-mails (default: pvd@localhost).",
         "PVD_EMAIL_SITE_URL": "Address of the site in the reminder e-mails' links "
-        "(default: http://127.0.0.1:8000).",
+        "(default: the address `pvd serve` listens on, else http://127.0.0.1:8000).",
         "PVD_REMINDERS": "Reminder e-mails of `pvd projets rappels` and `pvd network events "
         "remind`, and the weekly letter `pvd network digest` (default: on; 0 disables).",
     }
