@@ -1,10 +1,15 @@
 """Who may do what with the club's events: every check of the events lives here, one predicate
 per right, built on the users' programme scopes (``programme.Perimetre``) and project teams
-(``projects.Membre``), so that the platform's permission table can take them over as they are.
+(``projects.Membre``). These are the bodies of the ``network.*`` rules of the one permission table
+(:mod:`pvd.network.access_rules`): pages, API and services check ``access.has``/``require`` by
+name, never these functions.
 
 - manage (create, edit, publish, cancel, delete, restore, see the attendance list): superusers;
   national staff any event; regional staff the events of their region (regional and
   departmental); departmental staff the departmental events of their department.
+- edit (and tell the registrants what changed): the managers.
+- remove a registrant (or a waiting member): the managers, on a published event not deleted
+  and not started yet.
 - see: a published or cancelled event is public; a draft or deleted one only to its managers.
 - register: an active account in the event's audience, on a published event whose registration
   deadline and start are not past. Audiences: "tous" = every member of the network (a project
@@ -59,6 +64,17 @@ def can_manage_event(user, event: Evenement) -> bool:
     return can_create_event(
         user, echelle=event.echelle, region_id=event.region_id, departement_id=event.departement_id
     )
+
+
+def can_edit_event(user, event: Evenement) -> bool:
+    return can_manage_event(user, event)
+
+
+def can_remove_registrant(user, event: Evenement, *, now: datetime | None = None) -> bool:
+    """Remove someone registered or waiting: the managers, until the event starts."""
+    now = now or timezone.now()
+    live = event.supprime_le is None and event.statut == E.Statut.PUBLIE and event.debut > now
+    return live and can_manage_event(user, event)
 
 
 def can_see_event(user, event: Evenement) -> bool:
