@@ -46,7 +46,7 @@ urlpatterns += [
     path("evenements/<int:pk>/statut/", views_events.event_status, name="event_status"),
     path("evenements/<int:pk>/agenda.ics", views_events.event_ics, name="event_ics"),
     path(
-        "evenements/<int:pk>/inscriptions/<int:ins>/retirer/",
+        "evenements/<int:pk>/retrait/",
         views_events.registrant_remove,
         name="event_registrant_remove",
     ),

@@ -270,12 +270,17 @@ def event_attendance(request, pk: int):
 
 @login
 @require_POST
-def registrant_remove(request, pk: int, ins: int):
+def registrant_remove(request, pk: int):
     ev = _event(request, pk)
+    ins = request.POST.get("inscription", "")
+    if not ins.isdigit():
+        messages.error(request, "Choisissez la personne à retirer.")
+        return redirect("network:event", ev.pk)
     try:
         result = svc.registration_remove(
-            user=request.user, evenement=ev, inscription_id=ins, motif=request.POST.get("motif", "")
-        )
+            user=request.user, evenement=ev, inscription_id=int(ins),
+            motif=request.POST.get("motif", ""),
+        )  # fmt: skip
     except svc.PermissionDenied as exc:
         return _forbidden(request, str(exc))
     except svc.EventError as exc:

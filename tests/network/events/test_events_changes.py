@@ -211,24 +211,27 @@ def test_the_event_page_removes_a_registrant_for_organisers_only(
 ):
     ev = full_event
     ins = Inscription.objects.get(evenement=ev, user=users["pref23"])
-    url = f"/reseau/evenements/{ev.pk}/inscriptions/{ins.pk}/retirer/"
+    url = f"/reseau/evenements/{ev.pk}/retrait/"
     page = login("chef23").get(f"/reseau/evenements/{ev.pk}/").content.decode()
     assert "Retirer" not in page and url not in page
-    assert login("chef23").post(url, {"motif": "x"}).status_code == 403
-    assert login("region84").post(url, {"motif": "x"}).status_code == 403
+    data = {"inscription": ins.pk, "motif": "x"}
+    assert login("chef23").post(url, data).status_code == 403
+    assert login("region84").post(url, data).status_code == 403
     assert _etat(ev, users["pref23"]) == ("inscrit", 2)
     c = login("national")
     page = c.get(f"/reseau/evenements/{ev.pk}/").content.decode()
-    assert url in page and "Motif du retrait de pref23" in page
+    assert url in page and "Motif d'un retrait" in page
+    assert f'form="retrait" name="inscription" value="{ins.pk}">Retirer' in page
     with django_capture_on_commit_callbacks(execute=True):
-        r = c.post(url, {"motif": "absente ce jour-là"}, follow=True)
+        r = c.post(url, {"inscription": ins.pk, "motif": "absente ce jour-là"}, follow=True)
     text = r.content.decode()
     assert "Inscription de pref23 retirée" in text and "a reçu la place" in text
     assert _etat(ev, users["pref23"]) == ("desinscrit", None)
     assert _etat(ev, users["chef01"]) == ("inscrit", 2)
     assert any("absente ce jour-là" in m.body for m in mail.outbox if m.to == ["pref23@x.fr"])
-    r = c.post(url, {"motif": ""}, follow=True)  # already removed
+    r = c.post(url, {"inscription": ins.pk, "motif": ""}, follow=True)  # already removed
     assert "pas inscrite" in r.content.decode()
+    assert "Choisissez la personne" in c.post(url, {"motif": ""}, follow=True).content.decode()
 
 
 def test_the_api_removes_a_registrant_for_organisers_only(
