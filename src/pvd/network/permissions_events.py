@@ -23,6 +23,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from pvd import access
 from pvd.network.models import Evenement
 from pvd.programme.models import Perimetre
 from pvd.programme.services import user_scopes
@@ -33,6 +34,18 @@ E = Evenement
 
 def _active(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active)
+
+
+def _scopes(user) -> list[Perimetre]:
+    """The user's programme scopes, read once per check (``access.evaluation``: a page asking
+    several rules of one user reads them once)."""
+    return access.memo(("network.scopes", user.pk), lambda: user_scopes(user))
+
+
+def _on_a_team(user) -> bool:
+    return access.memo(
+        ("network.team", user.pk), lambda: Membre.objects.filter(user=user).exists()
+    )
 
 
 def _scope_covers(scope: Perimetre, *, echelle: str, region_id, departement_id) -> bool:
@@ -51,13 +64,13 @@ def can_create_event(user, *, echelle: str, region_id=None, departement_id=None)
         return True
     return any(
         _scope_covers(s, echelle=echelle, region_id=region_id, departement_id=departement_id)
-        for s in user_scopes(user)
+        for s in _scopes(user)
     )
 
 
 def can_organise(user) -> bool:
     """May ``user`` organise any event (superuser or any programme scope)?"""
-    return _active(user) and (user.is_superuser or bool(user_scopes(user)))
+    return _active(user) and (user.is_superuser or bool(_scopes(user)))
 
 
 def can_manage_event(user, event: Evenement) -> bool:
@@ -92,8 +105,8 @@ def is_network_member(user) -> bool:
         return False
     return (
         user.is_superuser
-        or Membre.objects.filter(user=user).exists()
-        or bool(user_scopes(user))
+        or _on_a_team(user)
+        or bool(_scopes(user))
     )
 
 
@@ -103,7 +116,7 @@ def in_audience(user, event: Evenement) -> bool:
     if user.is_superuser:
         return True
     if event.public == E.Public.CHEFS:
-        return Membre.objects.filter(user=user).exists()
+        return _on_a_team(user)
     if event.public == E.Public.REGION and event.region_id:
         if Membre.objects.filter(user=user, groupe__region_id=event.region_id).exists():
             return True

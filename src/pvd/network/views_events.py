@@ -82,6 +82,11 @@ def event_list(request):
 @require_GET
 def event_detail(request, pk: int):
     ev = _event(request, pk)
+    with access.evaluation():  # the page's checks read the user's scopes and team once
+        return _detail_page(request, ev)
+
+
+def _detail_page(request, ev: Evenement):
     state = events_selectors.user_state(request.user, ev)
     attendance = events_selectors.attendance(ev) if state.can_manage else []
     return render(
