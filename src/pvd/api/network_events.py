@@ -1,6 +1,7 @@
 """The club's events (réseau): published events read by anyone; registration and withdrawal for
 logged-in members (session login, CSRF token), with the same rules as the pages (audience,
-deadline, capacity and waiting list: ``pvd.network.permissions_events``)."""
+deadline, capacity and waiting list); an organiser removes a registrant. Rights are the one
+table's ``network.*`` rules (:mod:`pvd.access`): a refusal is a 403 with its French reason."""
 
 from __future__ import annotations
 
@@ -13,10 +14,10 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
+from pvd import access
 from pvd.api.errors import ErrorOut
 from pvd.network import events as svc
 from pvd.network import events_selectors as sel
-from pvd.network import permissions_events as perms
 from pvd.network.models import Evenement
 
 router = Router(tags=["Réseau : rencontres"])
@@ -65,7 +66,7 @@ def _out(ev: Evenement) -> EvenementOut:
 
 def _public_event(pk: int) -> Evenement:
     ev = sel.event_get(pk)
-    if ev is None or not perms.can_see_event(None, ev):
+    if ev is None or not access.has(None, "network.see_event", ev):
         raise HttpError(404, f"Aucun événement publié n° {pk}.")
     return ev
 
@@ -137,6 +138,39 @@ def unregister(request: HttpRequest, pk: int):
     ev = _public_event(pk)
     try:
         r = svc.registration_cancel(user=request.user, evenement=ev, origine="api")
+    except svc.EventError as exc:
+        raise HttpError(409, str(exc)) from exc
+    ins = r.inscription
+    return InscriptionOut(
+        evenement=ev.pk, etat=ins.etat, place=ins.place, deja=False, promus=len(r.promoted)
+    )
+
+
+class RetraitIn(Schema):
+    motif: str = Field("", max_length=300, description="Motif envoyé par e-mail (facultatif)")
+
+
+@router.post(
+    "/reseau/evenements/{pk}/inscriptions/{inscription}/retrait",
+    response={200: InscriptionOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    auth=django_auth,
+    summary="Retirer un inscrit (organisateurs)",
+    description=(
+        "Un organisateur de la rencontre retire une inscription (ou une place en liste "
+        "d'attente) ; la personne est prévenue par e-mail avec le motif, la place libérée va au "
+        "premier de la liste d'attente. 403 hors du périmètre de l'organisateur ou après le "
+        "début de la rencontre."
+    ),
+)
+def remove_registrant(request: HttpRequest, pk: int, inscription: int, body: RetraitIn):
+    ev = _public_event(pk)
+    try:
+        r = svc.registration_remove(
+            user=request.user, evenement=ev, inscription_id=inscription, motif=body.motif,
+            origine="api",
+        )  # fmt: skip
+    except svc.PermissionDenied as exc:
+        raise HttpError(403, str(exc)) from exc
     except svc.EventError as exc:
         raise HttpError(409, str(exc)) from exc
     ins = r.inscription

@@ -2,7 +2,8 @@
 :mod:`pvd.network.permissions` (directory, peers, practices) and
 :mod:`pvd.network.permissions_events` (the club's events) registered under ``network.*`` names,
 so that ``access.has``/``require``, the ``{% allowed %}`` tag and the table's documentation know
-them. The views still call the predicate functions directly (same functions, same answers).
+them. The pages, the API and the services check these names; the predicate functions are only
+the rules' bodies (one place each).
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ RULES = {
     "network.create_event": (events.can_create_event, "keywords"),
     "network.organise_events": (events.can_organise, "user"),
     "network.manage_event": (events.can_manage_event, "object"),
+    "network.edit_event": (events.can_edit_event, "object"),
+    "network.remove_registrant": (events.can_remove_registrant, "object"),
     "network.see_event": (events.can_see_event, "object"),
     "network.see_attendance": (events.can_see_attendance, "object"),
     "network.is_network_member": (events.is_network_member, "user"),

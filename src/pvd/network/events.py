@@ -1,41 +1,46 @@
-"""The club's events: writes (one transaction each, every write in the programme's history).
+"""The club's events: writes (one transaction each, every write in the programme's history through
+``programme.audit.record``; rights checked by name in the one table, :mod:`pvd.access`, which
+raises its one ``PermissionDenied``).
 
-- ``event_create`` / ``event_update`` (values checked by :func:`clean_values`), ``event_publish``,
-  ``event_cancel`` (registered and waiting members told by e-mail), ``event_delete`` (hidden,
-  never removed: ``event_restore`` brings it back);
+- ``event_create`` / ``event_update`` (values checked by :func:`clean_values`; a published
+  event's registered and waiting members are told what changed unless ``notify=False``),
+  ``event_publish``, ``event_cancel`` (registered and waiting members told by e-mail),
+  ``event_delete`` (hidden, never removed: ``event_restore`` brings it back);
 - ``registration_register``: a seat when one is free, else the waiting list; the event row is
   locked (``select_for_update``) and each seat number is unique in its event, so two members can
   never take the same last seat, whatever the database;
 - ``registration_cancel``: frees the seat and promotes the first of the waiting list, who is told
-  by e-mail.
+  by e-mail; ``registration_remove``: the same, done by an organiser (the removed member is told,
+  with the reason, and may register again).
 
-E-mails leave after the commit (a rolled-back write sends nothing). Events are on no cached page,
-so these writes leave the shared cache's data version alone.
+E-mails (:mod:`pvd.network.events_mail`) leave after the commit (a rolled-back write sends
+nothing). Events are on no cached page, so these writes leave the shared cache's data version
+alone.
 """
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 
+from pvd import access
+from pvd.access import PermissionDenied
+from pvd.network import events_mail as mails
 from pvd.network import permissions_events as perms
+from pvd.network.events_mail import event_url
 from pvd.network.events_validation import EventError, clean_text, clean_values
 from pvd.network.models import Evenement, Inscription
-from pvd.programme.audit import Actor, assign_changes, change
+from pvd.programme.audit import Actor, assign_changes, record
 from pvd.programme.models import Changement
 
-log = logging.getLogger(__name__)
+__all__ = ["EventError", "PermissionDenied", "RegistrationResult", "event_url"]
 E, Ins = Evenement, Inscription
-
-
-class EventPermissionDenied(EventError):
-    """The user may not do this (French message)."""
+MANAGE_REFUSAL = (
+    "Vous n'avez pas les droits pour organiser cet événement : réservé aux services du "
+    "programme de son territoire."
+)
 
 
 @dataclass
@@ -43,59 +48,28 @@ class RegistrationResult:
     inscription: Inscription
     already: bool = False  # the member was already registered or waiting
     promoted: list[Inscription] = field(default_factory=list)  # moved up from the waiting list
+    notified: int = 0  # people told by e-mail (an edit)
 
 
 def _record(user, origine: str, ev: Evenement, *, action: str, libelle: str, changes: dict):
-    change(
-        Actor(origine, user),
-        programme=None,
-        objet="evenement",
-        objet_id=ev.pk,
-        libelle=libelle,
-        commune_code="",
-        action=action,
-        changes=changes,
-        at=timezone.now(),
-    ).save()
+    record(Actor(origine, user), objet="evenement", objet_id=ev.pk, libelle=libelle,
+           action=action, changes=changes)  # fmt: skip
 
 
-def _require_manage(user, ev: Evenement) -> None:
-    if not perms.can_manage_event(user, ev):
-        raise EventPermissionDenied(
-            "Vous n'avez pas les droits pour organiser cet événement : réservé aux services du "
-            "programme de son territoire."
-        )
+def _require_manage(user, ev: Evenement, name: str = "network.manage_event") -> None:
+    access.require(user, name, ev, message=MANAGE_REFUSAL)
 
 
-def _mail_after_commit(subject: str, lines: list[str], to: list[str]) -> None:
-    to = sorted({a for a in to if a})
-    if not to:
-        return
-
-    def send():
-        try:
-            send_mail(subject[:200], "\n".join(lines), settings.DEFAULT_FROM_EMAIL, to)
-        except Exception:  # the write stands; the failure is logged
-            log.exception("e-mail « %s » non envoyé", subject)
-
-    transaction.on_commit(send)
-
-
-def event_url(ev: Evenement) -> str:
-    return f"{settings.SITE_URL}{reverse('network:event', args=[ev.pk])}"
+def _require_create(user, clean: dict, message: str) -> None:
+    where = {k: clean[k] for k in ("echelle", "region_id", "departement_id")}
+    access.require(user, "network.create_event", where, message=message)
 
 
 def event_create(*, user, values: dict, origine: str = "web") -> Evenement:
     """A new event (a draft unless ``values['statut']`` is "publie")."""
     clean = clean_values(values)
-    if not perms.can_create_event(
-        user, echelle=clean["echelle"], region_id=clean["region_id"],
-        departement_id=clean["departement_id"],
-    ):  # fmt: skip
-        raise EventPermissionDenied(
-            "Vous n'avez pas les droits pour organiser un événement à cette échelle ou sur ce "
-            "territoire."
-        )
+    _require_create(user, clean, "Vous n'avez pas les droits pour organiser un événement à cette "
+                    "échelle ou sur ce territoire.")  # fmt: skip
     statut = values.get("statut") or E.Statut.BROUILLON
     if statut not in (E.Statut.BROUILLON, E.Statut.PUBLIE):
         raise EventError({"statut": "Statut : brouillon ou publié"})
@@ -106,28 +80,41 @@ def event_create(*, user, values: dict, origine: str = "web") -> Evenement:
     return ev
 
 
-def event_update(*, user, evenement: Evenement, values: dict, origine: str = "web") -> dict:
+def event_update(
+    *, user, evenement: Evenement, values: dict, origine: str = "web", notify: bool = True
+) -> dict:
     """Change an event's values; returns what changed. A larger capacity promotes waiting
-    members."""
+    members. On a published event, a change of date, time, format, place, online link or
+    programme is e-mailed to every registered and waiting member (old → new, with the new
+    ``.ics`` link) unless ``notify`` is False (a typo fixed); the history says which."""
     with transaction.atomic():
         ev = Evenement.objects.select_for_update().get(pk=evenement.pk)
-        _require_manage(user, ev)
+        _require_manage(user, ev, "network.edit_event")
         confirmed = ev.inscriptions.filter(etat=Ins.Etat.INSCRIT).count()
         clean = clean_values(values, confirmed=confirmed)
-        if not perms.can_create_event(
-            user, echelle=clean["echelle"], region_id=clean["region_id"],
-            departement_id=clean["departement_id"],
-        ):  # fmt: skip
-            raise EventPermissionDenied("Vous ne pouvez pas déplacer l'événement hors de votre périmètre.")
+        _require_create(user, clean, "Vous ne pouvez pas déplacer l'événement hors de votre "
+                        "périmètre.")  # fmt: skip
         diff = assign_changes(ev, clean)
         if diff:
             ev.sequence += 1
             ev.save()
+            told = _tell_edit(ev, diff, notify)
             _record(user, origine, ev, action=Changement.Action.MODIFICATION,
-                    libelle=f"événement {ev}", changes=diff)  # fmt: skip
+                    libelle=f"événement {ev}{told}", changes=diff)  # fmt: skip
             _promote(ev, user, origine)
     evenement.refresh_from_db()
     return diff
+
+
+def _tell_edit(ev: Evenement, diff: dict, notify: bool) -> str:
+    """E-mail the change when it is due; the history's note ("" when nothing to tell)."""
+    live = ev.statut == E.Statut.PUBLIE and ev.supprime_le is None
+    if not live or not any(name in diff for name in mails.NOTIFIED):
+        return ""
+    if not notify:
+        return " (inscrits non prévenus)"
+    told = mails.edited(ev, diff)
+    return f" ({told} personne{'s' if told > 1 else ''} prévenue{'s' if told > 1 else ''})"
 
 
 def _set_status(user, evenement, statut: str, origine: str, motif: str = "") -> Evenement:
@@ -144,15 +131,7 @@ def _set_status(user, evenement, statut: str, origine: str, motif: str = "") -> 
         _record(user, origine, ev, action=Changement.Action.MODIFICATION,
                 libelle=f"événement {ev}", changes=diff)  # fmt: skip
         if statut == E.Statut.ANNULE:
-            people = ev.inscriptions.filter(etat__in=[Ins.Etat.INSCRIT, Ins.Etat.ATTENTE])
-            local = timezone.localtime(ev.debut)
-            _mail_after_commit(
-                f"Événement annulé : {ev.titre} ({local:%d/%m/%Y})",
-                ["Bonjour,", "", f"L'événement « {ev.titre} » prévu le {local:%d/%m/%Y à %H:%M} "
-                 "est annulé." + (f" Motif : {motif}" if motif else ""), "",
-                 "Votre inscription est annulée de ce fait.", event_url(ev)],
-                [p.user.email for p in people.select_related("user") if p.user.is_active],
-            )  # fmt: skip
+            mails.cancelled(ev, motif)
         else:
             _promote(ev, user, origine)
     evenement.refresh_from_db()
@@ -214,17 +193,9 @@ def _free_seat(ev: Evenement) -> int | None:
 
 
 def _record_registration(user, origine, ins: Inscription, libelle: str, changes: dict) -> None:
-    change(
-        Actor(origine, user),
-        programme=None,
-        objet="inscription",
-        objet_id=ins.pk,
-        libelle=f"{libelle} : {ins.user.get_username()} — {ins.evenement}",
-        commune_code="",
-        action=Changement.Action.MODIFICATION,
-        changes=changes,
-        at=timezone.now(),
-    ).save()
+    record(Actor(origine, user), objet="inscription", objet_id=ins.pk,
+           libelle=f"{libelle} : {ins.user.get_username()} — {ins.evenement}",
+           action=Changement.Action.MODIFICATION, changes=changes)  # fmt: skip
 
 
 def _take_seat(ins: Inscription, ev: Evenement) -> bool:
@@ -249,7 +220,7 @@ def registration_register(*, user, evenement: Evenement, origine: str = "web", n
     now = now or timezone.now()
     with transaction.atomic():
         ev = Evenement.objects.select_for_update().get(pk=evenement.pk)
-        refusal = perms.registration_refusal(user, ev, now=now)
+        refusal = perms.registration_refusal(user, ev, now=now)  # the rule's reason, at ``now``
         if refusal:
             raise EventError(refusal[0].upper() + refusal[1:] + ".")
         ins = Inscription.objects.select_for_update().filter(evenement=ev, user=user).first()
@@ -286,6 +257,40 @@ def registration_cancel(*, user, evenement: Evenement, origine: str = "web", now
     return RegistrationResult(ins, promoted=promoted)
 
 
+def registration_remove(
+    *, user, evenement: Evenement, inscription_id: int, motif: str = "", origine: str = "web",
+    now=None,
+) -> RegistrationResult:
+    """An organiser removes a registered (or waiting) member, with an optional reason e-mailed
+    to them; a freed seat goes to the first of the waiting list, told by e-mail. The removed
+    member may register again (a seat if one is free, else the waiting list)."""
+    now = now or timezone.now()
+    motif = clean_text(motif, "motif", "Motif", errors := {}, limit=300)
+    if errors:
+        raise EventError(errors)
+    with transaction.atomic():
+        ev = Evenement.objects.select_for_update().get(pk=evenement.pk)
+        access.require(user, "network.remove_registrant", ev, message=(
+            "Seuls les organisateurs de cet événement retirent un inscrit, jusqu'à son début."
+        ))  # fmt: skip
+        ins = (
+            Inscription.objects.select_for_update()
+            .select_related("user")
+            .filter(evenement=ev, pk=inscription_id)
+            .first()
+        )
+        if ins is None or ins.etat == Ins.Etat.DESINSCRIT:
+            raise EventError("Cette personne n'est pas inscrite à cet événement.")
+        before = ins.etat
+        ins.etat, ins.place = Ins.Etat.DESINSCRIT, None
+        ins.save()
+        changes = {"etat": (before, ins.etat)} | ({"motif": (None, motif)} if motif else {})
+        _record_registration(user, origine, ins, "retrait par l'organisateur", changes)
+        mails.removed(ev, ins, motif)
+        promoted = _promote(ev, user, origine, now=now)
+    return RegistrationResult(ins, promoted=promoted)
+
+
 def _promote(ev: Evenement, user, origine: str, now=None) -> list[Inscription]:
     """Move the waiting list up into the free seats (first asked, first served), each promoted
     member told by e-mail. Only for a published event not started yet."""
@@ -299,13 +304,5 @@ def _promote(ev: Evenement, user, origine: str, now=None) -> list[Inscription]:
             break
         promoted.append(ins)
         _record_registration(user, origine, ins, "place libérée", {"etat": (Ins.Etat.ATTENTE, Ins.Etat.INSCRIT)})
-        local = timezone.localtime(ev.debut)
-        _mail_after_commit(
-            f"Une place s'est libérée : {ev.titre} ({local:%d/%m/%Y})",
-            ["Bonjour,", "", f"Une place s'est libérée pour « {ev.titre} » le "
-             f"{local:%d/%m/%Y à %H:%M} : vous étiez en liste d'attente, vous êtes maintenant "
-             "inscrit.", "", "Si vous ne pouvez plus venir, désinscrivez-vous pour laisser la "
-             "place :", event_url(ev)],
-            [ins.user.email] if ins.user.is_active else [],
-        )  # fmt: skip
+        mails.seat_freed(ev, ins)
     return promoted

@@ -4,13 +4,12 @@ its counts and the user's registration, the attendance list."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from pvd.network import permissions_events as perms
+from pvd import access
 from pvd.network.models import Evenement, Inscription
 from pvd.network.permissions_events import user_scopes
 from pvd.programme.models import Perimetre
@@ -97,9 +96,10 @@ class UserState:
     refusal: str  # why the user may not register now ("" when they may)
     can_unregister: bool
     can_manage: bool
+    can_remove: bool  # remove registrants (an organiser, until the event starts)
 
 
-def user_state(user, ev: Evenement, now: datetime | None = None) -> UserState:
+def user_state(user, ev: Evenement) -> UserState:
     ins = None
     if user and user.is_authenticated:
         ins = Inscription.objects.filter(evenement=ev, user=user).first()
@@ -113,9 +113,10 @@ def user_state(user, ev: Evenement, now: datetime | None = None) -> UserState:
     return UserState(
         inscription=ins if active else None,
         position=position,
-        refusal=perms.registration_refusal(user, ev, now=now),
-        can_unregister=active and perms.can_unregister(user, ev, now=now),
-        can_manage=perms.can_manage_event(user, ev),
+        refusal=access.reason_of(user, "network.register_event", ev),
+        can_unregister=active and access.has(user, "network.unregister_event", ev),
+        can_manage=access.has(user, "network.manage_event", ev),
+        can_remove=access.has(user, "network.remove_registrant", ev),
     )
 
 
@@ -125,9 +126,20 @@ ATTENDANCE_HEADER = [
 ]  # fmt: skip
 
 
+@dataclass(frozen=True)
+class Attendee:
+    inscription_id: int
+    row: list  # the CSV row (ATTENDANCE_HEADER)
+
+
 def attendance_rows(ev: Evenement) -> list[list]:
     """The registered members (by seat), then the waiting list (in order): one row each, the
-    header first. Names and e-mails: for the organisers only (see permissions_events)."""
+    header first. Names and e-mails: for the organisers only (``network.see_attendance``)."""
+    return [list(ATTENDANCE_HEADER)] + [a.row for a in attendance(ev)]
+
+
+def attendance(ev: Evenement) -> list[Attendee]:
+    """The attendance list's rows with their registrations (the page's "retirer" buttons)."""
     regs = list(
         ev.inscriptions.filter(etat__in=[Ins.Etat.INSCRIT, Ins.Etat.ATTENTE])
         .select_related("user")
@@ -138,11 +150,11 @@ def attendance_rows(ev: Evenement) -> list[list]:
         teams.setdefault(m.user_id, []).append(m)
     seated = sorted((r for r in regs if r.etat == Ins.Etat.INSCRIT), key=lambda r: r.place)
     waiting = [r for r in regs if r.etat == Ins.Etat.ATTENTE]
-    rows: list[list] = [list(ATTENDANCE_HEADER)]
+    rows: list[Attendee] = []
     for rank, r in [(None, r) for r in seated] + list(enumerate(waiting, start=1)):
         u, memberships = r.user, teams.get(r.user_id, [])
         rows.append(
-            [
+            Attendee(r.pk, [
                 r.get_etat_display(),
                 r.place,
                 rank,
@@ -153,6 +165,6 @@ def attendance_rows(ev: Evenement) -> list[list]:
                 " | ".join(str(m.groupe) for m in memberships) or None,
                 " | ".join(sorted({m.fonction for m in memberships if m.fonction})) or None,
                 timezone.localtime(r.demande_le).strftime("%Y-%m-%d %H:%M"),
-            ]
-        )
+            ])
+        )  # fmt: skip
     return rows

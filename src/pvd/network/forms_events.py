@@ -46,6 +46,12 @@ class EventForm(forms.Form):
     )  # fmt: skip
     date_limite = _when("Date limite d'inscription", required=False, help_text="Heure de Paris. Vide : jusqu'au début.")  # noqa: E501
     publier = forms.BooleanField(label="Publier dès l'enregistrement", required=False)
+    sans_notification = forms.BooleanField(
+        label="Ne pas prévenir les inscrits", required=False,
+        help_text="Pour une correction sans conséquence (une faute de frappe). Sinon, un "
+        "changement de date, d'heure, de format, de lieu, de lien ou de programme est envoyé "
+        "par e-mail aux inscrits et à la liste d'attente.",
+    )  # fmt: skip
 
     def __init__(self, *args, with_publish: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -55,7 +61,9 @@ class EventForm(forms.Form):
         self.fields["departement"].choices = [("", "—")] + [
             (d.code, f"{d.code} – {d.nom}") for d in Departement.objects.order_by("code")
         ]
-        if not with_publish:
+        if with_publish:  # a new event: nobody to tell yet
+            del self.fields["sans_notification"]
+        else:
             del self.fields["publier"]
 
     @classmethod

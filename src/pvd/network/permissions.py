@@ -9,7 +9,9 @@ programme's scopes (``programme.Perimetre``) and the project teams (``projects.M
   (publishes it or sends it back to draft); a department scope reads it;
 - superusers do everything.
 
-``PREDICATES`` names them for a permission table (one place for the rights of the platform).
+These are the bodies of the ``network.*`` rules of the one permission table
+(:mod:`pvd.network.access_rules`): pages, API and services check the rules by name
+(``access.has``, ``{% allowed %}``), never these functions.
 """
 
 from __future__ import annotations
@@ -120,16 +122,3 @@ def can_view_practice(user, pratique: Pratique) -> bool:
         for s in user_scopes(user)
     )
 
-
-PREDICATES = {
-    "network.is_programme_member": is_programme_member,
-    "network.edit_profile": can_edit_profile,
-    "network.see_peers": can_see_peers,
-    "network.publish_practice": can_publish_practice,
-    "network.edit_practice": can_edit_practice,
-    "network.submit_practice": can_submit_practice,
-    "network.review_practice": can_review_practice,
-    "network.delete_practice": can_delete_practice,
-    "network.restore_practice": can_restore_practice,
-    "network.view_practice": can_view_practice,
-}

@@ -1,10 +1,15 @@
 """Who may do what with the club's events: every check of the events lives here, one predicate
 per right, built on the users' programme scopes (``programme.Perimetre``) and project teams
-(``projects.Membre``), so that the platform's permission table can take them over as they are.
+(``projects.Membre``). These are the bodies of the ``network.*`` rules of the one permission table
+(:mod:`pvd.network.access_rules`): pages, API and services check ``access.has``/``require`` by
+name, never these functions.
 
 - manage (create, edit, publish, cancel, delete, restore, see the attendance list): superusers;
   national staff any event; regional staff the events of their region (regional and
   departmental); departmental staff the departmental events of their department.
+- edit (and tell the registrants what changed): the managers.
+- remove a registrant (or a waiting member): the managers, on a published event not deleted
+  and not started yet.
 - see: a published or cancelled event is public; a draft or deleted one only to its managers.
 - register: an active account in the event's audience, on a published event whose registration
   deadline and start are not past. Audiences: "tous" = every member of the network (a project
@@ -18,6 +23,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from pvd import access
 from pvd.network.models import Evenement
 from pvd.programme.models import Perimetre
 from pvd.programme.services import user_scopes
@@ -28,6 +34,18 @@ E = Evenement
 
 def _active(user) -> bool:
     return bool(user and user.is_authenticated and user.is_active)
+
+
+def _scopes(user) -> list[Perimetre]:
+    """The user's programme scopes, read once per check (``access.evaluation``: a page asking
+    several rules of one user reads them once)."""
+    return access.memo(("network.scopes", user.pk), lambda: user_scopes(user))
+
+
+def _on_a_team(user) -> bool:
+    return access.memo(
+        ("network.team", user.pk), lambda: Membre.objects.filter(user=user).exists()
+    )
 
 
 def _scope_covers(scope: Perimetre, *, echelle: str, region_id, departement_id) -> bool:
@@ -46,19 +64,30 @@ def can_create_event(user, *, echelle: str, region_id=None, departement_id=None)
         return True
     return any(
         _scope_covers(s, echelle=echelle, region_id=region_id, departement_id=departement_id)
-        for s in user_scopes(user)
+        for s in _scopes(user)
     )
 
 
 def can_organise(user) -> bool:
     """May ``user`` organise any event (superuser or any programme scope)?"""
-    return _active(user) and (user.is_superuser or bool(user_scopes(user)))
+    return _active(user) and (user.is_superuser or bool(_scopes(user)))
 
 
 def can_manage_event(user, event: Evenement) -> bool:
     return can_create_event(
         user, echelle=event.echelle, region_id=event.region_id, departement_id=event.departement_id
     )
+
+
+def can_edit_event(user, event: Evenement) -> bool:
+    return can_manage_event(user, event)
+
+
+def can_remove_registrant(user, event: Evenement, *, now: datetime | None = None) -> bool:
+    """Remove someone registered or waiting: the managers, until the event starts."""
+    now = now or timezone.now()
+    live = event.supprime_le is None and event.statut == E.Statut.PUBLIE and event.debut > now
+    return live and can_manage_event(user, event)
 
 
 def can_see_event(user, event: Evenement) -> bool:
@@ -76,8 +105,8 @@ def is_network_member(user) -> bool:
         return False
     return (
         user.is_superuser
-        or Membre.objects.filter(user=user).exists()
-        or bool(user_scopes(user))
+        or _on_a_team(user)
+        or bool(_scopes(user))
     )
 
 
@@ -87,7 +116,7 @@ def in_audience(user, event: Evenement) -> bool:
     if user.is_superuser:
         return True
     if event.public == E.Public.CHEFS:
-        return Membre.objects.filter(user=user).exists()
+        return _on_a_team(user)
     if event.public == E.Public.REGION and event.region_id:
         if Membre.objects.filter(user=user, groupe__region_id=event.region_id).exists():
             return True

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from pvd import access
 from pvd.caching import bump_data_version
-from pvd.network import permissions, uploads
+from pvd.network import uploads
 from pvd.network.models import (
     EtapePratique,
     IndicateurPratique,
@@ -105,7 +106,7 @@ def practice_create(
 ) -> Pratique:
     """A draft practice told from ``action`` by a member of its project team."""
     _require(
-        permissions.can_publish_practice(actor.user, action),
+        access.has(actor.user, "network.publish_practice", action),
         "Seule l'équipe du projet peut rédiger une fiche expérience à partir de cette action.",
     )
     if action.supprime_le:
@@ -143,7 +144,7 @@ def practice_update(
 ) -> dict:
     """Edit a draft; returns what changed."""
     _require(
-        permissions.can_edit_practice(actor.user, pratique),
+        access.has(actor.user, "network.edit_practice", pratique),
         "Cette fiche n'est modifiable que par l'équipe du projet, tant qu'elle est en brouillon.",
     )
     with transaction.atomic():
@@ -179,7 +180,7 @@ def _move(actor: audit.Actor, p: Pratique, to: str, comment: str = "") -> Pratiq
 
 def practice_submit(*, actor: audit.Actor, pratique: Pratique) -> Pratique:
     _require(
-        permissions.can_submit_practice(actor.user, pratique),
+        access.has(actor.user, "network.submit_practice", pratique),
         "Seule l'équipe du projet soumet une fiche en brouillon à la relecture.",
     )
     return _move(actor, pratique, S.RELECTURE)
@@ -190,7 +191,7 @@ def practice_review(
 ) -> Pratique:
     """Publish a practice under review, or send it back to draft with a comment."""
     _require(
-        permissions.can_review_practice(actor.user, pratique),
+        access.has(actor.user, "network.review_practice", pratique),
         "La relecture revient à l'équipe nationale du programme ou à celle de la région.",
     )
     if pratique.statut != S.RELECTURE:
@@ -203,7 +204,7 @@ def practice_review(
 
 def practice_delete(*, actor: audit.Actor, pratique: Pratique) -> Pratique:
     _require(
-        permissions.can_delete_practice(actor.user, pratique),
+        access.has(actor.user, "network.delete_practice", pratique),
         "Vous n'avez pas les droits pour supprimer cette fiche.",
     )
     with transaction.atomic():
@@ -216,7 +217,7 @@ def practice_delete(*, actor: audit.Actor, pratique: Pratique) -> Pratique:
 
 def practice_restore(*, actor: audit.Actor, pratique: Pratique) -> Pratique:
     _require(
-        permissions.can_restore_practice(actor.user, pratique),
+        access.has(actor.user, "network.restore_practice", pratique),
         "Vous n'avez pas les droits pour restaurer cette fiche.",
     )
     with transaction.atomic():
@@ -232,7 +233,7 @@ def attachment_add(
 ) -> PieceJointe:
     """Attach an image or a PDF (checked by content and size, :mod:`pvd.network.uploads`)."""
     _require(
-        permissions.can_edit_practice(actor.user, pratique),
+        access.has(actor.user, "network.edit_practice", pratique),
         "Les pièces jointes s'ajoutent tant que la fiche est en brouillon, par l'équipe du projet.",
     )
     if pratique.pieces.count() >= uploads.MAX_PER_PRACTICE:
@@ -257,7 +258,7 @@ def attachment_add(
 def attachment_remove(*, actor: audit.Actor, piece: PieceJointe) -> None:
     pratique = piece.pratique
     _require(
-        permissions.can_edit_practice(actor.user, pratique),
+        access.has(actor.user, "network.edit_practice", pratique),
         "Les pièces jointes se retirent tant que la fiche est en brouillon, par l'équipe du projet.",
     )
     with transaction.atomic():

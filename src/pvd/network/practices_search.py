@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
+from pvd import access
 from pvd.domain import network as rules
-from pvd.network import permissions
 from pvd.network.models import Pratique, StatutPratique
 from pvd.programme.models import Perimetre
 from pvd.programme.services import user_scopes
@@ -90,7 +90,7 @@ def practice_get(*, pk: int, user) -> Pratique | None:
         .filter(pk=pk)
         .first()
     )
-    if p is None or not permissions.can_view_practice(user, p):
+    if p is None or not access.has(user, "network.view_practice", p):
         return None
     return p
 

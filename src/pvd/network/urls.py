@@ -46,6 +46,11 @@ urlpatterns += [
     path("evenements/<int:pk>/statut/", views_events.event_status, name="event_status"),
     path("evenements/<int:pk>/agenda.ics", views_events.event_ics, name="event_ics"),
     path(
+        "evenements/<int:pk>/retrait/",
+        views_events.registrant_remove,
+        name="event_registrant_remove",
+    ),
+    path(
         "evenements/<int:pk>/participants.csv",
         views_events.event_attendance,
         name="event_attendance",

@@ -10,7 +10,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 
-from pvd.network import directory, peers, permissions
+from pvd import access
+from pvd.network import directory, peers
 from pvd.network.forms import ProfileForm
 from pvd.network.views_common import actor, crumbs, forbidden, param
 from pvd.projects.models import Axe
@@ -25,7 +26,7 @@ def annuaire(request: HttpRequest) -> HttpResponse:
     )
     found = directory.search(filters)
     page = Paginator(found, directory.PAGE_SIZE).get_page(request.GET.get("page"))
-    full = permissions.is_programme_member(request.user)
+    full = access.has(request.user, "network.is_programme_member")
     people = directory.managers(
         groupe_ids=[t.groupe_id for t in page.object_list if t.groupe_id], full=full
     )
@@ -81,7 +82,7 @@ def profil(request: HttpRequest) -> HttpResponse:
 
 @login
 def pareil(request: HttpRequest, code: str) -> HttpResponse:
-    if not permissions.can_see_peers(request.user):
+    if not access.has(request.user, "network.see_peers"):
         return forbidden(
             request,
             "« Qui fait pareil ? » montre les actions des projets de territoire : il est réservé "

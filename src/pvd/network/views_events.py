@@ -1,7 +1,9 @@
 """The club's events pages under /reseau/evenements/: listing (upcoming, past; region, format),
 event page (registration, waiting list, ``.ics``, attendance list for the organisers), the
-organisers' form, iCalendar feeds and the attendance CSV. Thin: checks in
-``permissions_events``, writes in ``events``, reads in ``events_selectors``."""
+organisers' form (an edit tells the registrants unless "ne pas prévenir les inscrits" is
+ticked), the removal of a registrant, iCalendar feeds and the attendance CSV. Thin: rights
+checked by name in the one table (``access.has``; the services ``require`` them and raise its
+``PermissionDenied``, answered 403), writes in ``events``, reads in ``events_selectors``."""
 
 from __future__ import annotations
 
@@ -13,10 +15,10 @@ from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from pvd import access
 from pvd.formats import csv_fr
 from pvd.network import calendar, events_selectors
 from pvd.network import events as svc
-from pvd.network import permissions_events as perms
 from pvd.network.forms_events import EventForm
 from pvd.network.models import Evenement
 from pvd.territories.models import Region
@@ -41,7 +43,7 @@ def _forbidden(request, message: str) -> HttpResponse:
 
 def _event(request, pk: int) -> Evenement:
     ev = events_selectors.event_get(pk)
-    if ev is None or not perms.can_see_event(request.user, ev):
+    if ev is None or not access.has(request.user, "network.see_event", ev):
         raise Http404("Aucun événement publié sous ce numéro.")
     return ev
 
@@ -71,7 +73,6 @@ def event_list(request):
             "regions": regions,
             "formats": E.Format.choices,
             "query": query.urlencode(),
-            "can_organise": perms.can_organise(request.user),
             "feed_region": next((r for r in regions if r.code == region), None),
             "breadcrumb_data": _crumbs("Rencontres du réseau"),
         },
@@ -81,15 +82,20 @@ def event_list(request):
 @require_GET
 def event_detail(request, pk: int):
     ev = _event(request, pk)
+    with access.evaluation():  # the page's checks read the user's scopes and team once
+        return _detail_page(request, ev)
+
+
+def _detail_page(request, ev: Evenement):
     state = events_selectors.user_state(request.user, ev)
-    attendance = events_selectors.attendance_rows(ev) if state.can_manage else None
+    attendance = events_selectors.attendance(ev) if state.can_manage else []
     return render(
         request,
         "network/events/detail.html",
         {
             "ev": ev,
             "state": state,
-            "attendance": attendance[1:] if attendance else [],
+            "attendance": attendance,
             "full": ev.capacite is not None and ev.nb_inscrits >= ev.capacite,
             "places_left": None if ev.capacite is None else max(ev.capacite - ev.nb_inscrits, 0),
             "breadcrumb_data": _crumbs(ev.titre, _list_crumb()),
@@ -145,7 +151,7 @@ def _form_page(request, form, ev=None):
 
 @login
 def event_new(request):
-    if not perms.can_organise(request.user):
+    if not access.has(request.user, "network.organise_events"):
         return _forbidden(
             request, "Les rencontres du réseau sont organisées par les services du programme."
         )
@@ -153,6 +159,8 @@ def event_new(request):
     if request.method == "POST" and form.is_valid():
         try:
             ev = svc.event_create(user=request.user, values=form.values())
+        except svc.PermissionDenied as exc:
+            form.add_error(None, str(exc))
         except svc.EventError as exc:
             form.add_service_errors(exc.errors)
         else:
@@ -164,20 +172,34 @@ def event_new(request):
 @login
 def event_edit(request, pk: int):
     ev = _event(request, pk)
-    if not perms.can_manage_event(request.user, ev):
+    if not access.has(request.user, "network.edit_event", ev):
         return _forbidden(request, "Seuls les organisateurs de son territoire modifient cet événement.")
     form = EventForm(request.POST or None, initial=EventForm.initial_of(ev), with_publish=False)
     if request.method == "POST" and form.is_valid():
         values = form.values()
         values.pop("statut")
+        notify = not values.pop("sans_notification", False)
         try:
-            svc.event_update(user=request.user, evenement=ev, values=values)
+            diff = svc.event_update(user=request.user, evenement=ev, values=values, notify=notify)
+        except svc.PermissionDenied as exc:
+            return _forbidden(request, str(exc))
         except svc.EventError as exc:
             form.add_service_errors(exc.errors)
         else:
-            messages.success(request, "Événement modifié.")
+            messages.success(request, _edited_message(ev, diff, notify))
             return redirect("network:event", ev.pk)
     return _form_page(request, form, ev)
+
+
+def _edited_message(ev: Evenement, diff: dict, notify: bool) -> str:
+    if not diff:
+        return "Aucune modification."
+    told = ev.statut == E.Statut.PUBLIE and any(n in diff for n in svc.mails.NOTIFIED)
+    if told and notify:
+        return "Événement modifié : les inscrits et la liste d'attente sont prévenus par e-mail."
+    if told:
+        return "Événement modifié, sans prévenir les inscrits."
+    return "Événement modifié."
 
 
 STATUS_ACTIONS = {
@@ -200,7 +222,7 @@ def event_status(request, pk: int):
     kwargs = {"motif": request.POST.get("motif", "")} if service is svc.event_cancel else {}
     try:
         service(user=request.user, evenement=ev, **kwargs)
-    except svc.EventPermissionDenied as exc:
+    except svc.PermissionDenied as exc:
         return _forbidden(request, str(exc))
     except svc.EventError as exc:
         messages.error(request, str(exc))
@@ -239,7 +261,7 @@ def events_feed(request, region: str = ""):
 @require_GET
 def event_attendance(request, pk: int):
     ev = _event(request, pk)
-    if not perms.can_see_attendance(request.user, ev):
+    if not access.has(request.user, "network.see_attendance", ev):
         return _forbidden(request, "La liste des participants est réservée aux organisateurs.")
     variant = csv_fr.variant_of(request.GET)
     body = csv_fr.write(events_selectors.attendance_rows(ev), variant=variant)
@@ -249,3 +271,30 @@ def event_attendance(request, pk: int):
         f'attachment; filename="participants-{ev.pk}-{day:%Y-%m-%d}.csv"'
     )
     return response
+
+
+@login
+@require_POST
+def registrant_remove(request, pk: int):
+    ev = _event(request, pk)
+    ins = request.POST.get("inscription", "")
+    if not ins.isdigit():
+        messages.error(request, "Choisissez la personne à retirer.")
+        return redirect("network:event", ev.pk)
+    try:
+        result = svc.registration_remove(
+            user=request.user, evenement=ev, inscription_id=int(ins),
+            motif=request.POST.get("motif", ""),
+        )  # fmt: skip
+    except svc.PermissionDenied as exc:
+        return _forbidden(request, str(exc))
+    except svc.EventError as exc:
+        messages.error(request, str(exc))
+    else:
+        who = result.inscription.user
+        name = f"{who.first_name} {who.last_name}".strip() or who.get_username()
+        done = f"Inscription de {name} retirée : la personne est prévenue par e-mail."
+        if result.promoted:
+            done += " La première personne de la liste d'attente a reçu la place."
+        messages.success(request, done)
+    return redirect("network:event", ev.pk)

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_POST
 
-from pvd.network import permissions
+from pvd import access
 from pvd.network import practices as services
 from pvd.network import practices_search as selectors
 from pvd.network.forms import PracticeForm, ReviewForm, UploadForm
@@ -71,13 +71,6 @@ def pratique(request: HttpRequest, pk: int) -> HttpResponse:
             "p": p,
             "axe_label": selectors.axe_label(p.axe),
             "funders": [label for c, label in services.Financeur.choices if c in p.financeurs_list],
-            "can": {
-                "edit": permissions.can_edit_practice(user, p),
-                "submit": permissions.can_submit_practice(user, p),
-                "review": permissions.can_review_practice(user, p) and p.statut == "relecture",
-                "delete": permissions.can_delete_practice(user, p),
-                "restore": permissions.can_restore_practice(user, p),
-            },
             "etapes": p.etapes.select_related("user") if user.is_authenticated else [],
             "review_form": ReviewForm(),
             "upload_form": UploadForm(),
@@ -98,7 +91,7 @@ def _values(form: PracticeForm) -> tuple[dict, list[services.Indicator]]:
 @login
 def pratique_new(request: HttpRequest, action_pk: int) -> HttpResponse:
     action = get_object_or_404(Action.objects.select_related("projet__groupe"), pk=action_pk)
-    if not permissions.can_publish_practice(request.user, action):
+    if not access.has(request.user, "network.publish_practice", action):
         return forbidden(
             request, "Seule l'équipe du projet rédige une fiche à partir de ses actions."
         )
@@ -131,7 +124,7 @@ def pratique_new(request: HttpRequest, action_pk: int) -> HttpResponse:
 @login
 def pratique_edit(request: HttpRequest, pk: int) -> HttpResponse:
     p = _practice(request, pk)
-    if not permissions.can_edit_practice(request.user, p):
+    if not access.has(request.user, "network.edit_practice", p):
         return forbidden(
             request, "Cette fiche n'est modifiable que par l'équipe du projet, en brouillon."
         )
