@@ -102,8 +102,8 @@ def test_register_to_a_regional_meeting_and_see_the_attendance(browser, site, ax
         expect(page.get_by_role("heading", level=1)).to_have_text("Club régional des chefs de projet")
         expect(page.locator("#places")).to_contain_text("0 inscrit sur 30")
         page.get_by_role("button", name="M'inscrire").click()
-        expect(page.locator(".fr-alert--success")).to_contain_text("Vous êtes inscrit")
-        expect(page.locator("#inscription")).to_contain_text("Vous êtes inscrit")
+        expect(page.locator(".fr-alert--success")).to_contain_text("Inscription confirmée")
+        expect(page.locator("#inscription")).to_contain_text("Inscription confirmée")
         expect(page.locator("#places")).to_contain_text("1 inscrit sur 30")
         _check(page, axe, "event page, registered")
         with page.expect_download() as info:

@@ -146,7 +146,7 @@ def edited(ev: Evenement, diff: dict) -> int:
         if not to:
             continue
         told += len(set(to))
-        status = "Vous êtes inscrit." if seated else "Vous êtes sur la liste d'attente."
+        status = "Votre inscription est confirmée." if seated else "Vous êtes sur la liste d'attente."
         send_after_commit(
             f"Événement modifié : {ev.titre} ({_day(ev.debut)})",
             ["Bonjour,", "", f"Les organisateurs ont modifié l'événement « {ev.titre} » "

@@ -68,7 +68,7 @@ def _text(ev: Evenement, kind: str, now: datetime) -> tuple[str, str]:
     body = [
         "Bonjour,",
         "",
-        f"Vous êtes inscrit à « {ev.titre} », {when} : le {local:%d/%m/%Y à %H:%M} (heure de Paris).",
+        f"Rappel de votre inscription à « {ev.titre} », {when} : le {local:%d/%m/%Y à %H:%M} (heure de Paris).",
         f"Lieu : {where}",
         "",
         "Si vous ne pouvez plus venir, désinscrivez-vous pour laisser votre place à la liste "

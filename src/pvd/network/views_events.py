@@ -116,12 +116,12 @@ def event_register(request, pk: int):
         if result.already:
             messages.info(request, "Vous étiez déjà inscrit.")
         elif ins.etat == ins.Etat.INSCRIT:
-            messages.success(request, "Vous êtes inscrit. Ajoutez l'événement à votre agenda.")
+            messages.success(request, "Inscription confirmée. Ajoutez l'événement à votre agenda.")
         else:
             messages.warning(
                 request,
-                "L'événement est complet : vous êtes sur la liste d'attente. Vous serez prévenu "
-                "par e-mail si une place se libère.",
+                "L'événement est complet : vous êtes sur la liste d'attente. Un e-mail vous "
+                "préviendra si une place se libère.",
             )
     return redirect("network:event", ev.pk)
 

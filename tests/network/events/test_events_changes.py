@@ -54,7 +54,7 @@ def test_an_edit_tells_each_registrant_and_waiting_member_what_changed(
     assert "- Lieu : Hôtel de région, Poitiers → Mairie de Guéret" in body
     assert "- Format : En présentiel → Hybride (sur place et en ligne)" in body
     assert "- Lien de connexion : (non renseigné) → https://visio.example.fr/pvd-75" in body
-    assert f"/reseau/evenements/{ev.pk}/agenda.ics" in body and "Vous êtes inscrit." in body
+    assert f"/reseau/evenements/{ev.pk}/agenda.ics" in body and "Votre inscription est confirmée." in body
     waiting = by_to["chef01@x.fr"].body
     assert "liste d'attente" in waiting and "https://visio.example.fr" not in waiting
     assert "- Lien de connexion : modifié (communiqué aux inscrits)" in waiting

@@ -50,7 +50,9 @@ def test_a_chef_de_projet_registers_from_the_page(login, make_event):
     assert "M'inscrire" in page and "Ajouter à mon agenda (.ics)" in page
     assert "Liste des participants" not in page  # organisers only
     r = c.post(f"/reseau/evenements/{ev.pk}/inscription/", follow=True)
-    assert "Vous êtes inscrit" in r.content.decode()
+    assert "Inscription confirmée" in r.content.decode()
+    listing = c.get("/reseau/evenements/").content.decode()
+    assert "1 inscrit sur 1 place" in listing and "sur 1 places" not in listing
     c = login("chef01")
     r = c.post(f"/reseau/evenements/{ev.pk}/inscription/", follow=True)
     assert "liste d'attente" in r.content.decode() and "position 1" in r.content.decode()
@@ -178,3 +180,4 @@ def test_api_listing_pages_and_refuses_bad_parameters(client, make_event):
     r = client.get("/api/v1/reseau/evenements?limit=0")
     assert r.status_code == 422 and r.json()["erreurs"][0]["champ"] == "limit"
     assert client.get("/api/v1/reseau/evenements?periode=demain").status_code == 422
+
