@@ -1,17 +1,53 @@
 """Server-side SVG charts of the outcomes (no JavaScript; they print too): the effects of a
 breakdown with their intervals (one row per group), and a laureate's population against its
 matched towns (index 100 before the programme). Every figure is also in the table next to the
-chart, and each chart carries its title and a description for screen readers."""
+chart, and each chart carries its title and a description for screen readers.
+
+On a phone a chart keeps a minimum width (its text stays at least ~11 px: the platform's
+stylesheet sets chart text to 15 px in the viewBox' units) and scrolls sideways inside its frame,
+as the DSFR tables do."""
 
 from __future__ import annotations
 
+import math
 import zlib
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from pvd.domain.charts import Scale, coord
+from pvd.domain.charts import Scale, coord, nice_step
 from pvd.domain.outcomes.reading import num
+
+FONT = 15  # the text size of .pvd-chart text (pvd.css), in viewBox units
+MIN_TEXT_PX = 11  # the smallest text a chart may show on screen
+LABEL_GAP = 20  # viewBox units between two labels of an axis (a line of FONT text and air)
+
+
+def min_width(view_width: float) -> int:
+    """The CSS pixels under which a chart of ``view_width`` units would show text smaller than
+    ``MIN_TEXT_PX``."""
+    return math.ceil(view_width * MIN_TEXT_PX / FONT)
+
+
+def scrolling(svg: str, title: str) -> SafeString:
+    """A chart in a frame that scrolls sideways when the screen is narrower than its minimum
+    width (keyboard users reach it: it is focusable and named)."""
+    return mark_safe(
+        '<div class="pvd-chart-scroll" style="overflow-x:auto;max-width:100%" tabindex="0" '
+        f'role="group" aria-label="{escape(title)} (défilement horizontal)">{svg}</div>'
+    )
+
+
+def axis_ticks(lo: float, hi: float, length: float, gap: float = LABEL_GAP) -> list[float]:
+    """Round ticks (``nice_step``) covering ``lo``..``hi`` drawn over ``length`` units, at least
+    ``gap`` units apart; the first and last ticks are the axis' ends."""
+    for count in (5, 4, 3, 2, 1):
+        step = nice_step(hi - lo, count)
+        first, last = math.floor(lo / step) * step, math.ceil(hi / step) * step
+        n = round((last - first) / step)
+        if n == 0 or length * step / (last - first) >= gap or count == 1:
+            return [first + i * step for i in range(n + 1)]
+    return [lo, hi]  # pragma: no cover - the loop always returns
 
 
 def effects_chart(rows: list[dict], *, title: str) -> SafeString | None:
@@ -31,7 +67,8 @@ def effects_chart(rows: list[dict], *, title: str) -> SafeString | None:
     uid = zlib.crc32(title.encode())
     parts = [
         f'<svg class="pvd-chart" role="img" aria-labelledby="t-{uid} d-{uid}" '
-        f'viewBox="0 0 {width} {height}" width="100%" xmlns="http://www.w3.org/2000/svg">',
+        f'viewBox="0 0 {width} {height}" width="100%" style="min-width:{min_width(width)}px" '
+        'xmlns="http://www.w3.org/2000/svg">',
         f'<title id="t-{uid}">{escape(title)}</title>',
         f'<desc id="d-{uid}">Écart de chaque groupe en points, avec son intervalle de '
         "confiance à 95 % ; les valeurs sont dans le tableau.</desc>",
@@ -50,7 +87,7 @@ def effects_chart(rows: list[dict], *, title: str) -> SafeString | None:
             f'<text x="{coord(x(b) + 8)}" y="{y + 4}" font-size="12">{num(r["effet"], sign=True)}</text>',
         ]
     parts.append("</svg>")
-    return mark_safe("".join(parts))
+    return scrolling("".join(parts), title)
 
 
 def trajectory_chart(t: dict) -> SafeString | None:
@@ -61,7 +98,8 @@ def trajectory_chart(t: dict) -> SafeString | None:
     if len(years) < 2 or not points:
         return None
     width, height, left, right, top, bottom = 640, 260, 50, 20, 20, 40
-    lo, hi = min(points) - 1, max(points) + 1
+    ticks = axis_ticks(min(points) - 1, max(points) + 1, height - top - bottom)
+    lo, hi = ticks[0], ticks[-1]
     y0, y1 = min(years), max(years)
 
     px = Scale(y0, (y1 - y0) or 1, left, width - left - right)
@@ -81,14 +119,15 @@ def trajectory_chart(t: dict) -> SafeString | None:
     name = escape(t["nom"])
     parts = [
         f'<svg class="pvd-chart" role="img" aria-labelledby="traj-t traj-d" viewBox="0 0 {width} {height}" '
-        'width="100%" xmlns="http://www.w3.org/2000/svg">',
+        f'width="100%" style="min-width:{min_width(width)}px" xmlns="http://www.w3.org/2000/svg">',
         f'<title id="traj-t">Population de {name} et de ses villes comparables, indice 100 en {y0}</title>',
         '<desc id="traj-d">Trait plein : la commune lauréate ; tirets : moyenne de ses villes '
         "comparables. Les valeurs sont dans le tableau.</desc>",
     ]
-    for v in (lo + 1, 100.0, hi - 1):
+    for v in ticks:
+        digits = 0 if float(v).is_integer() else 1
         parts.append(
-            f'<text x="{left - 6}" y="{coord(py(v) + 4)}" font-size="11" text-anchor="end">{num(v)}</text>'
+            f'<text x="{left - 6}" y="{coord(py(v) + 4)}" font-size="11" text-anchor="end">{num(v, digits)}</text>'
         )
     parts.append(
         f'<line x1="{left}" x2="{width - right}" y1="{coord(py(100))}" y2="{coord(py(100))}" stroke="#bbb"/>'
@@ -103,4 +142,4 @@ def trajectory_chart(t: dict) -> SafeString | None:
         f'<text x="{left + 260}" y="{height - 2}" font-size="11" fill="#444">- - villes comparables (moyenne)</text>',
         "</svg>",
     ]
-    return mark_safe("".join(parts))
+    return scrolling("".join(parts), f"Population de {t['nom']}")
