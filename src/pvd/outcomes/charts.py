@@ -55,7 +55,10 @@ def effects_chart(rows: list[dict], *, title: str) -> SafeString | None:
     rows = [r for r in rows if r["effet"] is not None]
     if not rows:
         return None
-    label_w, width, row_h, pad = 230, 720, 26, 20
+    # The label column fits the longest label (34 characters at most) at the page's text size.
+    longest = max(len(r["libelle"][:34]) for r in rows)
+    label_w = min(300, max(60, math.ceil(longest * FONT * 0.56) + 10))
+    width, row_h, pad = label_w + 490, 26, 20
     lows = [r["intervalle"][0] if r["intervalle"][0] is not None else r["effet"] for r in rows]
     highs = [r["intervalle"][1] if r["intervalle"][1] is not None else r["effet"] for r in rows]
     lo, hi = min(0.0, *lows), max(0.0, *highs)
@@ -97,7 +100,7 @@ def trajectory_chart(t: dict) -> SafeString | None:
     points = [v for v in (*mine, *theirs) if v is not None]
     if len(years) < 2 or not points:
         return None
-    width, height, left, right, top, bottom = 640, 260, 50, 20, 20, 40
+    width, height, left, right, top, bottom = 640, 290, 50, 20, 20, 70
     ticks = axis_ticks(min(points) - 1, max(points) + 1, height - top - bottom)
     lo, hi = ticks[0], ticks[-1]
     y0, y1 = min(years), max(years)
@@ -134,12 +137,12 @@ def trajectory_chart(t: dict) -> SafeString | None:
     )
     for y in years:
         parts.append(
-            f'<text x="{coord(px(y))}" y="{height - 18}" font-size="11" text-anchor="middle">{y}</text>'
+            f'<text x="{coord(px(y))}" y="{height - bottom + 24}" font-size="11" text-anchor="middle">{y}</text>'
         )
     parts += [line(theirs, "#666666", "6 4"), line(mine, "#000091", "none")]
     parts += [
-        f'<text x="{left}" y="{height - 2}" font-size="11" fill="#000091">— {name}</text>',
-        f'<text x="{left + 260}" y="{height - 2}" font-size="11" fill="#444">- - villes comparables (moyenne)</text>',
+        f'<text x="{left}" y="{height - 6}" font-size="11" fill="#000091">— {name}</text>',
+        f'<text x="{left + 290}" y="{height - 6}" font-size="11" fill="#444">- - villes comparables (moyenne)</text>',
         "</svg>",
     ]
     return scrolling("".join(parts), f"Population de {t['nom']}")

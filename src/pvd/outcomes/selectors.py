@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from pvd.domain import centrality_proxy
+from pvd.domain.numbers import french_number
 from pvd.territories.models import Commune, Departement, Region
 
 PROGRAMME = "pvd"
@@ -220,7 +221,10 @@ def sources(level_sources: dict[str, int], records: list[tuple[str, str, str]]) 
         if record is not None and (row is None or record.loaded_at >= row.updated_at):
             study |= {"licence": record.licence, "url": record.url}
             study["millesime"] += f", {record.vintage}"
-        usage = f"niveau de centralité importé ({official} communes), covariable de l'appariement"
+        usage = (
+            f"niveau de centralité importé ({french_number(official, 0)} communes), "
+            "covariable de l'appariement"
+        )
     elif level_sources.get(LEVEL_SOURCES["niveau_calcule"]):
         usage = "méthode reproduite sur la BPE chargée : niveau de centralité, covariable"
     else:
@@ -240,4 +244,5 @@ def source_line(s: dict) -> str:
     parts.append(s["licence"])
     if s.get("url"):
         parts.append(s["url"])
-    return " — ".join(parts) + (f" ({s['usage']})" if s.get("usage") else "")
+    usage = s.get("usage", "")
+    return (f"{usage[:1].upper()}{usage[1:]} : " if usage else "") + " — ".join(parts)
