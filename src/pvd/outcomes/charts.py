@@ -110,7 +110,9 @@ def trajectory_chart(t: dict) -> SafeString | None:
 
     def line(values: list[float | None], color: str, dash: str) -> str:
         pts = " ".join(
-            f"{coord(px(y))},{coord(py(v))}" for y, v in zip(years, values, strict=True) if v is not None
+            f"{coord(px(y))},{coord(py(v))}"
+            for y, v in zip(years, values, strict=True)
+            if v is not None
         )
         dots = "".join(
             f'<circle cx="{coord(px(y))}" cy="{coord(py(v))}" r="3.5" fill="{color}"/>'

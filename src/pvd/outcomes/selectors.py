@@ -197,9 +197,7 @@ def sources(level_sources: dict[str, int], records: list[tuple[str, str, str]]) 
     ds = referential_dataset()
     if ds is not None:
         out.append(
-            _source(
-                ds.title, ds.publisher, ds.vintage, ds.licence, "populations légales", ds.url
-            )
+            _source(ds.title, ds.publisher, ds.vintage, ds.licence, "populations légales", ds.url)
         )
     out += [
         _source(
