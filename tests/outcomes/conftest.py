@@ -42,3 +42,21 @@ def registry_loaded(django_db_setup, django_db_blocker):
 @pytest.fixture
 def registry(registry_loaded, db):
     return None
+
+
+@pytest.fixture(scope="module")
+def computed(registry_loaded, django_db_blocker):
+    from pvd.outcomes import services
+
+    with django_db_blocker.unblock():
+        return services._compute()
+
+
+@pytest.fixture
+def c(computed, registry, monkeypatch):
+    """The module's analysis, served to pages, API and CLI without computing it again (each
+    test starts with an empty shared cache)."""
+    from pvd.outcomes import services
+
+    monkeypatch.setattr(services, "outcomes_compute", lambda fresh=False: computed)
+    return computed

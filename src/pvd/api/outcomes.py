@@ -33,6 +33,20 @@ class EstimateOut(Schema):
     lecture: str
 
 
+class SourceOut(Schema):
+    nom: str
+    editeur: str
+    millesime: str  # "" when the file states none
+    licence: str
+    usage: str  # what the analysis reads from it
+    url: str
+
+
+class GroupOut(EstimateOut):
+    precautions: list[str]
+    sources: list[SourceOut]
+
+
 class FranceOut(Schema):
     resultat: EstimateOut | None  # null when nothing can be computed (see raison)
     raison: str  # why there is no result ("" otherwise)
@@ -40,6 +54,7 @@ class FranceOut(Schema):
     methode: dict
     equilibre: list[dict]
     precautions: list[str]
+    sources: list[SourceOut]
 
 
 class BreakdownOut(Schema):
@@ -47,6 +62,7 @@ class BreakdownOut(Schema):
     resultats: list[EstimateOut]
     raison: str  # why the list is empty when nothing can be computed ("" otherwise)
     precautions: list[str]
+    sources: list[SourceOut]
 
 
 def _computed():
@@ -67,6 +83,7 @@ def france(request: HttpRequest):
             "methode": {},
             "equilibre": [],
             "precautions": [],
+            "sources": c.sources,
         }
     return {
         "resultat": report.summary(c),
@@ -74,7 +91,7 @@ def france(request: HttpRequest):
         "avant_le_programme": report.placebo(c),
         "methode": report.design(c),
         "equilibre": report.balance(c),
-        "precautions": c.caveats,
+        **report.provenance(c),
     }
 
 
@@ -84,10 +101,11 @@ def france(request: HttpRequest):
 def commune(request: HttpRequest, code: str):
     if commune_get(code=code) is None:
         raise HttpError(404, "Commune inconnue.")
-    t = report.town(_computed(), code)
+    c = _computed()
+    t = report.town(c, code)
     if t is None:
         raise HttpError(404, "Commune absente de l'analyse.")
-    return t
+    return t | report.provenance(c)
 
 
 @router.get("/resultats/{decoupage}", response=BreakdownOut, summary="Un découpage")
@@ -99,15 +117,16 @@ def breakdown(request: HttpRequest, decoupage: str):
         "decoupage": decoupage,
         "resultats": report.breakdown(c, decoupage),
         "raison": c.reason,
-        "precautions": c.caveats,
+        **report.provenance(c),
     }
 
 
-@router.get("/resultats/{decoupage}/{valeur}", response=EstimateOut, summary="Un groupe")
+@router.get("/resultats/{decoupage}/{valeur}", response=GroupOut, summary="Un groupe")
 def group(request: HttpRequest, decoupage: str, valeur: str):
     if decoupage not in DIMENSIONS:
         raise HttpError(404, f"Découpage inconnu (attendus : {', '.join(DIMENSIONS)}).")
-    one = report.summary(_computed(), decoupage, valeur)
+    c = _computed()
+    one = report.summary(c, decoupage, valeur)
     if one is None:
         raise HttpError(404, "Aucun lauréat apparié dans ce périmètre.")
-    return one
+    return one | report.provenance(c)

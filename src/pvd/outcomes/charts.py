@@ -1,17 +1,53 @@
 """Server-side SVG charts of the outcomes (no JavaScript; they print too): the effects of a
 breakdown with their intervals (one row per group), and a laureate's population against its
 matched towns (index 100 before the programme). Every figure is also in the table next to the
-chart, and each chart carries its title and a description for screen readers."""
+chart, and each chart carries its title and a description for screen readers.
+
+On a phone a chart keeps a minimum width (its text stays at least ~11 px: the platform's
+stylesheet sets chart text to 15 px in the viewBox' units) and scrolls sideways inside its frame,
+as the DSFR tables do."""
 
 from __future__ import annotations
 
+import math
 import zlib
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from pvd.domain.charts import Scale, coord
+from pvd.domain.charts import Scale, coord, nice_step
 from pvd.domain.outcomes.reading import num
+
+FONT = 15  # the text size of .pvd-chart text (pvd.css), in viewBox units
+MIN_TEXT_PX = 11  # the smallest text a chart may show on screen
+LABEL_GAP = 20  # viewBox units between two labels of an axis (a line of FONT text and air)
+
+
+def min_width(view_width: float) -> int:
+    """The CSS pixels under which a chart of ``view_width`` units would show text smaller than
+    ``MIN_TEXT_PX``."""
+    return math.ceil(view_width * MIN_TEXT_PX / FONT)
+
+
+def scrolling(svg: str, title: str) -> SafeString:
+    """A chart in a frame that scrolls sideways when the screen is narrower than its minimum
+    width (keyboard users reach it: it is focusable and named)."""
+    return mark_safe(
+        '<div class="pvd-chart-scroll" style="overflow-x:auto;max-width:100%" tabindex="0" '
+        f'role="group" aria-label="{escape(title)} (défilement horizontal)">{svg}</div>'
+    )
+
+
+def axis_ticks(lo: float, hi: float, length: float, gap: float = LABEL_GAP) -> list[float]:
+    """Round ticks (``nice_step``) covering ``lo``..``hi`` drawn over ``length`` units, at least
+    ``gap`` units apart; the first and last ticks are the axis' ends."""
+    for count in (5, 4, 3, 2, 1):
+        step = nice_step(hi - lo, count)
+        first, last = math.floor(lo / step) * step, math.ceil(hi / step) * step
+        n = round((last - first) / step)
+        if n == 0 or length * step / (last - first) >= gap or count == 1:
+            return [first + i * step for i in range(n + 1)]
+    return [lo, hi]  # pragma: no cover - the loop always returns
 
 
 def effects_chart(rows: list[dict], *, title: str) -> SafeString | None:
@@ -19,7 +55,10 @@ def effects_chart(rows: list[dict], *, title: str) -> SafeString | None:
     rows = [r for r in rows if r["effet"] is not None]
     if not rows:
         return None
-    label_w, width, row_h, pad = 230, 720, 26, 20
+    # The label column fits the longest label (34 characters at most) at the page's text size.
+    longest = max(len(r["libelle"][:34]) for r in rows)
+    label_w = min(300, max(60, math.ceil(longest * FONT * 0.56) + 10))
+    width, row_h, pad = label_w + 490, 26, 20
     lows = [r["intervalle"][0] if r["intervalle"][0] is not None else r["effet"] for r in rows]
     highs = [r["intervalle"][1] if r["intervalle"][1] is not None else r["effet"] for r in rows]
     lo, hi = min(0.0, *lows), max(0.0, *highs)
@@ -31,7 +70,8 @@ def effects_chart(rows: list[dict], *, title: str) -> SafeString | None:
     uid = zlib.crc32(title.encode())
     parts = [
         f'<svg class="pvd-chart" role="img" aria-labelledby="t-{uid} d-{uid}" '
-        f'viewBox="0 0 {width} {height}" width="100%" xmlns="http://www.w3.org/2000/svg">',
+        f'viewBox="0 0 {width} {height}" width="100%" style="min-width:{min_width(width)}px" '
+        'xmlns="http://www.w3.org/2000/svg">',
         f'<title id="t-{uid}">{escape(title)}</title>',
         f'<desc id="d-{uid}">Écart de chaque groupe en points, avec son intervalle de '
         "confiance à 95 % ; les valeurs sont dans le tableau.</desc>",
@@ -50,7 +90,7 @@ def effects_chart(rows: list[dict], *, title: str) -> SafeString | None:
             f'<text x="{coord(x(b) + 8)}" y="{y + 4}" font-size="12">{num(r["effet"], sign=True)}</text>',
         ]
     parts.append("</svg>")
-    return mark_safe("".join(parts))
+    return scrolling("".join(parts), title)
 
 
 def trajectory_chart(t: dict) -> SafeString | None:
@@ -60,8 +100,9 @@ def trajectory_chart(t: dict) -> SafeString | None:
     points = [v for v in (*mine, *theirs) if v is not None]
     if len(years) < 2 or not points:
         return None
-    width, height, left, right, top, bottom = 640, 260, 50, 20, 20, 40
-    lo, hi = min(points) - 1, max(points) + 1
+    width, height, left, right, top, bottom = 640, 290, 50, 20, 20, 70
+    ticks = axis_ticks(min(points) - 1, max(points) + 1, height - top - bottom)
+    lo, hi = ticks[0], ticks[-1]
     y0, y1 = min(years), max(years)
 
     px = Scale(y0, (y1 - y0) or 1, left, width - left - right)
@@ -69,7 +110,9 @@ def trajectory_chart(t: dict) -> SafeString | None:
 
     def line(values: list[float | None], color: str, dash: str) -> str:
         pts = " ".join(
-            f"{coord(px(y))},{coord(py(v))}" for y, v in zip(years, values, strict=True) if v is not None
+            f"{coord(px(y))},{coord(py(v))}"
+            for y, v in zip(years, values, strict=True)
+            if v is not None
         )
         dots = "".join(
             f'<circle cx="{coord(px(y))}" cy="{coord(py(v))}" r="3.5" fill="{color}"/>'
@@ -81,26 +124,27 @@ def trajectory_chart(t: dict) -> SafeString | None:
     name = escape(t["nom"])
     parts = [
         f'<svg class="pvd-chart" role="img" aria-labelledby="traj-t traj-d" viewBox="0 0 {width} {height}" '
-        'width="100%" xmlns="http://www.w3.org/2000/svg">',
+        f'width="100%" style="min-width:{min_width(width)}px" xmlns="http://www.w3.org/2000/svg">',
         f'<title id="traj-t">Population de {name} et de ses villes comparables, indice 100 en {y0}</title>',
         '<desc id="traj-d">Trait plein : la commune lauréate ; tirets : moyenne de ses villes '
         "comparables. Les valeurs sont dans le tableau.</desc>",
     ]
-    for v in (lo + 1, 100.0, hi - 1):
+    for v in ticks:
+        digits = 0 if float(v).is_integer() else 1
         parts.append(
-            f'<text x="{left - 6}" y="{coord(py(v) + 4)}" font-size="11" text-anchor="end">{num(v)}</text>'
+            f'<text x="{left - 6}" y="{coord(py(v) + 4)}" font-size="11" text-anchor="end">{num(v, digits)}</text>'
         )
     parts.append(
         f'<line x1="{left}" x2="{width - right}" y1="{coord(py(100))}" y2="{coord(py(100))}" stroke="#bbb"/>'
     )
     for y in years:
         parts.append(
-            f'<text x="{coord(px(y))}" y="{height - 18}" font-size="11" text-anchor="middle">{y}</text>'
+            f'<text x="{coord(px(y))}" y="{height - bottom + 24}" font-size="11" text-anchor="middle">{y}</text>'
         )
     parts += [line(theirs, "#666666", "6 4"), line(mine, "#000091", "none")]
     parts += [
-        f'<text x="{left}" y="{height - 2}" font-size="11" fill="#000091">— {name}</text>',
-        f'<text x="{left + 260}" y="{height - 2}" font-size="11" fill="#444">- - villes comparables (moyenne)</text>',
+        f'<text x="{left}" y="{height - 6}" font-size="11" fill="#000091">— {name}</text>',
+        f'<text x="{left + 290}" y="{height - 6}" font-size="11" fill="#444">- - villes comparables (moyenne)</text>',
         "</svg>",
     ]
-    return mark_safe("".join(parts))
+    return scrolling("".join(parts), f"Population de {t['nom']}")

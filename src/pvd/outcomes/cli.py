@@ -43,7 +43,8 @@ def compute() -> None:
     click.echo(report.summary(c)["lecture"])
 
 
-def _rows_csv(rows: list[dict]) -> str:
+def _rows_csv(rows: list[dict], tail: list[list[str]]) -> str:
+    """``tail``: the sources and caveats (report.source_rows), after the rows."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
@@ -52,10 +53,11 @@ def _rows_csv(rows: list[dict]) -> str:
         writer.writerow(
             {**r, "bas": lo, "haut": hi, "significatif": str(r["significatif"]).lower()}
         )
+    csv.writer(out, lineterminator="\n").writerows(tail)
     return out.getvalue()
 
 
-def _town_csv(t: dict) -> str:
+def _town_csv(t: dict, tail: list[list[str]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["code", "nom", "role", *[f"pop_{y}" for y in t.get("millesimes", [])]])
@@ -63,6 +65,7 @@ def _town_csv(t: dict) -> str:
         writer.writerow([t["code"], t["nom"], "laureat", *t["population"]])
         for m in t["comparables"]:
             writer.writerow([m["code"], m["nom"], "comparable", *m["population"]])
+    writer.writerows(tail)
     return out.getvalue()
 
 
@@ -101,7 +104,9 @@ def show(scope: str, fmt: str) -> None:
         if t is None:
             fail(f"{value} n'est pas une commune lauréate couverte par les listes chargées.")
         click.echo(
-            json.dumps(t, ensure_ascii=False, indent=2) if fmt == "json" else _town_csv(t),
+            json.dumps(t | report.provenance(c), ensure_ascii=False, indent=2)
+            if fmt == "json"
+            else _town_csv(t, report.source_rows(c)),
             nl=fmt == "json",
         )
         return
@@ -113,7 +118,7 @@ def show(scope: str, fmt: str) -> None:
             fail(f"aucun lauréat apparié dans le périmètre {scope}.")
         rows = [one]
     if fmt == "json":
-        payload = {"resultats": rows, "precautions": c.caveats}
+        payload = {"resultats": rows, **report.provenance(c)}
         if kind == "france":
             payload |= {
                 "avant_le_programme": report.placebo(c),
@@ -122,4 +127,4 @@ def show(scope: str, fmt: str) -> None:
             }
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
-        click.echo(_rows_csv(rows), nl=False)
+        click.echo(_rows_csv(rows, report.source_rows(c)), nl=False)

@@ -177,6 +177,23 @@ def town(c: Computed, code: str) -> dict | None:
     }
 
 
+def provenance(c: Computed) -> dict:
+    """The sources (name, publisher, vintage, licence) and the caveats every output carries."""
+    return {"sources": c.sources, "precautions": c.caveats}
+
+
+def source_rows(c: Computed) -> list[list[str]]:
+    """The trailing lines of a CSV, as the platform's other exports end theirs (a blank line,
+    then one "Source : ..." line per source), followed by the caveats."""
+    from pvd.outcomes.selectors import source_line
+
+    return [
+        [],
+        *[[f"Source : {source_line(s)}"] for s in c.sources],
+        *[[f"Précaution : {x}"] for x in c.caveats],
+    ]
+
+
 def parse_scope(scope: str) -> tuple[str, str | None, str | None]:
     """("france"|"breakdown"|"group"|"commune", dimension, value); ValueError when unknown."""
     if scope == "france":

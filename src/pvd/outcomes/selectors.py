@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from pvd.domain import centrality_proxy
+from pvd.domain.numbers import french_number
 from pvd.territories.models import Commune, Departement, Region
 
 PROGRAMME = "pvd"
@@ -26,10 +27,18 @@ class OutcomeInputs:
     laureates: int  # laureates of the programme in the referential (any status)
     acv_excluded: int  # ACV towns taken out of the pool of comparable towns
     level_sources: dict[str, int] = field(default_factory=dict)  # French source -> communes
-    lists: list[str] = field(default_factory=list)  # loaded laureate/ORT lists (file, vintage)
+    # Loaded laureate/ORT lists: (nature, file, vintage).
+    records: list[tuple[str, str, str]] = field(default_factory=list)
+
+    @property
+    def lists(self) -> list[str]:
+        """The loaded lists, one French line each ("Lauréats : file (vintage)")."""
+        return [f"{n} : {f}" + (f" ({m})" if m else "") for n, f, m in self.records]
 
 
-def _registry(frame: pl.DataFrame) -> tuple[pl.DataFrame, int, int, str, list[str]]:
+def _registry(
+    frame: pl.DataFrame,
+) -> tuple[pl.DataFrame, int, int, str, list[tuple[str, str, str]]]:
     """Adds laureat (True/False inside the loaded lists' coverage, null outside or for ACV
     towns), ort_signee and date_signature."""
     from pvd.programme.models import Laureat, ListeImportee, Ort
@@ -70,17 +79,17 @@ def _registry(frame: pl.DataFrame) -> tuple[pl.DataFrame, int, int, str, list[st
     else:
         missing = sorted(names[c] for c in names if c not in regions)
         text = "toutes les régions sauf " + ", ".join(missing) if missing else "toutes les régions"
-    lists = [
-        f"{x.get_nature_display()} : {x.fichier}" + (f" ({x.millesime})" if x.millesime else "")
+    records = [
+        (x.get_nature_display(), x.fichier, x.millesime)
         for x in ListeImportee.objects.filter(
             programme__slug=PROGRAMME, nature=ListeImportee.Nature.LAUREATS
         ).order_by("at")
     ] + [
-        f"ORT : {x.fichier}" + (f" ({x.millesime})" if x.millesime else "")
+        ("ORT", x.fichier, x.millesime)
         for x in ListeImportee.objects.filter(nature=ListeImportee.Nature.ORT).order_by("at")
     ]
     n_acv = frame.filter(pl.col("code").is_in(list(acv)) & ~is_laureat & covered).height
-    return frame, len(laureats), n_acv, text, list(dict.fromkeys(lists))
+    return frame, len(laureats), n_acv, text, list(dict.fromkeys(records))
 
 
 def outcome_inputs() -> OutcomeInputs:
@@ -142,8 +151,8 @@ def outcome_inputs() -> OutcomeInputs:
         if n:
             counts[LEVEL_SOURCES[c]] = n
         taken = taken | pl.col(c).is_not_null()
-    frame, n_laureats, n_acv, covered, lists = _registry(frame)
-    return OutcomeInputs(frame, covered, n_laureats, n_acv, counts, lists)
+    frame, n_laureats, n_acv, covered, records = _registry(frame)
+    return OutcomeInputs(frame, covered, n_laureats, n_acv, counts, records)
 
 
 def referential_source() -> str:
@@ -154,3 +163,84 @@ def referential_source() -> str:
     if ds is None:
         return "Référentiel territorial : non chargé."
     return f"{ds.title} ({ds.vintage}), {ds.publisher} — {ds.licence}."
+
+
+# The Centralités study (pvd.domain.centrality): the centrality level is a matching covariate.
+CENTRALITES = {
+    "nom": "Étude Centralités 2020 : niveaux de centres d'équipements et de services",
+    "editeur": "ANCT, INRAE-CESAER",
+    "millesime": "2020 (équipements de la BPE 2017)",
+    "licence": "Licence Ouverte 2.0 (Etalab)",
+}
+CENTRALITES_FILE = "opendata:territoires/centralite.csv.gz"
+
+
+def _source(nom: str, editeur: str, millesime: str, licence: str, usage: str, url: str = ""):
+    return {
+        "nom": nom,
+        "editeur": editeur,
+        "millesime": millesime,
+        "licence": licence,
+        "usage": usage,
+        "url": url,
+    }
+
+
+def sources(level_sources: dict[str, int], records: list[tuple[str, str, str]]) -> list[dict]:
+    """What the analysis reads, one dict per source (French): name, publisher, vintage,
+    licence, what it is used for, address. ``level_sources``/``records``: see OutcomeInputs."""
+    from pvd.selection.models import Centralite
+    from pvd.territories.models import Dataset
+    from pvd.territories.selectors import referential_dataset
+
+    out = []
+    ds = referential_dataset()
+    if ds is not None:
+        out.append(
+            _source(ds.title, ds.publisher, ds.vintage, ds.licence, "populations légales", ds.url)
+        )
+    out += [
+        _source(
+            f"{nature} : {file}",
+            "ANCT, programme Petites villes de demain",
+            vintage,
+            "Licence Ouverte 2.0 (Etalab)",
+            "signatures d'ORT" if nature == "ORT" else "communes lauréates",
+        )
+        for nature, file, vintage in records
+    ]
+    # The Centralités study: its levels imported (the loaded record: title, vintage, licence),
+    # its method reproduced on the BPE, or its classes estimated from the referential.
+    study = dict(CENTRALITES, url="")
+    official = level_sources.get(LEVEL_SOURCES["niveau_officiel"])
+    if official:
+        row = Centralite.objects.filter(kind=Centralite.Kind.OFFICIELLE).first()
+        record = Dataset.objects.filter(key=CENTRALITES_FILE).first()
+        if record is not None and (row is None or record.loaded_at >= row.updated_at):
+            study |= {"licence": record.licence, "url": record.url}
+            study["millesime"] += f", {record.vintage}"
+        usage = (
+            f"niveau de centralité importé ({french_number(official, 0)} communes), "
+            "covariable de l'appariement"
+        )
+    elif level_sources.get(LEVEL_SOURCES["niveau_calcule"]):
+        usage = "méthode reproduite sur la BPE chargée : niveau de centralité, covariable"
+    else:
+        usage = (
+            "classes de centralité de l'étude, estimées depuis le référentiel (étude non "
+            "importée) : covariable de l'appariement"
+        )
+    out.append(study | {"usage": usage})
+    return out
+
+
+def source_line(s: dict) -> str:
+    """One source as the platform's exports say it: title — publisher — millésime — licence."""
+    parts = [s["nom"], s["editeur"]]
+    if s["millesime"]:
+        parts.append(f"millésime {s['millesime']}")
+    parts.append(s["licence"])
+    if s.get("url"):
+        parts.append(s["url"])
+    usage = s.get("usage", "")
+    return (f"{usage[:1].upper()}{usage[1:]} : " if usage else "") + " — ".join(parts)

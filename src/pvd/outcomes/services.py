@@ -11,7 +11,7 @@ from pvd import caching
 from pvd.domain import outcomes as odomain
 from pvd.outcomes import selectors
 
-DESIGN = "v1"  # part of the cache key: bump when the method changes
+DESIGN = "v2"  # part of the cache key: bump when the method or the Computed fields change
 
 
 @dataclass
@@ -29,6 +29,8 @@ class Computed:
     seconds: float
     reason: str = ""
     caveats: list[str] = field(default_factory=list)
+    # Every source read, with its name, publisher, vintage and licence (selectors.sources).
+    sources: list[dict] = field(default_factory=list)
 
 
 _memo: caching.ProcessMemo[Computed] = caching.ProcessMemo("outcomes", size=1)
@@ -73,6 +75,7 @@ def _compute() -> Computed:
         time.perf_counter() - started,
         reason,
         caveats,
+        selectors.sources(data.level_sources, data.records),
     )
 
 

@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from pvd import caching
 from pvd.domain.outcomes import DIMENSIONS
 from pvd.outcomes import charts, report, services
 from pvd.territories.selectors import commune_get
@@ -64,12 +65,17 @@ def france(request: HttpRequest) -> HttpResponse:
 
 
 def france_pdf(request: HttpRequest) -> HttpResponse:
+    """The PDF's bytes are made once per data version for every process (WeasyPrint takes
+    about 2 s), as the pages' bodies are."""
     from pvd.outcomes.pdf import outcomes_pdf
 
     c = services.outcomes_compute()
     if c.outcomes is None:
         raise Http404(c.reason)
-    response = HttpResponse(outcomes_pdf(_france_context(c)), content_type="application/pdf")
+    body = caching.shared(
+        ("outcomes-pdf", services.DESIGN), lambda: outcomes_pdf(_france_context(c))
+    )
+    response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="resultats-laureats.pdf"'
     return response
 
