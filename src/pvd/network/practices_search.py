@@ -8,7 +8,9 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
+from pvd.caching import ProcessMemo, network_version, shared
 from pvd.domain import network as rules
+from pvd.domain.search import normalize
 from pvd.network import permissions
 from pvd.network.models import Pratique, StatutPratique
 from pvd.programme.models import Perimetre
@@ -41,6 +43,36 @@ def published() -> QuerySet[Pratique]:
     return Pratique.objects.filter(statut=StatutPratique.PUBLIEE, supprime_le__isnull=True)
 
 
+def _compute_keys() -> list[tuple[int, str]]:
+    """(id, search key) of every published practice: its title, its town's name and code and
+    what was done, folded as the directory folds names (:func:`pvd.domain.search.normalize`:
+    no accents nor case, hyphens and apostrophes as spaces), with a space before and after."""
+    rows = published().values_list("pk", "titre", "commune__nom", "commune__code", "realisation")
+    return [(pk, f" {normalize(' '.join(parts))} ") for pk, *parts in rows.order_by("pk")]
+
+
+# Kept in each process for the data version (the towns' names) and the network's version (the
+# practices); the shared cache folds them once for all the processes.
+_memo: ProcessMemo = ProcessMemo("network-practices", size=2)
+
+
+def _keys() -> list[tuple[int, str]]:
+    version = network_version()
+    return _memo.get(
+        version, lambda: shared(("network", "practices", "keys", version), _compute_keys)
+    )
+
+
+def matching_ids(q: str) -> list[int] | None:
+    """The published practices whose key holds every word of ``q`` as the start of a word, in
+    any order (« chely », « BOUTIQUES A L'ESSAI », « centre bourg »); None when ``q`` holds
+    no word (punctuation only): no filter."""
+    words = [f" {w}" for w in normalize(q).split()]
+    if not words:
+        return None
+    return [pk for pk, key in _keys() if all(w in key for w in words)]
+
+
 def search(filters: PracticeFilters) -> QuerySet[Pratique]:
     qs = published().select_related("commune", "region", "departement")
     if filters.axe:
@@ -51,14 +83,9 @@ def search(filters: PracticeFilters) -> QuerySet[Pratique]:
         qs = qs.filter(_band_q(filters.tranche))
     if filters.financeur:
         qs = qs.filter(financeurs__contains=f",{filters.financeur},")
-    if filters.q.strip():
-        words = filters.q.strip()
-        qs = qs.filter(
-            Q(titre__icontains=words)
-            | Q(commune__nom__icontains=words)
-            | Q(commune__code=words)
-            | Q(realisation__icontains=words)
-        )
+    ids = matching_ids(filters.q)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
     return qs.order_by("-publiee_le", "-id")
 
 
