@@ -15,7 +15,7 @@ from pvd.network import permissions
 from pvd.network.models import Pratique, StatutPratique
 from pvd.programme.models import Perimetre
 from pvd.programme.services import user_scopes
-from pvd.projects.models import Axe, Financeur, Membre
+from pvd.projects.models import Action, Axe, Financement, Financeur, Membre
 
 PAGE_SIZE = 20
 
@@ -120,6 +120,35 @@ def practice_get(*, pk: int, user) -> Pratique | None:
     if p is None or not permissions.can_view_practice(user, p):
         return None
     return p
+
+
+def _euros(n: int) -> str:
+    return f"{n:,}".replace(",", "\u202f") + " €"
+
+
+def initial_from_action(action: Action) -> dict:
+    """What a new practice takes from its action (editable in the form): the title; the total
+    cost, the sum of its budget lines (the realised amount of a line when known, else the
+    planned one; absent when the action has no budget line); the funders and the financing plan
+    of its co-financing lines not refused."""
+    lines = list(action.budget.all())
+    cost = sum(b.realise if b.realise is not None else b.prevu for b in lines) if lines else None
+    labels = dict(Financeur.choices)
+    funds = [f for f in action.financements.all() if f.decision != Financement.Decision.REFUSE]
+    order = {code: i for i, code in enumerate(labels)}
+    plan = []
+    for f in sorted(funds, key=lambda f: (order.get(f.financeur, len(order)), f.pk)):
+        name = labels.get(f.financeur, f.financeur) + (f" ({f.dispositif})" if f.dispositif else "")
+        if f.decision == Financement.Decision.ACCORDE and f.montant_accorde is not None:
+            plan.append(f"{name} : {_euros(f.montant_accorde)} accordés")
+        else:
+            plan.append(f"{name} : {_euros(f.montant_demande)} demandés")
+    return {
+        "titre": action.titre,
+        "cout": cost,
+        "financeurs": sorted({f.financeur for f in funds}, key=lambda c: order.get(c, len(order))),
+        "financement": "\n".join(plan),
+    }
 
 
 def filter_choices() -> dict[str, list[tuple[str, str]]]:
