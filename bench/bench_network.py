@@ -255,6 +255,10 @@ def main() -> int:
                 f"/reseau/pratiques/?axe={rng.choice(axes)}&region={rng.choice(regions)}&financeur=bdt"
                 for _ in range(args.runs)
             ],
+            "practices search (words, accents/case ignored)": [
+                f"/reseau/pratiques/?q={rng.choice(['ville', 'SAINT', 'fiche 1', 'été fait'])}"
+                for _ in range(args.runs)
+            ],
             "API directory (100 towns)": [
                 "/api/v1/reseau/annuaire?limit=100" for _ in range(args.runs)
             ],

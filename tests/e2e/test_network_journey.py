@@ -147,7 +147,7 @@ def test_peers_practice_and_review(browser, site, axe):
         assert axe(page) == []
         page.get_by_role("button", name="Publier la fiche").click()
         expect(page.locator("#statut")).to_have_text("Publiée")
-        expect(page.locator("#historique")).to_contain_text("relecture → publiee")
+        expect(page.locator("#historique")).to_contain_text("En relecture → Publiée")
         page.goto(f"{base}/reseau/")
         expect(page.locator("#annuaire-total")).to_contain_text("4 villes lauréates")
         assert axe(page) == []

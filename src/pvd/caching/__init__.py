@@ -88,6 +88,28 @@ def bump_data_version() -> None:
     transaction.on_commit(after_commit)
 
 
+# The network's own data (practices, profiles): its writes replace this token only, so that a
+# practice or a profile saved does not empty every cached page of the platform. What depends on
+# them keys its values on ``network_version()`` as well (the data version still covers the
+# referential and the registry they are shown with).
+NETWORK_VERSION_KEY = "pvd:network-version"
+
+
+def network_version() -> str:
+    """The current version of the network's data (practices, profiles)."""
+    version = cache.get(NETWORK_VERSION_KEY)
+    if version is None:
+        cache.add(NETWORK_VERSION_KEY, _new_token(), timeout=None)
+        version = cache.get(NETWORK_VERSION_KEY)
+    return version if version is not None else UNCACHED
+
+
+def bump_network_version() -> None:
+    """Say that the network's data changed (at once, and again after the commit)."""
+    cache.set(NETWORK_VERSION_KEY, _new_token(), timeout=None)
+    transaction.on_commit(lambda: cache.set(NETWORK_VERSION_KEY, _new_token(), timeout=None))
+
+
 def versioned_key(*parts: object) -> str:
     """A cache key valid for the current data version only."""
     return ":".join(["pvd", data_version(), *(str(p) for p in parts)])

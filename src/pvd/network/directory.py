@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from pvd.caching import ProcessMemo, bump_data_version, shared
+from pvd.caching import ProcessMemo, bump_network_version, shared
 from pvd.domain import network as rules
 from pvd.domain.search import normalize
 from pvd.network.models import ProfilReseau
@@ -242,7 +242,7 @@ def profile_update(
         if diff or created:
             profil.save()
             profile_audit(actor, profil, created=created, changes=diff)
-            bump_data_version()
+            bump_network_version()
     return profil
 
 

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from pvd import access
-from pvd.caching import bump_data_version
+from pvd.caching import bump_network_version
 from pvd.network import uploads
 from pvd.network.models import (
     EtapePratique,
@@ -131,7 +131,7 @@ def practice_create(
         _set_indicators(p, indicators)
         EtapePratique.objects.create(pratique=p, at=timezone.now(), user=p.auteur, vers=S.BROUILLON)
         _log(actor, p, Changement.Action.CREATION, {"statut": (None, S.BROUILLON)})
-        bump_data_version()
+        bump_network_version()
     return p
 
 
@@ -155,7 +155,7 @@ def practice_update(
             diff["indicateurs"] = (None, len(indicators))
         if diff:
             _log(actor, pratique, Changement.Action.MODIFICATION, diff)
-            bump_data_version()
+            bump_network_version()
     return diff
 
 
@@ -174,7 +174,7 @@ def _move(actor: audit.Actor, p: Pratique, to: str, comment: str = "") -> Pratiq
             pratique=p, at=timezone.now(), user=user, de=before, vers=to, commentaire=comment
         )
         _log(actor, p, Changement.Action.MODIFICATION, {"statut": (before, to)})
-        bump_data_version()
+        bump_network_version()
     return p
 
 
@@ -211,7 +211,7 @@ def practice_delete(*, actor: audit.Actor, pratique: Pratique) -> Pratique:
         pratique.supprime_le = timezone.now()
         pratique.save(update_fields=["supprime_le", "updated_at"])
         _log(actor, pratique, Changement.Action.SUPPRESSION, {"supprime_le": (None, "oui")})
-        bump_data_version()
+        bump_network_version()
     return pratique
 
 
@@ -224,7 +224,7 @@ def practice_restore(*, actor: audit.Actor, pratique: Pratique) -> Pratique:
         pratique.supprime_le = None
         pratique.save(update_fields=["supprime_le", "updated_at"])
         _log(actor, pratique, Changement.Action.CREATION, {"restauration": (None, "oui")})
-        bump_data_version()
+        bump_network_version()
     return pratique
 
 
@@ -251,7 +251,7 @@ def attachment_add(
             contenu=content,
         )
         _log(actor, pratique, Changement.Action.MODIFICATION, {"piece_jointe": (None, piece.nom)})
-        bump_data_version()
+        bump_network_version()
     return piece
 
 
@@ -273,4 +273,4 @@ def attachment_remove(*, actor: audit.Actor, piece: PieceJointe) -> None:
             cascade=False,
         ).save()
         piece.delete()
-        bump_data_version()
+        bump_network_version()

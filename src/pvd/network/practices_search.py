@@ -9,11 +9,13 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from pvd import access
+from pvd.caching import ProcessMemo, network_version, shared
 from pvd.domain import network as rules
+from pvd.domain.search import normalize
 from pvd.network.models import Pratique, StatutPratique
 from pvd.programme.models import Perimetre
 from pvd.programme.services import user_scopes
-from pvd.projects.models import Axe, Financeur, Membre
+from pvd.projects.models import Action, Axe, Financement, Financeur, Membre
 
 PAGE_SIZE = 20
 
@@ -41,6 +43,36 @@ def published() -> QuerySet[Pratique]:
     return Pratique.objects.filter(statut=StatutPratique.PUBLIEE, supprime_le__isnull=True)
 
 
+def _compute_keys() -> list[tuple[int, str]]:
+    """(id, search key) of every published practice: its title, its town's name and code and
+    what was done, folded as the directory folds names (:func:`pvd.domain.search.normalize`:
+    no accents nor case, hyphens and apostrophes as spaces), with a space before and after."""
+    rows = published().values_list("pk", "titre", "commune__nom", "commune__code", "realisation")
+    return [(pk, f" {normalize(' '.join(parts))} ") for pk, *parts in rows.order_by("pk")]
+
+
+# Kept in each process for the data version (the towns' names) and the network's version (the
+# practices); the shared cache folds them once for all the processes.
+_memo: ProcessMemo = ProcessMemo("network-practices", size=2)
+
+
+def _keys() -> list[tuple[int, str]]:
+    version = network_version()
+    return _memo.get(
+        version, lambda: shared(("network", "practices", "keys", version), _compute_keys)
+    )
+
+
+def matching_ids(q: str) -> list[int] | None:
+    """The published practices whose key holds every word of ``q`` as the start of a word, in
+    any order (« chely », « BOUTIQUES A L'ESSAI », « centre bourg »); None when ``q`` holds
+    no word (punctuation only): no filter."""
+    words = [f" {w}" for w in normalize(q).split()]
+    if not words:
+        return None
+    return [pk for pk, key in _keys() if all(w in key for w in words)]
+
+
 def search(filters: PracticeFilters) -> QuerySet[Pratique]:
     qs = published().select_related("commune", "region", "departement")
     if filters.axe:
@@ -51,14 +83,9 @@ def search(filters: PracticeFilters) -> QuerySet[Pratique]:
         qs = qs.filter(_band_q(filters.tranche))
     if filters.financeur:
         qs = qs.filter(financeurs__contains=f",{filters.financeur},")
-    if filters.q.strip():
-        words = filters.q.strip()
-        qs = qs.filter(
-            Q(titre__icontains=words)
-            | Q(commune__nom__icontains=words)
-            | Q(commune__code=words)
-            | Q(realisation__icontains=words)
-        )
+    ids = matching_ids(filters.q)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
     return qs.order_by("-publiee_le", "-id")
 
 
@@ -93,6 +120,35 @@ def practice_get(*, pk: int, user) -> Pratique | None:
     if p is None or not access.has(user, "network.view_practice", p):
         return None
     return p
+
+
+def _euros(n: int) -> str:
+    return f"{n:,}".replace(",", "\u202f") + " €"
+
+
+def initial_from_action(action: Action) -> dict:
+    """What a new practice takes from its action (editable in the form): the title; the total
+    cost, the sum of its budget lines (the realised amount of a line when known, else the
+    planned one; absent when the action has no budget line); the funders and the financing plan
+    of its co-financing lines not refused."""
+    lines = list(action.budget.all())
+    cost = sum(b.realise if b.realise is not None else b.prevu for b in lines) if lines else None
+    labels = dict(Financeur.choices)
+    funds = [f for f in action.financements.all() if f.decision != Financement.Decision.REFUSE]
+    order = {code: i for i, code in enumerate(labels)}
+    plan = []
+    for f in sorted(funds, key=lambda f: (order.get(f.financeur, len(order)), f.pk)):
+        name = labels.get(f.financeur, f.financeur) + (f" ({f.dispositif})" if f.dispositif else "")
+        if f.decision == Financement.Decision.ACCORDE and f.montant_accorde is not None:
+            plan.append(f"{name} : {_euros(f.montant_accorde)} accordés")
+        else:
+            plan.append(f"{name} : {_euros(f.montant_demande)} demandés")
+    return {
+        "titre": action.titre,
+        "cout": cost,
+        "financeurs": sorted({f.financeur for f in funds}, key=lambda c: order.get(c, len(order))),
+        "financement": "\n".join(plan),
+    }
 
 
 def filter_choices() -> dict[str, list[tuple[str, str]]]:

@@ -16,7 +16,7 @@ from pvd import access
 from pvd.network import practices as services
 from pvd.network import practices_search as selectors
 from pvd.network.forms import PracticeForm, ReviewForm, UploadForm
-from pvd.network.models import PieceJointe, Pratique
+from pvd.network.models import PieceJointe, Pratique, StatutPratique
 from pvd.network.uploads import MAX_BYTES
 from pvd.network.views_common import actor, crumbs, forbidden, param
 from pvd.projects.models import Action
@@ -62,7 +62,12 @@ def _practice(request, pk: int) -> Pratique:
 
 
 def pratique(request: HttpRequest, pk: int) -> HttpResponse:
-    p = _practice(request, pk)
+    return _practice_page(request, _practice(request, pk))
+
+
+def _practice_page(
+    request: HttpRequest, p: Pratique, review_form: ReviewForm | None = None, status: int = 200
+) -> HttpResponse:
     user = request.user
     return render(
         request,
@@ -72,13 +77,14 @@ def pratique(request: HttpRequest, pk: int) -> HttpResponse:
             "axe_label": selectors.axe_label(p.axe),
             "funders": [label for c, label in services.Financeur.choices if c in p.financeurs_list],
             "etapes": p.etapes.select_related("user") if user.is_authenticated else [],
-            "review_form": ReviewForm(),
+            "review_form": review_form or ReviewForm(),
             "upload_form": UploadForm(),
             "max_mo": MAX_BYTES // (1024 * 1024),
             "breadcrumb_data": crumbs(
                 p.titre, (reverse("network:pratiques"), "Fiches expériences")
             ),
         },
+        status=status,
     )
 
 
@@ -95,7 +101,7 @@ def pratique_new(request: HttpRequest, action_pk: int) -> HttpResponse:
         return forbidden(
             request, "Seule l'équipe du projet rédige une fiche à partir de ses actions."
         )
-    form = PracticeForm(request.POST or None, initial={"titre": action.titre})
+    form = PracticeForm(request.POST or None, initial=selectors.initial_from_action(action))
     if request.method == "POST" and form.is_valid():
         values, indicators = _values(form)
         try:
@@ -169,6 +175,11 @@ def pratique_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _reviewable(user, p: Pratique) -> bool:
+    p.refresh_from_db(fields=["statut"])
+    return p.statut == StatutPratique.RELECTURE and access.has(user, "network.review_practice", p)
+
+
 @login
 @require_POST
 def pratique_statut(request: HttpRequest, pk: int) -> HttpResponse:
@@ -201,6 +212,13 @@ def pratique_statut(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         call()
     except services.PracticeError as exc:
+        if what in ("publier", "renvoyer") and _reviewable(request.user, p):
+            # The reviewer's own mistake (no comment to send back): the page again, with the
+            # comment typed and the error on the field.
+            form = ReviewForm(request.POST)
+            form.is_valid()
+            form.add_error("commentaire", str(exc))
+            return _practice_page(request, p, review_form=form, status=400)
         return forbidden(request, str(exc))
     messages.success(request, done)
     return redirect("network:pratique", pk=p.pk)

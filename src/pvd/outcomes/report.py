@@ -20,8 +20,10 @@ def label_of(c: Computed, dimension: str | None, value: str | None) -> str:
     if dimension is None:
         return "France (territoires couverts)"
     name = c.outcomes.labels.get(dimension, {}).get(value or "", value)
+    if dimension == "ort":  # its labels name the ORT already (« ORT signée »)
+        return name[:1].upper() + name[1:]
     return (
-        f"{DIMENSIONS[dimension]} : {name}" if dimension in ("ort", "signature", "bande") else name
+        f"{DIMENSIONS[dimension]} : {name}" if dimension in ("signature", "bande") else name
     )
 
 

@@ -104,3 +104,12 @@ class EtapePratique(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+    @property
+    def de_label(self) -> str:
+        """The French label of the status left ("" at the creation)."""
+        return StatutPratique(self.de).label if self.de in StatutPratique.values else self.de
+
+    @property
+    def vers_label(self) -> str:
+        return StatutPratique(self.vers).label if self.vers in StatutPratique.values else self.vers
