@@ -97,13 +97,13 @@ def main() -> int:
         import django
 
         django.setup()
+        import bench_network
+        import bench_network_events
         from django.conf import settings
         from django.core import mail
         from django.db import connection
         from django.utils import timezone
 
-        import bench_network
-        import bench_network_events
         from pvd.network.digest import digest_send
 
         settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
