@@ -67,6 +67,24 @@ def test_words_ignore_accents_case_order_and_punctuation(q, found, chely, boutiq
     assert got == found
 
 
+@pytest.mark.parametrize(
+    ("q", "found"),
+    [
+        ("halle", ["chely", "marche"]),  # 2 of 3: the others are excluded
+        ("une halle couverte", ["chely"]),  # 1 of 3: the matching ones are kept
+        ("halle boutiques", []),
+    ],
+)
+def test_words_matching_most_practices(q, found, chely, boutiques, actions, users, actor_of):
+    marche = _publish(
+        actor_of, users, users["chef23"], actions["a23"], titre="Une halle pour le marché"
+    )
+    names = {chely.pk: "chely", boutiques.pk: "boutiques", marche.pk: "marche"}
+    assert sorted(names[p.pk] for p in Q.search(Q.PracticeFilters(q=q))) == found
+    region = Q.PracticeFilters(q=q, region=chely.region_id)
+    assert [names[p.pk] for p in Q.search(region)] == [n for n in found if n == "chely"]
+
+
 def test_search_page_with_accents_and_case(chely, boutiques, client):
     page = client.get("/reseau/pratiques/", {"q": "BOUTIQUES A L'ESSAI"}).content.decode()
     assert "Boutiques à l" in page and "Une halle couverte" not in page
