@@ -165,6 +165,18 @@ def selection_run(
 ) -> None:
     """Score the communes for a scenario; CSV (UTF-8, comma) ranked by department. The column
     centralite_source names each row's source; the source used is also said on stderr."""
+    from pvd.selection import stored_runs
+
+    # One department of the built-in scenario: its run stored for the data version, if any
+    # (no Django start, no polars: pvd.selection.stored_runs).
+    stored = departement and not region and slug == stored_runs.SLUG
+    if stored:
+        run = stored_runs.lookup(
+            departement=departement, eligibles=eligibles, centralite_source=centralite_source
+        )
+        if run is not None:
+            stored_runs.print_run(run, output)
+            return
     setup_django(read_only=True)  # reads and prints: no admin, API nor page apps to start
     ensure_referential()
     import dataclasses
@@ -185,6 +197,8 @@ def selection_run(
         fail(str(exc))
     if result.is_empty():
         fail(f"aucune commune pour la région « {region} » / le département « {departement} »")
+    if stored:
+        stored_runs.store(departement, centralite_source, result=result, rules=rules)
     if eligibles:
         result = result.filter(pl.col("eligible"))
     click.echo(selectors.centrality_used(result, rules)["resume"], err=True)
