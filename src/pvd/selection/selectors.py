@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -12,11 +13,13 @@ from pvd.caching import ProcessMemo, shared
 from pvd.domain import centrality_proxy, envelope
 from pvd.domain import centrality_source as csource
 from pvd.domain import eligibility as edomain
-from pvd.domain import evaluation as vdomain
 from pvd.domain import fragility as fdomain
 from pvd.selection.models import Centralite, Scenario
-from pvd.selection.services import frame_of
+from pvd.selection.stored_frames import frame_of
 from pvd.territories.models import Arrondissement, Commune, Departement, Population
+
+if TYPE_CHECKING:
+    from pvd.domain import evaluation as vdomain
 
 DEFAULT_SLUG = "pvd"
 BUILTIN = {
@@ -365,6 +368,8 @@ def evaluate(
     regions: set[str] | None = None,
     departements: set[str] | None = None,
 ) -> vdomain.Evaluation:
+    from pvd.domain import evaluation as vdomain  # numpy: only an evaluation needs it
+
     result = run(rules=rules)
     return vdomain.evaluate(
         result.select("code", "reg", "dep", "score", "criteres_ok"),
