@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -17,9 +16,6 @@ from pvd.domain import fragility as fdomain
 from pvd.selection.models import Centralite, Scenario
 from pvd.selection.stored_frames import frame_of
 from pvd.territories.models import Arrondissement, Commune, Departement, Population
-
-if TYPE_CHECKING:
-    from pvd.domain import evaluation as vdomain
 
 DEFAULT_SLUG = "pvd"
 BUILTIN = {
@@ -367,7 +363,7 @@ def evaluate(
     laureats: set[str],
     regions: set[str] | None = None,
     departements: set[str] | None = None,
-) -> vdomain.Evaluation:
+):  # -> pvd.domain.evaluation.Evaluation
     from pvd.domain import evaluation as vdomain  # numpy: only an evaluation needs it
 
     result = run(rules=rules)
