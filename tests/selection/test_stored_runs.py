@@ -84,6 +84,12 @@ def test_stored_run_not_read_after_a_change_or_for_other_options(db, monkeypatch
     assert stored_runs.lookup(departement="63", eligibles=False, centralite_source=None)
     caching.bump_data_version()  # an import or a build
     assert stored_runs.lookup(departement="63", eligibles=False, centralite_source=None) is None
+    # a run computed while an import replaces the version is stored under the version read first
+    slot = stored_runs.Slot.current("24", None)
+    caching.bump_data_version()
+    slot.put(selectors.run(rules=Rules(), departement="24"), Rules())
+    assert slot.get(False) is not None
+    assert stored_runs.lookup(departement="24", eligibles=False, centralite_source=None) is None
     stored_runs.code_fingerprint.cache_clear()
     assert stored_runs.code_fingerprint() == stored_runs.code_fingerprint()
 

@@ -169,12 +169,10 @@ def selection_run(
 
     # One department of the built-in scenario: its run stored for the data version, if any
     # (no Django start, no polars: pvd.selection.stored_runs).
-    stored = departement and not region and slug == stored_runs.SLUG
-    if stored:
-        run = stored_runs.lookup(
-            departement=departement, eligibles=eligibles, centralite_source=centralite_source
-        )
-        if run is not None:
+    stored = None
+    if departement and not region and slug == stored_runs.SLUG:
+        stored = stored_runs.Slot.current(departement, centralite_source)
+        if (run := stored.get(eligibles)) is not None:
             stored_runs.print_run(run, output)
             return
     setup_django(read_only=True)  # reads and prints: no admin, API nor page apps to start
@@ -198,7 +196,7 @@ def selection_run(
     if result.is_empty():
         fail(f"aucune commune pour la région « {region} » / le département « {departement} »")
     if stored:
-        stored_runs.store(departement, centralite_source, result=result, rules=rules)
+        stored.put(result, rules)
     if eligibles:
         result = result.filter(pl.col("eligible"))
     click.echo(selectors.centrality_used(result, rules)["resume"], err=True)

@@ -8,7 +8,7 @@ printed for D: the rows of the national run for D (``selectors.run``, percentile
 ranks and envelopes national), written
 
 - for every department by ``prebuild`` (one national run, `pvd data load` calls it at its end),
-- for one department by the command that found none (``store``).
+- for one department by the command that found none (``Slot.put``).
 
 Importing this module imports neither Django's apps nor polars.
 
@@ -74,36 +74,56 @@ def _database() -> str:
     ).hexdigest()[:12]
 
 
+@dataclass(frozen=True)
+class Slot:
+    """Where a department's runs are stored for the data version read when the slot was made
+    (``current``): a run computed while an import replaced the version is stored under the
+    version it was computed from, which nobody asks for any more."""
+
+    version: str | None  # None when the cache keeps nothing (PVD_CACHE=none)
+    departement: str
+    centralite_source: str | None
+
+    @classmethod
+    def current(cls, departement: str, centralite_source: str | None) -> Slot:
+        """Needs Django's settings, not ``django.setup()``."""
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pvd.config.settings")
+        from pvd import caching
+
+        version = caching.data_version()
+        return cls(None if version == caching.UNCACHED else version, departement, centralite_source)
+
+    def key(self, eligibles: bool) -> str | None:
+        if self.version is None:
+            return None
+        parts = ("selection-run", _database(), code_fingerprint(), SLUG)
+        parts += (self.centralite_source or "", self.departement, int(eligibles))
+        return ":".join(["pvd", self.version, *(str(p) for p in parts)])
+
+    def get(self, eligibles: bool) -> StoredRun | None:
+        from django.core.cache import cache as django_cache
+
+        key = self.key(eligibles)
+        value = django_cache.get(key) if key else None
+        return value if isinstance(value, StoredRun) else None
+
+    def put(self, result, rules, data=None) -> None:
+        """Store a department's run ``result`` (both outputs); an empty one is not stored."""
+        from django.core.cache import cache as django_cache
+
+        if result.is_empty() or self.version is None:
+            return
+        for eligibles, run in runs_of(result, rules, data).items():
+            django_cache.set(self.key(eligibles), run, timeout=None)
+
+
 def _key(departement: str, eligibles: bool, centralite_source: str | None) -> str | None:
-    """The cache key of a run for the current data version; None when the cache keeps
-    nothing (PVD_CACHE=none)."""
-    from pvd import caching
-
-    if caching.data_version() == caching.UNCACHED:
-        return None
-    return caching.versioned_key(
-        "selection-run",
-        _database(),
-        code_fingerprint(),
-        SLUG,
-        centralite_source or "",
-        departement,
-        int(eligibles),
-    )
+    return Slot.current(departement, centralite_source).key(eligibles)
 
 
-def lookup(
-    *, departement: str, eligibles: bool, centralite_source: str | None
-) -> StoredRun | None:
-    """The stored run, or None. Needs Django's settings, not ``django.setup()``."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pvd.config.settings")
-    from django.core.cache import cache as django_cache
-
-    key = _key(departement, eligibles, centralite_source)
-    if key is None:
-        return None
-    value = django_cache.get(key)
-    return value if isinstance(value, StoredRun) else None
+def lookup(*, departement: str, eligibles: bool, centralite_source: str | None) -> StoredRun | None:
+    """The stored run for the current data version, or None."""
+    return Slot.current(departement, centralite_source).get(eligibles)
 
 
 def runs_of(result, rules, data=None) -> dict[bool, StoredRun]:
@@ -125,38 +145,21 @@ def runs_of(result, rules, data=None) -> dict[bool, StoredRun]:
     return out
 
 
-def store(departement: str, centralite_source: str | None, *, result, rules) -> None:
-    """Store a department's run (both outputs); an empty result is not stored."""
-    from django.core.cache import cache as django_cache
-
-    if result.is_empty():
-        return
-    for eligibles, run in runs_of(result, rules).items():
-        key = _key(departement, eligibles, centralite_source)
-        if key is not None:
-            django_cache.set(key, run, timeout=None)
-
-
 def prebuild() -> int:
     """Store the built-in scenario's run of every department from one national run (with the
     default centrality source); returns the number of departments."""
-    from django.core.cache import cache as django_cache
-
     from pvd.selection import selectors
 
     rules = selectors.BUILTIN[SLUG][2]
+    version = Slot.current("", None).version  # before reading the data
     data = selectors.inputs()
     national = selectors.run(rules=rules, data=data)
     count = 0
     for part in national.partition_by("dep", maintain_order=True):
         dep = part.get_column("dep")[0]
-        if dep is None:
-            continue
-        for eligibles, run in runs_of(part, rules, data).items():
-            key = _key(dep, eligibles, None)
-            if key is not None:
-                django_cache.set(key, run, timeout=None)
-        count += 1
+        if dep is not None:
+            Slot(version, dep, None).put(part, rules, data)
+            count += 1
     return count
 
 
