@@ -68,7 +68,7 @@ def test_command_prints_the_stored_run_as_it_printed_the_computed_one(with_fragi
     assert f"{len(a.read_text().splitlines()) - 1} communes écrites" in printed.stderr
 
 
-def test_stored_run_not_read_after_a_change_or_for_other_options(db, monkeypatch):
+def test_stored_run_not_read_after_a_change_or_for_other_options(db, monkeypatch, tmp_path):
     from django.conf import settings
 
     _run("--departement", "63")
@@ -82,6 +82,17 @@ def test_stored_run_not_read_after_a_change_or_for_other_options(db, monkeypatch
         m.setitem(settings.DATABASES["default"], "NAME", "autre")
         assert stored_runs.lookup(departement="63", eligibles=False, centralite_source=None) is None
     assert stored_runs.lookup(departement="63", eligibles=False, centralite_source=None)
+    with monkeypatch.context() as m:  # a SQLite file deleted, or deleted and made again
+        db = settings.DATABASES["default"]
+        m.setitem(db, "ENGINE", "django.db.backends.sqlite3")
+        m.setitem(db, "NAME", str(tmp_path / "pvd.sqlite3"))
+        slot = stored_runs.Slot.current("63", None)
+        assert slot.version is None and slot.get(False) is None
+        (tmp_path / "pvd.sqlite3").write_bytes(b"")
+        first = stored_runs.Slot.current("63", None)
+        (tmp_path / "pvd.sqlite3").rename(tmp_path / "old.sqlite3")
+        (tmp_path / "pvd.sqlite3").write_bytes(b"")
+        assert first.key(False) != stored_runs.Slot.current("63", None).key(False)
     caching.bump_data_version()  # an import or a build
     assert stored_runs.lookup(departement="63", eligibles=False, centralite_source=None) is None
     # a run computed while an import replaces the version is stored under the version read first

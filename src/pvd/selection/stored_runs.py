@@ -65,13 +65,21 @@ def code_fingerprint() -> str:
     return hashlib.sha256(repr(entries).encode()).hexdigest()[:16]
 
 
-def _database() -> str:
+def _database() -> str | None:
+    """The database's identity; for SQLite, its file's too (a file deleted and made again is
+    another database); None when the SQLite file does not exist."""
     from django.conf import settings
 
     db = settings.DATABASES["default"]
-    return hashlib.sha256(
-        repr([db.get(k) for k in ("ENGINE", "NAME", "HOST", "PORT")]).encode()
-    ).hexdigest()[:12]
+    ident = [db.get(k) for k in ("ENGINE", "NAME", "HOST", "PORT")]
+    name = str(db.get("NAME"))
+    if "sqlite" in str(db.get("ENGINE")) and name != ":memory:" and not name.startswith("file:"):
+        try:
+            st = os.stat(db["NAME"])
+        except (OSError, TypeError, ValueError):
+            return None
+        ident += [st.st_dev, st.st_ino]
+    return hashlib.sha256(repr(ident).encode()).hexdigest()[:12]
 
 
 @dataclass(frozen=True)
@@ -83,6 +91,7 @@ class Slot:
     version: str | None  # None when the cache keeps nothing (PVD_CACHE=none)
     departement: str
     centralite_source: str | None
+    database: str | None = None
 
     @classmethod
     def current(cls, departement: str, centralite_source: str | None) -> Slot:
@@ -90,13 +99,15 @@ class Slot:
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pvd.config.settings")
         from pvd import caching
 
-        version = caching.data_version()
-        return cls(None if version == caching.UNCACHED else version, departement, centralite_source)
+        version, database = caching.data_version(), _database()
+        if version == caching.UNCACHED or database is None:
+            version = None
+        return cls(version, departement, centralite_source, database)
 
     def key(self, eligibles: bool) -> str | None:
         if self.version is None:
             return None
-        parts = ("selection-run", _database(), code_fingerprint(), SLUG)
+        parts = ("selection-run", self.database, code_fingerprint(), SLUG)
         parts += (self.centralite_source or "", self.departement, int(eligibles))
         return ":".join(["pvd", self.version, *(str(p) for p in parts)])
 
@@ -151,14 +162,14 @@ def prebuild() -> int:
     from pvd.selection import selectors
 
     rules = selectors.BUILTIN[SLUG][2]
-    version = Slot.current("", None).version  # before reading the data
+    first = Slot.current("", None)  # the version before reading the data
     data = selectors.inputs()
     national = selectors.run(rules=rules, data=data)
     count = 0
     for part in national.partition_by("dep", maintain_order=True):
         dep = part.get_column("dep")[0]
         if dep is not None:
-            Slot(version, dep, None).put(part, rules, data)
+            Slot(first.version, dep, None, first.database).put(part, rules, data)
             count += 1
     return count
 
