@@ -164,6 +164,8 @@ def prebuild() -> int:
     rules = selectors.BUILTIN[SLUG][2]
     first = Slot.current("", None)  # the version before reading the data
     data = selectors.inputs()
+    if first.version is None:  # the cache keeps nothing
+        return 0
     national = selectors.run(rules=rules, data=data)
     count = 0
     for part in national.partition_by("dep", maintain_order=True):
