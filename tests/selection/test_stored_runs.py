@@ -109,3 +109,12 @@ def test_other_scenarios_and_regions_are_computed(db):
     _run("--departement", "63", "--region", "84")
     _run("--scenario", "pvd", "--region", "84")
     assert stored_runs.lookup(departement="63", eligibles=False, centralite_source=None) is None
+
+
+def test_nothing_stored_when_the_cache_keeps_nothing(db, monkeypatch):
+    """PVD_CACHE=none: no version tells a change, every run is computed."""
+    with monkeypatch.context() as m:
+        m.setattr(caching, "data_version", lambda: caching.UNCACHED)
+        assert stored_runs.prebuild() == 0
+        assert _run("--departement", "63").stdout.count("\n") == 464
+    assert stored_runs.lookup(departement="63", eligibles=False, centralite_source=None) is None
