@@ -191,3 +191,27 @@ def test_mont_dore_portrait_page_shows_its_typologies_with_sources(load, client)
     assert "Rural à habitat dispersé" in table and "06 - Massif Central" in table
     assert "Typologie des ruralités" in table and table.count("Licence Ouverte 2.0") == 4
     assert "non disponible" not in table
+
+
+def test_load_stores_each_departments_selection_run_as_the_command_computes_it(load):
+    """The end of a load stores the built-in scenario's run of every department (the official
+    centrality and the indicators of the real data): `pvd selection run --departement D` prints
+    the same bytes as when it computes the run."""
+    from click.testing import CliRunner
+    from django.core.cache import cache
+
+    from pvd.cli import main
+    from pvd.opendata.load import _warm_selection_inputs
+    from pvd.selection import stored_runs
+
+    _warm_selection_inputs()  # as the load's end does (the cache is emptied before each test)
+    for dep, options in (("63", []), ("24", ["--eligibles"]), ("971", [])):
+        args = ["selection", "run", "--departement", dep, *options]
+        assert stored_runs.lookup(departement=dep, eligibles=bool(options), centralite_source=None)
+        stored = CliRunner().invoke(main, args)
+        assert stored.exit_code == 0, stored.output
+        for eligibles in (False, True):
+            cache.delete(stored_runs._key(dep, eligibles, None))
+        computed = CliRunner().invoke(main, args)
+        assert (computed.stdout, computed.stderr) == (stored.stdout, stored.stderr)
+        assert computed.stdout.count("\n") > 10

@@ -32,7 +32,6 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-import numpy as np
 import polars as pl
 
 # Level keys, lowest first. "non_centre" = 0 ... "majeur" = 4.
@@ -199,6 +198,8 @@ def calibrate(
     higher level, the pair whose count is closest to the target (ties: the largest ``b``,
     then the largest ``a``, i.e. the most demanding rule)."""
     targets = targets or TARGETS
+    import numpy as np  # here only: a run imports this module for its levels, not numpy
+
     remaining = np.ones(counts.height, dtype=bool)
     cols = {c: counts.get_column(c).to_numpy() for c in ("n_p", "n_i", "n_s")}
     thresholds: dict[str, Rule] = {}

@@ -133,10 +133,11 @@ def opendata_load(
 def _warm_selection_inputs() -> None:
     """Build the selection model's national inputs of the new data version now, into the
     shared cache: the first run or page afterwards (one department from the CLI, a scenario
-    page) reads them instead of reading all of France."""
-    from pvd.selection.selectors import inputs
+    page) reads them instead of reading all of France; and the built-in scenario's run of
+    every department, which `pvd selection run --departement D` prints without starting Django."""
+    from pvd.selection.stored_runs import prebuild
 
-    inputs()
+    prebuild()  # builds the inputs first
 
 
 def _warm_outcomes() -> None:

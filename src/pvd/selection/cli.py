@@ -165,6 +165,16 @@ def selection_run(
 ) -> None:
     """Score the communes for a scenario; CSV (UTF-8, comma) ranked by department. The column
     centralite_source names each row's source; the source used is also said on stderr."""
+    from pvd.selection import stored_runs
+
+    # One department of the built-in scenario: its run stored for the data version, if any
+    # (no Django start, no polars: pvd.selection.stored_runs).
+    stored = None
+    if departement and not region and slug == stored_runs.SLUG:
+        stored = stored_runs.Slot.current(departement, centralite_source)
+        if (run := stored.get(eligibles)) is not None:
+            stored_runs.print_run(run, output)
+            return
     setup_django(read_only=True)  # reads and prints: no admin, API nor page apps to start
     ensure_referential()
     import dataclasses
@@ -185,6 +195,8 @@ def selection_run(
         fail(str(exc))
     if result.is_empty():
         fail(f"aucune commune pour la région « {region} » / le département « {departement} »")
+    if stored:
+        stored.put(result, rules)
     if eligibles:
         result = result.filter(pl.col("eligible"))
     click.echo(selectors.centrality_used(result, rules)["resume"], err=True)

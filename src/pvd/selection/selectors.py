@@ -12,10 +12,9 @@ from pvd.caching import ProcessMemo, shared
 from pvd.domain import centrality_proxy, envelope
 from pvd.domain import centrality_source as csource
 from pvd.domain import eligibility as edomain
-from pvd.domain import evaluation as vdomain
 from pvd.domain import fragility as fdomain
 from pvd.selection.models import Centralite, Scenario
-from pvd.selection.services import frame_of
+from pvd.selection.stored_frames import frame_of
 from pvd.territories.models import Arrondissement, Commune, Departement, Population
 
 DEFAULT_SLUG = "pvd"
@@ -364,7 +363,9 @@ def evaluate(
     laureats: set[str],
     regions: set[str] | None = None,
     departements: set[str] | None = None,
-) -> vdomain.Evaluation:
+):  # -> pvd.domain.evaluation.Evaluation
+    from pvd.domain import evaluation as vdomain  # numpy: only an evaluation needs it
+
     result = run(rules=rules)
     return vdomain.evaluate(
         result.select("code", "reg", "dep", "score", "criteres_ok"),
