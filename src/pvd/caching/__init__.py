@@ -131,7 +131,9 @@ def shared(key: str | tuple, compute: Callable[[], T], *, timeout: float | None 
 
 class ProcessMemo(Generic[T]):
     """Values kept in this process, valid for one data version (at most ``size`` of them): the
-    one per-process cache of the platform (every module-level memo is one of these).
+    one per-process cache of the platform for what the data change (the other memos keep pure
+    functions of their arguments: ``lru_cache`` on immutable inputs, the rendering filters' texts,
+    the compiled SQL of ``pvd.territories.selectors_sql``).
 
     ``versioned=False``: the values do not depend on the data version but on a ``token`` the
     caller reads (a file's identity, a fingerprint of rows): ``get(key, compute, token=...)``

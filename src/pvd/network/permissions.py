@@ -77,13 +77,7 @@ def can_review_practice(user, pratique: Pratique) -> bool:
     """Publish or send back: national scope, or the scope of the practice's region."""
     if not _active(user) or pratique.supprime_le:
         return False
-    if user.is_superuser:
-        return True
-    return any(
-        s.niveau == Perimetre.Niveau.NATIONAL
-        or (s.niveau == Perimetre.Niveau.REGION and s.region_id == pratique.region_id)
-        for s in user_scopes(user)
-    )
+    return user.is_superuser or _reviewer(user, pratique)
 
 
 def can_delete_practice(user, pratique: Pratique) -> bool:
@@ -99,6 +93,7 @@ def can_restore_practice(user, pratique: Pratique) -> bool:
 
 
 def _reviewer(user, pratique: Pratique) -> bool:
+    """Programme staff whose scope is national or the practice's region."""
     return any(
         s.niveau == Perimetre.Niveau.NATIONAL
         or (s.niveau == Perimetre.Niveau.REGION and s.region_id == pratique.region_id)

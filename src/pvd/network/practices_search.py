@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from pvd import access
 from pvd.caching import ProcessMemo, network_version, shared
 from pvd.domain import network as rules
+from pvd.domain.numbers import NARROW_NBSP, grouped
 from pvd.domain.search import normalize
 from pvd.network.models import Pratique, StatutPratique
 from pvd.programme.models import Perimetre
@@ -130,7 +131,7 @@ def practice_get(*, pk: int, user) -> Pratique | None:
 
 
 def _euros(n: int) -> str:
-    return f"{n:,}".replace(",", "\u202f") + " €"
+    return grouped(n, NARROW_NBSP) + " €"
 
 
 def initial_from_action(action: Action) -> dict:

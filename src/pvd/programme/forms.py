@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from pvd.programme.models import Laureat
+from pvd.programme.services import EDITABLE
 
 
 class DateInput(forms.DateInput):
@@ -17,14 +18,7 @@ class DateInput(forms.DateInput):
 class LaureatForm(forms.ModelForm):
     class Meta:
         model = Laureat
-        fields = (
-            "statut",
-            "date_selection",
-            "date_convention_adhesion",
-            "date_chef_projet",
-            "date_convention_cadre",
-            "notes",
-        )
+        fields = EDITABLE  # what laureate_update accepts: one list
         labels = {
             "statut": "Statut",
             "date_selection": "Date de sélection",

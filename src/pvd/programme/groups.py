@@ -121,11 +121,11 @@ def delete_empty(programme: Programme, ctx, *, was_active: set[int] | None = Non
         .distinct()
         .order_by("code")
     )
-    from pvd.projects.selectors import project_for  # projects build on the programme
-
     was_active = was_active or set()
     for g in kept:
-        if g.pk in was_active and project_for(g) is not None:
+        # The group's project through the reverse one-to-one link (no import of the projects app,
+        # which builds on the programme): None when the group only has a team.
+        if g.pk in was_active and getattr(g, "projet", None) is not None:
             names = ", ".join(
                 f"{c} ({code})"
                 for c, code in g.laureats.order_by("commune__code").values_list(

@@ -330,27 +330,3 @@ def project_for(groupe: Groupe) -> Projet | None:
 
 def can(user, groupe: Groupe):
     return access(user, groupe)
-
-
-def landing_url(user) -> str:
-    """Where a user lands after login: a project team member on their project (or their list
-    of projects when they are in several teams), a prefecture or region agent on the list of
-    the projects they follow, the national team on the national dashboard."""
-    from django.urls import reverse
-
-    from pvd.programme.services import user_scopes
-
-    teams = list(
-        Groupe.objects.filter(membres_projet__user=user)
-        .select_related("programme")
-        .order_by("code")[:2]
-    )
-    if len(teams) == 1:
-        g = teams[0]
-        return reverse("projects:projet", args=[g.programme.slug, g.code])
-    if teams:
-        return reverse("projects:index")
-    scopes = user_scopes(user)
-    if not user.is_superuser and scopes and all(s.niveau != "national" for s in scopes):
-        return reverse("projects:index")
-    return reverse("programme:dashboard", args=["pvd"])

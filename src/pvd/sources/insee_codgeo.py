@@ -26,6 +26,7 @@ from pathlib import Path
 
 import polars as pl
 
+from pvd.domain.indicators.frames import OBS_SCHEMA
 from pvd.sources.columns import COUNT_EXPECTED, NUMBER_EXPECTED, number_expr
 from pvd.sources.contracts import check_codes
 from pvd.sources.tabular import (
@@ -46,7 +47,6 @@ from pvd.sources.tabular import (
 # Markers of secrecy or of a missing value the official files carry ("NaN", a program's
 # not-a-number, is not one of them: it is refused with the other non-numbers).
 MISSING_MARKERS = ("", "s", "nd", "n.d.", "nc", "n.c.", "na", "-", ".", "...")
-OBS_SCHEMA = {"code": pl.String, "variable": pl.String, "millesime": pl.Int32, "value": pl.Float64}
 
 
 def full_year(two_digits: str) -> int:

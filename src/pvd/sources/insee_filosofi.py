@@ -33,6 +33,7 @@ from pathlib import Path
 import polars as pl
 
 from pvd.domain import codes
+from pvd.domain.indicators.frames import INSEE, INSEE_METROPOLE, PUBLISHED_SCHEMA
 from pvd.sources.contracts import FILOSOFI_LONG
 from pvd.sources.insee_codgeo import (
     OBS_SCHEMA,
@@ -69,16 +70,6 @@ AGGREGATES = {
 }
 # GEO_OBJECT values known and deliberately not read.
 NOT_READ = {"ARM"}
-INSEE = "insee"  # pvd.domain.indicators.engine.INSEE
-INSEE_METROPOLE = "insee_metropole"  # pvd.domain.indicators.engine.INSEE_METROPOLE
-PUBLISHED_SCHEMA = {
-    "level": pl.String,
-    "code": pl.String,
-    "variable": pl.String,
-    "millesime": pl.Int32,
-    "value": pl.Float64,
-    "status": pl.String,
-}
 
 
 def read_filosofi(path: Path) -> ObservationFile:

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from pvd.domain.codes import COMMUNE_CODE, DEPARTEMENT_CODE
+from pvd.domain.codes import COMMUNE_CODE, DEPARTEMENT_CODE, EPCI_CODE
 from pvd.sources import columns
 from pvd.sources.contracts import PVD_LIST
 from pvd.sources.report import SourceError
@@ -222,7 +222,7 @@ def read_programme_list(path: Path) -> ProgrammeList:
                 )
             )
         siren = get(row, "SIREN_EPCI")
-        if siren and not re.fullmatch(r"[0-9]{9}", siren):
+        if siren and not EPCI_CODE.fullmatch(siren):
             result.issues.append(
                 Issue(
                     INVALID_VALUE,

@@ -22,10 +22,15 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from pvd.domain.indicators.catalogue import Indicator, indicators
+from pvd.domain.indicators.frames import (  # noqa: F401  (the engine's input frames)
+    INSEE,
+    INSEE_METROPOLE,
+    OBS_SCHEMA,
+    PUBLISHED_SCHEMA,
+)
 
 LEVELS = {"EPCI": "epci", "DEP": "dep", "REG": "reg", "FR": None}
 LEVEL_COLUMNS = [c for c in LEVELS.values() if c]
-OBS_SCHEMA = {"code": pl.String, "variable": pl.String, "millesime": pl.Int32, "value": pl.Float64}
 VALUES_SCHEMA = {
     "level": pl.String,
     "code": pl.String,
@@ -35,18 +40,9 @@ VALUES_SCHEMA = {
     "percentile": pl.Float64,
     "status": pl.String,
 }
-PUBLISHED_SCHEMA = {
-    "level": pl.String,
-    "code": pl.String,
-    "variable": pl.String,
-    "millesime": pl.Int32,
-    "value": pl.Float64,
-    "status": pl.String,  # INSEE or INSEE_METROPOLE
-}
 WEIGHT = "pop_ref"  # latest legal population, the weight of weighted means
-# Status of an aggregate that is not a sum of the communes' inputs (null for the others).
-INSEE = "insee"  # the publisher's own figure for that territory, read from the imported file
-INSEE_METROPOLE = "insee_metropole"  # INSEE's figure for metropolitan France, shown for France
+# Status of an aggregate that is not a sum of the communes' inputs (null for the others): INSEE,
+# INSEE_METROPOLE (the publisher's own figures, pvd.domain.indicators.frames) or:
 ESTIMATION = "estimation"  # a population-weighted mean of commune values: an approximation
 STATUS_LABELS = {
     INSEE: "valeur INSEE",
