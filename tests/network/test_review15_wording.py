@@ -35,3 +35,13 @@ def test_pages_elide_the_town_names(client, users, actions, actor_of):
     p = S.practice_create(actor=actor_of(users["chef16"]), action=actions["a16"], values={})
     page = client.get(f"/reseau/pratiques/{p.pk}/").content.decode()
     assert f"du projet d&#x27;{p.groupe.nom}" in page and "du projet de Aigre" not in page
+
+
+def test_zero_is_singular(client, users, groups):
+    """« 0 villes avec des actions « Mobilité » », « 0 fiches publiées »: French says 0 ville."""
+    client.force_login(users["chef16"])
+    page = client.get("/reseau/pareil/16005/?axe=mobilite").content.decode()
+    assert "0 ville avec des actions « Mobilité »" in page
+    assert "0 fiche publiée." in client.get("/reseau/pratiques/?q=introuvable").content.decode()
+    assert "0 ville lauréate." in client.get("/reseau/?q=introuvable").content.decode()
+    assert "2 villes lauréates." in client.get("/reseau/?departement=16").content.decode()
