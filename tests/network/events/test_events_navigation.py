@@ -33,3 +33,18 @@ def test_region_lists_hold_the_programme_regions_only(client, users):
     form = client.get("/reseau/evenements/nouveau/").content.decode()
     assert "Nouvelle-Aquitaine (75)" in form and "974 – La Réunion" in form
     assert "Clipperton" not in form and "975 – " not in form
+
+
+def test_attendance_page_dates_are_french(client, users, make_event):
+    """The organiser's list showed « 2026-12-04 17:57 » (the CSV's form) in the page."""
+    from django.utils import timezone
+
+    ev = make_event()
+    client.force_login(users["chef23"])
+    client.post(f"/reseau/evenements/{ev.pk}/inscription/")
+    client.force_login(users["region75"])
+    page = client.get(f"/reseau/evenements/{ev.pk}/").content.decode()
+    asked = timezone.localtime(ev.inscriptions.get().demande_le)
+    assert f'<td data-label="Demandé le">{asked:%d/%m/%Y %H:%M}</td>' in page
+    csv = client.get(f"/reseau/evenements/{ev.pk}/participants.csv").content.decode("utf-8-sig")
+    assert f"{asked:%Y-%m-%d %H:%M}" in csv  # the export keeps its sortable form
