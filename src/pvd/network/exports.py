@@ -58,6 +58,7 @@ COLUMNS = {
         "financement",
         "financeurs",
         "resultats",
+        "indicateurs",
         "publiee_le",
         "url",
     ],
