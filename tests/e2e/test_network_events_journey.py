@@ -82,6 +82,14 @@ def _check(page, axe, what: str) -> None:
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{what} at {width} px: {overflow} px wider than the window"
         assert axe(page) == [], f"{what} at {width} px"
+        # A table stacked into cards on a phone hides its header row: it must take no room
+        # (DSFR's `position: relative` once left a blank block as tall as the headers).
+        heads = page.evaluate(
+            "[...document.querySelectorAll('.pvd-stack thead')]"
+            ".map(h => Math.round(h.getBoundingClientRect().height))"
+        )
+        if width < 768:
+            assert all(h <= 1 for h in heads), f"{what} at {width} px: blank table headers {heads}"
         if os.environ.get("PVD_E2E_SHOTS"):
             name = re.sub(r"\W+", "-", what)
             page.screenshot(path=f"{os.environ['PVD_E2E_SHOTS']}/{name}-{width}.png", full_page=True)

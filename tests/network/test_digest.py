@@ -115,7 +115,11 @@ def test_who_receives_what(world, mailoutbox):
         assert items(m, PRACTICES) == practices, who
         assert items(m, EVENTS) == events, who
     m = got["chef23"]
-    assert m.subject == f"Réseau Petites villes de demain — semaine {week_label(MONDAY)} : 1 fiche, 2 rencontres"
+    sunday = MONDAY + timedelta(days=6)
+    assert m.subject == (  # review of issue 15: the dates, not the ISO week "2026-W49"
+        f"Réseau Petites villes de demain — semaine du {MONDAY:%d/%m} au {sunday:%d/%m/%Y} : "
+        "1 fiche, 2 rencontres"
+    )
     assert "vos thèmes : Commerces et services" in m.body
     assert "Trop loin" not in m.body and "Brouillon" not in m.body
     # every link is absolute, from the site's address

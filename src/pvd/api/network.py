@@ -48,6 +48,7 @@ class PracticeOut(Schema):
     financement: str
     financeurs: str
     resultats: str
+    indicateurs: str
     publiee_le: str | None
     url: str
 
@@ -150,7 +151,7 @@ def pratiques(
     base = request.build_absolute_uri("/").rstrip("/")
     items = [
         practices_search.export_row(p, f"{base}/reseau/pratiques/{p.pk}/")
-        for p in qs[offset : offset + limit]
+        for p in qs.prefetch_related("indicateurs")[offset : offset + limit]
     ]
     return PracticesOut(total=qs.count(), items=items)
 

@@ -56,3 +56,19 @@ OLD_VINTAGE_YEARS = 5
 def vintage_age_note(millesime: int, current_year: int) -> str:
     """"données de 2013" when the millésime is more than OLD_VINTAGE_YEARS old, else ""."""
     return f"données de {millesime}" if current_year - millesime > OLD_VINTAGE_YEARS else ""
+
+
+_ELIDING = "aàâäeéèêëiîïoôöuùûüyœæ"
+
+
+def after(word: str, name: str) -> str:
+    """A place name after "de" or "que", elided and contracted as French writes it:
+    "d'Aigre", "qu'Issoire", "du Mans" (Le Mans), "des Andelys" (Les Andelys), "de La Souterraine"
+    (an initial h is left alone: aspirated or not depends on the name)."""
+    if word == "de" and name.startswith("Le "):
+        return f"du {name[3:]}"
+    if word == "de" and name.startswith("Les "):
+        return f"des {name[4:]}"
+    if word in ("de", "que") and name[:1].lower() in _ELIDING:
+        return f"{word[:-1]}'{name}"
+    return f"{word} {name}"

@@ -263,7 +263,8 @@ def compose(
     ]
     n, k = len(practices), len(events)
     subject = (
-        f"Réseau Petites villes de demain — semaine {label} : "
+        # The week by its dates: members do not read ISO week numbers ("2026-W49").
+        f"Réseau Petites villes de demain — semaine du {monday:%d/%m} au {sunday:%d/%m/%Y} : "
         f"{n} fiche{'s' if n > 1 else ''}, {k} rencontre{'s' if k > 1 else ''}"
     )
     return Digest(

@@ -193,8 +193,9 @@ def managers(*, groupe_ids: list[int], full: bool) -> dict[int, list[Person]]:
     return out
 
 
-def export_rows() -> list[dict]:
-    """The public directory as rows (CSV/JSON exports): no personal data."""
+def export_rows(filters: Filters | None = None) -> list[dict]:
+    """The public directory as rows (CSV/JSON exports): no personal data; the towns the
+    directory's filters select when given (the page's « Télécharger » keeps its filters)."""
     return [
         {
             "code_commune": t.code,
@@ -207,7 +208,7 @@ def export_rows() -> list[dict]:
             "libelle_groupe": t.groupe_nom,
             "thematiques": ";".join(t.axes),
         }
-        for t in towns()
+        for t in (search(filters) if filters else towns())
     ]
 
 

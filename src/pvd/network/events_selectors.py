@@ -4,6 +4,7 @@ its counts and the user's registration, the attendance list."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
@@ -130,6 +131,7 @@ ATTENDANCE_HEADER = [
 class Attendee:
     inscription_id: int
     row: list  # the CSV row (ATTENDANCE_HEADER)
+    demande_le: datetime | None = None  # the page shows it the French way (dd/mm/yyyy)
 
 
 def attendance_rows(ev: Evenement) -> list[list]:
@@ -165,6 +167,6 @@ def attendance(ev: Evenement) -> list[Attendee]:
                 " | ".join(str(m.groupe) for m in memberships) or None,
                 " | ".join(sorted({m.fonction for m in memberships if m.fonction})) or None,
                 timezone.localtime(r.demande_le).strftime("%Y-%m-%d %H:%M"),
-            ])
+            ], r.demande_le)
         )  # fmt: skip
     return rows

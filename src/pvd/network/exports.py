@@ -12,9 +12,9 @@ KINDS = ("annuaire", "pratiques")
 FORMATS = ("csv", "json")
 
 
-def rows_of(kind: str, *, base_url: str = "") -> list[dict]:
+def rows_of(kind: str, *, base_url: str = "", filters=None) -> list[dict]:
     if kind == "annuaire":
-        return directory.export_rows()
+        return directory.export_rows(filters)
     if kind == "pratiques":
         return practices_search.export_rows(base_url=base_url)
     raise ValueError(f"export inconnu : {kind} (attendu : {', '.join(KINDS)})")
@@ -58,11 +58,16 @@ COLUMNS = {
         "financement",
         "financeurs",
         "resultats",
+        "indicateurs",
         "publiee_le",
         "url",
     ],
 }
 
 
-def export(kind: str, fmt: str, *, base_url: str = "", variant: str = "fr") -> bytes:
-    return render(rows_of(kind, base_url=base_url), fmt, columns=COLUMNS[kind], variant=variant)
+def export(
+    kind: str, fmt: str, *, base_url: str = "", variant: str = "fr", filters=None
+) -> bytes:
+    """``filters``: the directory's (:class:`pvd.network.directory.Filters`), else everything."""
+    rows = rows_of(kind, base_url=base_url, filters=filters)
+    return render(rows, fmt, columns=COLUMNS[kind], variant=variant)

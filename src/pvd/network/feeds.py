@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
 from pvd.formats import csv_fr
-from pvd.network import exports, practices_search
+from pvd.network import directory, exports, practices_search
 from pvd.network.models import Pratique
+from pvd.network.views_common import param
 
 FEED_SIZE = 50
 
@@ -48,6 +49,12 @@ class PracticesFeed(Feed):
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 
 
+def _directory_filters(request: HttpRequest) -> directory.Filters | None:
+    """The directory page's filters, passed on by its « Télécharger » link."""
+    values = {k: param(request, k) for k in ("q", "region", "departement", "axe", "tranche")}
+    return directory.Filters(**values) if any(values.values()) else None
+
+
 def download(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     if kind not in exports.KINDS or fmt not in exports.FORMATS:
         raise Http404("Export inconnu.")
@@ -56,6 +63,7 @@ def download(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
         fmt,
         base_url=request.build_absolute_uri("/").rstrip("/"),
         variant=csv_fr.variant_of(request.GET),
+        filters=_directory_filters(request) if kind == "annuaire" else None,
     )
     response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="reseau-{kind}.{fmt}"'

@@ -11,6 +11,9 @@ from pvd.territories.models import Departement, Region
 
 E = Evenement
 LOCAL = "%Y-%m-%dT%H:%M"
+# The programme's towns are in mainland France and the overseas departments: the overseas
+# collectivities (Clipperton, TAAF...) are left out of the region and department lists.
+PROGRAMME_ZONES = ("metro", "drom")
 
 
 def _when(label: str, required: bool = True, help_text: str = "") -> forms.DateTimeField:
@@ -56,10 +59,12 @@ class EventForm(forms.Form):
     def __init__(self, *args, with_publish: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].choices = [("", "—")] + [
-            (r.code, f"{r.nom} ({r.code})") for r in Region.objects.order_by("nom")
+            (r.code, f"{r.nom} ({r.code})")
+            for r in Region.objects.filter(zone__in=PROGRAMME_ZONES).order_by("nom")
         ]
         self.fields["departement"].choices = [("", "—")] + [
-            (d.code, f"{d.code} – {d.nom}") for d in Departement.objects.order_by("code")
+            (d.code, f"{d.code} – {d.nom}")
+            for d in Departement.objects.filter(region__zone__in=PROGRAMME_ZONES).order_by("code")
         ]
         if with_publish:  # a new event: nobody to tell yet
             del self.fields["sans_notification"]

@@ -173,6 +173,16 @@ def axe_label(code: str) -> str:
     return dict(Axe.choices).get(code, code)
 
 
+def indicators_text(p: Pratique) -> str:
+    """The result indicators as one text field: "Commerces rouverts : 4 commerces | Vitrines
+    vides : 8 vitrines" (values with a decimal comma; none: "")."""
+    parts = []
+    for i in p.indicateurs.all():
+        value = "" if i.valeur is None else format(i.valeur, "g").replace(".", ",")
+        parts.append(" ".join(x for x in (f"{i.libelle} :", value, i.unite) if x))
+    return " | ".join(parts)
+
+
 def export_row(p: Pratique, url: str = "") -> dict:
     funders = dict(Financeur.choices)
     return {
@@ -190,11 +200,12 @@ def export_row(p: Pratique, url: str = "") -> dict:
         "financement": p.financement,
         "financeurs": ";".join(funders.get(f, f) for f in p.financeurs_list),
         "resultats": p.resultats,
+        "indicateurs": indicators_text(p),
         "publiee_le": p.publiee_le.isoformat() if p.publiee_le else None,
         "url": url,
     }
 
 
 def export_rows(filters: PracticeFilters | None = None, base_url: str = "") -> list[dict]:
-    qs = search(filters or PracticeFilters())
+    qs = search(filters or PracticeFilters()).prefetch_related("indicateurs")
     return [export_row(p, f"{base_url}/reseau/pratiques/{p.pk}/" if base_url else "") for p in qs]

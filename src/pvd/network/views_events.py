@@ -19,7 +19,7 @@ from pvd import access
 from pvd.formats import csv_fr
 from pvd.network import calendar, events_selectors
 from pvd.network import events as svc
-from pvd.network.forms_events import EventForm
+from pvd.network.forms_events import PROGRAMME_ZONES, EventForm
 from pvd.network.models import Evenement
 from pvd.territories.models import Region
 
@@ -54,7 +54,7 @@ def event_list(request):
     period = period if period in events_selectors.PERIODS else "a-venir"
     region = request.GET.get("region", "").strip()
     fmt = request.GET.get("format", "").strip()
-    regions = list(Region.objects.order_by("nom"))
+    regions = list(Region.objects.filter(zone__in=PROGRAMME_ZONES).order_by("nom"))
     if region and region not in {r.code for r in regions}:
         region = ""
     page = events_selectors.events_page(
@@ -74,6 +74,7 @@ def event_list(request):
             "formats": E.Format.choices,
             "query": query.urlencode(),
             "feed_region": next((r for r in regions if r.code == region), None),
+            "nav": "rencontres",
             "breadcrumb_data": _crumbs("Rencontres du réseau"),
         },
     )

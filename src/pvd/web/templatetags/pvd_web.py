@@ -51,3 +51,9 @@ def valeur(value) -> str:
     if value is None or value == "":
         return "—"
     return _number(value)
+
+
+@register.filter
+def apres(name, word: str) -> str:
+    """``{{ commune.nom|apres:"de" }}``: "d'Aigre", "du Mans", "de La Souterraine"."""
+    return wording.after(word, str(name))
