@@ -333,3 +333,21 @@ def test_late_actions_say_why(client, users, projet23):
     assert "En retard" in row and "Fin prévue le 31/01/2020, dépassée de" in row
     page = client.get(BASE + f"actions/{late.pk}/").content.decode()
     assert "Fin prévue le 31/01/2020, dépassée de" in page
+
+
+def test_an_action_without_budget_nor_dates_shows_them_unknown_not_zero(client, users, projet23):
+    """A review found « Coût prévisionnel : 0 € … reste à financer : 0 € » and « ? → ? » on a
+    new action: a cost nobody entered is unknown, not zero."""
+    client.force_login(users["chef23"])
+    a = Action.objects.create(projet=projet23, titre="Halle", axe="commerces")
+    html = client.get(BASE + f"actions/{a.pk}/").content.decode()
+    budget = " ".join(html.split('<h2 class="fr-h4">Budget</h2>', 1)[1].split("</p>", 1)[0].split())
+    assert "Coût prévisionnel : <strong>non renseigné</strong> (aucune ligne de budget)" in budget
+    assert "aucune ligne de cofinancement" in budget and "non calculable" in budget
+    assert "0 €" not in budget and "?" not in html.split("<dt>Dates</dt>", 1)[1][:60]
+    assert "Non renseignées" in html
+    project = client.get(BASE).content.decode()
+    row = project.split("Halle", 1)[1].split("</tr>", 1)[0]
+    assert 'title="Aucune ligne de budget">—' in row
+    budget_page = " ".join(client.get(BASE + "budget/").content.decode().split())
+    assert "Coût prévisionnel total : <strong>non renseigné</strong>" in budget_page

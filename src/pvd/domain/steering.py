@@ -165,6 +165,8 @@ class Budget:
     granted: int = 0
     paid: int = 0
     warnings: list[str] = field(default_factory=list)
+    forecast_lines: int = 0  # 0: no budget line, the cost is unknown (never shown as 0 €)
+    funding_lines: int = 0
 
     @property
     def remaining(self) -> int:
@@ -187,6 +189,7 @@ class Budget:
 def budget_of(budget_lines: Iterable[BudgetLine], funding_lines: Iterable[FundingLine]) -> Budget:
     b = Budget()
     for line in budget_lines:
+        b.forecast_lines += 1
         b.forecast += line.forecast
         if line.nature == INVESTMENT:
             b.forecast_investment += line.forecast
@@ -199,6 +202,7 @@ def budget_of(budget_lines: Iterable[BudgetLine], funding_lines: Iterable[Fundin
             b.actual += line.actual
             year["actual"] += line.actual
     for f in funding_lines:
+        b.funding_lines += 1
         b.requested += f.requested
         granted = f.granted or 0
         paid = f.paid or 0

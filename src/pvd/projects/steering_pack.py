@@ -123,7 +123,7 @@ def pack_xlsx(*, projet: Projet, rows: list[ActionRow], totals, today: date) -> 
                 r.status_label,
                 r.action.date_debut,
                 r.action.date_fin_prevue,
-                r.budget.forecast,
+                r.budget.forecast if r.budget.forecast_lines else None,  # empty: no budget line
                 r.budget.granted,
             ]
             for r in rows

@@ -52,6 +52,7 @@ def _budget_context(rows) -> dict:
             (labels.get(k, k), v) for k, v in totals.investment_by_axis.most_common()
         ],
         "forecast": sum(r.budget.forecast for r in rows),
+        "forecast_reported": any(r.budget.forecast_lines for r in rows),
         "actual": sum(r.budget.actual for r in rows),
         "remaining": sum(r.budget.remaining for r in rows),
         "funding_chart": charts.funding_chart(totals.funding_by_funder),
