@@ -10,7 +10,10 @@ first 200 requests of another seed (per-process memos filled as a running server
 request log is silenced (a server logs to a file, not to this terminal). With --profile, a
 cProfile of the measured requests is written to FILE and its top functions printed. Prints the
 cyclic garbage collector's passes (count, CPU) during the measured requests; with --freeze, the
-heap is settled first as a served worker does after its warm-up (pvd.config.serving.settle_heap).
+heap is settled first as a served worker does after its warm-up (pvd.config.serving.settle_heap);
+--young N sets the collector's young-generation threshold (Python's: 700), to compare.
+
+    PYTHONPATH=src python bench/bench_mix.py 600 --freeze
 """
 
 from __future__ import annotations
