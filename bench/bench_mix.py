@@ -11,7 +11,9 @@ request log is silenced (a server logs to a file, not to this terminal). With --
 cProfile of the measured requests is written to FILE and its top functions printed. Prints the
 cyclic garbage collector's passes (count, CPU) during the measured requests; with --freeze, the
 heap is settled first as a served worker does after its warm-up (pvd.config.serving.settle_heap);
---young N sets the collector's young-generation threshold (Python's: 700), to compare.
+--young N sets the collector's young-generation threshold (Python's: 700), to compare. With
+--disk, the shared cache is the server's (diskcache in PVD_DATA_DIR/cache-pvd, emptied first:
+never run it against the data folder of a running server).
 
     PYTHONPATH=src python bench/bench_mix.py 600 --freeze
 """
@@ -27,7 +29,7 @@ import time
 from pathlib import Path
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pvd.config.settings")
-os.environ["PVD_CACHE"] = "memory"
+os.environ["PVD_CACHE"] = "disk" if "--disk" in sys.argv else "memory"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import load  # noqa: E402  (bench/load.py: its targets and plan; sets Django up)
@@ -37,6 +39,12 @@ def main() -> None:
     args = [a for a in sys.argv[1:2] if not a.startswith("--")]
     count = int(args[0]) if args else 600
     targets = load.read_targets()
+    if "--disk" in sys.argv:
+        from django.conf import settings
+        from django.core.cache import cache
+
+        cache.clear()  # the server's shared cache, emptied as before an honest load test
+        print(f"shared cache on disk: {settings.CACHES['default']['LOCATION']}, emptied")
     logging.getLogger("pvd.requests").disabled = True
     from django.test import Client
 
