@@ -8,11 +8,19 @@ under the load test: almost every commune page and portrait is a first visit.
 Prints CPU ms per request by kind (median, mean) and on the whole mix, after a warm-up of the
 first 200 requests of another seed (per-process memos filled as a running server's are). The
 request log is silenced (a server logs to a file, not to this terminal). With --profile, a
-cProfile of the measured requests is written to FILE and its top functions printed.
+cProfile of the measured requests is written to FILE and its top functions printed. Prints the
+cyclic garbage collector's passes (count, CPU) during the measured requests; with --freeze, the
+heap is settled first as a served worker does after its warm-up (pvd.config.serving.settle_heap);
+--young N sets the collector's young-generation threshold (Python's: 700), to compare. With
+--disk, the shared cache is the server's (diskcache in PVD_DATA_DIR/cache-pvd, emptied first:
+never run it against the data folder of a running server).
+
+    PYTHONPATH=src python bench/bench_mix.py 600 --freeze
 """
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import statistics
@@ -21,16 +29,22 @@ import time
 from pathlib import Path
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pvd.config.settings")
-os.environ["PVD_CACHE"] = "memory"
+os.environ["PVD_CACHE"] = "disk" if "--disk" in sys.argv else "memory"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import load  # noqa: E402  (bench/load.py: its targets and plan; sets Django up)
 
 
 def main() -> None:
-    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    args = [a for a in sys.argv[1:2] if not a.startswith("--")]
     count = int(args[0]) if args else 600
     targets = load.read_targets()
+    if "--disk" in sys.argv:
+        from django.conf import settings
+        from django.core.cache import cache
+
+        cache.clear()  # the server's shared cache, emptied as before an honest load test
+        print(f"shared cache on disk: {settings.CACHES['default']['LOCATION']}, emptied")
     logging.getLogger("pvd.requests").disabled = True
     from django.test import Client
 
@@ -38,6 +52,13 @@ def main() -> None:
     for _, path in load.request_plan(targets, 200, seed=99):
         client.get(path)
     plan = load.request_plan(targets, count, seed=1)
+    if "--freeze" in sys.argv:
+        from pvd.config.serving import settle_heap
+
+        settle_heap()  # what a served worker does after its warm-up
+    if "--young" in sys.argv:  # another young-generation threshold, to compare
+        gc.set_threshold(int(sys.argv[sys.argv.index("--young") + 1]), *gc.get_threshold()[1:])
+    pauses = _gc_pauses()
     profile = None
     if "--profile" in sys.argv:
         import cProfile
@@ -62,6 +83,14 @@ def main() -> None:
             f"  mean {statistics.mean(values) * 1000:6.1f} ms"
         )
     print(f"mix: {total / count * 1000:.1f} ms CPU per request over {count} requests")
+    gc.callbacks.remove(pauses.callback)
+    for generation in range(3):
+        times = pauses.times[generation]
+        print(
+            f"gc gen {generation}: {len(times):5} collections, {sum(times) * 1000:7.1f} ms CPU"
+            f" (max {max(times, default=0) * 1000:.1f} ms)"
+        )
+    print(f"gc: {len(gc.get_objects())} tracked objects, {gc.get_freeze_count()} frozen")
     if profile:
         import pstats
 
@@ -70,6 +99,26 @@ def main() -> None:
         stats = pstats.Stats(profile)
         stats.sort_stats("cumulative").print_stats(50)
         stats.sort_stats("tottime").print_stats(25)
+
+
+class _Pauses:
+    """CPU time of the cyclic garbage collector's passes, by generation (gc.callbacks)."""
+
+    def __init__(self) -> None:
+        self.times: list[list[float]] = [[], [], []]
+        self._start = 0.0
+
+    def callback(self, phase: str, info: dict) -> None:
+        if phase == "start":
+            self._start = time.process_time()
+        else:
+            self.times[info["generation"]].append(time.process_time() - self._start)
+
+
+def _gc_pauses() -> _Pauses:
+    pauses = _Pauses()
+    gc.callbacks.append(pauses.callback)
+    return pauses
 
 
 if __name__ == "__main__":

@@ -117,3 +117,26 @@ def test_one_version_reads_the_shared_cache_once_and_sees_its_own_bump(db, monke
     assert caching.data_version() == mine  # outside a request: the shared cache's, every time
     cache.set(caching.VERSION_KEY, "later")
     assert caching.data_version() == "later"
+
+
+def test_a_long_page_is_stored_in_one_file_read_back_by_plain_diskcache(db, tmp_path):
+    """A page body over diskcache's file threshold: written in one call, the same UTF-8 file as
+    diskcache's own writer makes, read back identical here and by a plain diskcache cache."""
+    import diskcache
+
+    page = "".join(f"<p>ligne {i} : été, « Saint-Étienne »</p>\n" for i in range(3000))
+    ours = caching.DiskCache(str(tmp_path / "ours"), {"SHARDS": 1})
+    plain = diskcache.DjangoCache(str(tmp_path / "plain"), {"SHARDS": 1})
+    assert type(ours._cache._shards[0].disk).__name__ == "_TextInOneWrite"
+    for backend in (ours, plain):
+        backend.set("page", page)
+    assert ours.get("page") == plain.get("page") == page
+    files = {
+        name: [p.read_bytes() for p in (tmp_path / name).rglob("*.val")]
+        for name in ("ours", "plain")
+    }
+    assert files["ours"] == files["plain"] == [page.encode("utf-8")]
+    reader = diskcache.DjangoCache(str(tmp_path / "ours"), {"SHARDS": 1})
+    assert reader.get("page") == page
+    ours.set("small", "court")
+    assert ours.get("small") == "court" and reader.get("small") == "court"

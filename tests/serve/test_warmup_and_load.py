@@ -107,3 +107,30 @@ def test_load_client_counts_statuses_over_keep_alive_connections():
     assert opened == 3  # one keep-alive connection per client
     result = load.report(latencies, statuses, errors, wall, cpu, opened)
     assert result["requests"] == 60 and result["errors"] == 20
+
+
+def test_worker_settles_its_heap_after_the_warm_up(monkeypatch):
+    """After the warm-up a worker's objects go to the collector's permanent generation: later
+    collections (during requests) never walk them again, and they stay alive."""
+    import gc
+
+    class Worker:
+        def notify(self):
+            pass
+
+    warmed = []
+    monkeypatch.setattr(serving, "warm_up", lambda notify: warmed.append(notify))
+    made_at_start = {"memo": [1, 2, 3]}
+    assert gc.is_tracked(made_at_start)
+    try:
+        serving._post_worker_init(Worker())
+        assert len(warmed) == 1
+        assert gc.get_freeze_count() > 0
+        assert not any(o is made_at_start for o in gc.get_objects())  # in no generation
+        made_later = {"request": [4]}
+        assert any(o is made_later for o in gc.get_objects(generation=0))
+        gc.collect()
+        assert made_at_start == {"memo": [1, 2, 3]}
+    finally:
+        gc.unfreeze()  # the rest of the test session collects as before
+    assert any(o is made_at_start for o in gc.get_objects())

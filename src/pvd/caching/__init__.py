@@ -23,7 +23,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Generic, TypeVar
 
-from diskcache import DjangoCache
+from diskcache import Disk, DjangoCache
+from diskcache.core import MODE_TEXT, UNKNOWN
 from django.core.cache import cache
 from django.db import transaction
 
@@ -173,10 +174,30 @@ class ProcessMemo(Generic[T]):
             self._version = None
 
 
+class _TextInOneWrite(Disk):
+    """diskcache's storage, a long text (a page body over ``min_file_size``, 32 kB) written to
+    its file in one call: diskcache writes it line by line (``io.StringIO``: ~1,000 writes for a
+    portrait's body), 0.78-0.82 ms a store against 0.32-0.59 ms so. Same file (UTF-8), same
+    size and mode recorded: entries written by either are read by both."""
+
+    def store(self, value, read, key=UNKNOWN):
+        if type(value) is str and len(value) >= self.min_file_size:
+            data = value.encode("utf-8")
+            filename, full_path = self.filename(key, value)
+            self._write(full_path, (data,), "xb")
+            return len(data), MODE_TEXT, filename, None
+        return super().store(value, read, key)
+
+
 class DiskCache(DjangoCache):
     """diskcache's Django backend, left open when a request ends: Django closes every cache
     then (``request_finished``), and reopening the SQLite file of the cache costs about 2 ms per
-    request, more than a search. diskcache reopens it by itself in a forked worker."""
+    request, more than a search. diskcache reopens it by itself in a forked worker. Long texts
+    are written in one call (``_TextInOneWrite``)."""
+
+    def __init__(self, directory, params):
+        options = {"disk": _TextInOneWrite, **params.get("OPTIONS", {})}
+        super().__init__(directory, {**params, "OPTIONS": options})
 
     def close(self, **kwargs) -> None:
         pass

@@ -61,6 +61,7 @@ def serve(host: str, port: int, dev: bool) -> None:
         click.echo(f"Fichiers statiques rassemblés dans {settings.STATIC_ROOT}.", err=True)
     application = get_wsgi_application()
     connections.close_all()  # the workers are forked: none inherits the master's connection
+    serving.freeze_before_fork()
     click.echo(
         f"PVD sur http://{host}:{port}/ ({workers} processus gunicorn ; Ctrl+C pour arrêter)",
         err=True,
