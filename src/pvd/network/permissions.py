@@ -18,7 +18,9 @@ from __future__ import annotations
 
 from pvd.network.models import Pratique, StatutPratique
 from pvd.programme.models import Perimetre
-from pvd.programme.services import user_scopes
+# From .permissions, not .services (which re-exports it): the access rules are registered at
+# Django's start, and .services imports the cache, sources and geography modules.
+from pvd.programme.permissions import user_scopes
 from pvd.projects.models import Membre
 
 
