@@ -18,9 +18,7 @@ from __future__ import annotations
 
 from pvd.network.models import Pratique, StatutPratique
 from pvd.programme.models import Perimetre
-# From .permissions, not .services (which re-exports it): the access rules are registered at
-# Django's start, and .services imports the cache, sources and geography modules.
-from pvd.programme.permissions import user_scopes
+from pvd.programme.permissions import user_scopes  # not .services: its imports slow the start
 from pvd.projects.models import Membre
 
 

@@ -26,9 +26,7 @@ from django.utils import timezone
 from pvd import access
 from pvd.network.models import Evenement
 from pvd.programme.models import Perimetre
-# From .permissions, not .services (which re-exports it): the access rules are registered at
-# Django's start, and .services imports the cache, sources and geography modules.
-from pvd.programme.permissions import user_scopes
+from pvd.programme.permissions import user_scopes  # not .services: its imports slow the start
 from pvd.projects.models import Membre
 
 E = Evenement
