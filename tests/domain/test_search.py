@@ -115,3 +115,37 @@ def test_substring_is_a_last_resort():
     assert codes("mont") == ["98817", "63236", "63240"]
     # "pensier" is a substring only, but "montpen" is a prefix: prefix hits never include it.
     assert codes("ensier") == ["63240"]
+
+
+def _ranked_all(index, query, limit):
+    """The order the page must follow, computed the slow way: every name of the index ranked
+    (0 exact, 1 exact without article, 2 prefix; x 2, + 1 for a commune déléguée/associée),
+    then by index order (population)."""
+    key = normalize(query)
+    bare = strip_article(key)
+    ranked = []
+    for i in range(len(index)):
+        e = index.entry(i)
+        name = normalize(e.nom)
+        rank = 0 if name == key else 1 if strip_article(name) == bare else 2
+        if strip_article(name).startswith(bare):
+            ranked.append(((rank * 2 + (e.type in ("COMD", "COMA")), i), e.code, e.nom))
+    return [(code, nom) for _, code, nom in sorted(ranked)[:limit]]
+
+
+def test_a_broad_prefix_page_is_the_best_of_all_the_names_starting_with_it():
+    """"saint" starts hundreds of names: the page is taken without ranking them all, and must
+    equal ranking them all (exact and article-less names first, communes before communes
+    déléguées, then by population)."""
+    entries = [entry("90000", "Saint", "90", 10), entry("90001", "Le Saint", "90", 5)]
+    for n in range(300):
+        kind = "COMD" if n % 7 == 0 else "COM"
+        pop = (n * 7919) % 5000 if kind == "COM" else 0
+        entries.append(entry(f"9{n:04d}", f"Saint-{n:03d}", "90", pop, type=kind, parent="90000"))
+    entries.append(entry("90999", "Le Saint", "90", 0, type="COMA", parent="90000"))
+    index = SearchIndex(entries)
+    for query in ("saint", "st", "le saint", "saint-1", "saint 00"):
+        for limit in (1, 2, 3, 10, 50, 299, 400):
+            hits = index.search(query, limit)
+            assert [(h.entry.code, h.entry.nom) for h in hits] == _ranked_all(index, query, limit)
+    assert [h.rank for h in index.search("saint", 3)] == [0, 2, 3]

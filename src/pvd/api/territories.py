@@ -7,7 +7,6 @@ French message in ``detail``.
 from __future__ import annotations
 
 import functools
-import json
 from typing import Literal
 
 from django.http import HttpRequest, HttpResponse
@@ -98,6 +97,12 @@ def _departement(request: HttpRequest, d: Departement, totals: dict) -> dict:
     }
 
 
+# The search's per-hit type labels and its JSON encoder, made once (an enum call per hit and an
+# encoder per answer were a tenth of the view's own time).
+_TYPE_LABELS = dict(Commune.Type.choices)
+_ENCODER = NinjaJSONEncoder()
+
+
 @router.get(
     "/communes/search",
     response=list[CommuneHitOut],
@@ -129,7 +134,7 @@ def communes_search(
             {
                 "code": e.code,
                 "type": e.type,
-                "type_libelle": Commune.Type(e.type).label,
+                "type_libelle": _TYPE_LABELS[e.type],
                 "nom": e.nom,
                 "departement": e.departement,
                 "departement_nom": names.get(e.departement, ""),
@@ -143,7 +148,7 @@ def communes_search(
     # Rendered here as ninja would (its encoder, its content type), without validating again
     # every hit against CommuneHitOut (built above field for field; the schema stays the
     # documented one, and tests/api checks the answers against it): a third of the request.
-    return HttpResponse(json.dumps(results, cls=NinjaJSONEncoder), content_type=JSON)
+    return HttpResponse(_ENCODER.encode(results), content_type=JSON)
 
 
 @router.get(

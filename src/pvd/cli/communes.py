@@ -23,7 +23,7 @@ def communes() -> None:
 @click.option("--json", "as_json", is_flag=True, help="JSON output.")
 def communes_search(query: str, limit: int, as_json: bool) -> None:
     """Search communes by name, INSEE code or postal code."""
-    setup_django(read_only=True)
+    setup_django(read_only=True, apps=("pvd.territories",))  # the index reads this app only
     from pvd.territories.models import Commune
     from pvd.territories.selectors import communes_search as search
 

@@ -39,19 +39,24 @@ READ_ONLY_DROPPED_APPS = (
 )
 
 
-def setup_django(*, read_only: bool = False) -> None:
+def setup_django(*, read_only: bool = False, apps: tuple[str, ...] = ()) -> None:
     """Start Django; ``read_only``: with the apps that hold the data only (a command that
-    reads the database and prints, rendering no page and writing nothing)."""
+    reads the database and prints, rendering no page and writing nothing); ``apps`` (read-only
+    commands): only these installed apps, those whose models the command reads (each with the
+    apps its models import). Every other app's models, ``ready()`` hooks and their imports are
+    skipped: about 0.1 s of CPU for `pvd communes search`, which needs `pvd.territories` only."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pvd.config.settings")
     import django
 
-    if read_only:
-        from django.apps import apps
+    if read_only or apps:
+        from django.apps import apps as registry
         from django.conf import settings
 
-        if not apps.ready:
+        if not registry.ready:
             settings.INSTALLED_APPS = [
-                app for app in settings.INSTALLED_APPS if app not in READ_ONLY_DROPPED_APPS
+                app
+                for app in settings.INSTALLED_APPS
+                if app not in READ_ONLY_DROPPED_APPS and (not apps or app in apps)
             ]
     django.setup()
 

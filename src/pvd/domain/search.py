@@ -228,6 +228,8 @@ class SearchIndex:
         for i in by_bare.equal(bare):
             ranks.setdefault(i, 1)
         lo, hi = by_bare.prefixed(bare)
+        if hi - lo >= limit:  # the prefix matches fill the page: no word-prefix search
+            return self._prefix_page(ranks, by_bare.numbers[lo:hi], limit)
         for i in by_bare.numbers[lo:hi]:
             ranks.setdefault(i, 2)
         query_words = bare.split()
@@ -249,6 +251,33 @@ class SearchIndex:
             key=lambda item: (item[1] * 2 + subordinate[item[0]], item[0]),
         )
         return [Hit(self.entry(i), rank * 2 + subordinate[i], "nom") for i, rank in best]
+
+    def _prefix_page(self, ranks: dict[int, int], prefixed: array, limit: int) -> list[Hit]:
+        """The page when the names starting with the query fill it (a broad query: "saint",
+        "mont", thousands of names): the same order as ranking them all, (rank x 2 +
+        subordinate, index order), without a Python key call for each. ``ranks`` holds the
+        exact and article-less matches (ranks 0 and 1), all among ``prefixed``."""
+        subordinate = self.subordinate
+        keyed = sorted((rank * 2 + subordinate[i], i) for i, rank in ranks.items())
+        page = keyed[:limit]
+        if len(page) < limit:
+            prefix_rank = 2 * 2
+            communes: list[int] = []
+            others: list[int] = []  # communes déléguées/associées, after the communes
+            for i in sorted(prefixed):  # index order: population order
+                if i in ranks:
+                    continue
+                if subordinate[i]:
+                    if len(others) < limit:
+                        others.append(i)
+                else:
+                    communes.append(i)
+                    if len(page) + len(communes) >= limit:
+                        break
+            page += [(prefix_rank, i) for i in communes]
+            page += [(prefix_rank + 1, i) for i in others]
+            page = page[:limit]
+        return [Hit(self.entry(i), key, "nom") for key, i in page]
 
     def _word_prefix_candidates(self, query_words: list[str]) -> array | list[int]:
         """Entries with a name word starting with the rarest query word (an entry once per

@@ -37,7 +37,7 @@ def network() -> None:
 @click.option("--international", is_flag=True, help="CSV « , » et « . » décimal (scripts).")
 def export(kind: str, fmt: str, output: Path | None, international: bool) -> None:
     """Exporte l'annuaire public (sans données personnelles) ou les fiches publiées."""
-    setup_django()
+    setup_django(read_only=True)  # reads and prints: no admin, API (pydantic) nor page apps
     from pvd.network.exports import export as run
 
     try:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from pvd.network.models import Pratique, StatutPratique
 from pvd.programme.models import Perimetre
-from pvd.programme.services import user_scopes
+from pvd.programme.permissions import user_scopes  # not .services: its imports slow the start
 from pvd.projects.models import Membre
 
 

@@ -26,7 +26,7 @@ from django.utils import timezone
 from pvd import access
 from pvd.network.models import Evenement
 from pvd.programme.models import Perimetre
-from pvd.programme.services import user_scopes
+from pvd.programme.permissions import user_scopes  # not .services: its imports slow the start
 from pvd.projects.models import Membre
 
 E = Evenement

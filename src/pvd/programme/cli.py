@@ -22,6 +22,9 @@ from pvd.cli.helpers import (
     setup_django,
 )
 
+# The apps whose models a read-only command of the registry reads (with those they import).
+PROGRAMME_APPS = ("django.contrib.auth", "django.contrib.contenttypes", "pvd.territories", "pvd.programme")
+
 
 @click.group()
 def programme() -> None:
@@ -161,7 +164,8 @@ def check(statements: tuple[str, ...], slug: str, path, show_list: bool, as_json
     Exit code 1 when a claim is contradicted or the text contradicts itself (parts against
     their total), 2 when one is not understood, 3 when one is not verifiable (a territory no
     loaded list covers)."""
-    setup_django(read_only=True)
+    # Reads the registry and the referential only: the other apps' models are not started.
+    setup_django(read_only=True, apps=PROGRAMME_APPS)
     ensure_referential()
     from pvd.domain import claims
     from pvd.programme import figures_check, selectors

@@ -91,7 +91,7 @@ def selection_import_official(file: Path, dry_run: bool, confirm: bool) -> None:
 @selection.command("scenarios")
 def selection_scenarios() -> None:
     """List the scenarios (built-in and saved) and their rules."""
-    setup_django()
+    setup_django(read_only=True)  # reads and prints: no admin, API (pydantic) nor page apps
     from pvd.selection import selectors
 
     for s in selectors.scenarios_list():
