@@ -68,6 +68,9 @@ def test_python_dash_m_runs_the_same_command(tmp_path):
         ["data", "import-population", "nowhere.csv", "--millesime", "2021"],
         ["communes", "search", "Paris"],
         ["programme", "check", "201 communes de Nouvelle-Aquitaine"],
+        ["network", "events", "list"],  # a traceback before (issue 15's review)
+        ["network", "events", "export-attendance", "1"],
+        ["network", "export", "annuaire"],  # said « no such table: projects_projet »
     ],
 )
 def test_a_database_not_migrated_is_named_not_migrated(tmp_path, argv):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from pvd.cli.helpers import fail, setup_django
+from pvd.cli.helpers import database_errors, fail, setup_django
 
 
 @click.group()
@@ -40,10 +40,8 @@ def export(kind: str, fmt: str, output: Path | None, international: bool) -> Non
     setup_django(read_only=True)  # reads and prints: no admin, API (pydantic) nor page apps
     from pvd.network.exports import export as run
 
-    try:
+    with database_errors():  # a database never loaded: the command to run, not a traceback
         body = run(kind, fmt, variant="international" if international else "fr")
-    except Exception as exc:  # database missing or unreadable: a message, not a traceback
-        fail(f"export impossible : {exc}")
     if output is None:
         click.echo(body.decode("utf-8-sig"), nl=False)
         return
@@ -71,7 +69,10 @@ def list_events(passes: bool, region: str, fmt: str | None, as_json: bool) -> No
 
     from pvd.network.events_selectors import events as select
 
-    rows = select(None, period="passes" if passes else "a-venir", region=region, format=fmt or "")
+    with database_errors():
+        rows = list(
+            select(None, period="passes" if passes else "a-venir", region=region, format=fmt or "")
+        )
     out = [
         {
             "id": ev.pk,
@@ -161,14 +162,16 @@ def export_attendance(event_id: int, output: str | None, french: bool) -> None:
     from pvd.formats import csv_fr
     from pvd.network.events_selectors import attendance_rows, event_get
 
-    ev = event_get(event_id)
-    if ev is None:
-        fail(f"aucune rencontre n° {event_id}")
-    body = csv_fr.write(attendance_rows(ev), variant="fr" if french else csv_fr.INTERNATIONAL)
+    with database_errors():
+        ev = event_get(event_id)
+        if ev is None:
+            fail(f"aucune rencontre n° {event_id}")
+        rows = attendance_rows(ev)
+    body = csv_fr.write(rows, variant="fr" if french else csv_fr.INTERNATIONAL)
     if output:
         with open(output, "wb") as fh:
             fh.write(body)
-        click.echo(f"{len(attendance_rows(ev)) - 1} participant(s) → {output}", err=True)
+        click.echo(f"{len(rows) - 1} participant(s) → {output}", err=True)
     else:
         sys.stdout.buffer.write(body)
 
