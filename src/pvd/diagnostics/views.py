@@ -12,7 +12,7 @@ from django.utils.safestring import mark_safe
 
 from pvd import caching
 from pvd.caching.http import data_page
-from pvd.diagnostics import selectors
+from pvd.diagnostics import portrait_extras, selectors
 from pvd.diagnostics.charts import comparison_chart, series_chart
 from pvd.diagnostics.location import geo_location, location_map
 from pvd.diagnostics.portrait_csv import csv_rows
@@ -48,8 +48,6 @@ def _crumbs(commune: Commune) -> dict:
 
 
 def portrait_context(commune: Commune) -> dict:
-    from pvd.selection import typologies
-
     p = selectors.portrait(commune=commune)
     sections = []
     for theme, table in zip(p.themes, theme_tables(p), strict=True):
@@ -65,7 +63,7 @@ def portrait_context(commune: Commune) -> dict:
         "sections": sections,
         "geo": geo_location(commune),
         "location": location_map(commune.departement_id),
-        "typologies": typologies.of_commune(commune.code),
+        "typologies": portrait_extras.typologies_of(commune.code),
     }
 
 

@@ -11,3 +11,15 @@ class SelectionConfig(AppConfig):
         from pvd.selection import permissions
 
         permissions.register()
+        # Adds the commune's typologies to its portrait (diagnostics do not import this app: the
+        # selection reads their indicators, issue 19).
+        from pvd.diagnostics import portrait_extras
+
+        portrait_extras.register_typologies(_typologies_of_commune)
+
+
+def _typologies_of_commune(code: str) -> list:
+    # Imported when a portrait is drawn, not at start (its models and stored frames' readers).
+    from pvd.selection import typologies
+
+    return typologies.of_commune(code)

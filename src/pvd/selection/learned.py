@@ -18,7 +18,7 @@ from pvd.domain import learned_cv
 from pvd.domain.numbers import grouped
 from pvd.selection import selectors
 from pvd.selection.models import ModeleAppris, Typologie
-from pvd.selection.services import frame_of
+from pvd.selection.stored_frames import frame_of
 
 SLUG = "appris"
 NOM = "Modèle appris (régression logistique sur les lauréats)"

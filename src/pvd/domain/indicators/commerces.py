@@ -10,7 +10,7 @@ types per *gamme* is given, per gamme (proximité, intermédiaire, supérieure).
 
 from __future__ import annotations
 
-from pvd.domain.indicators.catalogue import (
+from pvd.domain.indicators.base import (
     HIGHER_BETTER,
     Indicator,
     level,

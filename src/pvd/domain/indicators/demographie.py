@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from pvd.domain.indicators.catalogue import (
+from pvd.domain.indicators.base import (
     HIGHER_BETTER,
     NEUTRAL,
     Indicator,

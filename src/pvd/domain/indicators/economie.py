@@ -3,7 +3,7 @@ file)."""
 
 from __future__ import annotations
 
-from pvd.domain.indicators.catalogue import LOWER_BETTER, NEUTRAL, Indicator, ratio, register
+from pvd.domain.indicators.base import LOWER_BETTER, NEUTRAL, Indicator, ratio, register
 
 register(
     Indicator(

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from pvd.domain.indicators.catalogue import (
+from pvd.domain.indicators.base import (
     LOWER_BETTER,
     NEUTRAL,
     Indicator,

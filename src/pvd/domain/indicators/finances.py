@@ -11,7 +11,7 @@ whole public sector.
 
 from __future__ import annotations
 
-from pvd.domain.indicators.catalogue import (
+from pvd.domain.indicators.base import (
     HIGHER_BETTER,
     LOWER_BETTER,
     NEUTRAL,

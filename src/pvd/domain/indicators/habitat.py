@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pvd.domain.indicators.catalogue import (
+from pvd.domain.indicators.base import (
     LOWER_BETTER,
     NEUTRAL,
     Indicator,

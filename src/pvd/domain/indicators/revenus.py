@@ -11,7 +11,7 @@ are missing, not zero, and are left out of the mean.
 
 from __future__ import annotations
 
-from pvd.domain.indicators.catalogue import (
+from pvd.domain.indicators.base import (
     HIGHER_BETTER,
     LOWER_BETTER,
     Indicator,

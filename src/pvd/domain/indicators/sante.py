@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pvd.domain.indicators.catalogue import (
+from pvd.domain.indicators.base import (
     HIGHER_BETTER,
     LOWER_BETTER,
     Indicator,
