@@ -89,6 +89,23 @@ def change(
     )
 
 
+def laureate_change(ctx: Any, lau: Any, action: str, diff: dict) -> Changement:
+    """The change row of a laureate written by an import (``ctx``: the import's
+    :class:`pvd.programme.pipeline.ImportContext`: its actor, programme and time)."""
+    c = lau.commune
+    return change(
+        ctx.actor,
+        programme=lau.programme if ctx.programme is None else ctx.programme,
+        objet="laureat",
+        objet_id=lau.pk,
+        libelle=f"{c.nom} ({c.departement_id})",
+        commune_code=c.code,
+        action=action,
+        changes=diff,
+        at=ctx.now,
+    )
+
+
 def record(
     actor: Actor,
     *,

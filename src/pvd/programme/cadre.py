@@ -12,7 +12,7 @@ Outside the ORT coverage nothing is touched (and the convention-cadre figures th
 from __future__ import annotations
 
 from pvd.domain.coverage import Coverage
-from pvd.programme.audit import fmt
+from pvd.programme.audit import fmt, laureate_change
 from pvd.programme.coverage import ort_coverage
 from pvd.programme.models import Laureat, Ort, Programme
 from pvd.sources.report import TableCounts
@@ -24,8 +24,6 @@ def derive_cadre_dates(ctx, *, programme: Programme | None = None, extra: Covera
     """Re-derive the convention-cadre date of the active laureates (of ``programme``, or of
     every programme) covered by the ORT sheets (plus ``extra``: the sheet being imported, whose
     coverage is recorded after its write). Changes are reported and logged in ``ctx``."""
-    from pvd.programme.imports import _lau_change  # imports.py imports this module
-
     coverage = ort_coverage()
     if extra is not None:
         coverage = coverage.union(extra)
@@ -59,7 +57,7 @@ def derive_cadre_dates(ctx, *, programme: Programme | None = None, extra: Covera
             f"~ {c.code} {c.nom} ({lau.programme.slug}) : "
             f"date_convention_cadre {fmt(old)} → {fmt(new)}{why}"
         )
-        ctx.log.append(_lau_change(ctx, lau, "modification", {"date_convention_cadre": (old, new)}))
+        ctx.log.append(laureate_change(ctx, lau, "modification", {"date_convention_cadre": (old, new)}))
     if to_update:
         Laureat.objects.bulk_update(
             to_update, ["date_convention_cadre", "updated_at"], batch_size=1000

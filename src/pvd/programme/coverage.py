@@ -8,13 +8,12 @@ from django.db.models import Q
 from pvd.domain.coverage import Coverage, exclusion_note
 from pvd.domain.programme import LaureateFacts
 from pvd.programme.models import Laureat, ListeImportee, Ort, Programme
+from pvd.programme.territory_totals import territory_totals
 from pvd.territories.models import Commune
 
 
 def _totals():
-    from pvd.programme.selectors import territory_totals  # cached names and populations
-
-    return territory_totals()
+    return territory_totals()  # cached names and populations
 
 
 def _union(lists) -> Coverage:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from pvd import caching
 from pvd.programme.models import Programme
-from pvd.programme.selectors import programme_get
+from pvd.programme.registry_reads import programme_get
 from pvd.territories.models import Departement, Region
 
 

@@ -1,6 +1,6 @@
 """Dashboards of the programme registry: France → region → department figures, breakdown
 tables and map rows, cached per data version (pvd.caching; split from :mod:`pvd.programme.selectors`,
-which still exposes these names).
+which still exposes these names: it imports this module, never the other way round).
 
 Cost per dashboard request, whatever the scope: one grouped aggregate for the breakdown table,
 one query for the laureates' dates (statistics computed in :mod:`pvd.domain.programme`), and the
@@ -36,18 +36,17 @@ from pvd.programme.coverage import (
 )
 from pvd.programme.dashboard_scope import Scope, dashboard_programme, scope_for  # noqa: F401
 from pvd.programme.models import Changement, Laureat, ListeImportee, Programme
-from pvd.programme.selectors import (
+from pvd.programme.registry_reads import (
     CADRE,
     CHEF_MISSING,
     CHEF_SOURCE,
     ORT_SIGNED,
-    _referential_version,
     chef_known,
     datasets_of,
     laureate_facts,
     laureates_qs,
-    territory_totals,
 )
+from pvd.programme.territory_totals import _referential_version, territory_totals
 from pvd.territories.models import Dataset
 
 

@@ -15,7 +15,10 @@ import re
 from pvd.domain import claims
 from pvd.domain.coverage import Coverage
 from pvd.domain.programme import LaureateFacts
+from pvd.programme.coverage import ort_coverage, registry_coverage
 from pvd.programme.models import Changement, Laureat, ListeImportee, Programme
+from pvd.programme.registry_reads import chef_known, datasets_of, facts_by_pk, laureate_facts
+from pvd.programme.territory_totals import territories_for_figures
 
 MONTHS = (
     "janvier février mars avril mai juin juillet août septembre octobre novembre décembre"
@@ -33,8 +36,6 @@ def vintage_label(millesime: str, fichier: str) -> str:
 
 def _all_facts(programme: Programme) -> dict[int, LaureateFacts]:
     """Every laureate of the programme (active or not), by primary key."""
-    from pvd.programme.selectors import facts_by_pk
-
     return facts_by_pk(Laureat.objects.filter(programme=programme))
 
 
@@ -77,21 +78,17 @@ def vintages_of(programme: Programme) -> list[claims.Vintage]:
 
 
 def registry_of(programme: Programme) -> claims.Registry:
-    from pvd.programme import selectors
-
     return claims.Registry(
-        rows=selectors.laureate_facts(programme),
-        territories=selectors.territories_for_figures(),
-        coverage=selectors.registry_coverage(programme),
-        cadre_coverage=selectors.ort_coverage(),
-        chef_known=selectors.chef_known(programme),
+        rows=laureate_facts(programme),
+        territories=territories_for_figures(),
+        coverage=registry_coverage(programme),
+        cadre_coverage=ort_coverage(),
+        chef_known=chef_known(programme),
         vintages=vintages_of(programme),
     )
 
 
 def sources_of(programme: Programme) -> list[dict]:
-    from pvd.programme.selectors import datasets_of
-
     return [
         {
             "titre": d.title,

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from pvd.programme import groups
-from pvd.programme.audit import Actor, assign_changes, change, fmt
+from pvd.programme.audit import Actor, assign_changes, change, fmt, laureate_change
 from pvd.programme.cadre import derive_cadre_dates
 from pvd.programme.import_report import (
     DEPARTEMENT_MISMATCH,
@@ -35,6 +35,7 @@ from pvd.programme.pipeline import (
     ListSpec,
     run,
 )
+from pvd.programme.programmes import programme_get
 from pvd.sources import pvd_list
 from pvd.sources.pvd_list import Issue, id_pvd_parts
 from pvd.sources.report import TableCounts
@@ -167,7 +168,7 @@ def _laureate_writer(selection_date: date | None):
                 f"~ {info.code} {info.nom} : "
                 + ", ".join(f"{k} {fmt(a)} → {fmt(b)}" for k, (a, b) in diff.items())
             )
-            ctx.log.append(_lau_change(ctx, lau, "modification", diff))
+            ctx.log.append(laureate_change(ctx, lau, "modification", diff))
         # Laureates absent from the file leave the programme (kept, with their history), but
         # only inside the list's coverage: a one-region list says nothing about the others.
         in_file = {info.pk for _, info in ctx.wanted}
@@ -192,7 +193,7 @@ def _laureate_writer(selection_date: date | None):
             report.changes.append(
                 f"- {c.code} {c.nom} : absente du fichier, marquée « sortie du programme »"
             )
-            ctx.log.append(_lau_change(ctx, lau, "modification", diff))
+            ctx.log.append(laureate_change(ctx, lau, "modification", diff))
         if to_create:
             created = Laureat.objects.bulk_create([lau for lau, _ in to_create], batch_size=1000)
             for lau, (_, info) in zip(created, to_create, strict=True):
@@ -226,21 +227,6 @@ def _laureate_writer(selection_date: date | None):
     return write
 
 
-def _lau_change(ctx: ImportContext, lau: Laureat, action: str, diff: dict):
-    c = lau.commune
-    return change(
-        ctx.actor,
-        programme=lau.programme if ctx.programme is None else ctx.programme,
-        objet="laureat",
-        objet_id=lau.pk,
-        libelle=f"{c.nom} ({c.departement_id})",
-        commune_code=c.code,
-        action=action,
-        changes=diff,
-        at=ctx.now,
-    )
-
-
 def laureates_import(
     *,
     path: Path,
@@ -257,8 +243,6 @@ def laureates_import(
     :mod:`pvd.sources.pvd_list`). Its coverage is inferred from its rows (regions), stated with
     ``perimetre`` ("reg:75,dep:23") or ``national``; only laureates inside it change.
     ``selection_date`` fills the selection date of laureates that have none."""
-    from pvd.programme.services import programme_get
-
     with transaction.atomic():
         programme = programme_get(slug=programme_slug)
         spec = ListSpec(

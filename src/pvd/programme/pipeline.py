@@ -30,6 +30,7 @@ from pvd.caching import bump_data_version
 from pvd.domain import coverage as cov
 from pvd.domain.rebase import CurrentGeography
 from pvd.programme.audit import Actor
+from pvd.programme.import_geography import current_communes
 from pvd.programme.import_report import (
     DUPLICATE,
     ISSUE_LABELS,
@@ -225,8 +226,6 @@ def run(
     What ends (``report.ended``) or becomes read-only (``report.detached``) is written only
     with ``confirm``: otherwise the import raises :class:`ConfirmationRequired` (nothing is
     written, the list is in the message). A dry run lists them and never needs it."""
-    from pvd.programme.services import _geography  # the current-geography entry point
-
     parsed = spec.parse(Path(path))
     actor = actor or Actor.import_of(parsed.path)
     report = RegistryImportReport(
@@ -238,7 +237,7 @@ def run(
         rows_read=len(parsed.rows) + sum(1 for i in parsed.issues if i.code == "invalid-code"),
     )
     report.issues.extend(parsed.issues)
-    current, geo = _geography()
+    current, geo = current_communes()
     seen: dict[int, int] = {}
     wanted = []
     for row in parsed.rows:

@@ -3,14 +3,14 @@
 
 The list imports (laureates, ORT) run on one pipeline (:mod:`pvd.programme.pipeline`; lists
 declared in :mod:`pvd.programme.imports` and :mod:`pvd.programme.ort_import`); this module
-keeps the current-geography entry point they use (``_geography``), the programmes, and the
-editing services (web, API, admin). The import names stay importable from here.
+keeps the editing services (web, API, admin). The import names, the programmes
+(:mod:`pvd.programme.programmes`) and the current-geography entry point of the imports
+(``_geography``, :mod:`pvd.programme.import_geography`) stay importable from here; none of
+those modules imports this one.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
@@ -22,11 +22,11 @@ from pvd.access import PermissionDenied  # noqa: F401  (the one class, importabl
 from pvd.caching import bump_data_version
 from pvd.domain.rebase import CurrentGeography
 from pvd.programme.audit import Actor, assign_changes, record
-from pvd.programme.models import Laureat, Perimetre, Programme
+from pvd.programme.import_geography import CommuneInfo  # noqa: F401  (importable from here)
+from pvd.programme.import_geography import current_communes as _geography  # noqa: F401
+from pvd.programme.models import Laureat, Perimetre
 from pvd.programme.permissions import user_scopes  # noqa: F401  (importable from here)
-from pvd.sources.report import SourceError
-from pvd.territories.current_geography import current_geography
-from pvd.territories.models import Commune
+from pvd.programme.programmes import BUILTIN_PROGRAMMES, programme_get  # noqa: F401
 
 if TYPE_CHECKING:
     from pvd.programme.import_report import RegistryImportReport
@@ -41,34 +41,6 @@ def __getattr__(name: str):
 
         return getattr(import_report, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-# --- Geography: current communes, and where old codes went ----------------------------------
-
-
-@dataclass(frozen=True)
-class CommuneInfo:
-    pk: int
-    code: str
-    nom: str
-    departement: str
-    region: str
-    epci: str | None
-    population: int | None = None
-
-
-def _geography() -> tuple[dict[str, CommuneInfo], CurrentGeography]:
-    """Current communes with what the registry shows of them, and the one current geography
-    (:mod:`pvd.territories.current_geography`) to place the file's codes."""
-    geo = current_geography()
-    current: dict[str, CommuneInfo] = {}
-    rows = Commune.objects.filter(type=Commune.Type.COM).values_list(
-        "pk", "code", "nom", "departement_id", "region_id", "epci_id", "population"
-    )
-    for pk, code, nom, dep, reg, epci, pop in rows.iterator(chunk_size=5000):
-        if code in geo.actual:
-            current[code] = CommuneInfo(pk, code, nom, dep, reg, epci, pop)
-    return current, geo
-
 
 def _resolve(
     code: str,
@@ -85,44 +57,6 @@ def _resolve(
 
 
 # --- Programmes and imports ------------------------------------------------------------------
-
-
-BUILTIN_PROGRAMMES = {
-    "pvd": {
-        "nom": "Petites villes de demain",
-        "description": "Programme de revitalisation des communes de moins de 20 000 habitants "
-        "exerçant des fonctions de centralité et présentant des signes de fragilité, piloté "
-        "par l'Agence nationale de la cohésion des territoires (ANCT).",
-        "date_lancement": date(2020, 10, 1),
-        "url": "https://agence-cohesion-territoires.gouv.fr/petites-villes-de-demain-45",
-        "avec_groupes": True,
-    },
-    "acv": {
-        "nom": "Action Cœur de Ville",
-        "description": "Programme de revitalisation des centres des villes moyennes (2018).",
-        "date_lancement": date(2018, 3, 27),
-        "url": "https://agence-cohesion-territoires.gouv.fr/action-coeur-de-ville-42",
-        "avec_groupes": False,
-    },
-}
-
-
-def programme_get(*, slug: str) -> Programme:
-    """The programme; the built-in ones (pvd, acv) are created when missing (the migration
-    creates them, but a flushed test database or a hand-cleaned one may lack them)."""
-    programme = Programme.objects.filter(slug=slug).first()
-    if programme is None and slug in BUILTIN_PROGRAMMES:
-        programme, created = Programme.objects.get_or_create(
-            slug=slug, defaults=BUILTIN_PROGRAMMES[slug]
-        )
-        if created:
-            bump_data_version()
-    if programme is None:
-        known = ", ".join(
-            sorted({*Programme.objects.values_list("slug", flat=True), *BUILTIN_PROGRAMMES})
-        )
-        raise SourceError(slug, f"programme inconnu « {slug} » (programmes connus : {known})")
-    return programme
 
 
 def laureates_import(**kwargs) -> RegistryImportReport:

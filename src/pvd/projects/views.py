@@ -17,7 +17,6 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from pvd.projects import (
-    charts,
     selectors,
     services,
     validation,
@@ -38,7 +37,9 @@ from pvd.projects.views_common import (
     _group_only,
     _guard,
     _pct,
+    action_context,
 )
+from pvd.projects.views_lines import editing
 
 # --- Index and project --------------------------------------------------------------------
 
@@ -166,39 +167,11 @@ def action_edit(request: HttpRequest, slug: str, code: str, pk: int | None = Non
 
 @_guard
 def action(request: HttpRequest, slug: str, code: str, pk: int) -> HttpResponse:
-    from pvd.projects.views_lines import editing
-
     groupe, projet, acc = _group(request, slug, code)
     a = get_object_or_404(Action, pk=pk, projet=projet)
     ctx = action_context(request, groupe, projet, acc, a)
     ctx["editing"] = editing(request, a, acc)
     return render(request, "projects/action.html", ctx)
-
-
-def action_context(request, groupe, projet, acc, a: Action) -> dict:
-    """What the action page shows (also re-rendered by a line edit with errors)."""
-    rows = [
-        r
-        for r in selectors.action_rows(projet, deleted=a.supprime_le is not None)
-        if r.action.pk == a.pk
-    ]
-    row = rows[0]
-    ctx = _base(groupe, projet, acc, a.titre)
-    ctx.update(
-        {
-            "row": row,
-            "a": row.action,
-            "forms": {k: f(prefix=k) for k, f in LINE_FORMS.items()},
-            "mesure_form": MesureForm(),
-            "indicators": [
-                {"ind": i, "chart": charts.indicator_chart(i)}
-                for i in row.action.indicateurs.prefetch_related("mesures")
-            ],
-            "comments": row.action.commentaires.select_related("user")[:20],
-            "comment_form": CommentaireForm(),
-        }
-    )
-    return ctx
 
 
 @_guard

@@ -1,6 +1,7 @@
 """What every project page shares: the login requirement, the group and the user's access to
 its project (checked, 403 with the reason otherwise), the empty state of a group without a
-project, the breadcrumbs and the filters of the actions table."""
+project, the breadcrumbs, the filters of the actions table and what the action page shows
+(rendered by ``views.action`` and, with a line form open, by ``views_lines``)."""
 
 from __future__ import annotations
 
@@ -14,10 +15,12 @@ from pvd import access as table
 from pvd.domain import steering
 from pvd.programme.models import Groupe
 from pvd.projects import (
+    charts,
     selectors,
     services,
 )
-from pvd.projects.models import Axe, Financeur, Phase, Priorite
+from pvd.projects.forms import LINE_FORMS, CommentaireForm, MesureForm
+from pvd.projects.models import Action, Axe, Financeur, Phase, Priorite
 
 LOGIN_URL = reverse_lazy("programme:login")
 login = login_required(login_url=LOGIN_URL)
@@ -154,3 +157,29 @@ FILTER_CHOICES = {
     "priorites": Priorite.choices,
     "financeurs": Financeur.choices,
 }
+
+
+def action_context(request, groupe, projet, acc, a: Action) -> dict:
+    """What the action page shows (also re-rendered by a line edit with errors)."""
+    rows = [
+        r
+        for r in selectors.action_rows(projet, deleted=a.supprime_le is not None)
+        if r.action.pk == a.pk
+    ]
+    row = rows[0]
+    ctx = _base(groupe, projet, acc, a.titre)
+    ctx.update(
+        {
+            "row": row,
+            "a": row.action,
+            "forms": {k: f(prefix=k) for k, f in LINE_FORMS.items()},
+            "mesure_form": MesureForm(),
+            "indicators": [
+                {"ind": i, "chart": charts.indicator_chart(i)}
+                for i in row.action.indicateurs.prefetch_related("mesures")
+            ],
+            "comments": row.action.commentaires.select_related("user")[:20],
+            "comment_form": CommentaireForm(),
+        }
+    )
+    return ctx

@@ -17,8 +17,7 @@ from django.views.decorators.http import require_POST
 from pvd.projects import services
 from pvd.projects.forms import LINE_FORMS
 from pvd.projects.models import Action
-from pvd.projects.views import action_context
-from pvd.projects.views_common import _group, _guard
+from pvd.projects.views_common import _group, _guard, action_context
 
 # The id of each kind's table (or section) on the action page: where the browser comes back.
 ANCHORS = {
