@@ -78,32 +78,8 @@ def test_no_source_file_exceeds_the_line_limit():
 # inside a function: a cycle there is two modules that cannot be understood, tested or moved
 # apart. Every strongly connected component of more than one module is listed.
 
-# Cycles still being removed on another branch (s9-cyc-b, issue 19): the integrator empties this
-# list once both branches are merged. Never add to it: break the new cycle instead.
-ALLOWED_CYCLES: list[frozenset[str]] = [
-    # programme's dashboards and their selectors (s9-cyc-b)
-    frozenset(
-        {
-            "pvd.programme.coverage",
-            "pvd.programme.dashboard_scope",
-            "pvd.programme.dashboards",
-            "pvd.programme.figures_check",
-            "pvd.programme.selectors",
-        }
-    ),
-    # programme's imports pipeline and services (s9-cyc-b)
-    frozenset(
-        {
-            "pvd.programme.cadre",
-            "pvd.programme.imports",
-            "pvd.programme.ort_import",
-            "pvd.programme.pipeline",
-            "pvd.programme.services",
-        }
-    ),
-    # projects' pages (s9-cyc-b)
-    frozenset({"pvd.projects.views", "pvd.projects.views_lines"}),
-]
+# No module cycle is allowed: a new one is broken, never listed here.
+ALLOWED_CYCLES: list[frozenset[str]] = []
 
 # The apps of the one "independent" layer of `.importlinter`: the imports declared between them
 # go one way only.
