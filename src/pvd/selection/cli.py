@@ -179,8 +179,6 @@ def selection_run(
     ensure_referential()
     import dataclasses
 
-    import polars as pl
-
     from pvd.selection import selectors
 
     if slug == "appris":
@@ -195,21 +193,11 @@ def selection_run(
         fail(str(exc))
     if result.is_empty():
         fail(f"aucune commune pour la région « {region} » / le département « {departement} »")
+    # Both outputs of a department are stored; a region or France prints the one asked for.
+    runs = stored_runs.runs_of(result, rules, which=(False, True) if stored else (eligibles,))
     if stored:
-        stored.put(result, rules)
-    if eligibles:
-        result = result.filter(pl.col("eligible"))
-    click.echo(selectors.centrality_used(result, rules)["resume"], err=True)
-    out = result.select(selectors.EXPORT_COLUMNS)
-    if output == "-":
-        sys.stdout.write(out.write_csv())
-    else:
-        out.write_csv(output)
-        click.echo(
-            f"{out.height} communes écrites dans {output} "
-            f"({int(result.get_column('eligible').sum())} éligibles)",
-            err=True,
-        )
+        stored.store(runs)
+    stored_runs.print_run(runs[eligibles], output)
 
 
 @selection.command("compare")

@@ -120,11 +120,17 @@ class Slot:
 
     def put(self, result, rules, data=None) -> None:
         """Store a department's run ``result`` (both outputs); an empty one is not stored."""
-        from django.core.cache import cache as django_cache
-
         if result.is_empty() or self.version is None:
             return
-        for eligibles, run in runs_of(result, rules, data).items():
+        self.store(runs_of(result, rules, data))
+
+    def store(self, runs: dict[bool, StoredRun]) -> None:
+        """Store the two outputs of a department's run (``runs_of``)."""
+        from django.core.cache import cache as django_cache
+
+        if self.version is None:
+            return
+        for eligibles, run in runs.items():
             django_cache.set(self.key(eligibles), run, timeout=None)
 
 
@@ -137,15 +143,15 @@ def lookup(*, departement: str, eligibles: bool, centralite_source: str | None) 
     return Slot.current(departement, centralite_source).get(eligibles)
 
 
-def runs_of(result, rules, data=None) -> dict[bool, StoredRun]:
-    """The two outputs (all the communes, eligible ones only) of a department's run ``result``
-    (``selectors.run``), as the command prints them."""
+def runs_of(result, rules, data=None, which=(False, True)) -> dict[bool, StoredRun]:
+    """The outputs (``which``: all the communes, eligible ones only) of a run ``result``
+    (``selectors.run``), as the command prints them: stored or computed, one printing."""
     import polars as pl
 
     from pvd.selection import selectors
 
     out = {}
-    for eligibles in (False, True):
+    for eligibles in which:
         frame = result.filter(pl.col("eligible")) if eligibles else result
         out[eligibles] = StoredRun(
             csv=frame.select(selectors.EXPORT_COLUMNS).write_csv(),
