@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Max
+from django.db.models import Max, OuterRef, Subquery
 
 from pvd import caching
 from pvd.territories.models import (
@@ -182,3 +182,27 @@ _MEMBERS_MILLESIMES = Prepared(
 def epci_millesimes(*, epci: EPCI) -> list[int]:
     """``population_millesimes`` of the EPCI's communes (COM), in one query."""
     return sorted({m for (m,) in _MEMBERS_MILLESIMES.run(epci.pk, Commune.Type.COM.value)})
+
+
+# The members with the vintage of each one's latest population, in one query (the commune page
+# shows both: the members' table and the vintages of their populations).
+_MEMBERS_LATEST = Prepared(
+    lambda epci, com: Commune.objects.filter(epci_id=epci, type=com)
+    .annotate(
+        latest=Subquery(
+            Population.objects.filter(commune_id=OuterRef("pk"))
+            .order_by("-millesime")
+            .values("millesime")[:1]
+        )
+    )
+    .order_by("-population", "nom")
+    .values_list(*COMMUNE_FIELDS, "latest")
+)
+
+
+def epci_members_millesimes(*, epci: EPCI) -> tuple[list[Commune], list[int]]:
+    """``epci_members`` and ``epci_millesimes`` of an EPCI, in one query."""
+    t = tables()
+    rows = _MEMBERS_LATEST.run(epci.pk, Commune.Type.COM.value)
+    members = [_commune_of(row[:-1], t, related=False) for row in rows]
+    return members, sorted({row[-1] for row in rows if row[-1] is not None})
