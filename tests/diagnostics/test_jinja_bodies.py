@@ -151,3 +151,21 @@ def test_urls_as_django_reverses_them(name, args, prefix):
         assert _url(name, *args) == reverse(name, args=args)  # remembered
     finally:
         set_script_prefix("/")
+
+
+def test_peer_sentence_elides_the_name(portrait_db):
+    """« les plus proches d'Aigre », « du Mans »: never « de Aigre »."""
+    communes = Commune.objects.filter(type=Commune.Type.COM).select_related(
+        "epci", "departement", "region", "arrondissement"
+    )
+    seen = 0
+    for commune in communes.filter(nom__regex=r"^([AEIOU]|Le )").order_by("code")[:40]:
+        context = portrait_context(commune)
+        if not context["portrait"].peers:
+            continue
+        body = jinja.render("diagnostics/portrait_body.html", {**context, "is_staff": False})
+        expected = ("du " + commune.nom[3:]) if commune.nom.startswith("Le ") else "d&#x27;" + commune.nom
+        assert f"les plus proches {expected} sur" in body, commune.code
+        assert f"proches de {commune.nom} " not in body
+        seen += 1
+    assert seen >= 3

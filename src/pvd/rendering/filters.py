@@ -57,3 +57,8 @@ def pluriel(value, forms: str = "s") -> str:
     except (TypeError, ValueError):
         return ""
     return wording.suffix(n, forms)
+
+
+def apres(name, word: str) -> str:
+    """``{{ commune.nom|apres:"de" }}``: "d'Aigre", "du Mans", "de La Souterraine"."""
+    return wording.after(word, str(name))

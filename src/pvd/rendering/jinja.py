@@ -152,6 +152,7 @@ def environment() -> jinja2.Environment:
             "millesime": pvd_web.millesime,
             "millesimes": pvd_web.millesimes,
             "pluriel": pvd_web.pluriel,
+            "apres": pvd_web.apres,
         }
     )
     env.globals.update({"url": _url, "static": static})

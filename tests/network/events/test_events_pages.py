@@ -181,3 +181,13 @@ def test_api_listing_pages_and_refuses_bad_parameters(client, make_event):
     assert r.status_code == 422 and r.json()["erreurs"][0]["champ"] == "limit"
     assert client.get("/api/v1/reseau/evenements?periode=demain").status_code == 422
 
+
+
+def test_times_are_written_as_french_typography_writes_them(client, make_event, when):
+    """« 9 h 30–17 h », not « 09h30–17h00 »."""
+    ev = make_event(debut=when(20, 9).replace(minute=30), fin=when(20, 17))
+    nbsp = "\u00a0"
+    for url in (f"/reseau/evenements/{ev.pk}/", "/reseau/evenements/"):
+        page = client.get(url).content.decode()
+        assert f"9{nbsp}h{nbsp}30–17{nbsp}h{nbsp}00" in page, url
+        assert "09h30" not in page

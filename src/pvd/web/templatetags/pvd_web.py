@@ -8,7 +8,7 @@ from django import template
 from django.utils.formats import number_format
 
 from pvd.domain import wording
-from pvd.rendering.filters import annee, millesime, millesimes, nombre, pluriel
+from pvd.rendering.filters import annee, apres, millesime, millesimes, nombre, pluriel
 
 register = template.Library()
 
@@ -19,6 +19,7 @@ register.filter("annee", annee)
 register.filter("millesime", millesime)
 register.filter("millesimes", millesimes)
 register.filter("pluriel", pluriel)
+register.filter("apres", apres)
 
 
 @register.filter
@@ -53,7 +54,3 @@ def valeur(value) -> str:
     return _number(value)
 
 
-@register.filter
-def apres(name, word: str) -> str:
-    """``{{ commune.nom|apres:"de" }}``: "d'Aigre", "du Mans", "de La Souterraine"."""
-    return wording.after(word, str(name))
