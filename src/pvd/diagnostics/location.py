@@ -201,7 +201,7 @@ _OWN_CENTRE = Prepared(
 
 
 # The names and imported centres of an EPCI's communes (or of a commune without EPCI), per
-# process and data version: the same for every commune of the EPCI (1,255 EPCI, about 6 kB each).
+# process and data version: the same for every commune of the EPCI (9.8 MiB for all 1,353).
 _groups: caching.ProcessMemo[tuple[dict, dict, int | None]] = caching.ProcessMemo(
     "location-groups", size=2048
 )
