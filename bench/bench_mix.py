@@ -5,8 +5,9 @@ under the load test: almost every commune page and portrait is a first visit.
 
     PVD_DATA_DIR=/tmp/pvd-load-d PYTHONPATH=src python bench/bench_mix.py [N] [--profile FILE]
 
-Prints CPU ms per request by kind (median, mean) and on the whole mix, after a warm-up of the
-first 200 requests of another seed (per-process memos filled as a running server's are). The
+Prints CPU ms per request by kind (median, mean, SQL statements a request) and on the whole
+mix, after a warm-up of the first 200 requests of another seed (per-process memos filled as a
+running server's are). The
 request log is silenced (a server logs to a file, not to this terminal). With --profile, a
 cProfile of the measured requests is written to FILE and its top functions printed. Prints the
 cyclic garbage collector's passes (count, CPU) during the measured requests; with --freeze, the
@@ -16,6 +17,9 @@ heap is settled first as a served worker does after its warm-up (pvd.config.serv
 never run it against the data folder of a running server).
 
     PYTHONPATH=src python bench/bench_mix.py 600 --freeze
+
+On PostgreSQL (DATABASE_URL), also prints the CPU of the server backend that served the
+measured requests (read from /proc: the database must run on this machine).
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ import os
 import statistics
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pvd.config.settings")
@@ -65,13 +71,16 @@ def main() -> None:
 
         profile = cProfile.Profile()
     cpus: dict[str, list[float]] = {}
+    queries: dict[str, int] = {}
+    backend = _Backend()
     start = time.process_time()
     for kind, path in plan:
         key = "search API" if path.startswith("/api/") else kind
         c = time.process_time()
         if profile:
             profile.enable()
-        response = client.get(path)
+        with _counting(queries, key):
+            response = client.get(path)
         if profile:
             profile.disable()
         cpus.setdefault(key, []).append(time.process_time() - c)
@@ -81,8 +90,10 @@ def main() -> None:
         print(
             f"{key:11} n={len(values):4}  CPU median {statistics.median(values) * 1000:6.1f} ms"
             f"  mean {statistics.mean(values) * 1000:6.1f} ms"
+            f"  queries {queries.get(key, 0) / len(values):5.2f} a request"
         )
     print(f"mix: {total / count * 1000:.1f} ms CPU per request over {count} requests")
+    backend.report(count)
     gc.callbacks.remove(pauses.callback)
     for generation in range(3):
         times = pauses.times[generation]
@@ -99,6 +110,44 @@ def main() -> None:
         stats = pstats.Stats(profile)
         stats.sort_stats("cumulative").print_stats(50)
         stats.sort_stats("tottime").print_stats(25)
+
+
+@contextmanager
+def _counting(queries: dict[str, int], key: str) -> Iterator[None]:
+    """Count the SQL statements the block runs (Django's execute wrappers)."""
+    from django.db import connection
+
+    def count(execute, sql, params, many, context):
+        queries[key] = queries.get(key, 0) + 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        yield
+
+
+class _Backend:
+    """On PostgreSQL, the CPU of this process's server backend (/proc/<pid>/stat, same machine):
+    what the database itself spends on the measured requests."""
+
+    def __init__(self) -> None:
+        from django.db import connection
+
+        self.pid = None
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_backend_pid()")
+                self.pid = cursor.fetchone()[0]
+            self.start = self._ticks()
+
+    def _ticks(self) -> int:
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])  # utime + stime
+
+    def report(self, count: int) -> None:
+        if self.pid is None:
+            return
+        ms = (self._ticks() - self.start) * 1000 / os.sysconf("SC_CLK_TCK")
+        print(f"PostgreSQL backend: {ms / count:.2f} ms CPU per request ({ms:.0f} ms in all)")
 
 
 class _Pauses:

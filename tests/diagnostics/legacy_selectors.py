@@ -58,11 +58,15 @@ def epci_millesimes(*, epci: EPCI) -> list[int]:
     return population_millesimes(epci_members(epci=epci))
 
 
+def epci_members_millesimes(*, epci: EPCI) -> tuple[list[Commune], list[int]]:
+    return epci_members(epci=epci), epci_millesimes(epci=epci)
+
+
 TERRITORIES = {
     name: globals()[name]
     for name in (
         "commune_get", "commune_com_get", "commune_populations", "epci_members",
-        "commune_subdivisions", "epci_millesimes",
+        "commune_subdivisions", "epci_millesimes", "epci_members_millesimes",
     )
 }
 
@@ -95,6 +99,18 @@ def similar_communes(*, commune: Commune, peers: dict | None = None):
         )
         if code in communes
     ]
+
+
+def similar_with_values(peers: dict | None):
+    """The similar towns as ``similar_communes`` and their stored values, in two queries."""
+    from pvd.diagnostics.models import TerritoryValues
+
+    rows = similar_communes(commune=None, peers=peers) if peers else []
+    codes = [row.commune.code for row in rows]
+    values = TerritoryValues.objects.filter(level="COM", code__in=codes).values_list(
+        "values", flat=True
+    )
+    return rows, list(values) if rows else []
 
 
 def orm_run(prepared, *args) -> list[tuple]:

@@ -91,6 +91,7 @@ def test_pages_are_those_of_the_orm_selectors(client, portrait_db, staff, monkey
     for name, legacy in legacy_selectors.TERRITORIES.items():
         monkeypatch.setattr(territories, name, legacy)
     monkeypatch.setattr(diagnostics, "similar_communes", legacy_selectors.similar_communes)
+    monkeypatch.setattr(diagnostics, "_similar_with_values", legacy_selectors.similar_with_values)
     monkeypatch.setattr(Prepared, "run", legacy_selectors.orm_run)  # every prebuilt query
     old = render_all(client, codes)
     statuses = {url: status for url, (status, _) in old.items()}

@@ -96,19 +96,42 @@ def bump_data_version() -> None:
 NETWORK_VERSION_KEY = "pvd:network-version"
 
 
+# The projets de territoire's existence (which groups have one): a projet created or deleted
+# replaces this token only (``pvd.projects`` bumps it on every save and delete of a Projet).
+PROJECTS_VERSION_KEY = "pvd:projects-version"
+
+
+def _version_of(key: str) -> str:
+    version = cache.get(key)
+    if version is None:
+        cache.add(key, _new_token(), timeout=None)
+        version = cache.get(key)
+    return version if version is not None else UNCACHED
+
+
+def _bump(key: str) -> None:
+    cache.set(key, _new_token(), timeout=None)
+    transaction.on_commit(lambda: cache.set(key, _new_token(), timeout=None))
+
+
 def network_version() -> str:
     """The current version of the network's data (practices, profiles)."""
-    version = cache.get(NETWORK_VERSION_KEY)
-    if version is None:
-        cache.add(NETWORK_VERSION_KEY, _new_token(), timeout=None)
-        version = cache.get(NETWORK_VERSION_KEY)
-    return version if version is not None else UNCACHED
+    return _version_of(NETWORK_VERSION_KEY)
 
 
 def bump_network_version() -> None:
     """Say that the network's data changed (at once, and again after the commit)."""
-    cache.set(NETWORK_VERSION_KEY, _new_token(), timeout=None)
-    transaction.on_commit(lambda: cache.set(NETWORK_VERSION_KEY, _new_token(), timeout=None))
+    _bump(NETWORK_VERSION_KEY)
+
+
+def projects_version() -> str:
+    """The current version of the projets' existence (which groups have one)."""
+    return _version_of(PROJECTS_VERSION_KEY)
+
+
+def bump_projects_version() -> None:
+    """Say that a projet was created or deleted (at once, and again after the commit)."""
+    _bump(PROJECTS_VERSION_KEY)
 
 
 def versioned_key(*parts: object) -> str:

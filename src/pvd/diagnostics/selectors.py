@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 from django.db import connection
-from django.db.models import F, Q, TextField
+from django.db.models import F, OuterRef, Q, Subquery, TextField
 from django.db.models.functions import Cast
 
 from pvd import caching
@@ -212,10 +212,15 @@ _PEER_COMMUNES = Prepared(
     lambda com, codes: Commune.objects.filter(code__in=codes, type=com).values_list(*PEER_FIELDS),
     sizes=True,
 )
-_PEER_VALUES = Prepared(
-    lambda com, codes: TerritoryValues.objects.filter(level=com, code__in=codes).values_list(
-        "values"
-    ),
+# The similar towns with their stored values, in one query (a portrait shows both).
+_PEER_COMMUNES_VALUES = Prepared(
+    lambda com, level, codes: Commune.objects.filter(code__in=codes, type=com)
+    .annotate(
+        stored=Subquery(
+            TerritoryValues.objects.filter(level=level, code=OuterRef("code")).values("values")[:1]
+        )
+    )
+    .values_list(*PEER_FIELDS, "stored"),
     sizes=True,
 )
 # The commune's own row and its EPCI's, in one query (prebuilt SQL: selectors_sql).
@@ -239,9 +244,22 @@ def similar_communes(*, commune: Commune, peers: dict | None = None) -> list[Pee
         peers = row.peers if row else None
     if not peers:
         return []
+    return _peer_rows(peers, _PEER_COMMUNES.run(Commune.Type.COM.value, peers["c"]))
+
+
+def _similar_with_values(peers: dict | None) -> tuple[list[PeerRow], list[dict]]:
+    """The similar towns and the stored values of those found (their rows' ``values``)."""
+    if not peers:
+        return [], []
+    rows = _PEER_COMMUNES_VALUES.run(Commune.Type.COM.value, "COM", peers["c"])
+    values = [row[-1] for row in rows if row[-1] is not None]
+    return _peer_rows(peers, [row[:-1] for row in rows]), values
+
+
+def _peer_rows(peers: dict, rows: list[tuple]) -> list[PeerRow]:
     departements = selectors_pages.tables().departements
     communes = {}
-    for row in _PEER_COMMUNES.run(Commune.Type.COM.value, peers["c"]):
+    for row in rows:
         commune = Commune.from_db(connection.alias, PEER_FIELDS, row)  # what pages show
         if commune.departement_id in departements:  # else read by the ORM when used
             commune.departement = departements[commune.departement_id]
@@ -307,13 +325,11 @@ def portrait(*, commune: Commune) -> Portrait:
             stored[(level, indicator)] = by_year
         if level == "COM":
             own_peers = row_peers
-    peers = similar_communes(commune=commune, peers=own_peers)
+    peers, rows = _similar_with_values(own_peers)
     peer_values: dict[tuple[str, int], list[float]] = {}
-    if peers:
-        rows = _PEER_VALUES.run("COM", [p.commune.code for p in peers])
-        for (values,) in rows:
-            for i, m, v in zip(values["i"], values["m"], values["v"], strict=True):
-                peer_values.setdefault((i, m), []).append(v)
+    for values in rows:
+        for i, m, v in zip(values["i"], values["m"], values["v"], strict=True):
+            peer_values.setdefault((i, m), []).append(v)
     themes = []
     for theme_id, items in by_theme().items():
         figures = [_figure(ind, stored, peer_values, territories, build, datasets) for ind in items]

@@ -9,11 +9,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db import connection
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 
 from pvd import access as table
+from pvd import caching
 from pvd.domain import steering
 from pvd.programme.models import Changement, Groupe
 from pvd.projects import validation
@@ -326,6 +328,21 @@ FINANCEURS = dict(Financeur.choices)
 
 def project_for(groupe: Groupe) -> Projet | None:
     return Projet.objects.filter(groupe=groupe).first()
+
+
+# The ids of the groups that have a projet, per process, data version and projects version
+# (a projet saved or deleted bumps the latter: ProjectsConfig.ready): the commune pages and
+# the laureates' pages say whether a town's projet is on the platform without a query.
+_with_projet: caching.ProcessMemo[frozenset[int]] = caching.ProcessMemo("projet-groupes", size=4)
+
+
+def groupes_with_projet() -> frozenset[int]:
+    def read() -> frozenset[int]:
+        return frozenset(Projet.objects.values_list("groupe_id", flat=True))
+
+    s = connection.settings_dict
+    key = (connection.vendor, s["NAME"], s.get("HOST") or "")
+    return _with_projet.get(key, read, token=caching.projects_version())
 
 
 def can(user, groupe: Groupe):

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db import connection
+
 from pvd.caching import ProcessMemo
 from pvd.domain.centrality import LEVEL_LABELS
 from pvd.selection.models import Centralite, Typologie
@@ -38,7 +40,8 @@ def _values(row, column: str) -> dict[str, str]:
     left out), kept per process for this row's version: a portrait reads one code of it."""
 
     def read() -> dict[str, str]:
-        frame = frame_of(row)  # loads the deferred blob: once per process and version
+        # The blob read into a row of its own: ``row`` is kept by ``_rows`` without its frame.
+        frame = frame_of(type(row).objects.get(pk=row.pk))  # once per process and version
         table: dict[str, str] = {}
         for code, value in zip(
             frame.get_column("code").to_list(), frame.get_column(column).to_list(), strict=True
@@ -75,10 +78,28 @@ def _lookup(table: dict[str, str], code: str) -> str | None:
     return None if value in (None, "", "undefined") else str(value)
 
 
+# The centrality and typology rows without their frames (a handful), per process and data
+# version: every import of them bumps it (selection.services, selection.centrality_services).
+_rows: ProcessMemo[tuple[dict, dict]] = ProcessMemo("typology-rows", size=4)
+
+
+def _rows_by_kind() -> tuple[dict, dict]:
+    """(kind -> Centralite, kind -> Typologie), their frames not read (read-only instances)."""
+
+    def read() -> tuple[dict, dict]:
+        # The stored frames (large blobs) are read only when this process has not decoded them.
+        return (
+            {c.kind: c for c in Centralite.objects.defer("frame")},
+            {t.kind: t for t in Typologie.objects.defer("frame")},
+        )
+
+    s = connection.settings_dict
+    return _rows.get((connection.vendor, s["NAME"], s.get("HOST") or ""), read)
+
+
 def of_commune(code: str) -> list[TypologyFact]:
     facts = []
-    # The stored frames (large blobs) are read only when this process has not decoded them.
-    central = {c.kind: c for c in Centralite.objects.defer("frame")}
+    central, typologies = _rows_by_kind()
     row = central.get(Centralite.Kind.OFFICIELLE) or central.get(Centralite.Kind.CALCULEE)
     if row is None:
         facts.append(TypologyFact(LABELS["centralite"], None, "non chargée", "", ""))
@@ -101,7 +122,6 @@ def of_commune(code: str) -> list[TypologyFact]:
                 licence,
             )
         )
-    typologies = {t.kind: t for t in Typologie.objects.defer("frame")}
     for kind in Typologie.Kind:
         row = typologies.get(kind)
         if row is None:

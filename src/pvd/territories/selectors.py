@@ -107,6 +107,11 @@ def epci_millesimes(*, epci: EPCI) -> list[int]:
     return selectors_pages.epci_millesimes(epci=epci)
 
 
+def epci_members_millesimes(*, epci: EPCI) -> tuple[list[Commune], list[int]]:
+    """``epci_members`` and ``epci_millesimes`` of an EPCI, in one query."""
+    return selectors_pages.epci_members_millesimes(epci=epci)
+
+
 @dataclass(frozen=True)
 class TerritorySummary:
     communes: int

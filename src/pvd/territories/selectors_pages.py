@@ -1,9 +1,10 @@
 """The referential's reads on the hot path of a cold commune page or portrait (issue 17).
 
 - The small tables (26 regions, 109 departments, 333 arrondissements, 1,255 EPCI, the
-  datasets) are read once per process and data version (``pvd.caching.ProcessMemo``) into
-  dicts of model instances; a commune gets its department, region, arrondissement and EPCI
-  from them (the descriptors' caches, as ``select_related`` fills them) instead of five joins.
+  datasets, the ids of the communes with subdivisions) are read once per process and data
+  version (``pvd.caching.ProcessMemo``) into dicts of model instances; a commune gets its
+  department, region, arrondissement and EPCI from them (the descriptors' caches, as
+  ``select_related`` fills them) instead of five joins.
 - The per-commune queries (the commune, its populations, subdivisions, EPCI members and their
   vintages) are :class:`~pvd.territories.selectors_sql.Prepared`: compiled by Django once,
   run with bound parameters.
@@ -17,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Max
+from django.db.models import Max, OuterRef, Subquery
 
 from pvd import caching
 from pvd.territories.models import (
@@ -42,6 +43,7 @@ class Tables:
     arrondissements: dict[str, Arrondissement]
     epcis: dict[str, EPCI]
     datasets: dict[int, Dataset]
+    parents: frozenset[int]  # ids of the communes with subdivisions (940 in the embedded data)
 
 
 _tables: caching.ProcessMemo[Tables] = caching.ProcessMemo("referential-tables", size=2)
@@ -59,6 +61,12 @@ def _read_tables() -> Tables:
         arrondissements={a.code: a for a in Arrondissement.objects.all()},
         epcis={e.siren: e for e in EPCI.objects.all()},
         datasets={d.pk: d for d in Dataset.objects.all()},
+        parents=frozenset(
+            Commune.objects.filter(parent__isnull=False)
+            .order_by()
+            .values_list("parent_id", flat=True)
+            .distinct()
+        ),
     )
 
 
@@ -151,7 +159,10 @@ _SUBDIVISIONS = Prepared(
 
 
 def commune_subdivisions(*, commune: Commune) -> list[Commune]:
-    """Communes déléguées, associées and municipal arrondissements attached to a commune."""
+    """Communes déléguées, associées and municipal arrondissements attached to a commune (no
+    query for a commune without any: most of them)."""
+    if commune.pk not in tables().parents:
+        return []
     alias = connection.alias
     return [Commune.from_db(alias, COMMUNE_FIELDS, row) for row in _SUBDIVISIONS.run(commune.pk)]
 
@@ -182,3 +193,27 @@ _MEMBERS_MILLESIMES = Prepared(
 def epci_millesimes(*, epci: EPCI) -> list[int]:
     """``population_millesimes`` of the EPCI's communes (COM), in one query."""
     return sorted({m for (m,) in _MEMBERS_MILLESIMES.run(epci.pk, Commune.Type.COM.value)})
+
+
+# The members with the vintage of each one's latest population, in one query (the commune page
+# shows both: the members' table and the vintages of their populations).
+_MEMBERS_LATEST = Prepared(
+    lambda epci, com: Commune.objects.filter(epci_id=epci, type=com)
+    .annotate(
+        latest=Subquery(
+            Population.objects.filter(commune_id=OuterRef("pk"))
+            .order_by("-millesime")
+            .values("millesime")[:1]
+        )
+    )
+    .order_by("-population", "nom")
+    .values_list(*COMMUNE_FIELDS, "latest")
+)
+
+
+def epci_members_millesimes(*, epci: EPCI) -> tuple[list[Commune], list[int]]:
+    """``epci_members`` and ``epci_millesimes`` of an EPCI, in one query."""
+    t = tables()
+    rows = _MEMBERS_LATEST.run(epci.pk, Commune.Type.COM.value)
+    members = [_commune_of(row[:-1], t, related=False) for row in rows]
+    return members, sorted({row[-1] for row in rows if row[-1] is not None})

@@ -175,7 +175,9 @@ def commune_body_context(c: Commune) -> dict:
     populations = selectors.commune_populations(commune=c)
     points = [(p.millesime, p.population) for p in populations]
     subdivisions = selectors.commune_subdivisions(commune=c)
-    members = selectors.epci_members(epci=c.epci) if c.epci else []
+    members, members_millesimes = (
+        selectors.epci_members_millesimes(epci=c.epci) if c.epci else ([], [])
+    )
     return {
         "commune": c,
         "latest": populations[-1] if populations else None,
@@ -187,7 +189,7 @@ def commune_body_context(c: Commune) -> dict:
         "arrondissements": [s for s in subdivisions if s.type == Commune.Type.ARM],
         "members": members,
         "members_total": sum(m.population or 0 for m in members),
-        "members_millesimes": selectors.epci_millesimes(epci=c.epci) if members else [],
+        "members_millesimes": members_millesimes if members else [],
         "dataset": selectors.referential_dataset(),
     }
 
