@@ -35,4 +35,4 @@ install(api)  # JSON errors, documented in the OpenAPI schema (pvd.api.errors)
 def urls() -> tuple:
     """The API's URL patterns (ninja's), the commune search's plain queries answered without
     ninja's parameter validation (:mod:`pvd.api.fast_search`)."""
-    return with_fast_search(api.urls, territories_router)
+    return with_fast_search(api.urls, api, territories_router)

@@ -40,6 +40,8 @@ def plain_reader(operation) -> Callable | None:
     None; None (no fast path) when the operation is not the plain search this module knows."""
     if operation.auth_callbacks or operation.throttle_objects or operation.signature.response_arg:
         return None
+    if "run" in vars(operation) or getattr(operation, "api", None) is None:
+        return None  # a decorated run (its decorators would be skipped), or an unbound operation
     if len(operation.models) != 1 or operation.methods != ["GET"]:
         return None
     fields = operation.models[0].model_fields
@@ -85,14 +87,18 @@ def fast_view(operation, ninja_view: Callable, read: Callable) -> Callable:
             return api.on_exception(request, exc)
 
     view.csrf_exempt = True  # as ninja's views
+    view.ninja_view = ninja_view
     return view
 
 
-def with_fast_search(urls: tuple, router) -> tuple:
+def with_fast_search(urls: tuple, api, router) -> tuple:
     """ninja's ``api.urls`` with the search's URL answered by :func:`fast_view` (same route,
-    name and namespace)."""
+    name and namespace). The operation is the one ninja serves: ``router``'s, bound to ``api``
+    (its own settings, its API's handlers); unchanged when it cannot be found."""
     patterns, app_name, namespace = urls
-    operations = router.path_operations["/communes/search"].operations
+    bound = [b for b in getattr(api, "_get_bound_routers", list)() if b.template is router]
+    path_view = bound[0].path_operations.get("/communes/search") if len(bound) == 1 else None
+    operations = path_view.operations if path_view is not None else []
     read = plain_reader(operations[0]) if len(operations) == 1 else None
     if read is None:
         return urls
