@@ -127,6 +127,7 @@ def test_outcomes_show_prints_its_stored_summary_without_the_analysis(tmp_path):
     assert "Source : essai" in out.stdout
     assert _heavy(modules) == []
     assert not any(m.startswith(("pvd.domain.outcomes", "pvd.outcomes.report")) for m in modules)
+    assert not [m for m in modules if m.endswith(".models")]  # no app started: settings, cache
 
 
 def test_the_check_itself_fails_on_a_heavy_import(tmp_path):

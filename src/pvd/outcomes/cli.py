@@ -70,6 +70,14 @@ def _town_csv(t: dict, tail: list[list[str]]) -> str:
     return out.getvalue()
 
 
+def _report():
+    """pvd.outcomes.report, Django started (read-only) to compute what is not stored."""
+    setup_django(read_only=True)
+    from pvd.outcomes import report
+
+    return report
+
+
 @outcomes.command("show")
 @click.option(
     "--scope",
@@ -89,34 +97,30 @@ def _town_csv(t: dict, tail: list[list[str]]) -> str:
 )
 def show(scope: str, fmt: str) -> None:
     """Affiche les résultats d'un périmètre : écart, intervalle, nombre de villes, lecture."""
-    setup_django(read_only=True)
     from pvd.outcomes import stored
 
-    # The printed forms are stored per data version (pvd.outcomes.stored): reading them imports
-    # neither polars nor the analysis; computed (and stored) when there are none.
+    # The printed forms are stored per data version (pvd.outcomes.stored): reading them needs
+    # the settings and the shared cache only (no app started, neither polars nor the analysis);
+    # Django is started, and the forms computed and stored, when there are none.
     s = stored.get("summary")
     if isinstance(s, stored.Summary):
         dimensions = s.dimensions
     else:
-        from pvd.outcomes import report
-
-        s, dimensions = None, tuple(report.DIMENSIONS)
+        s, dimensions = None, tuple(_report().DIMENSIONS)
     try:
         kind, dimension, value = stored.parse_scope(scope, dimensions)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--scope") from exc
     if s is None:
         with database_errors():
-            s = report.stored_summary()
+            s = _report().stored_summary()
     if not s.available:
         fail(s.reason)
     if kind == "commune":
         t = stored.get(*s.town_parts(value))
         if t is None:
-            from pvd.outcomes import report
-
             with database_errors():
-                t = report.stored_town(s, value)
+                t = _report().stored_town(s, value)
         if t is None:
             fail(f"{value} n'est pas une commune lauréate couverte par les listes chargées.")
         click.echo(

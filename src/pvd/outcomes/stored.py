@@ -12,9 +12,8 @@ Importing this module imports neither polars nor numpy, nor the analysis' module
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
-
-from pvd import caching
 
 # Part of every key of the analysis (services.outcomes_compute) and of its stored forms: bump
 # when the method or the Computed fields change.
@@ -73,6 +72,8 @@ def parse_scope(scope: str, dimensions) -> tuple[str, str | None, str | None]:
 
 
 def _key(*parts: object) -> tuple | None:
+    from pvd import caching
+
     database = caching.database_identity()
     if database is None:
         return None
@@ -84,8 +85,12 @@ _MISSING = object()
 
 def get(*parts: object):
     """The stored value of ``parts`` (("summary",) or ``Summary.town_parts``) for the current
-    data version, or None."""
+    data version, or None. Needs Django's settings, not ``django.setup()``: a command reads it
+    before starting any app."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pvd.config.settings")
     from django.core.cache import cache
+
+    from pvd import caching
 
     key = _key(*parts)
     if key is None:
@@ -96,6 +101,8 @@ def get(*parts: object):
 
 def shared(parts: tuple, compute):
     """``compute()`` stored under ``parts`` for the current data version (every process)."""
+    from pvd import caching
+
     key = _key(*parts)
     return compute() if key is None else caching.shared(key, compute)
 
@@ -103,6 +110,8 @@ def shared(parts: tuple, compute):
 def put(parts: tuple, value) -> None:
     """Replace the stored value of ``parts`` (after the analysis was computed again)."""
     from django.core.cache import cache
+
+    from pvd import caching
 
     key = _key(*parts)
     if key is not None:
