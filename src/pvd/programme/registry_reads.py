@@ -102,7 +102,8 @@ def datasets_of(programme: Programme) -> list[Dataset]:
 
 def registry_version(programme: Programme) -> tuple:
     """Changes whenever the registry or the referential changes (every write of the registry
-    touches ``updated_at`` or leaves a ``Changement``): one cheap aggregate query."""
+    touches ``updated_at`` or leaves a ``Changement``): four cheap queries (aggregates, the
+    latest change, the referential's latest load and commune count)."""
     agg = Laureat.objects.filter(programme=programme).aggregate(n=Count("pk"), u=Max("updated_at"))
     last = Changement.objects.order_by("-pk").values_list("pk", flat=True).first()
     lists = ListeImportee.objects.aggregate(n=Count("pk"), m=Max("pk"))
