@@ -142,10 +142,11 @@ def _warm_selection_inputs() -> None:
 
 def _warm_outcomes() -> None:
     """Compute the laureates' outcomes of the new data version now, into the shared cache: the
-    first visitor of /resultats/ reads them instead of waiting for the matching (seconds)."""
-    from pvd.outcomes.services import outcomes_compute
+    first visitor of /resultats/ reads them instead of waiting for the matching (seconds); and
+    store what `pvd outcomes show` prints (pvd.outcomes.stored: read without starting Django)."""
+    from pvd.outcomes.report import stored_summary
 
-    outcomes_compute()
+    stored_summary()  # computes the outcomes first
 
 
 def _build_indicators(out: LoadReport, emit) -> None:
