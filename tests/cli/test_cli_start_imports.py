@@ -130,6 +130,38 @@ def test_outcomes_show_prints_its_stored_summary_without_the_analysis(tmp_path):
     assert not [m for m in modules if m.endswith(".models")]  # no app started: settings, cache
 
 
+# The check's context (what `programme check` stores after reading the registry), written by
+# hand: 22 laureates in the Creuse, in a fresh data dir.
+_STORE_CHECK_CONTEXT = (
+    "from pvd.cli.helpers import setup_django\n"
+    "setup_django(read_only=True)\n"
+    "from django.db import connection\n"
+    "connection.ensure_connection()\n"
+    "from pvd.domain import claims\n"
+    "from pvd.domain.programme import LaureateFacts\n"
+    "from pvd.programme import stored_check\n"
+    "rows = [LaureateFacts(f'23{i:03d}', f'C{i}', '23', '75', 1000) for i in range(22)]\n"
+    "t = claims.Territories({'75': 'Nouvelle-Aquitaine'}, {'23': 'Creuse'},\n"
+    "    region_of={'23': '75'})\n"
+    "context = stored_check.Context(claims.Registry(rows, t), [], 'essai')\n"
+    "stored_check.put(stored_check.key('pvd'), context)\n"
+)
+
+
+def test_programme_check_reads_its_stored_context_without_starting_django(tmp_path):
+    environ = {**os.environ, "PVD_DATA_DIR": str(tmp_path)}
+    environ.pop("DATABASE_URL", None)
+    done = subprocess.run(
+        [sys.executable, "-c", _STORE_CHECK_CONTEXT], capture_output=True, text=True, env=environ
+    )
+    assert done.returncode == 0, done.stderr
+    modules, out = _imported_after(["programme", "check", "22 communes dans la Creuse"], tmp_path)
+    assert "[OK ] 1. 22 communes — département Creuse (23)" in out.stdout
+    assert "Source : essai" in out.stdout
+    assert _heavy(modules) == []
+    assert not [m for m in modules if m.endswith(".models")]  # no app started: settings, cache
+
+
 def test_the_check_itself_fails_on_a_heavy_import(tmp_path):
     """The check can fail: a command that imports polars is reported."""
     modules, _ = _imported_after(["indicators", "list"], tmp_path)
