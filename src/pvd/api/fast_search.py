@@ -44,6 +44,10 @@ def plain_reader(operation) -> Callable | None:
         return None  # a decorated run (its decorators would be skipped), or an unbound operation
     if len(operation.models) != 1 or operation.methods != ["GET"]:
         return None
+    config = operation.models[0].model_config  # a setting that changes strings: ninja's only
+    transforms = ("str_strip_whitespace", "str_to_lower", "str_to_upper", "str_min_length")
+    if any(config.get(name) for name in (*transforms, "str_max_length", "strict")):
+        return None
     fields = operation.models[0].model_fields
     if set(fields) != {"q", "limit"} or fields["q"].annotation is not str:
         return None
