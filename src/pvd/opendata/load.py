@@ -126,6 +126,7 @@ def opendata_load(
     if out.loaded:
         _warm_selection_inputs()
         _warm_outcomes()
+        _warm_figures_check()
     out.seconds = time.perf_counter() - start
     return out
 
@@ -138,6 +139,14 @@ def _warm_selection_inputs() -> None:
     from pvd.selection.stored_runs import prebuild
 
     prebuild()  # builds the inputs first
+
+
+def _warm_figures_check() -> None:
+    """Store what `pvd programme check` reads (the registry as the check reads it, the sources)
+    for the new data version: the first check reads it without starting Django."""
+    from pvd.programme.stored_check import prebuild
+
+    prebuild()
 
 
 def _warm_outcomes() -> None:

@@ -145,20 +145,6 @@ def import_ort(
     )
 
 
-def _check_context(slug: str):
-    """What the check reads for programme ``slug`` (Django started); fails when it is unknown."""
-    from pvd.programme import figures_check, selectors, stored_check
-
-    prog = selectors.programme_get(slug=slug)
-    if prog is None:
-        fail(f"programme inconnu « {slug} »")
-    return stored_check.Context(
-        registry=figures_check.registry_of(prog),
-        sources=figures_check.sources_of(prog),
-        sources_line=selectors.sources_line(programme=prog),
-    )
-
-
 @programme.command("check")
 @click.argument("statements", nargs=-1)
 @click.option("--programme", "slug", default="pvd", show_default=True)
@@ -193,7 +179,9 @@ def check(statements: tuple[str, ...], slug: str, path, show_list: bool, as_json
     if not text.strip():
         raise click.UsageError("aucun texte : donnez des énoncés ou --fichier")
     if context is None:
-        context = _check_context(slug)
+        context = stored_check.build(slug)
+        if context is None:
+            fail(f"programme inconnu « {slug} »")
         stored_check.put(key, context)
     report = claims.check_text(text, context.registry)
     verdicts = report.verdicts

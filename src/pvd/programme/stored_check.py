@@ -2,7 +2,8 @@
 
 The check's verdicts are computed at each run (:mod:`pvd.domain.claims`, pure Python) from the
 registry as it reads it, the programme's sources and their one-line form: ``Context``. Stored by
-the first command of a data version (which starts Django and reads them), read by the next ones
+`pvd data load` at its end, or by the first command of a data version (which starts Django and
+reads them), read by the next ones
 with Django's settings and the shared cache only: no app started (0.15 s of CPU for the whole
 process instead of 0.35-0.45 s). The registry's imports and edits, and the referential's loads,
 replace the data version (``tests/programme/test_data_version.py``); the key holds the database
@@ -55,3 +56,33 @@ def put(key: str | None, context: Context) -> None:
 
     if key is not None:
         cache.set(key, context, timeout=None)
+
+
+def build(slug: str) -> Context | None:
+    """What the check reads for programme ``slug``, from the database (Django started); None
+    when there is no such programme."""
+    from pvd.programme import figures_check, selectors
+
+    prog = selectors.programme_get(slug=slug)
+    if prog is None:
+        return None
+    return Context(
+        registry=figures_check.registry_of(prog),
+        sources=figures_check.sources_of(prog),
+        sources_line=selectors.sources_line(programme=prog),
+    )
+
+
+def prebuild() -> int:
+    """Store the context of every programme for the current data version (`pvd data load` calls
+    it at its end); returns how many."""
+    from pvd.programme.models import Programme
+
+    count = 0
+    for slug in Programme.objects.order_by("slug").values_list("slug", flat=True):
+        where = key(slug)  # the version before reading the data
+        context = build(slug)
+        if where is not None and context is not None:
+            put(where, context)
+            count += 1
+    return count
