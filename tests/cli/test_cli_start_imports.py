@@ -66,6 +66,7 @@ def _heavy(modules: set[str]) -> list[str]:
         ["network", "events", "list"],
         ["network", "export", "annuaire"],
         ["programme", "check", "201 communes de Nouvelle-Aquitaine"],
+        ["selection", "scenarios"],
     ],
 )
 def test_a_read_only_command_imports_no_heavy_module(tmp_path, argv):
@@ -87,6 +88,78 @@ def test_programme_check_starts_the_registry_apps_only(tmp_path):
     modules, out = _imported_after(["programme", "check", "201 communes"], tmp_path)
     assert "pvd.programme.models" in modules
     assert not {"pvd.network.models", "pvd.projects.models", "pvd.selection.models"} & modules
+
+
+def test_selection_scenarios_starts_the_selection_apps_only(tmp_path):
+    modules, _ = _imported_after(["selection", "scenarios"], tmp_path)
+    assert "pvd.selection.models" in modules
+    assert not {"pvd.network.models", "pvd.projects.models", "pvd.programme.models"} & modules
+
+
+# A stored summary (what `pvd outcomes compute` or a first `show` leaves in the shared cache),
+# written by hand in the fresh data dir: `show` prints it without the analysis' modules.
+_ROW = {
+    "perimetre": "departement:23", "libelle": "Creuse", "laureats": 21, "comparables": 55,
+    "variation_laureats": -1.5, "variation_comparables": -0.5, "effet": -1.0,
+    "intervalle": [-3.25, 1.25], "significatif": False, "effet_par_an": -0.25, "lecture": "Texte.",
+}  # fmt: skip
+_STORE_SUMMARY = (
+    "from pvd.cli.helpers import setup_django\n"
+    "setup_django(read_only=True)\n"
+    "from django.db import connection\n"
+    "connection.ensure_connection()\n"  # the SQLite file: part of the stored forms' key
+    "from pvd.outcomes import stored\n"
+    "stored.put(('summary',), stored.Summary(available=True, reason='', token='t', "
+    f"dimensions=('departement',), breakdowns={{'departement': [{_ROW!r}]}}, "
+    "source_rows=[[], ['Source : essai']]))\n"
+)
+
+
+def test_outcomes_show_prints_its_stored_summary_without_the_analysis(tmp_path):
+    environ = {**os.environ, "PVD_DATA_DIR": str(tmp_path)}
+    environ.pop("DATABASE_URL", None)
+    done = subprocess.run(
+        [sys.executable, "-c", _STORE_SUMMARY], capture_output=True, text=True, env=environ
+    )
+    assert done.returncode == 0, done.stderr
+    modules, out = _imported_after(["outcomes", "show", "--scope", "departement:23"], tmp_path)
+    assert "departement:23,Creuse,21,55,-1.5,-0.5,-1.0,-3.25,1.25,false,-0.25,Texte.\n" in out.stdout
+    assert "Source : essai" in out.stdout
+    assert _heavy(modules) == []
+    assert not any(m.startswith(("pvd.domain.outcomes", "pvd.outcomes.report")) for m in modules)
+    assert not [m for m in modules if m.endswith(".models")]  # no app started: settings, cache
+
+
+# The check's context (what `programme check` stores after reading the registry), written by
+# hand: 22 laureates in the Creuse, in a fresh data dir.
+_STORE_CHECK_CONTEXT = (
+    "from pvd.cli.helpers import setup_django\n"
+    "setup_django(read_only=True)\n"
+    "from django.db import connection\n"
+    "connection.ensure_connection()\n"
+    "from pvd.domain import claims\n"
+    "from pvd.domain.programme import LaureateFacts\n"
+    "from pvd.programme import stored_check\n"
+    "rows = [LaureateFacts(f'23{i:03d}', f'C{i}', '23', '75', 1000) for i in range(22)]\n"
+    "t = claims.Territories({'75': 'Nouvelle-Aquitaine'}, {'23': 'Creuse'},\n"
+    "    region_of={'23': '75'})\n"
+    "context = stored_check.Context(claims.Registry(rows, t), [], 'essai')\n"
+    "stored_check.put(stored_check.key('pvd'), context)\n"
+)
+
+
+def test_programme_check_reads_its_stored_context_without_starting_django(tmp_path):
+    environ = {**os.environ, "PVD_DATA_DIR": str(tmp_path)}
+    environ.pop("DATABASE_URL", None)
+    done = subprocess.run(
+        [sys.executable, "-c", _STORE_CHECK_CONTEXT], capture_output=True, text=True, env=environ
+    )
+    assert done.returncode == 0, done.stderr
+    modules, out = _imported_after(["programme", "check", "22 communes dans la Creuse"], tmp_path)
+    assert "[OK ] 1. 22 communes — département Creuse (23)" in out.stdout
+    assert "Source : essai" in out.stdout
+    assert _heavy(modules) == []
+    assert not [m for m in modules if m.endswith(".models")]  # no app started: settings, cache
 
 
 def test_the_check_itself_fails_on_a_heavy_import(tmp_path):

@@ -2,6 +2,7 @@
 
 from pvd.api.diagnostics import router as diagnostics_router
 from pvd.api.errors import PvdAPI, install
+from pvd.api.fast_search import with_fast_search
 from pvd.api.network import router as network_router
 from pvd.api.network_events import router as network_events_router
 from pvd.api.outcomes import router as outcomes_router
@@ -29,3 +30,9 @@ api.add_router("/", network_router)
 
 api.add_router("/", network_events_router)
 install(api)  # JSON errors, documented in the OpenAPI schema (pvd.api.errors)
+
+
+def urls() -> tuple:
+    """The API's URL patterns (ninja's), the commune search's plain queries answered without
+    ninja's parameter validation (:mod:`pvd.api.fast_search`)."""
+    return with_fast_search(api.urls, api, territories_router)

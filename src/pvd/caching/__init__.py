@@ -134,6 +134,27 @@ def bump_projects_version() -> None:
     _bump(PROJECTS_VERSION_KEY)
 
 
+def database_identity() -> str | None:
+    """The database's identity, for the keys of what one data dir (one shared cache) may keep
+    for SQLite and PostgreSQL alike; for SQLite, its file's too (a file deleted and made again
+    is another database); None when the SQLite file does not exist. Reads the settings only."""
+    import hashlib
+    import os
+
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    ident = [db.get(k) for k in ("ENGINE", "NAME", "HOST", "PORT")]
+    name = str(db.get("NAME"))
+    if "sqlite" in str(db.get("ENGINE")) and name != ":memory:" and not name.startswith("file:"):
+        try:
+            st = os.stat(db["NAME"])
+        except (OSError, TypeError, ValueError):
+            return None
+        ident += [st.st_dev, st.st_ino]
+    return hashlib.sha256(repr(ident).encode()).hexdigest()[:12]
+
+
 def versioned_key(*parts: object) -> str:
     """A cache key valid for the current data version only."""
     return ":".join(["pvd", data_version(), *(str(p) for p in parts)])

@@ -34,23 +34,13 @@ from dataclasses import asdict, dataclass
 
 import polars as pl
 
-# Level keys, lowest first. "non_centre" = 0 ... "majeur" = 4.
-LEVELS = ("non_centre", "local", "intermediaire", "structurant", "majeur")
-LEVEL_RANK = {key: i for i, key in enumerate(LEVELS)}
-LEVEL_LABELS = {
-    "non_centre": "commune non centre",
-    "local": "centre local d'équipements et de services",
-    "intermediaire": "centre intermédiaire d'équipements et de services",
-    "structurant": "centre structurant d'équipements et de services",
-    "majeur": "centre majeur d'équipements et de services",
-}
-LEVEL_SHORT = {
-    "non_centre": "non centre",
-    "local": "centre local",
-    "intermediaire": "centre intermédiaire",
-    "structurant": "centre structurant",
-    "majeur": "centre majeur",
-}
+from pvd.domain.centrality_levels import (  # noqa: F401  (the levels are named here too)
+    LEVEL_LABELS,
+    LEVEL_RANK,
+    LEVEL_SHORT,
+    LEVELS,
+)
+
 # Published counts of the 2020 study (mainland France, BPE 2017, 2017 geography).
 TARGETS = {"majeur": 142, "structurant": 742, "intermediaire": 2880, "local": 7010}
 TOLERANCE = 0.05

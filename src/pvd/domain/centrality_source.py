@@ -6,7 +6,10 @@ the communes it leaves without a level."""
 
 from __future__ import annotations
 
-import polars as pl
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # imported where used: the rules read the names below without polars
+    import polars as pl
 
 # Sources of the centrality level, in the order "auto" tries them, and their input columns.
 CENTRALITE_SOURCES = ("officielle", "calculee", "estimation")
@@ -43,6 +46,8 @@ def resolve_centrality(
     An explicit source is used alone (a commune it does not cover has no level, shown as
     unknown); "auto" uses the first loaded source and completes the communes it leaves without a
     level from the next ones, each row naming its own source."""
+    import polars as pl
+
     if requested != CENTRALITE_AUTO:
         if requested not in available:
             raise CentralitySourceUnavailable(

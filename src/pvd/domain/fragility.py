@@ -18,8 +18,10 @@ them. The index below makes one reading explicit and adjustable (weights are sce
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import polars as pl
+if TYPE_CHECKING:  # imported where used: the rules read the components without polars
+    import polars as pl
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,8 @@ RETIRED = {
 
 def percentile(col: str) -> pl.Expr:
     """National percentile of a column among non-null values (average ranks for ties)."""
+    import polars as pl
+
     n = pl.col(col).count()
     return 100.0 * (pl.col(col).rank("average") - 0.5) / n
 
@@ -68,6 +72,8 @@ def fragility(
     (absent columns count as missing everywhere). Returns code, ``p_<key>`` (component
     percentiles, oriented), ``fragilite`` (index 0-100), ``fragilite_couverture`` (share of
     the weight present) and ``fragilite_percentile``."""
+    import polars as pl
+
     w = {k: float(v) for k, v in (weights or DEFAULT_WEIGHTS).items() if v and v > 0}
     unknown = set(w) - set(COMPONENT_BY_KEY)
     if unknown:

@@ -126,6 +126,7 @@ def opendata_load(
     if out.loaded:
         _warm_selection_inputs()
         _warm_outcomes()
+        _warm_figures_check()
     out.seconds = time.perf_counter() - start
     return out
 
@@ -140,12 +141,21 @@ def _warm_selection_inputs() -> None:
     prebuild()  # builds the inputs first
 
 
+def _warm_figures_check() -> None:
+    """Store what `pvd programme check` reads (the registry as the check reads it, the sources)
+    for the new data version: the first check reads it without starting Django."""
+    from pvd.programme.stored_check import prebuild
+
+    prebuild()
+
+
 def _warm_outcomes() -> None:
     """Compute the laureates' outcomes of the new data version now, into the shared cache: the
-    first visitor of /resultats/ reads them instead of waiting for the matching (seconds)."""
-    from pvd.outcomes.services import outcomes_compute
+    first visitor of /resultats/ reads them instead of waiting for the matching (seconds); and
+    store what `pvd outcomes show` prints (pvd.outcomes.stored: read without starting Django)."""
+    from pvd.outcomes.report import stored_summary
 
-    outcomes_compute()
+    stored_summary()  # computes the outcomes first
 
 
 def _build_indicators(out: LoadReport, emit) -> None:

@@ -33,6 +33,7 @@ def compute() -> None:
     from pvd.outcomes import report, services
 
     c = services.outcomes_compute(fresh=True)
+    report.store_summary(c)  # what `pvd outcomes show` prints, from this analysis
     if c.outcomes is None:
         fail(c.reason)
     d = report.design(c)
@@ -69,6 +70,14 @@ def _town_csv(t: dict, tail: list[list[str]]) -> str:
     return out.getvalue()
 
 
+def _report():
+    """pvd.outcomes.report, Django started (read-only) to compute what is not stored."""
+    setup_django(read_only=True)
+    from pvd.outcomes import report
+
+    return report
+
+
 @outcomes.command("show")
 @click.option(
     "--scope",
@@ -88,43 +97,54 @@ def _town_csv(t: dict, tail: list[list[str]]) -> str:
 )
 def show(scope: str, fmt: str) -> None:
     """Affiche les résultats d'un périmètre : écart, intervalle, nombre de villes, lecture."""
-    setup_django(read_only=True)
-    from pvd.outcomes import report, services
+    from pvd.outcomes import stored
 
+    # The printed forms are stored per data version (pvd.outcomes.stored): reading them needs
+    # the settings and the shared cache only (no app started, neither polars nor the analysis);
+    # Django is started, and the forms computed and stored, when there are none.
+    s = stored.get("summary")
+    if isinstance(s, stored.Summary):
+        dimensions = s.dimensions
+    else:
+        s, dimensions = None, tuple(_report().DIMENSIONS)
     try:
-        kind, dimension, value = report.parse_scope(scope)
+        kind, dimension, value = stored.parse_scope(scope, dimensions)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--scope") from exc
-    with database_errors():
-        c = services.outcomes_compute()
-    if c.outcomes is None:
-        fail(c.reason)
+    if s is None:
+        with database_errors():
+            s = _report().stored_summary()
+    if not s.available:
+        fail(s.reason)
     if kind == "commune":
-        t = report.town(c, value)
+        t = stored.get(*s.town_parts(value))
+        if t is None:
+            with database_errors():
+                t = _report().stored_town(s, value)
         if t is None:
             fail(f"{value} n'est pas une commune lauréate couverte par les listes chargées.")
         click.echo(
-            json.dumps(t | report.provenance(c), ensure_ascii=False, indent=2)
+            json.dumps(t | s.provenance, ensure_ascii=False, indent=2)
             if fmt == "json"
-            else _town_csv(t, report.source_rows(c)),
+            else _town_csv(t, s.source_rows),
             nl=fmt == "json",
         )
         return
     if kind == "breakdown":
-        rows = report.breakdown(c, dimension)
+        rows = s.breakdowns.get(dimension, [])
     else:
-        one = report.summary(c, dimension, value)
+        one = s.france if kind == "france" else s.group(dimension, value)
         if one is None:
             fail(f"aucun lauréat apparié dans le périmètre {scope}.")
         rows = [one]
     if fmt == "json":
-        payload = {"resultats": rows, **report.provenance(c)}
+        payload = {"resultats": rows, **s.provenance}
         if kind == "france":
             payload |= {
-                "avant_le_programme": report.placebo(c),
-                "methode": report.design(c),
-                "equilibre": report.balance(c),
+                "avant_le_programme": s.placebo,
+                "methode": s.design,
+                "equilibre": s.balance,
             }
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
-        click.echo(_rows_csv(rows, report.source_rows(c)), nl=False)
+        click.echo(_rows_csv(rows, s.source_rows), nl=False)

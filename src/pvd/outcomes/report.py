@@ -1,19 +1,14 @@
 """The analysis shaped for pages, API and CLI: one summary per scope, breakdown rows, the
 balance table and a laureate's own trajectory against its matched towns. No database read
-(everything comes from ``services.Computed``)."""
+(everything comes from ``services.Computed``), and the stored forms of `pvd outcomes show`
+(``summary_of``: see :mod:`pvd.outcomes.stored`)."""
 
 from __future__ import annotations
 
 from pvd.domain.outcomes import DIMENSIONS, Estimate, reading
 from pvd.domain.outcomes.matching import BAND_LABELS, COVARIATE_LABELS
+from pvd.outcomes import services, stored
 from pvd.outcomes.services import Computed
-
-# Scope names of the CLI and the API: "france", "<dimension>:<value>", or a dimension alone
-# (its breakdown table).
-SCOPE_HELP = (
-    "france, region:84, departement:23, bande:2000-5000, ort:signee, signature:apres, "
-    "commune:01001, or a breakdown: region, departement, bande, ort, signature"
-)
 
 
 def label_of(c: Computed, dimension: str | None, value: str | None) -> str:
@@ -196,15 +191,43 @@ def source_rows(c: Computed) -> list[list[str]]:
     ]
 
 
-def parse_scope(scope: str) -> tuple[str, str | None, str | None]:
-    """("france"|"breakdown"|"group"|"commune", dimension, value); ValueError when unknown."""
-    if scope == "france":
-        return "france", None, None
-    if scope in DIMENSIONS:
-        return "breakdown", scope, None
-    kind, _, value = scope.partition(":")
-    if kind == "commune" and value:
-        return "commune", None, value
-    if kind in DIMENSIONS and value:
-        return "group", kind, value
-    raise ValueError(f"périmètre inconnu : {scope!r} (attendu : {SCOPE_HELP})")
+# --- Stored forms (pvd.outcomes.stored): what `pvd outcomes show` prints, without the frames ---
+
+
+def summary_of(c: Computed) -> stored.Summary:
+    """Every part of ``c`` that `pvd outcomes show` prints but a commune's trajectory."""
+    import uuid
+
+    token = uuid.uuid4().hex[:12]
+    if c.outcomes is None:
+        return stored.Summary(
+            available=False, reason=c.reason, token=token, dimensions=tuple(DIMENSIONS)
+        )
+    return stored.Summary(
+        available=True,
+        reason=c.reason,
+        token=token,
+        dimensions=tuple(DIMENSIONS),
+        france=summary(c),
+        breakdowns={dim: breakdown(c, dim) for dim in DIMENSIONS},
+        placebo=placebo(c),
+        design=design(c),
+        balance=balance(c),
+        provenance=provenance(c),
+        source_rows=source_rows(c),
+    )
+
+
+def stored_summary() -> stored.Summary:
+    """The stored summary of the current analysis, built (and the analysis computed) when none."""
+    return stored.shared(("summary",), lambda: summary_of(services.outcomes_compute()))
+
+
+def store_summary(c: Computed) -> None:
+    """Store the summary of ``c``, just computed again (`pvd outcomes compute`)."""
+    stored.put(("summary",), summary_of(c))
+
+
+def stored_town(s: stored.Summary, code: str) -> dict | None:
+    """``town`` of the analysis behind ``s``, stored for the next command."""
+    return stored.shared(s.town_parts(code), lambda: town(services.outcomes_compute(), code))

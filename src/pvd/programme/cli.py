@@ -164,22 +164,29 @@ def check(statements: tuple[str, ...], slug: str, path, show_list: bool, as_json
     Exit code 1 when a claim is contradicted or the text contradicts itself (parts against
     their total), 2 when one is not understood, 3 when one is not verifiable (a territory no
     loaded list covers)."""
-    # Reads the registry and the referential only: the other apps' models are not started.
-    setup_django(read_only=True, apps=PROGRAMME_APPS)
-    ensure_referential()
     from pvd.domain import claims
-    from pvd.programme import figures_check, selectors
+    from pvd.programme import stored_check
 
+    # The registry as the check reads it and the sources, stored per data version: read with
+    # the settings and the shared cache only (no app started); else read from the database
+    # (the registry's apps only) and stored for the next command.
+    key = stored_check.key(slug)
+    context = stored_check.get(key)
+    if context is None:
+        setup_django(read_only=True, apps=PROGRAMME_APPS)
+        ensure_referential()
     text = "\n".join([*statements, *([path.read()] if path else [])])
     if not text.strip():
         raise click.UsageError("aucun texte : donnez des énoncés ou --fichier")
-    prog = selectors.programme_get(slug=slug)
-    if prog is None:
-        fail(f"programme inconnu « {slug} »")
-    report = figures_check.text_check(programme=prog, text=text)
+    if context is None:
+        context = stored_check.build(slug)
+        if context is None:
+            fail(f"programme inconnu « {slug} »")
+        stored_check.put(key, context)
+    report = claims.check_text(text, context.registry)
     verdicts = report.verdicts
     if as_json:
-        data = claims.report_dict(report, figures_check.sources_of(prog))
+        data = claims.report_dict(report, context.sources)
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         marks = {
@@ -196,8 +203,7 @@ def check(statements: tuple[str, ...], slug: str, path, show_list: bool, as_json
                     click.echo(f"      {f.code}\t{f.nom} ({f.departement})")
         for c in report.consistency:
             click.echo(f"[{'OK ' if c.consistent else 'NON'}] cohérence : {c.message}")
-        source = selectors.sources_line(programme=prog)
-        click.echo(f"Source : {source}")
+        click.echo(f"Source : {context.sources_line}")
     if any(v.status == claims.CONTRADICTED for v in verdicts) or any(
         not c.consistent for c in report.consistency
     ):

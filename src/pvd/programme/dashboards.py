@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from pvd import caching
@@ -35,7 +35,7 @@ from pvd.programme.coverage import (
     registry_coverage,
 )
 from pvd.programme.dashboard_scope import Scope, dashboard_programme, scope_for  # noqa: F401
-from pvd.programme.models import Changement, Laureat, ListeImportee, Programme
+from pvd.programme.models import Laureat, ListeImportee, Programme
 from pvd.programme.registry_reads import (
     CADRE,
     CHEF_MISSING,
@@ -46,7 +46,7 @@ from pvd.programme.registry_reads import (
     laureate_facts,
     laureates_qs,
 )
-from pvd.programme.territory_totals import _referential_version, territory_totals
+from pvd.programme.territory_totals import territory_totals
 from pvd.territories.models import Dataset
 
 
@@ -237,24 +237,6 @@ def breakdown(programme: Programme, scope: Scope) -> list[BreakdownRow]:
         )
         for code, nom in children
     ]
-
-
-def registry_version(programme: Programme) -> tuple:
-    """Changes whenever the registry or the referential changes (every write of the registry
-    touches ``updated_at`` or leaves a ``Changement``): one cheap aggregate query."""
-    agg = Laureat.objects.filter(programme=programme).aggregate(n=Count("pk"), u=Max("updated_at"))
-    last = Changement.objects.order_by("-pk").values_list("pk", flat=True).first()
-    lists = ListeImportee.objects.aggregate(n=Count("pk"), m=Max("pk"))
-    return (
-        programme.pk,
-        programme.dataset_id,
-        agg["n"],
-        agg["u"],
-        last,
-        lists["n"],
-        lists["m"],
-        _referential_version(),
-    )
 
 
 def dashboard(*, programme: Programme, scope: Scope, today: date | None = None) -> Dashboard:

@@ -12,12 +12,19 @@ from __future__ import annotations
 
 import re
 
+from pvd import caching
 from pvd.domain import claims
 from pvd.domain.coverage import Coverage
 from pvd.domain.programme import LaureateFacts
 from pvd.programme.coverage import ort_coverage, registry_coverage
 from pvd.programme.models import Changement, Laureat, ListeImportee, Programme
-from pvd.programme.registry_reads import chef_known, datasets_of, facts_by_pk, laureate_facts
+from pvd.programme.registry_reads import (
+    chef_known,
+    datasets_of,
+    facts_by_pk,
+    laureate_facts,
+    registry_version,
+)
 from pvd.programme.territory_totals import territories_for_figures
 
 MONTHS = (
@@ -77,7 +84,25 @@ def vintages_of(programme: Programme) -> list[claims.Vintage]:
     return list(by_label.values()) if len(by_label) > 1 else []
 
 
+# Part of the stored registry's key: bump when claims.Registry or what fills it changes.
+REGISTRY_FORMAT = "1"
+
+
 def registry_of(programme: Programme) -> claims.Registry:
+    """The registry as the check reads it, built once for every process (shared cache) per data
+    version (the registry's imports and edits, the referential's loads replace it) and state of
+    the registry and the referential (``registry_version``: counts and latest changes, four cheap
+    queries, against a write that would not replace the version); in a database of its own (one
+    data dir may serve SQLite and PostgreSQL). Reading it back costs a few milliseconds; building
+    it, the facts of every laureate and the replay of the lists' vintages, a tenth of a second."""
+    database = caching.database_identity()
+    if database is None:
+        return _registry_of(programme)
+    key = ("figures-registry", REGISTRY_FORMAT, database, *registry_version(programme))
+    return caching.shared(key, lambda: _registry_of(programme))
+
+
+def _registry_of(programme: Programme) -> claims.Registry:
     return claims.Registry(
         rows=laureate_facts(programme),
         territories=territories_for_figures(),

@@ -6,11 +6,12 @@ names too."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
 from pvd.domain.programme import LaureateFacts
 from pvd.programme.coverage import FACT_LOOKUPS, facts_from, ort_coverage
-from pvd.programme.models import Laureat, Ort, Programme
+from pvd.programme.models import Changement, Laureat, ListeImportee, Ort, Programme
+from pvd.programme.territory_totals import _referential_version
 from pvd.territories.models import Dataset
 from pvd.territories.selectors import referential_dataset
 
@@ -97,3 +98,22 @@ def datasets_of(programme: Programme) -> list[Dataset]:
     if ref is not None:
         out.append(ref)
     return out
+
+
+def registry_version(programme: Programme) -> tuple:
+    """Changes whenever the registry or the referential changes (every write of the registry
+    touches ``updated_at`` or leaves a ``Changement``): four cheap queries (aggregates, the
+    latest change, the referential's latest load and commune count)."""
+    agg = Laureat.objects.filter(programme=programme).aggregate(n=Count("pk"), u=Max("updated_at"))
+    last = Changement.objects.order_by("-pk").values_list("pk", flat=True).first()
+    lists = ListeImportee.objects.aggregate(n=Count("pk"), m=Max("pk"))
+    return (
+        programme.pk,
+        programme.dataset_id,
+        agg["n"],
+        agg["u"],
+        last,
+        lists["n"],
+        lists["m"],
+        _referential_version(),
+    )

@@ -42,7 +42,6 @@ from pvd.programme.dashboards import (  # noqa: F401  (read here by views, API, 
     departements_breakdown,
     map_rows,
     measure_value,
-    registry_version,
     scope_for,
 )
 from pvd.programme.figures_check import registry_of
@@ -60,6 +59,7 @@ from pvd.programme.registry_reads import (  # noqa: F401  (read here by views, A
     laureates_qs,
     programme_get,
     programmes_list,
+    registry_version,
 )
 from pvd.programme.territory_totals import (  # noqa: F401  (read here by views, API, exports)
     TerritoryTotals,

@@ -14,6 +14,11 @@ import click
 
 from pvd.cli.helpers import ensure_referential, fail, fail_source, import_errors, setup_django
 
+# The apps whose models a read-only command of the selection reads (with those they import).
+SELECTION_APPS = (
+    "django.contrib.auth", "django.contrib.contenttypes", "pvd.territories", "pvd.selection",
+)
+
 
 @click.group()
 def selection() -> None:
@@ -91,17 +96,17 @@ def selection_import_official(file: Path, dry_run: bool, confirm: bool) -> None:
 @selection.command("scenarios")
 def selection_scenarios() -> None:
     """List the scenarios (built-in and saved) and their rules."""
-    setup_django(read_only=True)  # reads and prints: no admin, API (pydantic) nor page apps
-    from pvd.selection import selectors
+    # Reads the scenarios and the learned model's row: the selection's models and those they
+    # point to only (no admin, API, page apps nor the other apps' models).
+    setup_django(read_only=True, apps=SELECTION_APPS)
+    from pvd.selection import scenarios  # neither polars nor the model's inputs
 
-    for s in selectors.scenarios_list():
+    for s in scenarios.scenarios_list():
         tag = " (intégré)" if s.builtin else ""
         click.echo(f"{s.slug}{tag} — {s.nom}")
         click.echo(f"  {json.dumps(s.rules.as_dict(), ensure_ascii=False)}")
-    from pvd.selection import learned
-
-    model = learned.current_model()
-    click.echo(f"{learned.SLUG} (intégré) — {learned.NOM}")
+    model = scenarios.current_model()
+    click.echo(f"{scenarios.LEARNED_SLUG} (intégré) — {scenarios.LEARNED_NOM}")
     click.echo(
         f"  modèle du {model.created_at:%d/%m/%Y %H:%M} ({model.source}, "
         f"{model.entrainement.get('laureats')} lauréats)"

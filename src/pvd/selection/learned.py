@@ -18,10 +18,15 @@ from pvd.domain import learned_cv
 from pvd.domain.numbers import grouped
 from pvd.selection import selectors
 from pvd.selection.models import ModeleAppris, Typologie
+from pvd.selection.scenarios import (  # noqa: F401  (current_model: read here by views, API)
+    LEARNED_NOM,
+    LEARNED_SLUG,
+    current_model,
+)
 from pvd.selection.stored_frames import frame_of
 
-SLUG = "appris"
-NOM = "Modèle appris (régression logistique sur les lauréats)"
+SLUG = LEARNED_SLUG
+NOM = LEARNED_NOM
 # The inputs, per process, read again when what they are built from changed (``_version``).
 _inputs: ProcessMemo[LearnedInputs] = ProcessMemo("learned-inputs", size=1, versioned=False)
 
@@ -86,10 +91,6 @@ def learned_inputs(data: selectors.Inputs | None = None) -> LearnedInputs:
     if data is not None:
         return _build(data)
     return _inputs.get("inputs", lambda: _build(selectors.inputs()), token=_version())
-
-
-def current_model(*, programme: str = "pvd") -> ModeleAppris | None:
-    return ModeleAppris.objects.filter(programme=programme).first()
 
 
 def score(

@@ -13,50 +13,16 @@ from pvd.domain import centrality_proxy, envelope
 from pvd.domain import centrality_source as csource
 from pvd.domain import eligibility as edomain
 from pvd.domain import fragility as fdomain
-from pvd.selection.models import Centralite, Scenario
+from pvd.selection.models import Centralite
+from pvd.selection.scenarios import (  # noqa: F401  (read here by views, API, commands)
+    BUILTIN,
+    DEFAULT_SLUG,
+    ScenarioView,
+    scenario_get,
+    scenarios_list,
+)
 from pvd.selection.stored_frames import frame_of
 from pvd.territories.models import Arrondissement, Commune, Departement, Population
-
-DEFAULT_SLUG = "pvd"
-BUILTIN = {
-    DEFAULT_SLUG: (
-        "Règles PVD (par défaut)",
-        "Moins de 20 000 habitants, centre intermédiaire ou structurant, fragilité au moins au "
-        "50e percentile national, une des 2 communes les plus peuplées de son EPCI (ou 15 % de "
-        "sa population).",
-        edomain.Rules(),
-    ),
-}
-
-
-@dataclass(frozen=True)
-class ScenarioView:
-    slug: str
-    nom: str
-    description: str
-    rules: edomain.Rules
-    builtin: bool
-
-
-def scenarios_list() -> list[ScenarioView]:
-    out = [ScenarioView(s, n, d, r, True) for s, (n, d, r) in BUILTIN.items()]
-    for s in Scenario.objects.all():
-        if s.slug not in BUILTIN:
-            out.append(
-                ScenarioView(s.slug, s.nom, s.description, edomain.Rules.from_dict(s.regles), False)
-            )
-    return out
-
-
-def scenario_get(*, slug: str) -> ScenarioView | None:
-    if slug in BUILTIN:
-        n, d, r = BUILTIN[slug]
-        return ScenarioView(slug, n, d, r, True)
-    s = Scenario.objects.filter(slug=slug).first()
-    if s is None:
-        return None
-    return ScenarioView(s.slug, s.nom, s.description, edomain.Rules.from_dict(s.regles), False)
-
 
 # --- Inputs -------------------------------------------------------------------------------------
 # The national inputs, built once per data version for every process (shared cache: a CLI run

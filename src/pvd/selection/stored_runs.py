@@ -65,23 +65,6 @@ def code_fingerprint() -> str:
     return hashlib.sha256(repr(entries).encode()).hexdigest()[:16]
 
 
-def _database() -> str | None:
-    """The database's identity; for SQLite, its file's too (a file deleted and made again is
-    another database); None when the SQLite file does not exist."""
-    from django.conf import settings
-
-    db = settings.DATABASES["default"]
-    ident = [db.get(k) for k in ("ENGINE", "NAME", "HOST", "PORT")]
-    name = str(db.get("NAME"))
-    if "sqlite" in str(db.get("ENGINE")) and name != ":memory:" and not name.startswith("file:"):
-        try:
-            st = os.stat(db["NAME"])
-        except (OSError, TypeError, ValueError):
-            return None
-        ident += [st.st_dev, st.st_ino]
-    return hashlib.sha256(repr(ident).encode()).hexdigest()[:12]
-
-
 @dataclass(frozen=True)
 class Slot:
     """Where a department's runs are stored for the data version read when the slot was made
@@ -99,7 +82,7 @@ class Slot:
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pvd.config.settings")
         from pvd import caching
 
-        version, database = caching.data_version(), _database()
+        version, database = caching.data_version(), caching.database_identity()
         if version == caching.UNCACHED or database is None:
             version = None
         return cls(version, departement, centralite_source, database)
