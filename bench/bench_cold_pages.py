@@ -29,32 +29,22 @@ import django  # noqa: E402
 django.setup()
 
 from django.test import Client  # noqa: E402
+from page_warmup import page_url as url  # noqa: E402
+from page_warmup import warm_up  # noqa: E402
 
 from pvd.territories.models import Commune  # noqa: E402
 
 
 def main() -> None:
-    codes = list(
-        Commune.objects.filter(type="COM", population__lt=20000).values_list("code", flat=True)
+    rows = list(
+        Commune.objects.filter(type="COM", population__lt=20000).values_list(
+            "code", "departement_id"
+        )
     )
     random.seed(1)
-    sample = random.sample(codes, 60)
+    sample = random.sample([code for code, _ in rows], 60)
     client = Client()
-
-    def url(kind: str, code: str) -> str:
-        return f"/communes/{code}/portrait/" if kind == "portrait" else f"/communes/{code}/"
-
-    for code in sample[:5]:
-        client.get(url("portrait", code))
-        client.get(url("commune", code))
-    first_of_each = {}
-    for code, departement in Commune.objects.filter(type="COM", population__lt=20000).values_list(
-        "code", "departement_id"
-    ):
-        if code not in sample:
-            first_of_each.setdefault(departement, code)
-    for code in first_of_each.values():
-        client.get(url("portrait", code))
+    warm_up(client, sample, rows)
     for kind, first in (("portrait", 5), ("commune", 25)):
         walls, cpus = [], []
         for code in sample[first : first + 20]:

@@ -32,6 +32,8 @@ django.setup()
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from page_warmup import page_url as url  # noqa: E402
+from page_warmup import warm_up  # noqa: E402
 
 from pvd.territories.models import Commune  # noqa: E402
 
@@ -55,19 +57,7 @@ def main() -> None:
     random.seed(7)
     sample = random.sample([code for code, _ in rows], 5 + count)
     client = Client()
-
-    def url(kind: str, code: str) -> str:
-        return f"/communes/{code}/portrait/" if kind == "portrait" else f"/communes/{code}/"
-
-    for code in sample[:5]:
-        client.get(url("portrait", code))
-        client.get(url("commune", code))
-    first_of_each: dict[str, str] = {}
-    for code, departement in rows:
-        if code not in sample:
-            first_of_each.setdefault(departement, code)
-    for code in first_of_each.values():
-        client.get(url("portrait", code))
+    warm_up(client, sample, rows)
     shapes: collections.Counter[str] = collections.Counter()
     print(f"database: {connection.vendor}, {count} communes")
     for kind in ("commune", "portrait"):

@@ -115,13 +115,16 @@ _STORE_SUMMARY = (
 )
 
 
-def test_outcomes_show_prints_its_stored_summary_without_the_analysis(tmp_path):
+def _store_in_fresh_dir(tmp_path, script: str) -> None:
+    """Run ``script`` (what an earlier command stores) with ``tmp_path`` as the data dir."""
     environ = {**os.environ, "PVD_DATA_DIR": str(tmp_path)}
     environ.pop("DATABASE_URL", None)
-    done = subprocess.run(
-        [sys.executable, "-c", _STORE_SUMMARY], capture_output=True, text=True, env=environ
-    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=environ)
     assert done.returncode == 0, done.stderr
+
+
+def test_outcomes_show_prints_its_stored_summary_without_the_analysis(tmp_path):
+    _store_in_fresh_dir(tmp_path, _STORE_SUMMARY)
     modules, out = _imported_after(["outcomes", "show", "--scope", "departement:23"], tmp_path)
     assert "departement:23,Creuse,21,55,-1.5,-0.5,-1.0,-3.25,1.25,false,-0.25,Texte.\n" in out.stdout
     assert "Source : essai" in out.stdout
@@ -149,12 +152,7 @@ _STORE_CHECK_CONTEXT = (
 
 
 def test_programme_check_reads_its_stored_context_without_starting_django(tmp_path):
-    environ = {**os.environ, "PVD_DATA_DIR": str(tmp_path)}
-    environ.pop("DATABASE_URL", None)
-    done = subprocess.run(
-        [sys.executable, "-c", _STORE_CHECK_CONTEXT], capture_output=True, text=True, env=environ
-    )
-    assert done.returncode == 0, done.stderr
+    _store_in_fresh_dir(tmp_path, _STORE_CHECK_CONTEXT)
     modules, out = _imported_after(["programme", "check", "22 communes dans la Creuse"], tmp_path)
     assert "[OK ] 1. 22 communes — département Creuse (23)" in out.stdout
     assert "Source : essai" in out.stdout

@@ -7,7 +7,9 @@ every entry built before it unreachable, in every process at once: nothing has t
 
 - ``shared(key, compute)``: a value computed once for all processes (pickled: pages, small data).
 - ``ProcessMemo``: a large object kept in each process (an index, model inputs), rebuilt when
-  the data version changed; one lock per memo.
+  the data version changed; one lock per memo; keyed by ``database_key()``.
+- ``stored_key`` / ``stored_get`` / ``stored_put`` / ``stored_shared``: what a read-only command
+  reads before starting any app (Django's settings and the shared cache only).
 
 The token is replaced twice: at once (the same process sees its own change, even inside a
 transaction) and again after the commit (a reader that read the old rows between the first
@@ -26,7 +28,7 @@ from typing import Generic, TypeVar
 from diskcache import Disk, DjangoCache
 from diskcache.core import MODE_TEXT, UNKNOWN
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 
 T = TypeVar("T")
 
@@ -155,23 +157,66 @@ def database_identity() -> str | None:
     return hashlib.sha256(repr(ident).encode()).hexdigest()[:12]
 
 
+_MISSING = object()
+
+
+def database_key() -> tuple[str, str, str]:
+    """The current connection's database, as the per-process memos key what they keep (one
+    process may serve several databases: the tests do). Reads the connection's settings only,
+    no system call: a page asks for it several times."""
+    s = connection.settings_dict
+    return (connection.vendor, s["NAME"], s.get("HOST") or "")
+
+
 def versioned_key(*parts: object) -> str:
     """A cache key valid for the current data version only."""
     return ":".join(["pvd", data_version(), *(str(p) for p in parts)])
 
 
-_MISSING = object()
+# --- Stored for the commands: read with Django's settings and the shared cache only ---------
+# A read-only command (`pvd programme check`, `pvd outcomes show`) reads what an earlier command
+# or `pvd data load` stored for the current data version and database before starting any app.
 
 
-def shared(key: str | tuple, compute: Callable[[], T], *, timeout: float | None = None) -> T:
-    """``compute()`` once per data version for every process; ``key`` names the value."""
-    parts = key if isinstance(key, tuple) else (key,)
-    full = versioned_key(*parts)
+def stored_key(*parts: object) -> str | None:
+    """The shared cache's key of ``parts`` for the current data version and database. Read it
+    before reading the data it names: a value read while an import replaced the version is then
+    stored under the former version, which nobody asks for any more. None when the cache keeps
+    nothing or the SQLite file does not exist (nothing is stored then)."""
+    database = database_identity()
+    if database is None or data_version() == UNCACHED:
+        return None
+    return versioned_key(*parts, database)
+
+
+def stored_get(key: str | None) -> object | None:
+    """The value stored under ``key`` (from :func:`stored_key`), None when there is none."""
+    return cache.get(key) if key is not None else None
+
+
+def stored_put(key: str | None, value: object) -> None:
+    """Store ``value`` under ``key`` (from :func:`stored_key`) until the data version changes."""
+    if key is not None:
+        cache.set(key, value, timeout=None)
+
+
+def stored_shared(key: str | None, compute: Callable[[], T]) -> T:
+    """The value stored under ``key``, else ``compute()`` stored there (a stored None is a value)."""
+    return compute() if key is None else _get_or_set(key, compute, None)
+
+
+def _get_or_set(full: str, compute: Callable[[], T], timeout: float | None) -> T:
     value = cache.get(full, _MISSING)
     if value is _MISSING:
         value = compute()
         cache.set(full, value, timeout=timeout)
     return value
+
+
+def shared(key: str | tuple, compute: Callable[[], T], *, timeout: float | None = None) -> T:
+    """``compute()`` once per data version for every process; ``key`` names the value."""
+    parts = key if isinstance(key, tuple) else (key,)
+    return _get_or_set(versioned_key(*parts), compute, timeout)
 
 
 class ProcessMemo(Generic[T]):

@@ -16,7 +16,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import OuterRef, Subquery
 
 from pvd import caching
@@ -226,9 +225,8 @@ def _group_centres(commune: Commune) -> tuple[dict, dict, int | None]:
                     first_dataset = dataset_id
         return names, lonlats, first_dataset
 
-    s = connection.settings_dict
     group = ("epci", commune.epci_id) if commune.epci_id else ("commune", commune.pk)
-    return _groups.get((connection.vendor, s["NAME"], s.get("HOST") or "", group), compute)
+    return _groups.get((*caching.database_key(), group), compute)
 
 
 def geo_location(commune: Commune) -> GeoLocation | None:

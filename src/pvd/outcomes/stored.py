@@ -71,48 +71,31 @@ def parse_scope(scope: str, dimensions) -> tuple[str, str | None, str | None]:
     raise ValueError(f"périmètre inconnu : {scope!r} (attendu : {SCOPE_HELP})")
 
 
-def _key(*parts: object) -> tuple | None:
+def _key(*parts: object) -> str | None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pvd.config.settings")
     from pvd import caching
 
-    database = caching.database_identity()
-    if database is None:
-        return None
-    return ("outcomes-shown", DESIGN, SUMMARY_FORMAT, database, *parts)
-
-
-_MISSING = object()
+    return caching.stored_key("outcomes-shown", DESIGN, SUMMARY_FORMAT, *parts)
 
 
 def get(*parts: object):
     """The stored value of ``parts`` (("summary",) or ``Summary.town_parts``) for the current
     data version, or None. Needs Django's settings, not ``django.setup()``: a command reads it
     before starting any app."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pvd.config.settings")
-    from django.core.cache import cache
-
     from pvd import caching
 
-    key = _key(*parts)
-    if key is None:
-        return None
-    value = cache.get(caching.versioned_key(*key), _MISSING)
-    return None if value is _MISSING else value
+    return caching.stored_get(_key(*parts))
 
 
 def shared(parts: tuple, compute):
     """``compute()`` stored under ``parts`` for the current data version (every process)."""
     from pvd import caching
 
-    key = _key(*parts)
-    return compute() if key is None else caching.shared(key, compute)
+    return caching.stored_shared(_key(*parts), compute)
 
 
 def put(parts: tuple, value) -> None:
     """Replace the stored value of ``parts`` (after the analysis was computed again)."""
-    from django.core.cache import cache
-
     from pvd import caching
 
-    key = _key(*parts)
-    if key is not None:
-        cache.set(caching.versioned_key(*key), value, timeout=None)
+    caching.stored_put(_key(*parts), value)

@@ -38,24 +38,20 @@ def key(slug: str) -> str | None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pvd.config.settings")
     from pvd import caching
 
-    database = caching.database_identity()
-    if database is None or caching.data_version() == caching.UNCACHED:
-        return None
-    return caching.versioned_key("figures-check-context", FORMAT, database, slug)
+    return caching.stored_key("figures-check-context", FORMAT, slug)
 
 
 def get(key: str | None) -> Context | None:
-    from django.core.cache import cache
+    from pvd import caching
 
-    value = cache.get(key) if key else None
+    value = caching.stored_get(key)
     return value if isinstance(value, Context) else None
 
 
 def put(key: str | None, context: Context) -> None:
-    from django.core.cache import cache
+    from pvd import caching
 
-    if key is not None:
-        cache.set(key, context, timeout=None)
+    caching.stored_put(key, context)
 
 
 def build(slug: str) -> Context | None:

@@ -9,7 +9,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import connection
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
@@ -340,9 +339,7 @@ def groupes_with_projet() -> frozenset[int]:
     def read() -> frozenset[int]:
         return frozenset(Projet.objects.values_list("groupe_id", flat=True))
 
-    s = connection.settings_dict
-    key = (connection.vendor, s["NAME"], s.get("HOST") or "")
-    return _with_projet.get(key, read, token=caching.projects_version())
+    return _with_projet.get(caching.database_key(), read, token=caching.projects_version())
 
 
 def can(user, groupe: Groupe):

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db import connection
-
+from pvd import caching
 from pvd.caching import ProcessMemo
 from pvd.domain.centrality import LEVEL_LABELS
 from pvd.selection.models import Centralite, Typologie
@@ -93,8 +92,7 @@ def _rows_by_kind() -> tuple[dict, dict]:
             {t.kind: t for t in Typologie.objects.defer("frame")},
         )
 
-    s = connection.settings_dict
-    return _rows.get((connection.vendor, s["NAME"], s.get("HOST") or ""), read)
+    return _rows.get(caching.database_key(), read)
 
 
 def of_commune(code: str) -> list[TypologyFact]:

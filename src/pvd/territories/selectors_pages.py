@@ -72,8 +72,7 @@ def _read_tables() -> Tables:
 
 def tables() -> Tables:
     """The referential's small tables of the current data version (per process)."""
-    s = connection.settings_dict
-    return _tables.get((connection.vendor, s["NAME"], s.get("HOST") or ""), _read_tables)
+    return _tables.get(caching.database_key(), _read_tables)
 
 
 # The relations' caches, filled as select_related fills them (the ids are the row's).
