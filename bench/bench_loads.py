@@ -30,6 +30,7 @@ BIN = Path(sys.executable).parent
 PVD = [str(BIN / "pvd")]
 PY = [sys.executable]
 SNAPSHOT = ROOT / "src" / "pvd" / "data" / "snapshot"
+ALLOCATOR_ENV = "_RJEM_MALLOC_CONF"  # polars' jemalloc options (pvd.config.allocator)
 
 
 def measure(cmd: list[str], env: dict, stdout=subprocess.DEVNULL) -> tuple[float, float, float]:
@@ -58,6 +59,7 @@ def ratio(a, b) -> None:
 def env_for(data_dir: Path, database_url: str | None = None) -> dict:
     env = {**os.environ, "PVD_DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT / "src")}
     env.pop("DATABASE_URL", None)
+    env.pop(ALLOCATOR_ENV, None)  # each command's own allocator setting
     if database_url:
         env["DATABASE_URL"] = database_url
     return env
@@ -116,15 +118,21 @@ def bench_postgres(url: str, runs: int) -> None:
 
 def bench_build(tmp: Path, full: Path, runs: int) -> None:
     print("2. indicator build on the whole embedded open data")
-    plat, base = [], []
+    # `pvd` sets its batch allocator policy itself (pvd.config.allocator); the bare baseline
+    # runs with polars' default allocator and with the same policy.
+    policy = {ALLOCATOR_ENV: "dirty_decay_ms:0"}
+    plat, base, base_policy = [], [], []
     for _ in range(runs):
         d = fresh(full, tmp, "build")
         plat.append(measure(PVD + ["indicators", "build"], env_for(d)))
-        d = fresh(full, tmp, "build")
-        bare = [str(ROOT / "bench/baselines/indicators_bare.py"), str(d / "pvd.sqlite3")]
-        base.append(measure(PY + bare, env_for(d)))
+        for results, extra in ((base, {}), (base_policy, policy)):
+            d = fresh(full, tmp, "build")
+            bare = [str(ROOT / "bench/baselines/indicators_bare.py"), str(d / "pvd.sqlite3")]
+            results.append(measure(PY + bare, {**env_for(d), **extra}))
     p = summary("pvd indicators build", plat)
     b = summary("bare polars + numpy (baselines/indicators_bare.py)", base)
+    ratio(p, b)
+    b = summary("bare, with pvd's batch allocator policy", base_policy)
     ratio(p, b)
 
 

@@ -59,6 +59,9 @@ class LazyGroup(click.Group):
 @click.version_option(package_name="pvd")
 def main() -> None:
     """PVD : plateforme du programme Petites villes de demain."""
+    from pvd.config import allocator
+
+    allocator.configure(click.get_current_context().invoked_subcommand)
 
 
 if __name__ == "__main__":
