@@ -41,7 +41,7 @@ def main() -> int:
 
     from pvd import caching
     from pvd.caching import bump_data_version
-    from pvd.diagnostics import location, portrait_extras, selectors, views
+    from pvd.diagnostics import portrait_extras, selectors, views
     from pvd.programme.templatetags import programme_tags
     from pvd.rendering import jinja
     from pvd.territories.models import Commune

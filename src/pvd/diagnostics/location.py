@@ -21,8 +21,8 @@ from django.db.models import OuterRef, Subquery
 from pvd import caching
 from pvd.domain.cartography import local_cos, project_features, project_points
 from pvd.programme import geofiles, maps
+from pvd.territories import selectors_pages
 from pvd.territories.models import Commune, Dataset, GeoFeature
-from pvd.territories.selectors_sql import Prepared
 
 SVG_WIDTH = 400.0
 COM = Commune.Type.COM.value
@@ -142,37 +142,81 @@ class Contour:
     path: str
 
 
-# Contours of the departments drawn so far, per process and data version (about 100).
-_contours: caching.ProcessMemo[Contour | None] = caching.ProcessMemo("contours", size=128)
+# The departments' contours, projected, for the whole country at the first need: about 100,
+# the same for each of their communes' portraits. They depend on the imported contours (or the
+# geometry file) only, not on the data version: kept while their source's identity is the same
+# (``_contour_source``, read once per process and data version), so that an import or a build
+# which does not touch them leaves them drawn.
+_contours: caching.ProcessMemo[dict[str, Contour | None]] = caching.ProcessMemo(
+    "contours", size=4, versioned=False
+)
+_contour_sources: caching.ProcessMemo[tuple] = caching.ProcessMemo("contour-sources", size=4)
+
+
+def _contour_source() -> tuple:
+    """What the contours are drawn from: the imported rows' fingerprint and the file's key."""
+
+    def compute() -> tuple:
+        found = geofiles.find(geofiles.TRUE["departement"])
+        return maps.imported_fingerprint(), found.key if found is not None else None
+
+    return _contour_sources.get(caching.database_key(), compute)
+
+
+def _project(code: str, nom: str, geometry: dict, source: str) -> Contour:
+    feature = [(code, nom, geometry)]
+    cos_lat = local_cos(feature)
+    view_box, shapes = project_features(feature, width=SVG_WIDTH, min_step=0.8, cos_lat=cos_lat)
+    path = shapes[0].path if shapes else ""
+    return Contour(nom, geometry, source, feature, cos_lat, view_box, path)
+
+
+def _drawn(code: str, nom: str, imported: GeoFeature | None, exported) -> Contour | None:
+    """The department's imported contour, else the one of the geometry files (``exported()``),
+    projected; None without either."""
+    if imported is not None:
+        source = f"Contour du département : {_attribution(imported)}"
+        return _project(code, imported.nom or nom, imported.geometry, source)
+    found = exported()
+    geometry = found.geometries.get(code)
+    if geometry is None:
+        return None
+    return _project(code, nom, geometry, f"Contour du département : {found.source}")
+
+
+def _all_contours() -> dict[tuple[str, str], Contour | None]:
+    """(code, name) of every department of the referential -> its contour."""
+    imported = {
+        f.code: f
+        for f in GeoFeature.objects.filter(level="departement").select_related("dataset")
+    }
+
+    def exported():
+        return maps.export_geometries("departement")
+
+    return {
+        (code, d.nom): _drawn(code, d.nom, imported.get(code), exported)
+        for code, d in selectors_pages.tables().departements.items()
+    }
 
 
 def _contour(departement_code: str, departement_nom: str) -> Contour | None:
     """The department's imported contour, else the one of the geometry files; None without."""
-
-    def compute() -> Contour | None:
-        contour = (
-            GeoFeature.objects.filter(level="departement", code=departement_code)
-            .select_related("dataset")
-            .first()
-        )
-        if contour is not None:
-            geometry, nom = contour.geometry, contour.nom or departement_nom
-            source = f"Contour du département : {_attribution(contour)}"
-        else:
-            found = maps.export_geometries("departement")
-            geometry, nom = found.geometries.get(departement_code), departement_nom
-            if geometry is None:
-                return None
-            source = f"Contour du département : {found.source}"
-        feature = [(departement_code, nom, geometry)]
-        cos_lat = local_cos(feature)
-        view_box, shapes = project_features(
-            feature, width=SVG_WIDTH, min_step=0.8, cos_lat=cos_lat
-        )
-        path = shapes[0].path if shapes else ""
-        return Contour(nom, geometry, source, feature, cos_lat, view_box, path)
-
-    return _contours.get((departement_code, departement_nom), compute)
+    contours = _contours.get(caching.database_key(), _all_contours, token=_contour_source())
+    key = (departement_code, departement_nom)
+    if key in contours:
+        return contours[key]
+    imported = (  # not in the referential's tables (a name changed since): drawn alone
+        GeoFeature.objects.filter(level="departement", code=departement_code)
+        .select_related("dataset")
+        .first()
+    )
+    return _drawn(
+        departement_code,
+        departement_nom,
+        imported,
+        lambda: maps.export_geometries("departement"),
+    )
 
 
 def _with_centre(communes, level: str, level_again: str):
@@ -186,47 +230,37 @@ def _with_centre(communes, level: str, level_again: str):
     return communes.annotate(centre=centre("geometry"), centre_dataset=centre("dataset_id"))
 
 
-# Prebuilt SQL (pvd.territories.selectors_sql): compiled once, run on every cold portrait.
-_EPCI_CENTRES = Prepared(
-    lambda com, epci, level, level_again: _with_centre(
-        Commune.objects.filter(type=com, epci_id=epci), level, level_again
-    ).values_list("code", "nom", "centre", "centre_dataset")
-)
-_OWN_CENTRE = Prepared(
-    lambda com, pk, level, level_again: _with_centre(
-        Commune.objects.filter(type=com, pk=pk), level, level_again
-    ).values_list("code", "nom", "centre", "centre_dataset")
-)
+# The names and imported centres of every commune by group (its EPCI, or the commune alone when
+# it has none), read for the whole country in one query at the first need, per process and data
+# version: 1,353 groups, about 10 MiB (a first visit of an EPCI read its group alone before).
+_groups: caching.ProcessMemo[dict] = caching.ProcessMemo("location-groups", size=4)
 
 
-# The names and imported centres of an EPCI's communes (or of a commune without EPCI), per
-# process and data version: the same for every commune of the EPCI (9.8 MiB for all 1,353).
-_groups: caching.ProcessMemo[tuple[dict, dict, int | None]] = caching.ProcessMemo(
-    "location-groups", size=2048
-)
+def _all_groups() -> dict[tuple, tuple[dict, dict, int | None]]:
+    rows = _with_centre(
+        Commune.objects.filter(type=COM).order_by("pk"), "commune", "commune"
+    ).values_list("pk", "epci_id", "code", "nom", "centre", "centre_dataset")
+    groups: dict[tuple, tuple[dict, dict, list]] = {}
+    for pk, epci_id, code, nom, geometry, dataset_id in rows.iterator(chunk_size=5000):
+        group = ("epci", epci_id) if epci_id else ("commune", pk)
+        names, lonlats, first = groups.setdefault(group, ({}, {}, []))
+        names[code] = nom
+        if geometry is not None:
+            lonlats[code] = tuple(geometry["coordinates"][:2])
+            if not first:
+                first.append(dataset_id)
+    return {
+        group: (names, lonlats, first[0] if first else None)
+        for group, (names, lonlats, first) in groups.items()
+    }
 
 
 def _group_centres(commune: Commune) -> tuple[dict, dict, int | None]:
     """(code -> name of the commune and the other communes of its EPCI, code -> (lon, lat) of
     those with an imported centre, the dataset of the first centre read or None)."""
-
-    def compute() -> tuple[dict, dict, int | None]:
-        # The commune and the other communes of its EPCI, with their centres, in one query.
-        if commune.epci_id:
-            rows = _EPCI_CENTRES.run(COM, commune.epci_id, "commune", "commune")
-        else:
-            rows = _OWN_CENTRE.run(COM, commune.pk, "commune", "commune")
-        names, lonlats, first_dataset = {}, {}, None
-        for code, nom, geometry, dataset_id in rows:
-            names[code] = nom
-            if geometry is not None:
-                lonlats[code] = tuple(geometry["coordinates"][:2])
-                if first_dataset is None:
-                    first_dataset = dataset_id
-        return names, lonlats, first_dataset
-
+    groups = _groups.get(caching.database_key(), _all_groups)
     group = ("epci", commune.epci_id) if commune.epci_id else ("commune", commune.pk)
-    return _groups.get((*caching.database_key(), group), compute)
+    return groups.get(group, ({}, {}, None))
 
 
 def geo_location(commune: Commune) -> GeoLocation | None:

@@ -57,12 +57,14 @@ def portrait_context(commune: Commune) -> dict:
         ]
         charts = [item for item in items if item["bars"] or item["series"]]
         sections.append({"theme": theme, "items": items, "table": table, "charts": charts})
+    geo = geo_location(commune)
     return {
         "portrait": p,
         "commune": commune,
         "sections": sections,
-        "geo": geo_location(commune),
-        "location": location_map(commune.departement_id),
+        "geo": geo,
+        # The national drawing is shown only without the department's contour (geo).
+        "location": location_map(commune.departement_id) if geo is None else None,
         "typologies": portrait_extras.typologies_of(commune.code),
     }
 
