@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from pvd import caching
@@ -34,16 +33,25 @@ def _commune(code: str) -> Commune:
     return commune
 
 
-def _crumbs(commune: Commune) -> dict:
+def _crumbs(commune: Commune, urls: dict[str, str]) -> dict:
     return {
         "current": "Portrait de ville",
         "links": [
-            {
-                "url": reverse("web:departement", args=[commune.departement_id]),
-                "title": commune.departement.nom,
-            },
-            {"url": reverse("web:commune", args=[commune.code]), "title": commune.nom},
+            {"url": urls["departement"], "title": commune.departement.nom},
+            {"url": urls["commune"], "title": commune.nom},
         ],
+    }
+
+
+def _header_urls(commune: Commune) -> dict[str, str]:
+    """The links of the portrait's header and breadcrumb (Django's ``reverse`` through
+    ``pvd.rendering.jinja.url``: a route reversed once per process, the codes put in)."""
+    return {
+        "departement": jinja.url("web:departement", commune.departement_id),
+        "commune": jinja.url("web:commune", commune.code),
+        "csv": jinja.url("diagnostics:portrait_csv", commune.code),
+        "pdf": jinja.url("diagnostics:portrait_pdf", commune.code),
+        "catalogue": jinja.url("diagnostics:catalogue"),
     }
 
 
@@ -85,7 +93,13 @@ def portrait_body(commune: Commune, *, is_staff: bool) -> str:
 def portrait(request: HttpRequest, code: str) -> HttpResponse:
     commune = _commune(code)
     body = portrait_body(commune, is_staff=request.user.is_staff)
-    context = {"commune": commune, "body": mark_safe(body), "breadcrumb_data": _crumbs(commune)}
+    urls = _header_urls(commune)
+    context = {
+        "commune": commune,
+        "body": mark_safe(body),
+        "urls": urls,
+        "breadcrumb_data": _crumbs(commune, urls),
+    }
     return render(request, "diagnostics/portrait.html", context)
 
 
