@@ -72,3 +72,23 @@ def test_epci_members_follow_the_referential(db, no_geometry_files):
     assert [(p.code, p.nom) for p in neighbours] == [("48025", "Les Bessons (renommée)")]
     alone = geo_location(Commune.objects.select_related("departement").get(code="48002"))
     assert alone.commune.code == "48002" and alone.neighbours == []
+
+
+@pytest.mark.parametrize("tiles", [None, "https://tiles.example/{z}/{x}/{y}.png?a=<1>&b=2"])
+def test_script_data_written_as_json_script_does(db, no_geometry_files, settings, tiles):
+    """The map's script data is put together from the contour's JSON written once: the same
+    bytes as ``json_script`` of the whole (escapes, separators, a commune with and without
+    other communes in its group)."""
+    from django.utils.html import json_script
+
+    settings.MAP_TILES = tiles
+    settings.MAP_TILES_ATTRIBUTION = "IGN & <contributeurs>" if tiles else ""
+    geo_import(geo=read_geo(GEO / "communes-centroides.csv"))
+    geo_import(geo=read_geo(GEO / "polygone-4326_dep.geojson"))
+    Commune.objects.filter(code="48002", type="COM").update(epci=None)
+    bump_data_version()
+    for code in ("48140", "48002"):
+        geo = geo_location(Commune.objects.select_related("departement").get(code=code))
+        assert geo.script_json
+        assert geo.script_tag == json_script(geo.script_data, "location-data")
+    assert geo.neighbours == []  # 48002 alone

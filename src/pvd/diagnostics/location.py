@@ -13,10 +13,15 @@ department highlighted; without any contour, the page says the map is unavailabl
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import OuterRef, Subquery
+from django.utils.html import json_script
+from django.utils.safestring import SafeString, mark_safe
 
 from pvd import caching
 from pvd.domain.cartography import local_cos, project_features, project_points
@@ -70,11 +75,21 @@ class GeoLocation:
     geojson: dict  # what the Leaflet script draws (contour, commune, neighbours)
     sources: list[str] = field(default_factory=list)  # French attributions, with licences
     tiles: dict | None = None  # {"url": ..., "attribution": ...} when configured
+    script_json: str = ""  # script_data as json_script writes it (the contour's part kept)
 
     @property
     def script_data(self) -> dict:
         """What location-map.js reads (a json_script block)."""
         return {"geojson": self.geojson, "tiles": self.tiles}
+
+    @property
+    def script_tag(self) -> SafeString:
+        """``json_script(script_data, "location-data")``, the department's contour (most of it)
+        written once per contour instead of once per portrait."""
+        if not self.script_json:
+            return json_script(self.script_data, "location-data")
+        tag = '<script id="location-data" type="application/json">{}</script>'
+        return mark_safe(tag.format(self.script_json))
 
     @property
     def text(self) -> str:
@@ -140,6 +155,25 @@ class Contour:
     cos_lat: float
     view_box: str
     path: str
+
+    @cached_property
+    def feature_json(self) -> str:
+        """The contour's GeoJSON feature in the map's script data, as json_script writes it."""
+        feature = {
+            "type": "Feature",
+            "properties": {"role": "departement", "nom": self.nom},
+            "geometry": self.geometry,
+        }
+        return _script_json(feature)
+
+
+# json_script's escapes (django.utils.html): the JSON may be put in a <script> element.
+_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def _script_json(value) -> str:
+    """``value`` as json_script writes it, without the element (JSON texts concatenate)."""
+    return json.dumps(value, cls=DjangoJSONEncoder).translate(_SCRIPT_ESCAPES)
 
 
 # The departments' contours, projected, for the whole country at the first need: about 100,
@@ -314,6 +348,17 @@ def geo_location(commune: Commune) -> GeoLocation | None:
         if settings.MAP_TILES
         else None
     )
+    # script_data's JSON: the contour's feature written once, then the points and tiles.
+    features = [contour.feature_json]
+    if points:
+        features.append(_script_json(geojson["features"][1:])[1:-1])
+    script_json = (
+        '{"geojson": {"type": "FeatureCollection", "features": ['
+        + ", ".join(features)
+        + ']}, "tiles": '
+        + _script_json(tiles)
+        + "}"
+    )
     return GeoLocation(
         departement=f"{nom} ({commune.departement_id})",
         view_box=contour.view_box,
@@ -323,6 +368,7 @@ def geo_location(commune: Commune) -> GeoLocation | None:
         geojson=geojson,
         sources=sources,
         tiles=tiles,
+        script_json=script_json,
     )
 
 
