@@ -14,8 +14,8 @@ department highlighted; without any contour, the page says the map is unavailabl
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -24,7 +24,7 @@ from django.utils.html import json_script
 from django.utils.safestring import SafeString, mark_safe
 
 from pvd import caching
-from pvd.domain.cartography import local_cos, project_features, project_points
+from pvd.domain.cartography import local_cos, point_projection, project_features
 from pvd.programme import geofiles, maps
 from pvd.territories import selectors_pages
 from pvd.territories.models import Commune, Dataset, GeoFeature
@@ -155,16 +155,8 @@ class Contour:
     cos_lat: float
     view_box: str
     path: str
-
-    @cached_property
-    def feature_json(self) -> str:
-        """The contour's GeoJSON feature in the map's script data, as json_script writes it."""
-        feature = {
-            "type": "Feature",
-            "properties": {"role": "departement", "nom": self.nom},
-            "geometry": self.geometry,
-        }
-        return _script_json(feature)
+    feature_json: str  # its feature in the map's script data, as json_script writes it
+    project: Callable[[float, float], tuple[float, float]]  # (lon, lat) -> (x, y)
 
 
 # json_script's escapes (django.utils.html): the JSON may be put in a <script> element.
@@ -202,7 +194,10 @@ def _project(code: str, nom: str, geometry: dict, source: str) -> Contour:
     cos_lat = local_cos(feature)
     view_box, shapes = project_features(feature, width=SVG_WIDTH, min_step=0.8, cos_lat=cos_lat)
     path = shapes[0].path if shapes else ""
-    return Contour(nom, geometry, source, feature, cos_lat, view_box, path)
+    script = {"type": "Feature", "properties": {"role": "departement", "nom": nom}}
+    script_json = _script_json({**script, "geometry": geometry})
+    project = point_projection(feature, width=SVG_WIDTH, cos_lat=cos_lat)
+    return Contour(nom, geometry, source, feature, cos_lat, view_box, path, script_json, project)
 
 
 def _drawn(code: str, nom: str, imported: GeoFeature | None, exported) -> Contour | None:
@@ -311,10 +306,9 @@ def geo_location(commune: Commune) -> GeoLocation | None:
         lonlats, source = _file_centres(set(names))
         if source:
             sources.append(source)
-    feature, cos_lat = contour.feature, contour.cos_lat
     codes = sorted(lonlats, key=lambda c: (c != commune.code, names.get(c, c)))
     lonlat = [lonlats[c] for c in codes]
-    xy = project_points(feature, lonlat, width=SVG_WIDTH, cos_lat=cos_lat) if codes else []
+    xy = [contour.project(lon, lat) for lon, lat in lonlat]
     points = [
         Point(c, names.get(c, c), lon, lat, round(x, 1), round(y, 1))
         for c, (lon, lat), (x, y) in zip(codes, lonlat, xy, strict=True)
