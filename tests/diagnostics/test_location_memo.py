@@ -92,3 +92,18 @@ def test_script_data_written_as_json_script_does(db, no_geometry_files, settings
         assert geo.script_json
         assert geo.script_tag == json_script(geo.script_data, "location-data")
     assert geo.neighbours == []  # 48002 alone
+
+
+def test_without_any_cache_one_group_is_read(db, no_geometry_files, settings):
+    """PVD_CACHE=none keeps nothing: the commune's group alone is read (not the country's)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    geo_import(geo=read_geo(GEO / "communes-centroides.csv"))
+    geo_import(geo=read_geo(GEO / "polygone-4326_dep.geojson"))
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    with CaptureQueriesContext(connection) as queries:
+        geo = geo_location(_stchely())
+    assert [p.code for p in geo.neighbours] == ["48002", "48025"]
+    centres = [q["sql"] for q in queries.captured_queries if "centre" in q["sql"]]
+    assert centres and all('"epci_id" = ' in sql.split("WHERE")[-1] for sql in centres)

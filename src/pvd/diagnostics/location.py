@@ -265,10 +265,11 @@ def _with_centre(communes, level: str, level_again: str):
 _groups: caching.ProcessMemo[dict] = caching.ProcessMemo("location-groups", size=4)
 
 
-def _all_groups() -> dict[tuple, tuple[dict, dict, int | None]]:
-    rows = _with_centre(
-        Commune.objects.filter(type=COM).order_by("pk"), "commune", "commune"
-    ).values_list("pk", "epci_id", "code", "nom", "centre", "centre_dataset")
+def _all_groups(communes=None) -> dict[tuple, tuple[dict, dict, int | None]]:
+    communes = Commune.objects.filter(type=COM) if communes is None else communes
+    rows = _with_centre(communes.order_by("pk"), "commune", "commune").values_list(
+        "pk", "epci_id", "code", "nom", "centre", "centre_dataset"
+    )
     groups: dict[tuple, tuple[dict, dict, list]] = {}
     for pk, epci_id, code, nom, geometry, dataset_id in rows.iterator(chunk_size=5000):
         group = ("epci", epci_id) if epci_id else ("commune", pk)
@@ -287,8 +288,12 @@ def _all_groups() -> dict[tuple, tuple[dict, dict, int | None]]:
 def _group_centres(commune: Commune) -> tuple[dict, dict, int | None]:
     """(code -> name of the commune and the other communes of its EPCI, code -> (lon, lat) of
     those with an imported centre, the dataset of the first centre read or None)."""
-    groups = _groups.get(caching.database_key(), _all_groups)
     group = ("epci", commune.epci_id) if commune.epci_id else ("commune", commune.pk)
+    if caching.data_version() == caching.UNCACHED:  # PVD_CACHE=none keeps nothing: one group
+        by = {"epci_id": commune.epci_id} if commune.epci_id else {"pk": commune.pk}
+        groups = _all_groups(Commune.objects.filter(type=COM, **by))
+    else:
+        groups = _groups.get(caching.database_key(), _all_groups)
     return groups.get(group, ({}, {}, None))
 
 
