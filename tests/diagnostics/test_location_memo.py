@@ -107,3 +107,16 @@ def test_without_any_cache_one_group_is_read(db, no_geometry_files, settings):
     assert [p.code for p in geo.neighbours] == ["48002", "48025"]
     centres = [q["sql"] for q in queries.captured_queries if "centre" in q["sql"]]
     assert centres and all('"epci_id" = ' in sql.split("WHERE")[-1] for sql in centres)
+
+
+def test_a_renamed_department_is_drawn_again(db, no_geometry_files):
+    from pvd.territories.models import Departement
+
+    geo_import(geo=read_geo(GEO / "communes-centroides.csv"))
+    geo_import(geo=read_geo(GEO / "polygone-4326_dep.geojson"))
+    geo_location(_stchely())
+    Departement.objects.filter(code="48").update(nom="Lozère (renommée)")
+    bump_data_version()  # what the referential's load does
+    assert ("48", "Lozère (renommée)") in location._contours.get(
+        location.caching.database_key(), location._all_contours, token=location._contour_source()
+    )

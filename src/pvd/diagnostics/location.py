@@ -180,11 +180,13 @@ _contour_sources: caching.ProcessMemo[tuple] = caching.ProcessMemo("contour-sour
 
 
 def _contour_source() -> tuple:
-    """What the contours are drawn from: the imported rows' fingerprint and the file's key."""
+    """What the contours are drawn from: the imported rows' fingerprint, the file's key and the
+    departments' names (a name is drawn when the contour has none)."""
 
     def compute() -> tuple:
         found = geofiles.find(geofiles.TRUE["departement"])
-        return maps.imported_fingerprint(), found.key if found is not None else None
+        names = tuple((c, d.nom) for c, d in selectors_pages.tables().departements.items())
+        return maps.imported_fingerprint(), found.key if found is not None else None, names
 
     return _contour_sources.get(caching.database_key(), compute)
 
