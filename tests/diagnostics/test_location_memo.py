@@ -120,3 +120,23 @@ def test_a_renamed_department_is_drawn_again(db, no_geometry_files):
     assert ("48", "Lozère (renommée)") in location._contours.get(
         location.caching.database_key(), location._all_contours, token=location._contour_source()
     )
+
+
+def test_groups_are_shared_by_the_workers(db, no_geometry_files):
+    """A second worker (its memo empty) reads the groups from the shared cache, no query; after
+    a data change it reads them again from the database."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    geo_import(geo=read_geo(GEO / "communes-centroides.csv"))
+    geo_import(geo=read_geo(GEO / "polygone-4326_dep.geojson"))
+    geo_location(_stchely())
+    location._groups.clear()  # another process
+    with CaptureQueriesContext(connection) as queries:
+        assert [p.code for p in geo_location(_stchely()).neighbours] == ["48002", "48025"]
+    assert not [q for q in queries.captured_queries if "centre" in q["sql"]]
+    Commune.objects.filter(code="48025", type="COM").update(nom="Les Bessons (renommée)")
+    bump_data_version()
+    location._groups.clear()
+    names = [p.nom for p in geo_location(_stchely()).neighbours]
+    assert "Les Bessons (renommée)" in names
