@@ -13,16 +13,21 @@ department highlighted; without any contour, the page says the map is unavailabl
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import OuterRef, Subquery
+from django.utils.html import json_script
+from django.utils.safestring import SafeString, mark_safe
 
 from pvd import caching
-from pvd.domain.cartography import local_cos, project_features, project_points
+from pvd.domain.cartography import local_cos, point_projection, project_features
 from pvd.programme import geofiles, maps
+from pvd.territories import selectors_pages
 from pvd.territories.models import Commune, Dataset, GeoFeature
-from pvd.territories.selectors_sql import Prepared
 
 SVG_WIDTH = 400.0
 COM = Commune.Type.COM.value
@@ -70,11 +75,21 @@ class GeoLocation:
     geojson: dict  # what the Leaflet script draws (contour, commune, neighbours)
     sources: list[str] = field(default_factory=list)  # French attributions, with licences
     tiles: dict | None = None  # {"url": ..., "attribution": ...} when configured
+    script_json: str = ""  # script_data as json_script writes it (the contour's part kept)
 
     @property
     def script_data(self) -> dict:
         """What location-map.js reads (a json_script block)."""
         return {"geojson": self.geojson, "tiles": self.tiles}
+
+    @property
+    def script_tag(self) -> SafeString:
+        """``json_script(script_data, "location-data")``, the department's contour (most of it)
+        written once per contour instead of once per portrait."""
+        if not self.script_json:
+            return json_script(self.script_data, "location-data")
+        tag = '<script id="location-data" type="application/json">{}</script>'
+        return mark_safe(tag.format(self.script_json))
 
     @property
     def text(self) -> str:
@@ -140,39 +155,99 @@ class Contour:
     cos_lat: float
     view_box: str
     path: str
+    feature_json: str  # its feature in the map's script data, as json_script writes it
+    project: Callable[[float, float], tuple[float, float]]  # (lon, lat) -> (x, y)
 
 
-# Contours of the departments drawn so far, per process and data version (about 100).
-_contours: caching.ProcessMemo[Contour | None] = caching.ProcessMemo("contours", size=128)
+# json_script's escapes (django.utils.html): the JSON may be put in a <script> element.
+_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+def _script_json(value) -> str:
+    """``value`` as json_script writes it, without the element (JSON texts concatenate)."""
+    return json.dumps(value, cls=DjangoJSONEncoder).translate(_SCRIPT_ESCAPES)
+
+
+# The departments' contours, projected, for the whole country at the first need: about 100,
+# the same for each of their communes' portraits. They depend on the imported contours (or the
+# geometry file) only, not on the data version: kept while their source's identity is the same
+# (``_contour_source``, read once per process and data version), so that an import or a build
+# which does not touch them leaves them drawn.
+_contours: caching.ProcessMemo[dict[str, Contour | None]] = caching.ProcessMemo(
+    "contours", size=4, versioned=False
+)
+_contour_sources: caching.ProcessMemo[tuple] = caching.ProcessMemo("contour-sources", size=4)
+
+
+def _contour_source() -> tuple:
+    """What the contours are drawn from: the imported rows' fingerprint, the file's key and the
+    departments' names (a name is drawn when the contour has none)."""
+
+    def compute() -> tuple:
+        found = geofiles.find(geofiles.TRUE["departement"])
+        names = tuple((c, d.nom) for c, d in selectors_pages.tables().departements.items())
+        return maps.imported_fingerprint(), found.key if found is not None else None, names
+
+    return _contour_sources.get(caching.database_key(), compute)
+
+
+def _project(code: str, nom: str, geometry: dict, source: str) -> Contour:
+    feature = [(code, nom, geometry)]
+    cos_lat = local_cos(feature)
+    view_box, shapes = project_features(feature, width=SVG_WIDTH, min_step=0.8, cos_lat=cos_lat)
+    path = shapes[0].path if shapes else ""
+    script = {"type": "Feature", "properties": {"role": "departement", "nom": nom}}
+    script_json = _script_json({**script, "geometry": geometry})
+    project = point_projection(feature, width=SVG_WIDTH, cos_lat=cos_lat)
+    return Contour(nom, geometry, source, feature, cos_lat, view_box, path, script_json, project)
+
+
+def _drawn(code: str, nom: str, imported: GeoFeature | None, exported) -> Contour | None:
+    """The department's imported contour, else the one of the geometry files (``exported()``),
+    projected; None without either."""
+    if imported is not None:
+        source = f"Contour du département : {_attribution(imported)}"
+        return _project(code, imported.nom or nom, imported.geometry, source)
+    found = exported()
+    geometry = found.geometries.get(code)
+    if geometry is None:
+        return None
+    return _project(code, nom, geometry, f"Contour du département : {found.source}")
+
+
+def _all_contours() -> dict[tuple[str, str], Contour | None]:
+    """(code, name) of every department of the referential -> its contour."""
+    imported = {
+        f.code: f
+        for f in GeoFeature.objects.filter(level="departement").select_related("dataset")
+    }
+
+    def exported():
+        return maps.export_geometries("departement")
+
+    return {
+        (code, d.nom): _drawn(code, d.nom, imported.get(code), exported)
+        for code, d in selectors_pages.tables().departements.items()
+    }
 
 
 def _contour(departement_code: str, departement_nom: str) -> Contour | None:
     """The department's imported contour, else the one of the geometry files; None without."""
-
-    def compute() -> Contour | None:
-        contour = (
-            GeoFeature.objects.filter(level="departement", code=departement_code)
-            .select_related("dataset")
-            .first()
-        )
-        if contour is not None:
-            geometry, nom = contour.geometry, contour.nom or departement_nom
-            source = f"Contour du département : {_attribution(contour)}"
-        else:
-            found = maps.export_geometries("departement")
-            geometry, nom = found.geometries.get(departement_code), departement_nom
-            if geometry is None:
-                return None
-            source = f"Contour du département : {found.source}"
-        feature = [(departement_code, nom, geometry)]
-        cos_lat = local_cos(feature)
-        view_box, shapes = project_features(
-            feature, width=SVG_WIDTH, min_step=0.8, cos_lat=cos_lat
-        )
-        path = shapes[0].path if shapes else ""
-        return Contour(nom, geometry, source, feature, cos_lat, view_box, path)
-
-    return _contours.get((departement_code, departement_nom), compute)
+    contours = _contours.get(caching.database_key(), _all_contours, token=_contour_source())
+    key = (departement_code, departement_nom)
+    if key in contours:
+        return contours[key]
+    imported = (  # not in the referential's tables (a name changed since): drawn alone
+        GeoFeature.objects.filter(level="departement", code=departement_code)
+        .select_related("dataset")
+        .first()
+    )
+    return _drawn(
+        departement_code,
+        departement_nom,
+        imported,
+        lambda: maps.export_geometries("departement"),
+    )
 
 
 def _with_centre(communes, level: str, level_again: str):
@@ -186,47 +261,49 @@ def _with_centre(communes, level: str, level_again: str):
     return communes.annotate(centre=centre("geometry"), centre_dataset=centre("dataset_id"))
 
 
-# Prebuilt SQL (pvd.territories.selectors_sql): compiled once, run on every cold portrait.
-_EPCI_CENTRES = Prepared(
-    lambda com, epci, level, level_again: _with_centre(
-        Commune.objects.filter(type=com, epci_id=epci), level, level_again
-    ).values_list("code", "nom", "centre", "centre_dataset")
-)
-_OWN_CENTRE = Prepared(
-    lambda com, pk, level, level_again: _with_centre(
-        Commune.objects.filter(type=com, pk=pk), level, level_again
-    ).values_list("code", "nom", "centre", "centre_dataset")
-)
+# The names and imported centres of every commune by group (its EPCI, or the commune alone when
+# it has none), read for the whole country in one query at the first need, per process and data
+# version (and shared by the workers): 1,353 groups, about 10 MiB (a first visit of an EPCI read
+# its group alone before).
+_groups: caching.ProcessMemo[dict] = caching.ProcessMemo("location-groups", size=4)
 
 
-# The names and imported centres of an EPCI's communes (or of a commune without EPCI), per
-# process and data version: the same for every commune of the EPCI (9.8 MiB for all 1,353).
-_groups: caching.ProcessMemo[tuple[dict, dict, int | None]] = caching.ProcessMemo(
-    "location-groups", size=2048
-)
+def _all_groups(communes=None) -> dict[tuple, tuple[dict, dict, int | None]]:
+    communes = Commune.objects.filter(type=COM) if communes is None else communes
+    rows = _with_centre(communes.order_by("pk"), "commune", "commune").values_list(
+        "pk", "epci_id", "code", "nom", "centre", "centre_dataset"
+    )
+    groups: dict[tuple, tuple[dict, dict, list]] = {}
+    for pk, epci_id, code, nom, geometry, dataset_id in rows.iterator(chunk_size=5000):
+        group = ("epci", epci_id) if epci_id else ("commune", pk)
+        names, lonlats, first = groups.setdefault(group, ({}, {}, []))
+        names[code] = nom
+        if geometry is not None:
+            lonlats[code] = tuple(geometry["coordinates"][:2])
+            if not first:
+                first.append(dataset_id)
+    return {
+        group: (names, lonlats, first[0] if first else None)
+        for group, (names, lonlats, first) in groups.items()
+    }
 
 
 def _group_centres(commune: Commune) -> tuple[dict, dict, int | None]:
     """(code -> name of the commune and the other communes of its EPCI, code -> (lon, lat) of
     those with an imported centre, the dataset of the first centre read or None)."""
-
-    def compute() -> tuple[dict, dict, int | None]:
-        # The commune and the other communes of its EPCI, with their centres, in one query.
-        if commune.epci_id:
-            rows = _EPCI_CENTRES.run(COM, commune.epci_id, "commune", "commune")
-        else:
-            rows = _OWN_CENTRE.run(COM, commune.pk, "commune", "commune")
-        names, lonlats, first_dataset = {}, {}, None
-        for code, nom, geometry, dataset_id in rows:
-            names[code] = nom
-            if geometry is not None:
-                lonlats[code] = tuple(geometry["coordinates"][:2])
-                if first_dataset is None:
-                    first_dataset = dataset_id
-        return names, lonlats, first_dataset
-
     group = ("epci", commune.epci_id) if commune.epci_id else ("commune", commune.pk)
-    return _groups.get((*caching.database_key(), group), compute)
+    if caching.data_version() == caching.UNCACHED:  # PVD_CACHE=none keeps nothing: one group
+        by = {"epci_id": commune.epci_id} if commune.epci_id else {"pk": commune.pk}
+        groups = _all_groups(Commune.objects.filter(type=COM, **by))
+    else:
+        groups = _groups.get(caching.database_key(), _shared_groups)
+    return groups.get(group, ({}, {}, None))
+
+
+def _shared_groups() -> dict[tuple, tuple[dict, dict, int | None]]:
+    """:func:`_all_groups` once per data version and database for every worker (1.7 MB pickled:
+    19 ms to read back against 0.2-0.3 s to query and decode)."""
+    return caching.stored_shared(caching.stored_key("location-groups"), _all_groups)
 
 
 def geo_location(commune: Commune) -> GeoLocation | None:
@@ -243,10 +320,9 @@ def geo_location(commune: Commune) -> GeoLocation | None:
         lonlats, source = _file_centres(set(names))
         if source:
             sources.append(source)
-    feature, cos_lat = contour.feature, contour.cos_lat
     codes = sorted(lonlats, key=lambda c: (c != commune.code, names.get(c, c)))
     lonlat = [lonlats[c] for c in codes]
-    xy = project_points(feature, lonlat, width=SVG_WIDTH, cos_lat=cos_lat) if codes else []
+    xy = [contour.project(lon, lat) for lon, lat in lonlat]
     points = [
         Point(c, names.get(c, c), lon, lat, round(x, 1), round(y, 1))
         for c, (lon, lat), (x, y) in zip(codes, lonlat, xy, strict=True)
@@ -280,6 +356,17 @@ def geo_location(commune: Commune) -> GeoLocation | None:
         if settings.MAP_TILES
         else None
     )
+    # script_data's JSON: the contour's feature written once, then the points and tiles.
+    features = [contour.feature_json]
+    if points:
+        features.append(_script_json(geojson["features"][1:])[1:-1])
+    script_json = (
+        '{"geojson": {"type": "FeatureCollection", "features": ['
+        + ", ".join(features)
+        + ']}, "tiles": '
+        + _script_json(tiles)
+        + "}"
+    )
     return GeoLocation(
         departement=f"{nom} ({commune.departement_id})",
         view_box=contour.view_box,
@@ -289,6 +376,7 @@ def geo_location(commune: Commune) -> GeoLocation | None:
         geojson=geojson,
         sources=sources,
         tiles=tiles,
+        script_json=script_json,
     )
 
 

@@ -5,18 +5,20 @@ Thin: find the commune, call the portrait selector, lay out charts, render.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from pvd import caching
 from pvd.caching.http import data_page
 from pvd.diagnostics import portrait_extras, selectors
-from pvd.diagnostics.charts import comparison_chart, series_chart
+from pvd.diagnostics.charts import HBarChart, VBarChart, comparison_chart, series_chart
 from pvd.diagnostics.location import geo_location, location_map
 from pvd.diagnostics.portrait_csv import csv_rows
-from pvd.diagnostics.portrait_tables import theme_tables
+from pvd.diagnostics.portrait_tables import ThemeTable, theme_tables
+from pvd.diagnostics.selectors import Figure, Theme
 from pvd.domain.indicators.catalogue import DIRECTIONS, THEMES, THEMES_TO_COME, by_theme
 from pvd.domain.peers import BAND, MAX_CANDIDATES, K, feature_ids
 from pvd.formats import csv_fr
@@ -34,35 +36,72 @@ def _commune(code: str) -> Commune:
     return commune
 
 
-def _crumbs(commune: Commune) -> dict:
+def _crumbs(commune: Commune, urls: dict[str, str]) -> dict:
     return {
         "current": "Portrait de ville",
         "links": [
-            {
-                "url": reverse("web:departement", args=[commune.departement_id]),
-                "title": commune.departement.nom,
-            },
-            {"url": reverse("web:commune", args=[commune.code]), "title": commune.nom},
+            {"url": urls["departement"], "title": commune.departement.nom},
+            {"url": urls["commune"], "title": commune.nom},
         ],
     }
+
+
+def _header_urls(commune: Commune) -> dict[str, str]:
+    """The links of the portrait's header and breadcrumb (Django's ``reverse`` through
+    ``pvd.rendering.jinja.url``: a route reversed once per process, the codes put in)."""
+    return {
+        "departement": jinja.url("web:departement", commune.departement_id),
+        "commune": jinja.url("web:commune", commune.code),
+        "csv": jinja.url("diagnostics:portrait_csv", commune.code),
+        "pdf": jinja.url("diagnostics:portrait_pdf", commune.code),
+        "catalogue": jinja.url("diagnostics:catalogue"),
+    }
+
+
+class _Record:
+    """A record of the portrait's templates: attributes for Jinja2 (whose lookups try an
+    attribute first: each key of a dict cost it a caught AttributeError, ~500 a portrait), keys
+    for Django's templates (which try a key first)."""
+
+    __slots__ = ()
+
+    def __getitem__(self, key: str):
+        try:
+            return getattr(self, key)
+        except AttributeError:
+            raise KeyError(key) from None
+
+
+@dataclass(slots=True)
+class ChartItem(_Record):
+    figure: Figure
+    bars: HBarChart | None
+    series: VBarChart | None
+
+
+@dataclass(slots=True)
+class Section(_Record):
+    theme: Theme
+    items: list[ChartItem]
+    table: ThemeTable
+    charts: list[ChartItem]  # the items with a chart
 
 
 def portrait_context(commune: Commune) -> dict:
     p = selectors.portrait(commune=commune)
     sections = []
     for theme, table in zip(p.themes, theme_tables(p), strict=True):
-        items = [
-            {"figure": f, "bars": comparison_chart(f), "series": series_chart(f)}
-            for f in theme.figures
-        ]
-        charts = [item for item in items if item["bars"] or item["series"]]
-        sections.append({"theme": theme, "items": items, "table": table, "charts": charts})
+        items = [ChartItem(f, comparison_chart(f), series_chart(f)) for f in theme.figures]
+        charts = [item for item in items if item.bars or item.series]
+        sections.append(Section(theme, items, table, charts))
+    geo = geo_location(commune)
     return {
         "portrait": p,
         "commune": commune,
         "sections": sections,
-        "geo": geo_location(commune),
-        "location": location_map(commune.departement_id),
+        "geo": geo,
+        # The national drawing is shown only without the department's contour (geo).
+        "location": location_map(commune.departement_id) if geo is None else None,
         "typologies": portrait_extras.typologies_of(commune.code),
     }
 
@@ -83,7 +122,13 @@ def portrait_body(commune: Commune, *, is_staff: bool) -> str:
 def portrait(request: HttpRequest, code: str) -> HttpResponse:
     commune = _commune(code)
     body = portrait_body(commune, is_staff=request.user.is_staff)
-    context = {"commune": commune, "body": mark_safe(body), "breadcrumb_data": _crumbs(commune)}
+    urls = _header_urls(commune)
+    context = {
+        "commune": commune,
+        "body": mark_safe(body),
+        "urls": urls,
+        "breadcrumb_data": _crumbs(commune, urls),
+    }
     return render(request, "diagnostics/portrait.html", context)
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from pvd.domain import numbers
@@ -129,8 +129,17 @@ def project_points(
 ) -> list[tuple[float, float]]:
     """(x, y) of ``points`` (lon, lat) in the view box :func:`project_features` gives for the
     same ``features``, ``width`` and ``cos_lat``."""
-    project, _ = _projection([(c, n, _rings(g)) for c, n, g in features], width, cos_lat)
+    project = point_projection(features, width=width, cos_lat=cos_lat)
     return [project(lon, lat) for lon, lat in points]
+
+
+def point_projection(
+    features: Sequence[tuple[str, str, dict]], *, width: float = 600.0, cos_lat: float = COS_LAT
+) -> Callable[[float, float], tuple[float, float]]:
+    """``project(lon, lat) -> (x, y)`` of :func:`project_points`, to keep for many points
+    (finding the features' extent reads every vertex)."""
+    project, _ = _projection([(c, n, _rings(g)) for c, n, g in features], width, cos_lat)
+    return project
 
 
 def inset_frames(

@@ -237,7 +237,7 @@ def _export_geometries(level: str) -> ExportGeometry:
     imported contours of their departments."""
     from pvd.territories.models import Departement
 
-    fingerprint = _imported_fingerprint()
+    fingerprint = imported_fingerprint()
     imported, source = (
         _imported.get("departement", _read_imported, token=fingerprint)
         if fingerprint
@@ -283,7 +283,7 @@ _imported: caching.ProcessMemo[tuple[dict[str, dict], str | None]] = caching.Pro
 )
 
 
-def _imported_fingerprint() -> tuple:
+def imported_fingerprint() -> tuple:
     """The imported department contours' rows as one GROUP BY: their datasets (key, checksum,
     load time), how many rows and their ids; empty when none is imported."""
     from django.db.models import Count, Max, Min

@@ -56,7 +56,7 @@ def django_value(value) -> str:
     if hasattr(value, "__html__"):  # Django's SafeString, filters' output
         return str(value)
     if kind is int or (kind is float and value):  # by language only (no time zone; not -0.0)
-        key = (get_language(), kind, value)
+        key = (pvd_web.language(), kind, value)
         text = _NUMBERS.get(key)
         if text is None:
             if len(_NUMBERS) > 50_000:
@@ -74,7 +74,7 @@ _FLOATS: dict[tuple, str] = {}
 
 def _floatformat(value, arg=-1) -> str:
     """Django's ``floatformat``, remembered per language: percentiles repeat across pages."""
-    key = (get_language(), type(value), value, arg)
+    key = (pvd_web.language(), type(value), value, arg)
     text = _FLOATS.get(key)
     if text is None:
         if len(_FLOATS) > 50_000:
@@ -159,5 +159,12 @@ def environment() -> jinja2.Environment:
     return env
 
 
+url = _url  # the same for the views around the bodies (the portrait's header, its breadcrumb)
+
+
 def render(template: str, context: dict) -> str:
-    return environment().get_template(template).render(context)
+    token = pvd_web.RENDER_LANGUAGE.set(get_language())  # read once for the whole body
+    try:
+        return environment().get_template(template).render(context)
+    finally:
+        pvd_web.RENDER_LANGUAGE.reset(token)

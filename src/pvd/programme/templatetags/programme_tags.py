@@ -53,13 +53,13 @@ def url_with(context, **kwargs) -> str:
 def commune_programme(context, commune, slug: str = "pvd") -> dict:
     """A commune's place in the programme, for its territorial page and its portrait: status
     (never "non lauréate" where no list covers it), selection date, ORT, projet de territoire.
-    The registry's facts are shared per data version (pvd.caching); the link to the projet de
-    territoire depends on the reader and is decided on each request (``project_link``)."""
+    The registry's facts come from dicts kept per process and data version (a lookup costs
+    less than reading them back from the shared cache, and a first visit stored them there);
+    the link to the projet de territoire depends on the reader and is decided on each request
+    (``project_link``)."""
     if commune.type != "COM":
         return {"show": False}
-    facts = caching.shared(
-        ("commune-programme", slug, commune.code), lambda: _registry_facts(commune, slug)
-    )
+    facts = _registry_facts(commune, slug)
     if facts is None:
         return {"show": False}
     return {"show": True, **facts, "commune": commune, "user": context.get("user")}
