@@ -6,7 +6,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from pvd.diagnostics import services
+from pvd.diagnostics import packing
 from pvd.domain.indicators.engine import VALUES_SCHEMA
 
 
@@ -52,9 +52,9 @@ def _similar(codes: list[str]) -> pl.DataFrame:
 def test_chunks_pack_the_same_rows_as_the_whole(monkeypatch, chunk):
     values = _values()
     similar = _similar(["01001", "01002", "2A004", "2B033", "97101", "75056"])
-    whole = services.territory_rows(values, similar).sort("level", "code")
-    monkeypatch.setattr(services, "PACK_CHUNK", chunk)
-    parts = list(services.packed_chunks(values, similar))
+    whole = packing.territory_rows(values, similar).sort("level", "code")
+    monkeypatch.setattr(packing, "PACK_CHUNK", chunk)
+    parts = list(packing.packed_chunks(values, similar))
     assert len(parts) == -(-whole.height // chunk)
     assert all(part.height <= chunk for part in parts)
     assert pl.concat(parts).sort("level", "code").equals(whole)
@@ -64,6 +64,6 @@ def test_chunks_pack_the_same_rows_as_the_whole(monkeypatch, chunk):
 
 def test_duplicated_values_are_refused_before_any_chunk():
     values = _values()
-    chunks = services.packed_chunks(pl.concat([values, values.head(1)]), _similar(["01001"]))
+    chunks = packing.packed_chunks(pl.concat([values, values.head(1)]), _similar(["01001"]))
     with pytest.raises(ValueError, match="en double"):
         next(chunks)
