@@ -6,11 +6,12 @@ under 20,000 inhabitants, seed 17, the first request of each portrait after
 
     PVD_DATA_DIR=/tmp/pvd-load-d .venv/bin/python bench/bench_cold_split.py [--profile FILE]
 
-Parts (nested parts are not counted in their parent's "self"): the whole request, the body
-(``portrait_body``: its context and render, or its read from the shared cache), the portrait
-selector, the location (department contour, EPCI centres), typologies, the body's Jinja render,
-the programme facts of the header. Prints, for each part, its median, p95 and total over the
-requests, and how many requests paid a per-process memo fill.
+Parts, each timed inclusively (a part's time holds the parts nested in it): the whole request,
+the body (``portrait_body``: its context and render, or its read from the shared cache), the
+portrait selector, the location (department contour, EPCI centres), typologies, the body's Jinja
+render, the programme facts of the header. Prints, for each part, its median, p95 and total over
+the requests; what lies between parts (the page around the body, the cache write) is their
+difference.
 """
 
 from __future__ import annotations

@@ -25,12 +25,14 @@ import tempfile
 import time
 from pathlib import Path
 
+from pvd.config import allocator
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 PVD = [str(BIN / "pvd")]
 PY = [sys.executable]
 SNAPSHOT = ROOT / "src" / "pvd" / "data" / "snapshot"
-ALLOCATOR_ENV = "_RJEM_MALLOC_CONF"  # polars' jemalloc options (pvd.config.allocator)
+ALLOCATOR_ENV = allocator.ENV  # polars' jemalloc options
 
 
 def measure(cmd: list[str], env: dict, stdout=subprocess.DEVNULL) -> tuple[float, float, float]:
@@ -120,7 +122,7 @@ def bench_build(tmp: Path, full: Path, runs: int) -> None:
     print("2. indicator build on the whole embedded open data")
     # `pvd` sets its batch allocator policy itself (pvd.config.allocator); the bare baseline
     # runs with polars' default allocator and with the same policy.
-    policy = {ALLOCATOR_ENV: "dirty_decay_ms:0"}
+    policy = {ALLOCATOR_ENV: allocator.BATCH}
     plat, base, base_policy = [], [], []
     for _ in range(runs):
         d = fresh(full, tmp, "build")

@@ -31,3 +31,47 @@ def test_versioned_memos_follow_the_data_version(db):
     assert memo.get("k", lambda: 2) == 1
     caching.bump_data_version()
     assert memo.get("k", lambda: 3) == 3
+
+
+def test_threads_missing_the_same_key_compute_it_once(db):
+    """A country-wide fill (the location's groups, the contours) is one key: threads of a worker
+    that miss it together wait for the first one's value instead of each running it."""
+    import threading
+    import time
+
+    memo: caching.ProcessMemo[int] = caching.ProcessMemo("essai-flight")
+    caching.data_version()  # read once before the threads, as a request does
+    calls: list[int] = []
+    other_done = threading.Event()
+
+    def slow() -> int:
+        calls.append(1)
+        time.sleep(0.2)
+        return 7
+
+    results: list[int] = []
+    threads = [
+        threading.Thread(target=lambda: results.append(memo.get("france", slow)))
+        for _ in range(4)
+    ]
+    for t in threads:
+        t.start()
+    # Another key is not held up by the slow one.
+    assert memo.get("autre", lambda: other_done.set() or 1) == 1
+    assert other_done.is_set()
+    for t in threads:
+        t.join()
+    assert results == [7, 7, 7, 7] and len(calls) == 1
+
+
+def test_a_failed_fill_lets_the_next_caller_try_again(db):
+    memo: caching.ProcessMemo[int] = caching.ProcessMemo("essai-fail")
+
+    def broken() -> int:
+        raise RuntimeError("base indisponible")
+
+    try:
+        memo.get("k", broken)
+    except RuntimeError:
+        pass
+    assert memo.get("k", lambda: 3) == 3

@@ -13,10 +13,18 @@ from pvd.config import allocator
 
 
 @pytest.fixture
-def fresh_process(monkeypatch):
+def no_setting(monkeypatch):
+    """No allocator setting, restored after the test: set first so that monkeypatch records
+    the variable's absence (a bare ``delenv`` of an absent variable records nothing, and what
+    ``configure`` writes would reach every later test's subprocesses)."""
+    monkeypatch.setenv(allocator.ENV, "")
+    monkeypatch.delenv(allocator.ENV)
+
+
+@pytest.fixture
+def fresh_process(monkeypatch, no_setting):
     """As in a new `pvd` process: polars not imported yet, no allocator setting."""
     monkeypatch.delitem(sys.modules, "polars", raising=False)
-    monkeypatch.delenv(allocator.ENV, raising=False)
 
 
 def test_a_batch_command_purges_freed_pages_at_once(fresh_process):
@@ -38,12 +46,39 @@ def test_the_operators_setting_is_kept_or_completed(fresh_process, monkeypatch):
     assert os.environ[allocator.ENV] == "narenas:2,dirty_decay_ms:0"
 
 
-def test_too_late_once_polars_is_imported(monkeypatch):
+def test_polars_own_defaults_inherited_are_not_a_choice(fresh_process, monkeypatch):
+    """A `pvd` started by a process that imported polars inherits what polars wrote."""
+    inherited = f"{allocator.POLARS_DEFAULTS},{allocator.POLARS_DEFAULTS}"
+    monkeypatch.setenv(allocator.ENV, inherited)
+    assert allocator.configure("indicators") is True
+    assert os.environ[allocator.ENV] == f"{inherited},dirty_decay_ms:0"
+
+
+def test_too_late_once_polars_is_imported(no_setting):
     import polars  # noqa: F401
 
-    monkeypatch.delenv(allocator.ENV, raising=False)
     assert allocator.configure("indicators") is False
-    assert allocator.ENV not in os.environ
+    # polars itself writes its defaults there when first imported: only ours must be absent.
+    assert allocator.BATCH not in os.environ.get(allocator.ENV, "")
+
+
+def test_no_command_module_imports_polars_on_import():
+    """The policy is set by the root group after click imported the sub-command's module: a
+    module of ``COMMANDS`` importing polars at its top would turn it off for every command."""
+    from pvd.cli import COMMANDS
+
+    modules = sorted({target.split(":")[0] for target in COMMANDS.values()})
+    code = (
+        "import importlib, sys\n"
+        f"for name in {modules!r}:\n"
+        "    importlib.import_module(name)\n"
+        "    assert 'polars' not in sys.modules, name\n"
+    )
+    environ = {**os.environ, "DJANGO_SETTINGS_MODULE": "pvd.config.settings"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=environ, timeout=120
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
 
 
 def test_polars_allocator_reads_it_in_a_real_command(tmp_path):
@@ -64,3 +99,15 @@ def test_polars_allocator_reads_it_in_a_real_command(tmp_path):
         [sys.executable, "-c", code], capture_output=True, text=True, env=environ, timeout=120
     )
     assert "opt.dirty_decay_ms: 0 " in out.stderr, out.stderr[-2000:]
+
+
+def test_polars_writes_the_defaults_the_policy_expects():
+    environ = {k: v for k, v in os.environ.items() if k != allocator.ENV}
+    out = subprocess.run(
+        [sys.executable, "-c", f"import os, polars; print(os.environ[{allocator.ENV!r}])"],
+        capture_output=True,
+        text=True,
+        env=environ,
+        timeout=120,
+    )
+    assert out.stdout.strip() == allocator.POLARS_DEFAULTS, out.stderr[-2000:]

@@ -143,12 +143,12 @@ def test_printed_values_as_django_prints_them():
 def test_urls_as_django_reverses_them(name, args, prefix):
     from django.urls import reverse, set_script_prefix
 
-    from pvd.rendering.jinja import _url
+    from pvd.rendering.jinja import url
 
     set_script_prefix(prefix)
     try:
-        assert _url(name, *args) == reverse(name, args=args)
-        assert _url(name, *args) == reverse(name, args=args)  # remembered
+        assert url(name, *args) == reverse(name, args=args)
+        assert url(name, *args) == reverse(name, args=args)  # remembered
     finally:
         set_script_prefix("/")
 

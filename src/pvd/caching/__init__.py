@@ -237,25 +237,41 @@ class ProcessMemo(Generic[T]):
         self._lock = threading.Lock()
         self._version: str | None = None
         self._values: dict[Hashable, tuple[Hashable, T]] = {}
+        self._filling: dict[Hashable, threading.Lock] = {}
 
     def get(self, key: Hashable, compute: Callable[[], T], *, token: Hashable = None) -> T:
         version = data_version() if self.versioned else None
         if version == UNCACHED:  # PVD_CACHE=none: no version tells a change, keep nothing
             return compute()
         with self._lock:
-            if self._version == version and key in self._values:
-                kept_token, value = self._values[key]
-                if kept_token == token:
-                    return value
-        value = compute()  # outside the lock: a slow build does not block the other keys
-        with self._lock:
-            if self._version != version:
-                self._values.clear()
-                self._version = version
-            if len(self._values) >= self.size and key not in self._values:
-                self._values.clear()
-            self._values[key] = (token, value)
+            found = self._kept(version, key, token)
+            if found is not _MISSING:
+                return found
+            filling = self._filling.setdefault(key, threading.Lock())
+        # One thread computes a key, the others wait for its value (a country-wide fill is not
+        # run once per thread); a slow key does not block the other keys.
+        with filling:
+            with self._lock:
+                found = self._kept(version, key, token)
+            if found is not _MISSING:
+                return found
+            value = compute()
+            with self._lock:
+                if self._version != version:
+                    self._values.clear()
+                    self._version = version
+                if len(self._values) >= self.size and key not in self._values:
+                    self._values.clear()
+                self._values[key] = (token, value)
+                self._filling.pop(key, None)
         return value
+
+    def _kept(self, version: str | None, key: Hashable, token: Hashable):
+        if self._version == version and key in self._values:
+            kept_token, value = self._values[key]
+            if kept_token == token:
+                return value
+        return _MISSING
 
     def clear(self) -> None:
         with self._lock:

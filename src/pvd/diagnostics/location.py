@@ -266,6 +266,9 @@ def _with_centre(communes, level: str, level_again: str):
 # version (and shared by the workers): 1,353 groups, about 10 MiB (a first visit of an EPCI read
 # its group alone before).
 _groups: caching.ProcessMemo[dict] = caching.ProcessMemo("location-groups", size=4)
+# Part of the shared entry's key: change it with the shape _all_groups returns, so that a new
+# release never reads the former shape from the disk cache.
+GROUPS_FORMAT = 1
 
 
 def _all_groups(communes=None) -> dict[tuple, tuple[dict, dict, int | None]]:
@@ -303,7 +306,7 @@ def _group_centres(commune: Commune) -> tuple[dict, dict, int | None]:
 def _shared_groups() -> dict[tuple, tuple[dict, dict, int | None]]:
     """:func:`_all_groups` once per data version and database for every worker (1.7 MB pickled:
     19 ms to read back against 0.2-0.3 s to query and decode)."""
-    return caching.stored_shared(caching.stored_key("location-groups"), _all_groups)
+    return caching.stored_shared(caching.stored_key("location-groups", GROUPS_FORMAT), _all_groups)
 
 
 def geo_location(commune: Commune) -> GeoLocation | None:

@@ -53,7 +53,8 @@ class TerritoryValues(models.Model):
     ``values``: columns of equal length, one entry per (indicator, millésime), sorted:
     ``{"i": [indicator ids], "m": [millésimes], "v": [values], "p": [percentiles]}``; the
     percentile (communes only, else null) is the share of communes, in %, with a strictly
-    lower value at that millésime.
+    lower value at that millésime. The aggregates' rows add ``"s"``: each value's status (null,
+    or how a figure that does not add up was obtained: ``engine.STATUS_LABELS``).
     ``peers`` (communes only): the most similar communes, closest first:
     ``{"c": [codes], "d": [distances], "r": ["id,id,…" indicators that make them close]}``.
 

@@ -12,9 +12,10 @@ PACK_CHUNK = 4000  # territories packed and inserted at a time
 
 
 def packed_chunks(values: pl.DataFrame, similar: pl.DataFrame) -> Iterator[pl.DataFrame]:
-    """:func:`territory_rows` a few thousand territories at a time, so that the JSON text of
-    every territory (about 70 MB) and the packing's intermediate frames are never all held at
-    once. Both frames are sorted once; each chunk is a slice of them."""
+    """The rows to store (``level, code, values, peers``), a few thousand territories at a
+    time, so that the JSON text of every territory (about 70 MB) and the packing's intermediate
+    frames are never all held at once. Both frames are sorted once; each chunk is a slice of
+    them."""
     if values.select("level", "code", "indicator", "millesime").is_duplicated().any():
         raise ValueError("valeurs d'indicateurs en double pour un même territoire et millésime")
     ordered = values.sort("level", "code", "indicator", "millesime")
@@ -36,19 +37,9 @@ def packed_chunks(values: pl.DataFrame, similar: pl.DataFrame) -> Iterator[pl.Da
         yield _packed(part, mine)
 
 
-def territory_rows(values: pl.DataFrame, similar: pl.DataFrame) -> pl.DataFrame:
-    """One row per territory: ``level, code, values, peers`` with the JSON documents described
-    in :class:`TerritoryValues` (encoded by polars: no Python object per value)."""
-    if values.select("level", "code", "indicator", "millesime").is_duplicated().any():
-        raise ValueError("valeurs d'indicateurs en double pour un même territoire et millésime")
-    return _packed(
-        values.sort("level", "code", "indicator", "millesime"), similar.sort("commune", "rank")
-    )
-
-
 def _packed(values: pl.DataFrame, similar: pl.DataFrame) -> pl.DataFrame:
-    """:func:`territory_rows` of values sorted by territory, indicator and millésime, and of
-    similar towns sorted by commune and rank."""
+    """One row per territory of ``values`` (sorted by territory, indicator and millésime),
+    with its similar towns (``similar``, sorted by commune and rank)."""
     grouped = values.group_by("level", "code", maintain_order=True).agg(
         pl.col("indicator").alias("i"),
         pl.col("millesime").alias("m"),

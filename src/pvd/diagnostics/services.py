@@ -308,6 +308,8 @@ def indicators_build(*, peers_k: int = peers_domain.K) -> BuildReport:
     start = time.perf_counter()
     with transaction.atomic():
         TerritoryValues.objects.all().delete()
+        # Packed inside the transaction, a chunk at a time (about 0.9 s in all): the whole
+        # packing held at once was the build's peak memory.
         for rows in packed_chunks(result.values, similar):
             _insert(TerritoryValues, rows)
         report.seconds_store = time.perf_counter() - start

@@ -91,7 +91,7 @@ def _date(value, arg: str) -> str:
 _CODE = re.compile(r"[0-9A-Za-z]+")
 
 
-def _url(name: str, *args) -> str:
+def url(name: str, *args) -> str:
     """Django's ``{% url %}`` (remembered: a commune's page links to its EPCI's members). Codes
     (letters and digits: INSEE codes, SIREN) are put into the route's URL reversed once with
     placeholders: ``reverse`` costs about 0.1 ms, and a commune's page links to up to a hundred
@@ -155,11 +155,10 @@ def environment() -> jinja2.Environment:
             "apres": pvd_web.apres,
         }
     )
-    env.globals.update({"url": _url, "static": static})
+    env.globals.update({"url": url, "static": static})
     return env
 
 
-url = _url  # the same for the views around the bodies (the portrait's header, its breadcrumb)
 
 
 def render(template: str, context: dict) -> str:
