@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import random
 import statistics
 import sys
 import time
@@ -35,7 +34,7 @@ def main() -> int:
     parser.add_argument("--profile", default=None, help="write a cProfile of the cold phase")
     args = parser.parse_args()
     sys.path.insert(0, str(HERE))
-    from bench_pages import setup
+    from bench_pages import pct, sample_communes, setup
 
     setup(None)
     from django.test import Client
@@ -45,7 +44,6 @@ def main() -> int:
     from pvd.diagnostics import portrait_extras, selectors, views
     from pvd.programme.templatetags import programme_tags
     from pvd.rendering import jinja
-    from pvd.territories.models import Commune
 
     spent: dict[str, float] = defaultdict(float)
 
@@ -61,25 +59,24 @@ def main() -> int:
 
         setattr(owner, name, wrapper)
 
-    timed(views, "portrait_body", "body (context + render + cache)")
-    timed(views, "portrait_context", "context")
-    timed(selectors, "portrait", "portrait selector")
-    timed(views, "geo_location", "geo location (contour, EPCI centres)")
-    timed(views, "location_map", "national location map")
-    timed(portrait_extras, "typologies_of", "typologies")
-    timed(views, "theme_tables", "theme tables")
-    timed(views, "comparison_chart", "charts")
-    timed(views, "series_chart", "charts")
-    timed(jinja, "render", "jinja body render")
-    timed(programme_tags, "_registry_facts", "programme facts")
-    timed(caching, "_get_or_set", "shared cache get/set (with computes)")
-
-    codes = list(
-        Commune.objects.filter(type="COM", population__lt=20000)
-        .order_by("code")
-        .values_list("code", flat=True)
+    parts = (
+        (views, "portrait_body", "body (context + render + cache)"),
+        (views, "portrait_context", "context"),
+        (selectors, "portrait", "portrait selector"),
+        (views, "geo_location", "geo location (contour, EPCI centres)"),
+        (views, "location_map", "national location map"),
+        (portrait_extras, "typologies_of", "typologies"),
+        (views, "theme_tables", "theme tables"),
+        (views, "comparison_chart", "charts"),
+        (views, "series_chart", "charts"),
+        (jinja, "render", "jinja body render"),
+        (programme_tags, "_registry_facts", "programme facts"),
+        (caching, "_get_or_set", "shared cache get/set (with computes)"),
     )
-    sample = random.Random(args.seed).sample(codes, min(args.communes, len(codes)))
+    for owner, name, label in parts:
+        timed(owner, name, label)
+
+    sample = sample_communes(args.communes, args.seed)
     client = Client()
     client.get(f"/bare/row/{sample[0]}/")
     bump_data_version()
@@ -106,8 +103,8 @@ def main() -> int:
     labels = sorted({k for r in rows for k in r}, key=lambda k: -sum(r.get(k, 0) for r in rows))
     print(f"{'part':<42}{'median':>8}{'p95':>8}{'mean':>8}")
     for label in labels:
-        values = sorted(r.get(label, 0.0) * 1000 for r in rows)
-        p95 = values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]
+        values = [r.get(label, 0.0) * 1000 for r in rows]
+        p95 = pct(values, 95)
         print(
             f"{label:<42}{statistics.median(values):>8.2f}{p95:>8.2f}"
             f"{statistics.mean(values):>8.2f}"

@@ -52,6 +52,20 @@ def pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
+def sample_communes(size: int, seed: int) -> list[str]:
+    """``size`` communes under 20,000 inhabitants drawn with ``seed`` (the load test's draw)."""
+    from pvd.territories.models import Commune
+
+    codes = list(
+        Commune.objects.filter(type="COM", population__lt=20000)
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
+    if not codes:
+        raise SystemExit("empty database: run `pvd data load` first")
+    return random.Random(seed).sample(codes, min(size, len(codes)))
+
+
 def timed_get(client, url: str) -> float:
     start = time.perf_counter()
     response = client.get(url)
@@ -102,16 +116,8 @@ def main() -> int:
     from django.test import Client
 
     from pvd.caching import bump_data_version
-    from pvd.territories.models import Commune
 
-    codes = list(
-        Commune.objects.filter(type="COM", population__lt=20000)
-        .order_by("code")
-        .values_list("code", flat=True)
-    )
-    if not codes:
-        raise SystemExit("empty database: run `pvd data load` first")
-    sample = random.Random(args.seed).sample(codes, min(args.communes, len(codes)))
+    sample = sample_communes(args.communes, args.seed)
     print(
         f"machine: {platform.machine()}, {os.cpu_count()} cores, load {os.getloadavg()}, "
         f"database: {connection.vendor}, {len(sample)} communes < 20,000 (seed {args.seed})"

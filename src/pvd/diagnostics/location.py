@@ -215,18 +215,19 @@ def _drawn(code: str, nom: str, imported: GeoFeature | None, exported) -> Contou
     return _project(code, nom, geometry, f"Contour du département : {found.source}")
 
 
+def _imported_contours():
+    return GeoFeature.objects.filter(level="departement").select_related("dataset")
+
+
+def _exported_contours():
+    return maps.export_geometries("departement")
+
+
 def _all_contours() -> dict[tuple[str, str], Contour | None]:
     """(code, name) of every department of the referential -> its contour."""
-    imported = {
-        f.code: f
-        for f in GeoFeature.objects.filter(level="departement").select_related("dataset")
-    }
-
-    def exported():
-        return maps.export_geometries("departement")
-
+    imported = {f.code: f for f in _imported_contours()}
     return {
-        (code, d.nom): _drawn(code, d.nom, imported.get(code), exported)
+        (code, d.nom): _drawn(code, d.nom, imported.get(code), _exported_contours)
         for code, d in selectors_pages.tables().departements.items()
     }
 
@@ -237,17 +238,9 @@ def _contour(departement_code: str, departement_nom: str) -> Contour | None:
     key = (departement_code, departement_nom)
     if key in contours:
         return contours[key]
-    imported = (  # not in the referential's tables (a name changed since): drawn alone
-        GeoFeature.objects.filter(level="departement", code=departement_code)
-        .select_related("dataset")
-        .first()
-    )
-    return _drawn(
-        departement_code,
-        departement_nom,
-        imported,
-        lambda: maps.export_geometries("departement"),
-    )
+    # Not in the referential's tables (a name changed since): drawn alone.
+    imported = _imported_contours().filter(code=departement_code).first()
+    return _drawn(departement_code, departement_nom, imported, _exported_contours)
 
 
 def _with_centre(communes, level: str, level_again: str):

@@ -159,8 +159,6 @@ def environment() -> jinja2.Environment:
     return env
 
 
-
-
 def render(template: str, context: dict) -> str:
     token = pvd_web.RENDER_LANGUAGE.set(get_language())  # read once for the whole body
     try:
